@@ -1,0 +1,146 @@
+"""Markdown to safe HTML: pure functions, no database, no cache, no I/O.
+
+Citation markers are written `[@key]`, where `key` is a Reference's key. They become superscript
+links to the reference list, numbered by first appearance in the rendered text, so the numbers a
+reader sees always follow reading order. Every fragment goes through nh3 before it leaves here.
+"""
+
+import re
+import xml.etree.ElementTree as etree
+from collections.abc import Container
+from dataclasses import dataclass
+
+import markdown
+import nh3
+from markdown.extensions import Extension
+from markdown.inlinepatterns import InlineProcessor
+from markdown.treeprocessors import Treeprocessor
+
+CITATION_PATTERN = r"\[@([A-Za-z0-9][A-Za-z0-9_-]{0,79})\]"
+CITATION_MARKER = re.compile(CITATION_PATTERN)
+MARKDOWN_EXTENSIONS = ["sane_lists", "tables"]
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "dl", "dt", "em", "h2", "h3",
+    "h4", "h5", "h6", "hr", "i", "li", "ol", "p", "pre", "span", "strong", "sub", "sup",
+    "table", "tbody", "td", "th", "thead", "tr", "ul",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title", "aria-label"},
+    "abbr": {"title"},
+    "ol": {"start"},
+    "th": {"scope"},
+}
+ALLOWED_CLASSES = {"sup": {"citation"}, "span": {"citation-missing"}}
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+
+
+class UnrenderableMarkdown(ValueError):
+    """The text nests too deeply for the parser; refused where content is saved."""
+
+
+@dataclass(frozen=True)
+class RenderedBody:
+    html: str
+    cited_keys: tuple[str, ...]  # in numbering order: cited_keys[0] is [1]
+    dangling_keys: tuple[str, ...]  # markers naming no known reference
+
+
+def sanitize(html: str) -> str:
+    """The one gate every rendered fragment passes: only our tags, only safe URL schemes."""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        allowed_classes=ALLOWED_CLASSES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+
+
+def render_markdown(text: str) -> str:
+    """Plain Markdown (no citations) to sanitized HTML: disclaimers, notes, comments."""
+    return render_body(text, known_keys=frozenset()).html
+
+
+def render_body(text: str, known_keys: Container[str]) -> RenderedBody:
+    """An article body to sanitized HTML with numbered citations."""
+    numbering = _CitationNumbering(known_keys)
+    md = markdown.Markdown(extensions=[*MARKDOWN_EXTENSIONS, _CitationExtension(numbering)])
+    try:
+        html = sanitize(md.convert(text))
+    except RecursionError as exc:
+        raise UnrenderableMarkdown("The text nests lists or quotes too deeply.") from exc
+    return RenderedBody(
+        html=html,
+        cited_keys=tuple(numbering.numbers),
+        dangling_keys=tuple(dict.fromkeys(numbering.dangling)),
+    )
+
+
+def cited_keys(text: str) -> tuple[str, ...]:
+    """The reference keys a body cites, in the order the reader meets them."""
+    return render_body(text, known_keys=ANY_KEY).cited_keys
+
+
+class _AnyKey:
+    """Treats every key as known, so a render reports every cited key in order."""
+
+    def __contains__(self, key: object) -> bool:
+        return True
+
+
+ANY_KEY = _AnyKey()
+
+
+class _CitationNumbering:
+    def __init__(self, known_keys: Container[str]) -> None:
+        self.known_keys = known_keys
+        self.numbers: dict[str, int] = {}
+        self.dangling: list[str] = []
+
+
+class _CitationInline(InlineProcessor):
+    def handleMatch(self, m, data):
+        el = etree.Element("sup")
+        el.set("data-citation-key", m.group(1))
+        return el, m.start(0), m.end(0)
+
+
+class _NumberCitations(Treeprocessor):
+    """Runs after inline parsing, walking the tree in document order, so numbers follow reading."""
+
+    def __init__(self, md, numbering: _CitationNumbering) -> None:
+        super().__init__(md)
+        self.numbering = numbering
+
+    def run(self, root):
+        for el in root.iter("sup"):
+            key = el.attrib.pop("data-citation-key", None)
+            if key is None:
+                continue
+            if key not in self.numbering.known_keys:
+                self.numbering.dangling.append(key)
+                el.tag = "span"
+                el.set("class", "citation-missing")
+                el.text = "[citation missing]"
+                continue
+            number = self.numbering.numbers.setdefault(key, len(self.numbering.numbers) + 1)
+            el.set("class", "citation")
+            link = etree.SubElement(el, "a", href=f"#ref-{number}")
+            link.set("aria-label", f"Reference {number}")
+            link.text = str(number)
+
+
+class _CitationExtension(Extension):
+    def __init__(self, numbering: _CitationNumbering) -> None:
+        super().__init__()
+        self.numbering = numbering
+
+    def extendMarkdown(self, md):
+        # Above links (160) and reference links (170) so `[@a][@b]` is two citations, below
+        # backticks (190) and escapes (180) so `\[@a]` and code spans stay literal.
+        md.inlinePatterns.register(_CitationInline(CITATION_PATTERN, md), "citation", 175)
+        # After inline parsing (priority 20), before prettifying (10).
+        md.treeprocessors.register(_NumberCitations(md, self.numbering), "number_citations", 15)

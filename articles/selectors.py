@@ -1,0 +1,183 @@
+"""Reads of articles: what readers see, built from the approved revision where there is one."""
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.conf import settings
+from django.core.cache import cache
+from reversion.models import Version
+
+from .models import Article, Reference, ReviewState
+from .rendering import RenderedBody, render_body
+
+RENDER_CACHE_VERSION = "1"
+
+
+@dataclass(frozen=True)
+class CitedReference:
+    number: int
+    key: str
+    kind_label: str
+    title: str
+    source: str
+    year: int | None
+    authors: str
+    doi: str
+    pmid: str
+    url: str
+
+    @property
+    def doi_url(self) -> str:
+        return f"https://doi.org/{self.doi}" if self.doi else ""
+
+    @property
+    def pmid_url(self) -> str:
+        return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/" if self.pmid else ""
+
+
+@dataclass(frozen=True)
+class ArticleContent:
+    """One version of an article's text, rendered: the working copy or an approved revision."""
+
+    title: str
+    summary: str
+    body_html: str
+    references: tuple[CitedReference, ...]
+    literature_current_through: date | None
+    updated_at: datetime | None
+    source: dict = field(default_factory=dict, compare=False)  # the raw fields, for diffs
+
+    @property
+    def sha256(self) -> str:
+        """The fingerprint an approval records: the rendered text readers will see."""
+        payload = json.dumps(
+            [self.title, self.summary, self.body_html, [vars(r) for r in self.references]],
+            sort_keys=True,
+            default=str,
+        )
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def rendered_body(body: str, known_keys: frozenset[str]) -> RenderedBody:
+    """render_body, cached by a hash of its inputs (the output depends on nothing else)."""
+    digest = hashlib.sha256(
+        "\x00".join([RENDER_CACHE_VERSION, body, *sorted(known_keys)]).encode()
+    ).hexdigest()
+    key = f"vetted:render:{digest}"
+    rendered = cache.get(key)
+    if rendered is None:
+        rendered = render_body(body, known_keys)
+        cache.set(key, rendered, settings.VETTED_RENDER_CACHE_SECONDS)
+    return rendered
+
+
+def markdown_html(text: str) -> str:
+    """Plain Markdown (a disclaimer, a comment) to safe HTML, cached by content."""
+    return rendered_body(text, frozenset()).html
+
+
+def latest_revision_id(article: Article) -> int | None:
+    """The newest revision holding this article: what an editor or reviewer is looking at."""
+    return (
+        Version.objects.get_for_object(article)
+        .order_by("-revision_id")
+        .values_list("revision_id", flat=True)
+        .first()
+    )
+
+
+def working_content(article: Article) -> ArticleContent:
+    """The article's current text, with its citations as they stand now."""
+    citations = article.citations.select_related("reference")
+    references = {c.reference.key: c.reference for c in citations}
+    source = {
+        "title": article.title,
+        "summary": article.summary,
+        "body": article.body,
+        "literature_current_through": article.literature_current_through,
+        "references": {key: _reference_fields(ref) for key, ref in references.items()},
+    }
+    return _content(source, updated_at=article.updated_at)
+
+
+def revision_content(article: Article, revision_id: int) -> ArticleContent:
+    """The article as it stood in one revision, references included, cached by revision id."""
+    key = f"vetted:revision-content:{RENDER_CACHE_VERSION}:{article.pk}:{revision_id}"
+    content = cache.get(key)
+    if content is None:
+        content = _content(*_revision_source(article, revision_id))
+        cache.set(key, content, settings.VETTED_RENDER_CACHE_SECONDS)
+    return content
+
+
+def public_content(article: Article) -> ArticleContent:
+    """What a reader sees: the approved text if there is one, else the working text."""
+    if article.live_revision_id:
+        return revision_content(article, article.live_revision_id)
+    return working_content(article)
+
+
+def is_publicly_approved(article: Article) -> bool:
+    return article.live_revision_id is not None and article.state != ReviewState.WITHDRAWN
+
+
+def _revision_source(article: Article, revision_id: int) -> tuple[dict, datetime | None]:
+    versions = list(Version.objects.filter(revision_id=revision_id).select_related("content_type"))
+    article_fields = next(
+        v.field_dict
+        for v in versions
+        if v.content_type.model_class() is Article and int(v.object_id) == article.pk
+    )
+    cited_reference_ids = {
+        v.field_dict["reference_id"]
+        for v in versions
+        if v.content_type.model == "citation" and v.field_dict["article_id"] == article.pk
+    }
+    references = {}
+    for version in versions:
+        if version.content_type.model_class() is Reference and int(version.object_id) in (
+            cited_reference_ids
+        ):
+            fields = version.field_dict
+            references[fields["key"]] = _reference_fields(Reference(**fields))
+    source = {
+        "title": article_fields["title"],
+        "summary": article_fields["summary"],
+        "body": article_fields["body"],
+        "literature_current_through": article_fields["literature_current_through"],
+        "references": references,
+    }
+    return source, article_fields["updated_at"]
+
+
+def _reference_fields(reference: Reference) -> dict:
+    return {
+        "key": reference.key,
+        "kind_label": reference.get_kind_display(),
+        "title": reference.title,
+        "source": reference.source,
+        "year": reference.year,
+        "authors": reference.authors,
+        "doi": reference.doi,
+        "pmid": reference.pmid,
+        "url": reference.url,
+    }
+
+
+def _content(source: dict, updated_at: datetime | None) -> ArticleContent:
+    references = source["references"]
+    rendered = rendered_body(source["body"], frozenset(references))
+    return ArticleContent(
+        title=source["title"],
+        summary=source["summary"],
+        body_html=rendered.html,
+        references=tuple(
+            CitedReference(number=number, **references[key])
+            for number, key in enumerate(rendered.cited_keys, start=1)
+        ),
+        literature_current_through=source["literature_current_through"],
+        updated_at=updated_at,
+        source=source,
+    )

@@ -1,0 +1,124 @@
+"""Writes to articles and references. Each runs in a django-reversion revision with its user.
+
+The review state is not written here: that is review.services' alone.
+"""
+
+from collections.abc import Iterable
+
+import reversion
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+
+from accounts.models import User
+
+from .importing import ArticleSource
+from .models import Article, Citation, Reference, Topic
+from .rendering import ANY_KEY, UnrenderableMarkdown, cited_keys, render_body
+
+
+def validate_body(body: str) -> None:
+    """Refuse a body that is too long, cannot be parsed, or cites a reference that is missing."""
+    limit = settings.VETTED_MAX_BODY_CHARS
+    if len(body) > limit:
+        raise ValidationError(
+            f"The body is {len(body):,} characters long; the limit is {limit:,}.", code="too_long"
+        )
+    if "\x00" in body:
+        raise ValidationError("The body contains a NUL character.", code="nul")
+    try:
+        rendered = render_body(body, known_keys=ANY_KEY)
+    except UnrenderableMarkdown as exc:
+        raise ValidationError(str(exc), code="unrenderable") from exc
+    cited = set(rendered.cited_keys)
+    known = set(Reference.objects.filter(key__in=cited).values_list("key", flat=True))
+    dangling = [key for key in rendered.cited_keys if key not in known]
+    if dangling:
+        names = ", ".join(f"[@{key}]" for key in dangling)
+        raise ValidationError(
+            f"The body cites {names}, but no reference has that key. "
+            "Add the reference first, or correct the marker.",
+            code="dangling_citation",
+        )
+
+
+def sync_citations(*, article: Article) -> list[Citation]:
+    """Make the article's citations match its body: one per cited reference, numbered in order."""
+    keys = cited_keys(article.body)
+    references = Reference.objects.in_bulk(keys, field_name="key")
+    article.citations.all().delete()
+    return Citation.objects.bulk_create(
+        Citation(article=article, reference=references[key], position=number)
+        for number, key in enumerate(keys, start=1)
+    )
+
+
+def save_article(
+    *,
+    article: Article,
+    by: User,
+    comment: str,
+    topics: Iterable[Topic] | None = None,
+) -> Article:
+    """Validate and save an article with its citations as one new revision."""
+    validate_body(article.body)
+    article.full_clean(exclude=["author"] if article.author_id is None else None)
+    with transaction.atomic(), reversion.create_revision():
+        if article.author_id is None:
+            article.author = by
+        article.save()
+        if topics is not None:
+            article.topics.set(topics)
+        sync_citations(article=article)
+        reversion.set_user(by)
+        reversion.set_comment(comment)
+    return article
+
+
+def save_reference(*, reference: Reference, by: User, comment: str) -> Reference:
+    """Validate and save a reference as a new revision."""
+    reference.full_clean()
+    with transaction.atomic(), reversion.create_revision():
+        reference.save()
+        reversion.set_user(by)
+        reversion.set_comment(comment)
+    return reference
+
+
+def topics_named(names: Iterable[str]) -> list[Topic]:
+    """The topics with these names, creating any that do not exist yet."""
+    topics = []
+    for name in names:
+        topic, _ = Topic.objects.get_or_create(
+            slug=slugify(name)[:100], defaults={"name": name.strip()[:100]}
+        )
+        topics.append(topic)
+    return topics
+
+
+def import_article(*, source: ArticleSource, by: User) -> Article:
+    """Create or update the article a file describes, with its references, as one revision."""
+    with transaction.atomic(), reversion.create_revision():
+        reversion.set_user(by)
+        reversion.set_comment(f"Imported from {source.origin}")
+        for fields in source.references:
+            reference = Reference.objects.filter(key=fields["key"]).first() or Reference()
+            for name, value in fields.items():
+                setattr(reference, name, value)
+            reference.full_clean()
+            reference.save()
+        article = Article.objects.filter(slug=source.slug).first() or Article(
+            author=by, slug=source.slug
+        )
+        article.title = source.title
+        article.summary = source.summary
+        article.body = source.body
+        article.literature_current_through = source.literature_current_through
+        save_article(
+            article=article,
+            by=by,
+            comment=f"Imported from {source.origin}",
+            topics=topics_named(source.topics),
+        )
+    return article

@@ -1,0 +1,7 @@
+"""Test settings: the base settings, with fast password hashing and quiet e-mail."""
+
+from .base import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+VETTED_ENVIRONMENT = "test"

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "public"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("articles/<slug:slug>/", views.article_page, name="article"),
+    path("editorial-policy/", views.editorial_policy, name="editorial_policy"),
+    path("healthz", views.healthz, name="healthz"),
+]

@@ -1,0 +1,94 @@
+"""Reader-facing pages. They compose the apps below through their selectors; no models here."""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from articles.models import Article, Disclaimer, ReviewState
+from articles.selectors import markdown_html, public_content
+from review.workflow import MOVES, TRACKER_STEP_OF_STATE, TRACKER_STEPS
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    articles = Article.objects.public().only(
+        "slug", "title", "summary", "state", "live_revision_id", "updated_at"
+    )
+    return render(request, "public/home.html", {"articles": articles})
+
+
+@require_GET
+def article_page(request: HttpRequest, slug: str) -> HttpResponse:
+    article = _public_article(slug)
+    if article.state == ReviewState.WITHDRAWN:
+        return render(request, "public/withdrawn.html", {"article": article}, status=410)
+    approved = article.live_revision_id is not None
+    # An article that was approved once shows its approved text and the Approved step, even
+    # while a revision of it is back in review.
+    step = ReviewState.APPROVED if approved else TRACKER_STEP_OF_STATE[article.state]
+    disclaimer = Disclaimer.objects.filter(audience=Disclaimer.Audience.PROFESSIONAL).first()
+    context = {
+        "article": article,
+        "content": public_content(article),
+        "approved": approved,
+        "tracker": [(state, label, state == step) for state, label in TRACKER_STEPS],
+        "disclaimer": disclaimer,
+        "disclaimer_html": markdown_html(disclaimer.body) if disclaimer else "",
+    }
+    return render(request, "public/article.html", context)
+
+
+@require_GET
+def editorial_policy(request: HttpRequest) -> HttpResponse:
+    return render(request, "public/editorial_policy.html", {"moves": MOVES.values()})
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    checks = {"database": _check_database(), "cache": _check_cache(), "broker": _check_broker()}
+    healthy = all(value in ("ok", "eager") for value in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "degraded", **checks}, status=200 if healthy else 503
+    )
+
+
+def _public_article(slug: str) -> Article:
+    article = Article.objects.filter(slug=slug).select_related("approved_by").first()
+    if article is None or not (article.is_public or article.state == ReviewState.WITHDRAWN):
+        raise Http404("No article here.")
+    return article
+
+
+def _check_database() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return "ok"
+    except Exception as exc:  # a health check reports failures, it does not raise them
+        return f"error: {type(exc).__name__}"
+
+
+def _check_cache() -> str:
+    try:
+        cache.set("vetted:healthz", "1", 10)
+        return "ok" if cache.get("vetted:healthz") == "1" else "error: cache did not keep a value"
+    except Exception as exc:
+        return f"error: {type(exc).__name__}"
+
+
+def _check_broker() -> str:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return "eager"
+    from config.celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+        return "ok"
+    except Exception as exc:
+        return f"error: {type(exc).__name__}"

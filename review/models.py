@@ -1,0 +1,103 @@
+from django.conf import settings
+from django.db import models
+
+from articles.models import Article, ReviewState
+
+
+class ReviewEvent(models.Model):
+    """One move in an article's review, or one edit of its text. Append-only."""
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", "Submitted"
+        START_REVIEW = "start_review", "Started review"
+        REQUEST_CHANGES = "request_changes", "Requested changes"
+        APPROVE = "approve", "Approved"
+        WITHDRAW = "withdraw", "Withdrew"
+        EDIT = "edit", "Edited"
+        ASSIGN = "assign", "Assigned a reviewer"
+        COMMENT = "comment", "Commented"
+
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="review_events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="review_events"
+    )
+    action = models.CharField(max_length=20, choices=Action)
+    from_state = models.CharField(max_length=20, choices=ReviewState)
+    to_state = models.CharField(max_length=20, choices=ReviewState)
+    # The revision the actor acted on (for an approval: the exact text approved) ...
+    revision = models.ForeignKey(
+        "reversion.Revision", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # ... and the one the move itself wrote (state changes are versioned too, but are no edit).
+    created_revision = models.ForeignKey(
+        "reversion.Revision", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            # The backstop under the row lock: one approval per revision, whatever races.
+            models.UniqueConstraint(
+                fields=["article", "revision"],
+                condition=models.Q(action="approve"),
+                name="one_approval_per_revision",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor} {self.get_action_display().lower()} {self.article}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Review events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Review events are append-only.")
+
+
+class ReviewAssignment(models.Model):
+    """A reviewer asked to review an article."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="assignments")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_assignments"
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "reviewer"], name="one_assignment_each"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer} reviews {self.article}"
+
+
+class Notification(models.Model):
+    """An e-mail owed to someone, written with the change that caused it (an outbox).
+
+    The task that sends it may run twice or late (a broker outage); `sent_at` makes that safe.
+    """
+
+    event = models.ForeignKey(ReviewEvent, on_delete=models.PROTECT, related_name="notifications")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["event", "recipient"], name="one_notification_each"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} to {self.recipient}"

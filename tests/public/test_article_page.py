@@ -1,0 +1,177 @@
+import pytest
+from django.urls import reverse
+
+from articles.models import ReviewState
+from review import services
+
+ARTICLE_URL = "/articles/{}/"
+
+
+def _page(client, article):
+    return client.get(ARTICLE_URL.format(article.slug))
+
+
+def _to_state(article, state, *, author, reviewer, seen):
+    steps = {
+        ReviewState.SUBMITTED: [("submit", author)],
+        ReviewState.UNDER_REVIEW: [("submit", author), ("start_review", reviewer)],
+        ReviewState.APPROVED: [
+            ("submit", author), ("start_review", reviewer), ("approve", reviewer)
+        ],
+    }[state]  # fmt: skip
+    for name, user in steps:
+        services.MOVE_SERVICES[name](
+            article=article, by=user, seen_revision_id=seen(article), comment="ok"
+        )
+
+
+@pytest.mark.parametrize(
+    ("state", "current"),
+    [
+        (ReviewState.SUBMITTED, "Submitted"),
+        (ReviewState.UNDER_REVIEW, "Under Review"),
+        (ReviewState.APPROVED, "Approved"),
+    ],
+)
+def test_tracker_marks_the_current_step(
+    client, make_article, author, reviewer, seen, professional_disclaimer, state, current
+):
+    article = make_article()
+    _to_state(article, state, author=author, reviewer=reviewer, seen=seen)
+    html = _page(client, article).content.decode()
+    assert f'aria-current="step">{current}</li>' in html
+    assert html.count('aria-current="step"') == 1
+
+
+def test_pending_article_carries_the_caution_and_everything_the_seed_shows(
+    client, make_article, author, reviewer, seen, professional_disclaimer
+):
+    article = make_article(summary="Platinum first.")
+    _to_state(article, ReviewState.SUBMITTED, author=author, reviewer=reviewer, seen=seen)
+    response = _page(client, article)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<h1 id="article-title">What is the answer?</h1>' in html
+    assert "Medical Advisory Board" in html
+    assert "waiting for review" in html  # the caution banner
+    assert 'href="/editorial-policy/"' in html and "Last updated" in html
+    assert '<li id="ref-1">' in html and "Reference nccn-2024" in html
+    assert '<a aria-label="Reference 1" href="#ref-1"' in html
+    assert "Professional medical disclaimer" in html
+    assert "Approved by" not in html
+
+
+def test_approved_article_shows_the_approver_and_no_caution(
+    client, make_article, author, reviewer, seen, professional_disclaimer
+):
+    article = make_article()
+    _to_state(article, ReviewState.APPROVED, author=author, reviewer=reviewer, seen=seen)
+    html = _page(client, article).content.decode()
+    assert "Approved by" in html and "Dr. Ana Reyes, MD, Oncology" in html
+    assert "waiting for review" not in html
+
+
+def test_a_later_edit_stays_off_the_public_page_until_approved(
+    client, make_article, make_reference, author, reviewer, reviewer2, seen, professional_disclaimer
+):
+    article = make_article()
+    _to_state(article, ReviewState.APPROVED, author=author, reviewer=reviewer, seen=seen)
+    make_reference("esmo-2022", title="ESMO 2022 guideline")
+    services.edit_article(
+        article=article, by=author, seen_revision_id=seen(article), title="A reworded question?",
+        summary="", body="Unreviewed claim.[@esmo-2022]", literature_current_through=None,
+        comment="New text",
+    )  # fmt: skip
+    html = _page(client, article).content.decode()
+    assert "What is the answer?" in html and "Platinum doublet first." in html
+    assert "Unreviewed claim" not in html and "ESMO 2022 guideline" not in html
+    assert 'aria-current="step">Approved' in html
+
+    for name, user in [("submit", author), ("start_review", reviewer2), ("approve", reviewer2)]:
+        services.MOVE_SERVICES[name](
+            article=article, by=user, seen_revision_id=seen(article), comment="ok"
+        )
+    html = _page(client, article).content.decode()
+    assert "A reworded question?" in html and "ESMO 2022 guideline" in html
+    assert "Dr. Tomas Lind" in html
+
+
+def test_a_reference_edited_after_approval_shows_as_approved(
+    client, make_article, author, reviewer, seen, professional_disclaimer
+):
+    from articles.models import Reference
+    from articles.services import save_reference
+
+    article = make_article()
+    _to_state(article, ReviewState.APPROVED, author=author, reviewer=reviewer, seen=seen)
+    reference = Reference.objects.get(key="nccn-2024")
+    reference.title = "A quietly changed title"
+    save_reference(reference=reference, by=author, comment="Changed")
+    html = _page(client, article).content.decode()
+    assert "Reference nccn-2024" in html and "quietly changed" not in html
+
+
+def test_draft_is_not_public(client, make_article):
+    assert _page(client, make_article()).status_code == 404
+
+
+def test_unapproved_articles_can_be_hidden(client, settings, make_article, author, reviewer, seen):
+    article = make_article()
+    _to_state(article, ReviewState.SUBMITTED, author=author, reviewer=reviewer, seen=seen)
+    settings.VETTED_SHOW_UNAPPROVED = False
+    assert _page(client, article).status_code == 404
+    assert article.title not in client.get("/").content.decode()
+
+
+def test_withdrawn_article_answers_410_with_a_notice(client, make_article, author, reviewer, seen):
+    article = make_article()
+    _to_state(article, ReviewState.APPROVED, author=author, reviewer=reviewer, seen=seen)
+    services.withdraw(
+        article=article, by=reviewer, seen_revision_id=seen(article), comment="Unsafe dose"
+    )
+    response = _page(client, article)
+    assert response.status_code == 410
+    assert "withdrawn" in response.content.decode()
+    assert "Platinum doublet first." not in response.content.decode()
+
+
+@pytest.mark.parametrize("approved", [False, True])
+def test_article_page_runs_a_small_fixed_number_of_queries(
+    client, make_article, author, reviewer, seen, professional_disclaimer,
+    django_assert_max_num_queries, approved,
+):  # fmt: skip
+    article = make_article()
+    state = ReviewState.APPROVED if approved else ReviewState.SUBMITTED
+    _to_state(article, state, author=author, reviewer=reviewer, seen=seen)
+    # cold: article, citations with references (or the approved revision's versions), disclaimer
+    with django_assert_max_num_queries(4):
+        assert _page(client, article).status_code == 200
+    with django_assert_max_num_queries(3):
+        assert _page(client, article).status_code == 200
+
+
+def test_home_lists_visible_articles(client, make_article, author, reviewer, seen):
+    shown = make_article(slug="shown", title="Shown question?")
+    make_article(slug="hidden", title="Draft question?")
+    _to_state(shown, ReviewState.SUBMITTED, author=author, reviewer=reviewer, seen=seen)
+    html = client.get("/").content.decode()
+    assert "Shown question?" in html and "Draft question?" not in html
+
+
+def test_editorial_policy_explains_every_move(client, db):
+    html = client.get(reverse("public:editorial_policy")).content.decode()
+    for label in ["Submit for review", "Start review", "Request changes", "Approve", "Withdraw"]:
+        assert f"<dt>{label}</dt>" in html
+
+
+def test_healthz_reports_database_cache_and_broker(client, db):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["database"] == "ok" and body["cache"] == "ok"
+    assert body["broker"] in ("ok", "eager")
+
+
+def test_pages_send_a_content_security_policy(client, db):
+    policy = client.get("/")["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "script-src 'self'" in policy
