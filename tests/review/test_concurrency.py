@@ -1,0 +1,105 @@
+"""Races that only a real database shows: these run on PostgreSQL (row locks) in CI."""
+
+import threading
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import connection, connections
+from reversion.models import Revision
+
+from articles.models import Article, ReviewState
+from articles.selectors import latest_revision_id
+from review import services
+from review.models import Notification, ReviewEvent
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs real row locks: runs in the PostgreSQL pass of .ci/run",
+)
+
+
+def _race(count: int, action) -> list:
+    """Run `action(i)` in `count` threads released together; return results or exceptions."""
+    barrier = threading.Barrier(count)
+    results: list = [None] * count
+
+    def run(i: int) -> None:
+        try:
+            barrier.wait()
+            results[i] = action(i)
+        except Exception as exc:
+            results[i] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    return results
+
+
+@pytest.fixture
+def article_under_review(transactional_db, make_article, author, reviewer):
+    article = make_article()
+    services.submit(article=article, by=author, seen_revision_id=latest_revision_id(article))
+    services.start_review(
+        article=article, by=reviewer, seen_revision_id=latest_revision_id(article)
+    )
+    return article
+
+
+def test_concurrent_approvals_give_exactly_one(article_under_review, author):
+    group = Group.objects.get(name="Reviewers")
+    reviewers = [UserFactory(username=f"board{i}") for i in range(8)]
+    for user in reviewers:
+        user.groups.add(group)
+    seen = latest_revision_id(article_under_review)
+    revisions_before = Revision.objects.count()
+    notifications_before = Notification.objects.count()
+
+    results = _race(
+        8,
+        lambda i: services.approve(
+            article=Article.objects.get(pk=article_under_review.pk),
+            by=reviewers[i],
+            seen_revision_id=seen,
+            comment="Approved",
+        ),
+    )
+
+    successes = [r for r in results if isinstance(r, ReviewEvent)]
+    refusals = [r for r in results if isinstance(r, services.WorkflowError)]
+    assert len(successes) == 1, results
+    assert len(refusals) == 7, results  # refused cleanly, nothing unexpected
+    article = Article.objects.get(pk=article_under_review.pk)
+    assert article.state == ReviewState.APPROVED
+    assert article.live_revision_id == seen
+    assert ReviewEvent.objects.filter(action="approve").count() == 1
+    assert Revision.objects.count() == revisions_before + 1
+    assert Notification.objects.count() == notifications_before + 1  # the author, once
+    assert Notification.objects.latest("pk").recipient == author
+
+
+def test_concurrent_edits_keep_one_and_refuse_the_other(transactional_db, make_article, author):
+    article = make_article()
+    seen = latest_revision_id(article)
+    results = _race(
+        2,
+        lambda i: services.edit_article(
+            article=Article.objects.get(pk=article.pk),
+            by=author,
+            seen_revision_id=seen,
+            title=f"Edit {i}",
+            summary="",
+            body=article.body,
+            literature_current_through=None,
+            comment=f"edit {i}",
+        ),
+    )
+    assert sum(isinstance(r, ReviewEvent) for r in results) == 1, results
+    assert sum(isinstance(r, services.StaleRevision) for r in results) == 1, results
+    winner = next(r for r in results if isinstance(r, ReviewEvent))
+    assert Article.objects.get(pk=article.pk).title == f"Edit {winner.comment[-1]}"
