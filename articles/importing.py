@@ -67,7 +67,7 @@ def parse_article(text: str, *, origin: str) -> ArticleSource:
         raise ValidationError(f"{origin}: the file must start with YAML front matter ('---').")
     try:
         post = frontmatter.loads(text)
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError) as exc:  # PyYAML raises ValueError for 2025-13-45
         raise ValidationError(f"{origin}: the front matter is not valid YAML: {exc}") from exc
     meta = post.metadata
     errors = [f"missing '{key}'" for key in REQUIRED_KEYS if not meta.get(key)]
@@ -114,6 +114,8 @@ def _references(entries: object, errors: list[str]) -> list[dict]:
             errors.append(f"reference {number}: unknown field(s) {', '.join(unknown)}")
         fields = {name: entry[name] for name in REFERENCE_FIELDS & set(entry)}
         fields = {name: "" if value is None else value for name, value in fields.items()}
+        if fields.get("year") == "":
+            fields["year"] = None
         try:
             Reference(**fields).full_clean(validate_unique=False)
         except (ValidationError, TypeError, ValueError) as exc:

@@ -145,8 +145,9 @@ class Article(models.Model):
         return self.live_revision_id is not None or self.state in _public_states()
 
 
-# A citation carries its reference into the revision, so an approval pins the reference as cited.
-@reversion.register(follow=["reference"])
+# References are versioned on their own; a revision's references are read as they stood then
+# (articles.selectors), so reverting an article never deletes or rewrites a shared reference.
+@reversion.register()
 class Citation(models.Model):
     """An article's use of a reference; `position` is its number, by first appearance."""
 

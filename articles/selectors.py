@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.cache import cache
 from reversion.models import Version
 
-from .models import Article, Reference, ReviewState
+from .models import Article, Citation, Reference, ReviewState
 from .rendering import RenderedBody, render_body
 
 RENDER_CACHE_VERSION = "1"
@@ -130,18 +130,14 @@ def _revision_source(article: Article, revision_id: int) -> tuple[dict, datetime
         for v in versions
         if v.content_type.model_class() is Article and int(v.object_id) == article.pk
     )
-    cited_reference_ids = {
+    cited_ids = {
         v.field_dict["reference_id"]
         for v in versions
-        if v.content_type.model == "citation" and v.field_dict["article_id"] == article.pk
+        if v.content_type.model_class() is Citation and v.field_dict["article_id"] == article.pk
     }
-    references = {}
-    for version in versions:
-        if version.content_type.model_class() is Reference and int(version.object_id) in (
-            cited_reference_ids
-        ):
-            fields = version.field_dict
-            references[fields["key"]] = _reference_fields(Reference(**fields))
+    references = {
+        ref.key: _reference_fields(ref) for ref in _references_as_of(cited_ids, revision_id)
+    }
     source = {
         "title": article_fields["title"],
         "summary": article_fields["summary"],
@@ -150,6 +146,22 @@ def _revision_source(article: Article, revision_id: int) -> tuple[dict, datetime
         "references": references,
     }
     return source, article_fields["updated_at"]
+
+
+def _references_as_of(reference_ids: set[int], revision_id: int) -> list[Reference]:
+    """Each reference as its newest version at or before `revision_id` saved it."""
+    as_of: dict[int, Reference] = {}
+    versions = (
+        Version.objects.get_for_model(Reference)
+        .filter(object_id__in=[str(pk) for pk in reference_ids], revision_id__lte=revision_id)
+        .order_by("object_id", "-revision_id")
+    )
+    for version in versions:
+        as_of.setdefault(int(version.object_id), Reference(**version.field_dict))
+    # A reference saved outside any revision (a raw fixture) is read as it stands now.
+    missing = reference_ids - set(as_of)
+    as_of.update(Reference.objects.in_bulk(missing))
+    return list(as_of.values())
 
 
 def _reference_fields(reference: Reference) -> dict:

@@ -71,6 +71,8 @@ def save_article(
         if topics is not None:
             article.topics.set(topics)
         sync_citations(article=article)
+        # Again, now that the citations exist: the save above recorded the old ones.
+        reversion.add_to_revision(article)
         reversion.set_user(by)
         reversion.set_comment(comment)
     return article
@@ -87,11 +89,16 @@ def save_reference(*, reference: Reference, by: User, comment: str) -> Reference
 
 
 def topics_named(names: Iterable[str]) -> list[Topic]:
-    """The topics with these names, creating any that do not exist yet."""
+    """The topics with these names (matched by name or slug), creating any that are missing."""
     topics = []
-    for name in names:
-        topic, _ = Topic.objects.get_or_create(
-            slug=slugify(name)[:100], defaults={"name": name.strip()[:100]}
+    for name in (n.strip() for n in names):
+        slug = slugify(name)[:100]
+        if not slug:
+            raise ValidationError(f"Topic '{name}' needs at least one letter or digit.")
+        topic = (
+            Topic.objects.filter(name__iexact=name).first()
+            or Topic.objects.filter(slug=slug).first()
+            or Topic.objects.create(name=name[:100], slug=slug)
         )
         topics.append(topic)
     return topics

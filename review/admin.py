@@ -2,15 +2,18 @@
 the review services, so an admin edit cannot skip review or change text under a reviewer."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from reversion.admin import VersionAdmin
 
 from articles.models import Article, Citation
-from articles.selectors import latest_revision_id
+from articles.selectors import latest_revision_id, revision_content, working_content
 from articles.services import save_article, validate_body
 
 from . import services
+from .diffs import article_diff
 from .models import Notification, ReviewEvent
 from .workflow import EDITABLE_STATES
 
@@ -25,8 +28,12 @@ class ArticleAdminForm(forms.ModelForm):
         validate_body(body)
         return body
 
+    user = None  # set by ArticleAdmin.get_form
+
     def clean(self):
         cleaned = super().clean()
+        if self.instance.pk and not services.may_edit(self.user):
+            raise ValidationError("Only authors or admins may edit articles.")
         if self.instance.pk and self.instance.state not in EDITABLE_STATES:
             raise ValidationError(
                 f"This article is {self.instance.get_state_display().lower()}; its text cannot "
@@ -57,6 +64,46 @@ class ArticleAdmin(VersionAdmin):
     prepopulated_fields = {"slug": ("title",)}
     readonly_fields = ("state", "author", "approved_by", "approved_at", "approved_sha256")
     history_latest_first = True
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.user = request.user
+        return form
+
+    def _reversion_revisionform_view(self, request, version, template_name, extra_context=None):
+        """Reverting an article is an edit like any other: it goes through review.
+
+        django-reversion's own revert rewrites rows directly, which would move text under a
+        reviewer, drop the approved text, or delete references other articles cite.
+        """
+        article = self.get_object(request, version.object_id)
+        history = f"admin:{article._meta.app_label}_article_history"
+        if request.method == "POST":
+            try:
+                services.restore_revision(
+                    article=article,
+                    revision_id=version.revision_id,
+                    by=request.user,
+                    seen_revision_id=latest_revision_id(article),
+                )
+            except services.WorkflowError as exc:
+                messages.error(request, exc.message)
+                return redirect(history, article.pk)
+            messages.success(
+                request, f"Restored the text of revision {version.revision_id} as a new version."
+            )
+            return redirect(f"admin:{article._meta.app_label}_article_change", article.pk)
+        old = revision_content(article, version.revision_id)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "article": article,
+            "version": version,
+            "old": old,
+            "diff": article_diff(working_content(article).source, old.source),
+            "title": f"Restore revision {version.revision_id}",
+        }
+        return TemplateResponse(request, "review/admin_restore.html", context)
 
     def save_model(self, request, obj, form, change):
         if not change:

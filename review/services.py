@@ -143,6 +143,25 @@ def edit_article(
     return event
 
 
+def restore_revision(
+    *, article: Article, revision_id: int, by: User, seen_revision_id: int | None
+) -> ReviewEvent:
+    """Bring back the text of an earlier revision as a new edit, which goes through review."""
+    if not Version.objects.get_for_object(article).filter(revision_id=revision_id).exists():
+        raise InvalidTransition("That revision is not a version of this article.")
+    old = revision_content(article, revision_id).source
+    return edit_article(
+        article=article,
+        by=by,
+        seen_revision_id=seen_revision_id,
+        title=old["title"],
+        summary=old["summary"],
+        body=old["body"],
+        literature_current_through=old["literature_current_through"],
+        comment=f"Restored the text of revision {revision_id}",
+    )
+
+
 def assign_reviewer(*, article: Article, reviewer: User, by: User) -> ReviewEvent:
     """Ask a reviewer to review an article; they are told by e-mail."""
     with transaction.atomic():
@@ -316,6 +335,10 @@ def _in_groups(user: User, groups: frozenset[str] | set[str]) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     return user.groups.filter(name__in=groups).exists()
+
+
+def may_edit(user: User) -> bool:
+    return _in_groups(user, {AUTHORS, ADMINS})
 
 
 def _require_group(user: User, groups: set[str], what: str) -> None:

@@ -1,0 +1,56 @@
+from django import forms
+from django.conf import settings
+
+from articles.models import Article
+
+
+class ArticleEditForm(forms.Form):
+    title = forms.CharField(label="Question (title)", max_length=300)
+    summary = forms.CharField(
+        label="Summary", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    body = forms.CharField(
+        label="Body (Markdown; cite references as [@key])",
+        widget=forms.Textarea(attrs={"rows": 24}),
+        max_length=settings.VETTED_MAX_BODY_CHARS,
+    )
+    literature_current_through = forms.DateField(
+        label="Literature current through",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    comment = forms.CharField(label="What changed, and why", max_length=1000, required=False)
+    seen_revision_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class NewArticleForm(ArticleEditForm):
+    slug = forms.SlugField(label="Address (slug)", max_length=120)
+
+    field_order = ["title", "slug", "summary", "body", "literature_current_through", "comment"]
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        if Article.objects.filter(slug=slug).exists():
+            raise forms.ValidationError("Another article already uses this address.")
+        return slug
+
+
+class MoveForm(forms.Form):
+    comment = forms.CharField(
+        label="Comment", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    seen_revision_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label="Add a comment", max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class AssignForm(forms.Form):
+    reviewer = forms.ModelChoiceField(label="Reviewer", queryset=None)
+
+    def __init__(self, *args, reviewers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviewer"].queryset = reviewers

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "review"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("new/", views.new_article, name="new"),
+    path("articles/<slug:slug>/", views.article_review, name="article"),
+    path("articles/<slug:slug>/edit/", views.edit, name="edit"),
+    path("articles/<slug:slug>/history/", views.history, name="history"),
+    path("articles/<slug:slug>/compare/", views.compare, name="compare"),
+    path("articles/<slug:slug>/comment/", views.comment, name="comment"),
+    path("articles/<slug:slug>/assign/", views.assign, name="assign"),
+    path("articles/<slug:slug>/<str:name>/", views.move, name="move"),
+]

@@ -1,0 +1,253 @@
+"""The review area: thin views over review.services; refusals become messages and status codes."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from articles.models import Article
+from articles.selectors import latest_revision_id, revision_content, working_content
+from articles.services import save_article
+
+from . import selectors, services
+from .diffs import article_diff
+from .forms import ArticleEditForm, AssignForm, CommentForm, MoveForm, NewArticleForm
+from .models import ReviewEvent
+from .workflow import ADMINS, AUTHORS, EDITABLE_STATES, MOVES, REVIEWERS
+
+
+def _require_roles(request: HttpRequest, roles: set[str]) -> set[str]:
+    mine = selectors.roles_of(request.user)
+    if not mine & roles:
+        raise PermissionDenied("Your account has no role in the review area.")
+    return mine
+
+
+def _visible_article(request: HttpRequest, slug: str) -> Article:
+    return get_object_or_404(selectors.articles_visible_to(request.user), slug=slug)
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    roles = _require_roles(request, {AUTHORS, REVIEWERS, ADMINS})
+    return render(
+        request,
+        "review/dashboard.html",
+        {"dashboard": selectors.dashboard_for(request.user), "roles": roles, "age": selectors.age},
+    )
+
+
+@login_required
+def article_review(request: HttpRequest, slug: str, *, status: int = 200, **extra) -> HttpResponse:
+    roles = _require_roles(request, {AUTHORS, REVIEWERS, ADMINS})
+    article = _visible_article(request, slug)
+    working = working_content(article)
+    approved = (
+        revision_content(article, article.live_revision_id) if article.live_revision_id else None
+    )
+    events = article.review_events.select_related("actor")
+    context = {
+        "article": article,
+        "working": working,
+        "approved": approved,
+        "diff": article_diff(approved.source if approved else None, working.source),
+        "moves": selectors.available_moves(article, request.user),
+        "seen_revision_id": latest_revision_id(article),
+        "events": events,
+        "can_edit": bool(roles & {AUTHORS, ADMINS}) and article.state in EDITABLE_STATES,
+        "can_assign": bool(roles & {REVIEWERS, ADMINS}),
+        "assign_form": AssignForm(reviewers=selectors.eligible_reviewers(article)),
+        "assignments": article.assignments.select_related("reviewer"),
+        "comment_form": CommentForm(),
+        **extra,
+    }
+    return render(request, "review/article.html", context, status=status)
+
+
+@login_required
+@require_POST
+def move(request: HttpRequest, slug: str, name: str) -> HttpResponse:
+    _require_roles(request, {AUTHORS, REVIEWERS, ADMINS})
+    if name not in MOVES:
+        raise Http404("No such move.")
+    article = _visible_article(request, slug)
+    form = MoveForm(request.POST)
+    form.is_valid()
+    try:
+        services.MOVE_SERVICES[name](
+            article=article,
+            by=request.user,
+            seen_revision_id=form.cleaned_data.get("seen_revision_id"),
+            comment=form.cleaned_data.get("comment", ""),
+        )
+    except services.NotAllowed as exc:
+        raise PermissionDenied(exc.message) from exc
+    except services.StaleRevision as exc:
+        return article_review(
+            request, slug, status=409, move_error=exc.message, failed_move=name,
+            kept_comment=form.cleaned_data.get("comment", ""),
+        )  # fmt: skip
+    except services.InvalidTransition as exc:
+        return article_review(
+            request, slug, status=400, move_error=exc.message, failed_move=name,
+            kept_comment=form.cleaned_data.get("comment", ""),
+        )  # fmt: skip
+    messages.success(request, f"{MOVES[name].label}: done.")
+    return redirect("review:article", slug=slug)
+
+
+@login_required
+def edit(request: HttpRequest, slug: str) -> HttpResponse:
+    _require_roles(request, {AUTHORS, ADMINS})
+    article = _visible_article(request, slug)
+    current = latest_revision_id(article)
+    if request.method != "POST":
+        form = ArticleEditForm(
+            initial={
+                "title": article.title,
+                "summary": article.summary,
+                "body": article.body,
+                "literature_current_through": article.literature_current_through,
+                "seen_revision_id": current,
+            }
+        )
+        return _edit_page(request, article, form)
+    form = ArticleEditForm(request.POST)
+    if not form.is_valid():
+        return _edit_page(request, article, form, status=400)
+    data = form.cleaned_data
+    try:
+        services.edit_article(
+            article=article,
+            by=request.user,
+            seen_revision_id=data["seen_revision_id"],
+            title=data["title"],
+            summary=data["summary"],
+            body=data["body"],
+            literature_current_through=data["literature_current_through"],
+            comment=data["comment"],
+        )
+    except services.NotAllowed as exc:
+        raise PermissionDenied(exc.message) from exc
+    except services.StaleRevision as exc:
+        # Keep every word they typed; offer the newer version's differences, and let a second
+        # save (now knowingly on top of the newest revision) go through.
+        theirs = {**data, "literature_current_through": data["literature_current_through"]}
+        newest = working_content(article).source
+        form = ArticleEditForm(initial={**theirs, "seen_revision_id": current})
+        return _edit_page(
+            request, article, form, status=409, stale=exc.message,
+            stale_diff=article_diff(newest, {**newest, **theirs}),
+        )  # fmt: skip
+    except services.InvalidTransition as exc:
+        form.add_error(None, exc.message)
+        return _edit_page(request, article, form, status=400)
+    messages.success(request, "Saved. The article needs review before readers see this text.")
+    return redirect("review:article", slug=article.slug)
+
+
+def _edit_page(request, article, form, status=200, **extra) -> HttpResponse:
+    return render(
+        request, "review/edit.html", {"article": article, "form": form, **extra}, status=status
+    )
+
+
+@login_required
+def new_article(request: HttpRequest) -> HttpResponse:
+    _require_roles(request, {AUTHORS, ADMINS})
+    form = NewArticleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        article = Article(
+            slug=data["slug"],
+            title=data["title"],
+            summary=data["summary"],
+            body=data["body"],
+            literature_current_through=data["literature_current_through"],
+        )
+        try:
+            save_article(article=article, by=request.user, comment=data["comment"] or "Created")
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Draft saved. Submit it for review when it is ready.")
+            return redirect("review:article", slug=article.slug)
+    return render(request, "review/new.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def comment(request: HttpRequest, slug: str) -> HttpResponse:
+    _require_roles(request, {AUTHORS, REVIEWERS, ADMINS})
+    article = _visible_article(request, slug)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        services.add_comment(article=article, by=request.user, body=form.cleaned_data["body"])
+        messages.success(request, "Comment added.")
+    else:
+        messages.error(request, "Write a comment (up to 5,000 characters) first.")
+    return redirect("review:article", slug=slug)
+
+
+@login_required
+@require_POST
+def assign(request: HttpRequest, slug: str) -> HttpResponse:
+    _require_roles(request, {REVIEWERS, ADMINS})
+    article = _visible_article(request, slug)
+    form = AssignForm(request.POST, reviewers=selectors.eligible_reviewers(article))
+    if not form.is_valid():
+        messages.error(request, "Choose a reviewer from the list.")
+        return redirect("review:article", slug=slug)
+    try:
+        services.assign_reviewer(
+            article=article, reviewer=form.cleaned_data["reviewer"], by=request.user
+        )
+    except services.NotAllowed as exc:
+        raise PermissionDenied(exc.message) from exc
+    except services.InvalidTransition as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{form.cleaned_data['reviewer'].public_name} is assigned.")
+    return redirect("review:article", slug=slug)
+
+
+@login_required
+def history(request: HttpRequest, slug: str) -> HttpResponse:
+    _require_roles(request, {AUTHORS, REVIEWERS, ADMINS})
+    article = _visible_article(request, slug)
+    versions = selectors.revision_history(article)
+    events_by_revision = {
+        e.created_revision_id or e.revision_id: e
+        for e in ReviewEvent.objects.filter(article=article).select_related("actor")
+    }
+    return render(
+        request,
+        "review/history.html",
+        {
+            "article": article,
+            "versions": [(v, events_by_revision.get(v.revision_id)) for v in versions],
+            "events": article.review_events.select_related("actor"),
+        },
+    )
+
+
+@login_required
+def compare(request: HttpRequest, slug: str) -> HttpResponse:
+    _require_roles(request, {AUTHORS, REVIEWERS, ADMINS})
+    article = _visible_article(request, slug)
+    known = {v.revision_id for v in selectors.revision_history(article)}
+    try:
+        old_id, new_id = int(request.GET["from"]), int(request.GET["to"])
+    except (KeyError, ValueError):
+        raise Http404("Choose two versions to compare.") from None
+    if old_id not in known or new_id not in known:
+        raise Http404("No such version of this article.")
+    old, new = revision_content(article, old_id), revision_content(article, new_id)
+    return render(
+        request,
+        "review/compare.html",
+        {"article": article, "old_id": old_id, "new_id": new_id,
+         "diff": article_diff(old.source, new.source)},
+    )  # fmt: skip

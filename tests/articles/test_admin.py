@@ -1,0 +1,303 @@
+"""The admin as a write path: every save is a revision by the signed-in user; revert and recover."""
+
+import pytest
+from reversion.models import Version
+
+from articles.models import Article, Reference, ReviewState
+from articles.services import save_article, save_reference
+from review import services
+
+pytestmark = pytest.mark.django_db
+
+NO_CITATION_FORMS = {
+    "citations-TOTAL_FORMS": "0",
+    "citations-INITIAL_FORMS": "0",
+    "citations-MIN_NUM_FORMS": "0",
+    "citations-MAX_NUM_FORMS": "1000",
+}
+
+
+@pytest.fixture
+def admin(client, admin_user):
+    client.force_login(admin_user)
+    return client
+
+
+def article_form(**fields):
+    data = {
+        "title": "Is the admin a write path?",
+        "slug": "admin-article",
+        "summary": "Yes.",
+        "body": "It is.[@nccn-2024]",
+        "literature_current_through": "2025-07-21",
+        **NO_CITATION_FORMS,
+    }
+    data.update(fields)
+    return data
+
+
+def reference_form(**fields):
+    data = {"key": "esmo-2022", "kind": "guideline", "title": "ESMO guideline", "year": "2022"}
+    data.update(fields)
+    return {name: value for name, value in data.items() if value is not None}
+
+
+def versions_of(obj):
+    return Version.objects.get_for_object(obj).order_by("pk")
+
+
+def form_errors(response):
+    return response.context["adminform"].form.errors if response.context else None
+
+
+def resubmit(response):
+    """The data a browser would post back from an admin change form, as the page shows it."""
+    data = {}
+    forms = [response.context["adminform"].form]
+    for inline in response.context["inline_admin_formsets"]:
+        forms += [inline.formset.management_form, *inline.formset.forms]
+    for form in forms:
+        for field in form:
+            value = field.value()
+            if value is None:
+                continue
+            data[field.html_name] = [str(v) for v in value] if isinstance(value, list) else value
+    return data
+
+
+# --- every save is a revision ----------------------------------------------------------------
+
+
+def test_adding_an_article_in_the_admin_records_a_revision_by_the_admin(
+    admin, admin_user, make_reference
+):
+    make_reference("nccn-2024")
+
+    response = admin.post("/admin/articles/article/add/", article_form())
+
+    assert response.status_code == 302, form_errors(response)
+    article = Article.objects.get(slug="admin-article")
+    assert article.author == admin_user
+    [version] = versions_of(article)
+    assert version.revision.user == admin_user
+    assert version.revision.comment
+    assert [c.reference.key for c in article.citations.all()] == ["nccn-2024"]
+
+
+def test_dangling_marker_in_the_admin_is_a_form_error_and_nothing_is_written(admin):
+    versions = Version.objects.count()
+
+    response = admin.post("/admin/articles/article/add/", article_form(body="See[@ghost]."))
+
+    assert response.status_code == 200
+    assert "[@ghost]" in str(form_errors(response)["body"])
+    assert not Article.objects.exists()
+    assert Version.objects.count() == versions
+
+
+def test_deeply_nested_body_in_the_admin_is_a_form_error_not_a_server_error(admin):
+    response = admin.post("/admin/articles/article/add/", article_form(body="- " * 3000 + "x"))
+
+    assert response.status_code == 200
+    assert "too deeply" in str(form_errors(response)["body"])
+    assert not Article.objects.exists()
+
+
+def test_editing_an_article_in_the_admin_adds_a_revision_by_the_admin(
+    admin, admin_user, make_article
+):
+    article = make_article(slug="admin-article")
+
+    response = admin.post(
+        f"/admin/articles/article/{article.pk}/change/", article_form(summary="Edited.")
+    )
+
+    assert response.status_code == 302, form_errors(response)
+    article.refresh_from_db()
+    assert article.summary == "Edited."
+    versions = versions_of(article)
+    assert versions.count() == 2
+    assert versions.last().revision.user == admin_user
+
+
+def test_adding_a_reference_in_the_admin_records_a_revision_by_the_admin(admin, admin_user):
+    response = admin.post("/admin/articles/reference/add/", reference_form())
+
+    assert response.status_code == 302, form_errors(response)
+    reference = Reference.objects.get(key="esmo-2022")
+    [version] = versions_of(reference)
+    assert version.revision.user == admin_user
+    assert version.revision.comment
+
+
+def test_changing_a_reference_in_the_admin_adds_a_revision_by_the_admin(
+    admin, admin_user, make_reference
+):
+    reference = make_reference("esmo-2022")
+
+    response = admin.post(
+        f"/admin/articles/reference/{reference.pk}/change/",
+        reference_form(title="ESMO clinical practice guideline"),
+    )
+
+    assert response.status_code == 302, form_errors(response)
+    reference.refresh_from_db()
+    assert reference.title == "ESMO clinical practice guideline"
+    versions = versions_of(reference)
+    assert versions.count() == 2
+    assert versions.last().revision.user == admin_user
+
+
+def test_invalid_reference_in_the_admin_writes_no_revision(admin):
+    versions = Version.objects.count()
+
+    response = admin.post("/admin/articles/reference/add/", reference_form(key="Bad Key!"))
+
+    assert response.status_code == 200
+    assert "key" in form_errors(response)
+    assert not Reference.objects.exists()
+    assert Version.objects.count() == versions
+
+
+# --- revert and recover ----------------------------------------------------------------------
+
+
+def save_twice(author, first_body, second_body):
+    article = save_article(
+        article=Article(slug="rewritten", title="Which source?", body=first_body),
+        by=author,
+        comment="First",
+    )
+    article.body = second_body
+    save_article(article=article, by=author, comment="Rewritten")
+    return article
+
+
+def revert_url(article):
+    first = versions_of(article).first()
+    return f"/admin/articles/article/{article.pk}/history/{first.pk}/"
+
+
+def test_the_history_page_of_an_old_version_shows_its_text_without_reverting(admin, author):
+    article = save_twice(author, "Old answer.", "New answer.")
+
+    response = admin.get(revert_url(article))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Restore this version" in html
+    assert "<del>New</del><ins>Old</ins>" in html
+    article.refresh_from_db()
+    assert article.body == "New answer."
+
+
+def test_reverting_an_article_restores_its_old_body_as_a_new_revision(admin, admin_user, author):
+    article = save_twice(author, "Old answer.", "New answer.")
+    url = revert_url(article)
+
+    response = admin.post(url, {})
+
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.body == "Old answer."
+    versions = versions_of(article)
+    assert versions.count() == 3
+    assert versions.last().revision.user == admin_user
+
+
+def test_reverting_an_article_restores_its_old_body_and_citations(
+    admin, admin_user, author, make_reference
+):
+    make_reference("first")
+    make_reference("second")
+    article = save_twice(author, "Old answer.[@first]", "New answer.[@second]")
+    url = revert_url(article)
+
+    response = admin.get(url)
+    assert response.status_code == 200
+    response = admin.post(url, {})
+
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.body == "Old answer.[@first]"
+    assert [(c.position, c.reference.key) for c in article.citations.all()] == [(1, "first")]
+    assert Reference.objects.filter(key="second").exists()
+    assert versions_of(article).last().revision.user == admin_user
+
+
+@pytest.fixture
+def approved_then_edited(author, reviewer, seen):
+    """An approved article whose author has since saved a new draft; the approved text is live."""
+    article = save_twice(author, "Old answer.", "Approved answer.")
+    services.submit(article=article, by=author, seen_revision_id=seen(article))
+    services.start_review(article=article, by=reviewer, seen_revision_id=seen(article))
+    services.approve(article=article, by=reviewer, seen_revision_id=seen(article))
+    services.edit_article(
+        article=article,
+        by=author,
+        seen_revision_id=seen(article),
+        title=article.title,
+        summary="",
+        body="Draft answer.",
+        literature_current_through=None,
+        comment="Next draft",
+    )
+    article.refresh_from_db()
+    return article
+
+
+def test_reverting_the_working_text_keeps_the_approved_text_live(admin, approved_then_edited):
+    live = approved_then_edited.live_revision_id
+    approver = approved_then_edited.approved_by_id
+    url = revert_url(approved_then_edited)
+
+    admin.post(url, {})
+
+    approved_then_edited.refresh_from_db()
+    assert approved_then_edited.live_revision_id == live
+    assert approved_then_edited.approved_by_id == approver
+
+
+def test_an_article_under_review_cannot_be_reverted(admin, author, reviewer, seen):
+    article = save_twice(author, "Old answer.", "Reviewed answer.")
+    services.submit(article=article, by=author, seen_revision_id=seen(article))
+    services.start_review(article=article, by=reviewer, seen_revision_id=seen(article))
+    url = revert_url(article)
+
+    response = admin.post(url, {})
+
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.body == "Reviewed answer."
+    assert article.state == ReviewState.UNDER_REVIEW
+
+
+def test_recovering_a_deleted_reference_brings_the_row_back(admin, admin_user, author):
+    reference = save_reference(
+        reference=Reference(key="uncited", title="An uncited source", year=2020),
+        by=author,
+        comment="Added",
+    )
+    reference_pk = reference.pk
+    response = admin.post(f"/admin/articles/reference/{reference_pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not Reference.objects.filter(key="uncited").exists()
+    [deleted] = Version.objects.get_deleted(Reference)
+    url = f"/admin/articles/reference/recover/{deleted.pk}/"
+
+    response = admin.post(url, resubmit(admin.get(url)))
+
+    assert response.status_code == 302, form_errors(response)
+    recovered = Reference.objects.get(key="uncited")
+    assert recovered.pk == reference_pk
+    assert recovered.title == "An uncited source"
+    assert versions_of(recovered).last().revision.user == admin_user
+
+
+def test_a_cited_reference_cannot_be_deleted_in_the_admin(admin, make_article):
+    make_article()
+    reference = Reference.objects.get(key="nccn-2024")
+
+    admin.post(f"/admin/articles/reference/{reference.pk}/delete/", {"post": "yes"})
+
+    assert Reference.objects.filter(pk=reference.pk).exists()

@@ -1,0 +1,204 @@
+import pytest
+from django.contrib.auth.models import Group
+
+from articles.models import Article, ReviewState
+from articles.selectors import latest_revision_id
+from review import services
+from tests.factories import UserFactory
+
+
+def _post_move(client, article, name, comment="", seen=None):
+    return client.post(
+        f"/review/articles/{article.slug}/{name}/",
+        {"comment": comment, "seen_revision_id": seen or latest_revision_id(article)},
+    )
+
+
+@pytest.fixture
+def submitted(make_article, author, seen):
+    article = make_article()
+    services.submit(article=article, by=author, seen_revision_id=seen(article))
+    return article
+
+
+def test_review_area_needs_a_login(client, db):
+    response = client.get("/review/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_a_user_with_no_role_is_refused_the_review_area(client, db):
+    client.force_login(UserFactory(username="reader"))
+    assert client.get("/review/").status_code == 403
+
+
+def test_the_queue_shows_what_awaits_review_with_its_age(client, reviewer, submitted):
+    client.force_login(reviewer)
+    html = client.get("/review/").content.decode()
+    assert "Awaiting review" in html and submitted.title in html
+    assert "In this state for" in html
+
+
+def test_my_submissions_lists_the_authors_articles(client, author, submitted):
+    client.force_login(author)
+    html = client.get("/review/").content.decode()
+    assert "My submissions" in html and submitted.title in html
+    assert "Awaiting review" not in html
+
+
+def test_review_page_offers_only_the_moves_the_user_may_make(client, reviewer, author, submitted):
+    client.force_login(reviewer)
+    html = client.get(f"/review/articles/{submitted.slug}/").content.decode()
+    assert ">Start review</button>" in html
+    assert "Approve" not in html.split("Actions")[1].split("Changes")[0]
+    client.force_login(author)
+    html = client.get(f"/review/articles/{submitted.slug}/").content.decode()
+    assert ">Start review</button>" not in html
+
+
+def test_the_author_sees_why_they_cannot_approve(client, author, reviewer, submitted):
+    author.groups.add(Group.objects.get(name="Reviewers"))
+    services.start_review(
+        article=submitted, by=reviewer, seen_revision_id=latest_revision_id(submitted)
+    )
+    client.force_login(author)
+    html = client.get(f"/review/articles/{submitted.slug}/").content.decode()
+    assert "another reviewer must approve it" in html
+
+
+def test_moves_through_the_web_and_their_refusals(client, author, reviewer, submitted):
+    client.force_login(author)
+    assert _post_move(client, submitted, "start_review").status_code == 403
+    client.force_login(reviewer)
+    assert _post_move(client, submitted, "start_review").status_code == 302
+    response = _post_move(client, submitted, "request_changes", comment="")
+    assert response.status_code == 400
+    assert "needs a comment" in response.content.decode()
+    response = _post_move(client, submitted, "request_changes", comment="Cite ESMO", seen=1)
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "changed since you opened it" in body and "Cite ESMO" in body  # nothing lost
+    assert Article.objects.get(pk=submitted.pk).state == ReviewState.UNDER_REVIEW
+
+
+def test_moves_are_post_only(client, reviewer, submitted):
+    client.force_login(reviewer)
+    assert client.get(f"/review/articles/{submitted.slug}/start_review/").status_code == 405
+
+
+def test_an_unknown_move_is_not_found(client, reviewer, submitted):
+    client.force_login(reviewer)
+    assert _post_move(client, submitted, "publish_now").status_code == 404
+
+
+def test_edit_then_stale_edit_keeps_the_text_and_warns(client, author, make_article):
+    article = make_article()
+    client.force_login(author)
+    old = latest_revision_id(article)
+    form = {
+        "title": "First", "summary": "", "body": article.body, "comment": "one",
+        "literature_current_through": "", "seen_revision_id": old,
+    }  # fmt: skip
+    assert client.post(f"/review/articles/{article.slug}/edit/", form).status_code == 302
+    response = client.post(
+        f"/review/articles/{article.slug}/edit/", {**form, "title": "My second title"}
+    )
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "changed since you opened it" in html and "My second title" in html
+    assert Article.objects.get(pk=article.pk).title == "First"
+
+
+def test_edit_refuses_a_dangling_citation_and_keeps_the_text(client, author, make_article):
+    article = make_article()
+    client.force_login(author)
+    response = client.post(
+        f"/review/articles/{article.slug}/edit/",
+        {"title": "T", "summary": "", "body": "New claim.[@ghost]", "comment": "",
+         "literature_current_through": "", "seen_revision_id": latest_revision_id(article)},
+    )  # fmt: skip
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "[@ghost]" in html and "no reference has that key" in html
+
+
+def test_a_reviewer_cannot_edit(client, reviewer, submitted):
+    client.force_login(reviewer)
+    assert client.get(f"/review/articles/{submitted.slug}/edit/").status_code == 403
+
+
+def test_authors_do_not_see_other_authors_drafts(client, make_article, db):
+    make_article(slug="private-draft")
+    other = UserFactory(username="other-author")
+    other.groups.add(Group.objects.get(name="Authors"))
+    client.force_login(other)
+    assert client.get("/review/articles/private-draft/").status_code == 404
+
+
+def test_new_article_is_a_draft_by_its_author(client, author, make_reference):
+    make_reference("nccn-2024")
+    client.force_login(author)
+    response = client.post(
+        "/review/new/",
+        {"title": "Is it new?", "slug": "is-it-new", "summary": "", "comment": "",
+         "body": "Yes.[@nccn-2024]", "literature_current_through": "2025-01-31"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    article = Article.objects.get(slug="is-it-new")
+    assert article.state == ReviewState.DRAFT and article.author == author
+    assert [c.reference.key for c in article.citations.all()] == ["nccn-2024"]
+
+
+def test_assigning_a_reviewer(client, reviewer, reviewer2, submitted):
+    client.force_login(reviewer)
+    response = client.post(f"/review/articles/{submitted.slug}/assign/", {"reviewer": reviewer2.pk})
+    assert response.status_code == 302
+    assert submitted.assignments.get().reviewer == reviewer2
+    client.force_login(reviewer2)
+    assert submitted.title in client.get("/review/").content.decode().split("Assigned to me")[1]
+
+
+def test_review_page_diffs_against_the_approved_text(client, author, reviewer, submitted, seen):
+    services.start_review(article=submitted, by=reviewer, seen_revision_id=seen(submitted))
+    services.approve(article=submitted, by=reviewer, seen_revision_id=seen(submitted))
+    services.edit_article(
+        article=submitted, by=author, seen_revision_id=seen(submitted),
+        title=submitted.title, summary="",
+        body="## Answer\n\nPlatinum triplet first.[@nccn-2024]\n",
+        literature_current_through=None, comment="",
+    )  # fmt: skip
+    client.force_login(reviewer)
+    html = client.get(f"/review/articles/{submitted.slug}/").content.decode()
+    assert "<del>doublet</del><ins>triplet</ins>" in html
+
+
+def test_history_and_compare_any_two_versions(client, author, make_article, seen):
+    article = make_article()
+    first = seen(article)
+    services.edit_article(
+        article=article, by=author, seen_revision_id=first, title=article.title, summary="",
+        body="Platinum triplet first.[@nccn-2024]", literature_current_through=None, comment="",
+    )  # fmt: skip
+    client.force_login(author)
+    assert (
+        "Compare versions"
+        in client.get(f"/review/articles/{article.slug}/history/").content.decode()
+    )
+    html = client.get(
+        f"/review/articles/{article.slug}/compare/?from={first}&to={seen(article)}"
+    ).content.decode()
+    assert "<del>doublet</del><ins>triplet</ins>" in html
+    bad = client.get(f"/review/articles/{article.slug}/compare/?from=999999&to={first}")
+    assert bad.status_code == 404
+
+
+def test_diff_escapes_hostile_text(client, author, make_article, seen):
+    article = make_article()
+    services.edit_article(
+        article=article, by=author, seen_revision_id=seen(article), title=article.title,
+        summary="<script>alert(1)</script>", body=article.body, literature_current_through=None,
+        comment="",
+    )  # fmt: skip
+    client.force_login(author)
+    html = client.get(f"/review/articles/{article.slug}/").content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
