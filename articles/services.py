@@ -20,10 +20,10 @@ from .rendering import ANY_KEY, UnrenderableMarkdown, cited_keys, render_body
 
 def validate_body(body: str) -> None:
     """Refuse a body that is too long, cannot be parsed, or cites a reference that is missing."""
-    limit = settings.VETTED_MAX_BODY_CHARS
-    if len(body) > limit:
+    limit, length = settings.VETTED_MAX_BODY_CHARS, len(body.rstrip("\n"))
+    if length > limit:
         raise ValidationError(
-            f"The body is {len(body):,} characters long; the limit is {limit:,}.", code="too_long"
+            f"The body is {length:,} characters long; the limit is {limit:,}.", code="too_long"
         )
     if "\x00" in body:
         raise ValidationError("The body contains a NUL character.", code="nul")
@@ -41,6 +41,11 @@ def validate_body(body: str) -> None:
             "Add the reference first, or correct the marker.",
             code="dangling_citation",
         )
+
+
+def normalize_markdown(text: str) -> str:
+    """One line-ending convention and one final newline, whatever the browser or file sent."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip() + "\n"
 
 
 def sync_citations(*, article: Article) -> list[Citation]:
@@ -62,6 +67,7 @@ def save_article(
     topics: Iterable[Topic] | None = None,
 ) -> Article:
     """Validate and save an article with its citations as one new revision."""
+    article.body = normalize_markdown(article.body)
     validate_body(article.body)
     article.full_clean(exclude=["author"] if article.author_id is None else None)
     with transaction.atomic(), reversion.create_revision():

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-TOKENS = re.compile(r"\s+|[^\s]+")
+# A word with the space after it: runs of shared spaces do not split a change into confetti.
+TOKENS = re.compile(r"\S+\s*|\s+")
 
 
 @dataclass(frozen=True)

@@ -85,7 +85,12 @@ class Notification(models.Model):
     The task that sends it may run twice or late (a broker outage); `sent_at` makes that safe.
     """
 
+    class Kind(models.TextChoices):
+        EVENT = "event", "About a review event"
+        REMINDER = "reminder", "Reminder: still waiting"
+
     event = models.ForeignKey(ReviewEvent, on_delete=models.PROTECT, related_name="notifications")
+    kind = models.CharField(max_length=20, choices=Kind, default=Kind.EVENT)
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
@@ -96,7 +101,9 @@ class Notification(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["event", "recipient"], name="one_notification_each"),
+            models.UniqueConstraint(
+                fields=["event", "recipient", "kind"], name="one_notification_each"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -76,16 +76,35 @@ def age(since: datetime | None) -> str:
     return "today" if days == 0 else f"{days} day{'s' if days != 1 else ''}"
 
 
-def available_moves(article: Article, user: User) -> list[tuple[Move, str | None]]:
+@dataclass(frozen=True)
+class AvailableMove:
+    move: Move
+    label: str
+    refusal: str | None  # why this user may not make it now, or None
+
+
+def available_moves(article: Article, user: User) -> list[AvailableMove]:
     """Each move the user's role could make from this state, with why it is refused (or None)."""
     from .services import refusal
 
     roles = roles_of(user)
     return [
-        (move, refusal(move, article=article, user=user))
+        AvailableMove(
+            move, move.label_from(article.state), refusal(move, article=article, user=user)
+        )
         for move in MOVES.values()
         if roles & move.groups and article.state in move.sources
     ]
+
+
+def diff_baseline(article: Article) -> tuple[int | None, str]:
+    """What the review page compares the working text with, and how to say so."""
+    if article.live_revision_id:
+        return article.live_revision_id, "Changes since the approved version"
+    returned = article.review_events.filter(action="request_changes").order_by("-pk").first()
+    if returned and returned.revision_id:
+        return returned.revision_id, "Changes since changes were requested (never approved yet)"
+    return None, "Changes: never approved, so all of it is new"
 
 
 def revision_history(article: Article) -> list[Version]:

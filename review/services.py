@@ -285,13 +285,15 @@ def _move(
     return event
 
 
+def reviewers_to_notify(article: Article) -> list[User]:
+    """The assigned reviewers, or, while nobody is assigned, the whole board."""
+    assigned = [a.reviewer for a in article.assignments.select_related("reviewer")]
+    return assigned or list(User.objects.filter(groups__name=REVIEWERS, is_active=True).distinct())
+
+
 def _notify_move(event: ReviewEvent, article: Article, move: Move) -> None:
     if move.name == "submit":
-        assigned = [a.reviewer for a in article.assignments.select_related("reviewer")]
-        recipients = assigned or list(
-            User.objects.filter(groups__name=REVIEWERS, is_active=True).distinct()
-        )
-        _notify(event, recipients, f"Submitted for review: {article.title}")
+        _notify(event, reviewers_to_notify(article), f"Submitted for review: {article.title}")
     elif move.name in ("request_changes", "approve", "withdraw"):
         verb = {
             "request_changes": "Changes requested",

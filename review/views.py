@@ -44,15 +44,14 @@ def article_review(request: HttpRequest, slug: str, *, status: int = 200, **extr
     roles = _require_roles(request, {AUTHORS, REVIEWERS, ADMINS})
     article = _visible_article(request, slug)
     working = working_content(article)
-    approved = (
-        revision_content(article, article.live_revision_id) if article.live_revision_id else None
-    )
+    baseline_id, baseline_label = selectors.diff_baseline(article)
+    baseline = revision_content(article, baseline_id) if baseline_id else None
     events = article.review_events.select_related("actor")
     context = {
         "article": article,
         "working": working,
-        "approved": approved,
-        "diff": article_diff(approved.source if approved else None, working.source),
+        "baseline_label": baseline_label,
+        "diff": article_diff(baseline.source if baseline else None, working.source),
         "moves": selectors.available_moves(article, request.user),
         "seen_revision_id": latest_revision_id(article),
         "events": events,
@@ -75,6 +74,7 @@ def move(request: HttpRequest, slug: str, name: str) -> HttpResponse:
     article = _visible_article(request, slug)
     form = MoveForm(request.POST)
     form.is_valid()
+    label = MOVES[name].label_from(article.state)
     try:
         services.MOVE_SERVICES[name](
             article=article,
@@ -94,7 +94,7 @@ def move(request: HttpRequest, slug: str, name: str) -> HttpResponse:
             request, slug, status=400, move_error=exc.message, failed_move=name,
             kept_comment=form.cleaned_data.get("comment", ""),
         )  # fmt: skip
-    messages.success(request, f"{MOVES[name].label}: done.")
+    messages.success(request, f"{label}: done.")
     return redirect("review:article", slug=slug)
 
 

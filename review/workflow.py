@@ -19,6 +19,10 @@ class Move:
     groups: frozenset[str]
     comment_required: bool
     explanation: str  # one line for the editorial policy page
+    again_label: str = ""  # what the button says when the article comes back to this move
+
+    def label_from(self, state: str) -> str:
+        return self.again_label if self.again_label and state != ReviewState.DRAFT else self.label
 
 
 MOVES: dict[str, Move] = {
@@ -32,6 +36,7 @@ MOVES: dict[str, Move] = {
             groups=frozenset({AUTHORS, ADMINS}),
             comment_required=False,
             explanation="An author sends a draft, or a revised draft, to the advisory board.",
+            again_label="Resubmit",
         ),
         Move(
             name="start_review",

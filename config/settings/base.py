@@ -7,6 +7,7 @@ the console. Production (config.settings.production) refuses to start without it
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -123,6 +124,18 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "socket_connect_timeout": 2}
 CELERY_TIMEZONE = TIME_ZONE
+# A publish that cannot reach the broker fails at once; the outbox sweep sends it later.
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BEAT_SCHEDULE = {
+    "review-reminders": {
+        "task": "review.tasks.remind_reviewers",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "notification-sweep": {
+        "task": "review.tasks.send_unsent_notifications",
+        "schedule": 300.0,
+    },
+}
 
 # No scripts, styles, frames or forms from anywhere but this site.
 SECURE_CSP = {
@@ -145,6 +158,8 @@ VETTED_ENVIRONMENT = "development"
 VETTED_SHOW_UNAPPROVED = env.bool("VETTED_SHOW_UNAPPROVED", default=True)
 # Article bodies longer than this are refused where content is saved.
 VETTED_MAX_BODY_CHARS = env.int("VETTED_MAX_BODY_CHARS", default=200_000)
+# Reviewers are reminded of articles waiting in review longer than this.
+VETTED_REVIEW_REMINDER_DAYS = env.int("VETTED_REVIEW_REMINDER_DAYS", default=3)
 VETTED_RENDER_CACHE_SECONDS = env.int("VETTED_RENDER_CACHE_SECONDS", default=24 * 3600)
 
 LOGGING = {

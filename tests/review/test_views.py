@@ -168,7 +168,7 @@ def test_review_page_diffs_against_the_approved_text(client, author, reviewer, s
     )  # fmt: skip
     client.force_login(reviewer)
     html = client.get(f"/review/articles/{submitted.slug}/").content.decode()
-    assert "<del>doublet</del><ins>triplet</ins>" in html
+    assert "<del>doublet </del><ins>triplet </ins>" in html
 
 
 def test_history_and_compare_any_two_versions(client, author, make_article, seen):
@@ -186,7 +186,7 @@ def test_history_and_compare_any_two_versions(client, author, make_article, seen
     html = client.get(
         f"/review/articles/{article.slug}/compare/?from={first}&to={seen(article)}"
     ).content.decode()
-    assert "<del>doublet</del><ins>triplet</ins>" in html
+    assert "<del>doublet </del><ins>triplet </ins>" in html
     bad = client.get(f"/review/articles/{article.slug}/compare/?from=999999&to={first}")
     assert bad.status_code == 404
 

@@ -1,0 +1,97 @@
+"""The whole review loop, by three people in three browsers, as DESIGN.md and issue 3 describe."""
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import DEMO_PASSWORD
+
+SLUG = "nsclc-her2-exon-20-first-line"
+
+
+def _sign_in(browser, base_url, username):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(f"{base_url}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Review", exact=True)).to_be_visible()
+    return page
+
+
+def _open_article(page):
+    page.get_by_role("link", name=re.compile("HER2 exon 20")).first.click()
+    expect(page).to_have_url(re.compile(f"/review/articles/{SLUG}/$"))
+
+
+def test_submitted_to_approved_and_a_later_edit_stays_off_the_public_page(
+    live_server, demo, browser, page, screenshot
+):
+    base = live_server.url
+
+    reviewer = _sign_in(browser, base, "reviewer")
+    expect(reviewer.get_by_role("region", name="Awaiting review")).to_contain_text("HER2")
+    _open_article(reviewer)
+    reviewer.get_by_role("button", name="Start review").click()
+    expect(reviewer.get_by_text("Start review: done.")).to_be_visible()
+    reviewer.get_by_label("Reason for “Request changes” (required)").fill(
+        "Please give the ESMO guideline year in the summary."
+    )
+    reviewer.get_by_role("button", name="Request changes").click()
+    expect(reviewer.get_by_text("Changes requested", exact=True).first).to_be_visible()
+
+    author = _sign_in(browser, base, "author")
+    _open_article(author)
+    expect(author.get_by_role("region", name="Timeline")).to_contain_text("ESMO guideline year")
+    author.get_by_role("link", name="Edit", exact=True).click()
+    author.get_by_label("Summary").fill(
+        "Platinum-based chemotherapy first, ideally without an immune checkpoint inhibitor "
+        "(NCCN 2024, ESMO 2022); T-DXd is preferred after progression."
+    )
+    author.get_by_label("What changed, and why").fill("Named the guidelines")
+    author.get_by_role("button", name="Save changes").click()
+    author.get_by_role("button", name="Resubmit").click()
+    expect(author.get_by_text("Resubmit: done.")).to_be_visible()
+
+    reviewer2 = _sign_in(browser, base, "reviewer2")
+    _open_article(reviewer2)
+    reviewer2.get_by_role("button", name="Start review").click()
+    changes = reviewer2.get_by_role("region", name=re.compile("since changes were requested"))
+    expect(changes).to_contain_text("ESMO 2022")
+    expect(changes.locator("dt", has_text="Body")).to_contain_text("(unchanged)")
+    screenshot(reviewer2, "review-page")
+    reviewer2.get_by_role("button", name="Approve").click()
+    expect(reviewer2.get_by_text("Approve: done.")).to_be_visible()
+
+    page.goto(f"{base}/articles/{SLUG}/")
+    expect(page.get_by_text(re.compile("Approved by Dr. Tomas Lind"))).to_be_visible()
+    tracker = page.get_by_role("navigation", name="Article review status")
+    expect(tracker.locator('[aria-current="step"]')).to_have_text("Approved")
+    expect(page.get_by_text("waiting for review")).to_have_count(0)
+    expect(page.get_by_text("(NCCN 2024, ESMO 2022)")).to_be_visible()
+    screenshot(page, "article-approved")
+
+    # A later edit goes back through review; readers keep the approved text.
+    author.goto(f"{base}/review/articles/{SLUG}/edit/")
+    author.get_by_label("Summary").fill("An unreviewed summary.")
+    author.get_by_role("button", name="Save changes").click()
+    expect(author.get_by_text("needs review before readers see this text")).to_be_visible()
+    page.reload()
+    expect(page.get_by_text("(NCCN 2024, ESMO 2022)")).to_be_visible()
+    expect(page.get_by_text("An unreviewed summary.")).to_have_count(0)
+
+
+def test_the_author_cannot_approve_their_own_article(live_server, demo, browser):
+    from django.contrib.auth.models import Group
+
+    from accounts.models import User
+
+    User.objects.get(username="author").groups.add(Group.objects.get(name="Reviewers"))
+    author = _sign_in(browser, live_server.url, "author")
+    _open_article(author)
+    author.get_by_role("button", name="Start review").click()
+    approve = author.get_by_role("button", name="Approve")
+    expect(approve).to_be_disabled()
+    expect(author.get_by_text("another reviewer must approve it")).to_be_visible()

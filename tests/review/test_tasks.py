@@ -1,0 +1,60 @@
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from articles.selectors import latest_revision_id
+from review import services
+from review.models import Notification, ReviewEvent
+from review.tasks import remind_reviewers
+
+
+@pytest.fixture
+def waiting(make_article, author, reviewer, reviewer2):
+    article = make_article()
+    services.submit(article=article, by=author, seen_revision_id=latest_revision_id(article))
+    return article
+
+
+def _age(article, days):
+    ReviewEvent.objects.filter(article=article).update(  # test setup: pretend time has passed
+        created_at=timezone.now() - timedelta(days=days)
+    )
+
+
+def test_reviewers_are_reminded_once_of_an_article_waiting_too_long(waiting, reviewer, reviewer2):
+    _age(waiting, days=5)
+    mail.outbox.clear()
+    assert remind_reviewers(days=3) == 2
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([reviewer.email, reviewer2.email])
+    assert "Still waiting for review" in mail.outbox[0].subject
+    mail.outbox.clear()
+    assert remind_reviewers(days=3) == 0  # safe to run every day
+    assert mail.outbox == []
+
+
+def test_no_reminder_before_the_limit(waiting):
+    _age(waiting, days=1)
+    assert remind_reviewers(days=3) == 0
+    assert not Notification.objects.filter(kind="reminder").exists()
+
+
+def test_only_the_assigned_reviewer_is_reminded(waiting, reviewer, reviewer2):
+    services.assign_reviewer(article=waiting, reviewer=reviewer2, by=reviewer)
+    _age(waiting, days=10)
+    mail.outbox.clear()
+    assert remind_reviewers(days=3) == 1
+    assert [m.to for m in mail.outbox] == [[reviewer2.email]]
+
+
+def test_a_new_stay_in_review_gets_a_new_reminder(waiting, reviewer):
+    _age(waiting, days=5)
+    remind_reviewers(days=3)
+    services.start_review(
+        article=waiting, by=reviewer, seen_revision_id=latest_revision_id(waiting)
+    )
+    _age(waiting, days=5)
+    mail.outbox.clear()
+    assert remind_reviewers(days=3) == 1
+    assert [m.to for m in mail.outbox] == [[reviewer.email]]  # the reviewer who took it
