@@ -3,10 +3,11 @@ the review services, so an admin edit cannot skip review or change text under a 
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from reversion.admin import VersionAdmin
+from reversion.models import Version
 
 from articles.models import Article, Citation
 from articles.selectors import latest_revision_id, revision_content, working_content
@@ -64,6 +65,42 @@ class ArticleAdmin(VersionAdmin):
     prepopulated_fields = {"slug": ("title",)}
     readonly_fields = ("state", "author", "approved_by", "approved_at", "approved_sha256")
     history_latest_first = True
+
+    object_history_template = "review/admin_history.html"
+
+    def get_urls(self):
+        from django.urls import path
+
+        compare = self.admin_site.admin_view(self.compare_view)
+        return [
+            path("<int:object_id>/compare/", compare, name="articles_article_compare"),
+            *super().get_urls(),
+        ]
+
+    def compare_view(self, request, object_id):
+        """The same word-level diff as the review area, between any two saved versions."""
+        article = self.get_object(request, str(object_id))
+        if article is None or not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        known = set(Version.objects.get_for_object(article).values_list("revision_id", flat=True))
+        try:
+            old_id, new_id = int(request.GET["from"]), int(request.GET["to"])
+        except (KeyError, ValueError):
+            old_id = new_id = None
+        if old_id not in known or new_id not in known:
+            messages.error(request, "Choose two versions of this article to compare.")
+            return redirect("admin:articles_article_history", article.pk)
+        old, new = revision_content(article, old_id), revision_content(article, new_id)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "article": article,
+            "old_id": old_id,
+            "new_id": new_id,
+            "diff": article_diff(old.source, new.source),
+            "title": f"Revision {old_id} → revision {new_id}",
+        }
+        return TemplateResponse(request, "review/admin_compare.html", context)
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)

@@ -301,3 +301,18 @@ def test_a_cited_reference_cannot_be_deleted_in_the_admin(admin, make_article):
     admin.post(f"/admin/articles/reference/{reference.pk}/delete/", {"post": "yes"})
 
     assert Reference.objects.filter(pk=reference.pk).exists()
+
+
+def test_the_admin_history_compares_any_two_versions(admin, author):
+    article = save_twice(author, "Platinum doublet first.", "Platinum triplet first.")
+    first, second = (v.revision_id for v in versions_of(article))
+
+    history = admin.get(f"/admin/articles/article/{article.pk}/history/").content.decode()
+    assert "Compare versions" in history
+
+    response = admin.get(f"/admin/articles/article/{article.pk}/compare/?from={first}&to={second}")
+    assert response.status_code == 200
+    assert "<del>doublet </del><ins>triplet </ins>" in response.content.decode()
+
+    foreign = admin.get(f"/admin/articles/article/{article.pk}/compare/?from=1&to=999999")
+    assert foreign.status_code == 302  # back to the history, with a message

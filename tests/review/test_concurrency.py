@@ -103,3 +103,25 @@ def test_concurrent_edits_keep_one_and_refuse_the_other(transactional_db, make_a
     assert sum(isinstance(r, services.StaleRevision) for r in results) == 1, results
     winner = next(r for r in results if isinstance(r, ReviewEvent))
     assert Article.objects.get(pk=article.pk).title == f"Edit {winner.comment[-1]}"
+
+
+def test_concurrent_approve_clicks_over_http_never_answer_500(article_under_review):
+    from django.test import Client
+
+    group = Group.objects.get(name="Reviewers")
+    reviewers = [UserFactory(username=f"clicker{i}") for i in range(6)]
+    for user in reviewers:
+        user.groups.add(group)
+    seen = latest_revision_id(article_under_review)
+    url = f"/review/articles/{article_under_review.slug}/approve/"
+
+    def click(i: int) -> int:
+        client = Client()
+        client.force_login(reviewers[i])
+        return client.post(url, {"seen_revision_id": seen, "comment": ""}).status_code
+
+    statuses = _race(6, click)
+    assert all(isinstance(s, int) for s in statuses), statuses
+    assert statuses.count(302) == 1, statuses
+    assert set(statuses) <= {302, 400, 409}, statuses
+    assert ReviewEvent.objects.filter(action="approve").count() == 1
