@@ -88,8 +88,12 @@ class ArticleQuerySet(models.QuerySet):
 
 # Citations travel with the article: reverting an article restores its reference list. The review
 # fields are left out: they are not text, ReviewEvent is their history, and a revert must not
-# move an article through review behind the board's back.
-@reversion.register(follow=["citations"], exclude=WORKFLOW_FIELDS)
+# move an article through review behind the board's back. Apps above this one may add what
+# else an article's revision carries (personalization adds its variants).
+ARTICLE_VERSIONING = {"follow": ["citations"], "exclude": WORKFLOW_FIELDS}
+
+
+@reversion.register(**ARTICLE_VERSIONING)
 class Article(models.Model):
     slug = models.SlugField(max_length=120, unique=True)
     title = models.CharField(max_length=300, help_text="The question the article answers.")

@@ -31,7 +31,7 @@ ALLOWED_ATTRIBUTES = {
     "ol": {"start"},
     "th": {"scope"},
 }
-ALLOWED_CLASSES = {"sup": {"citation"}, "span": {"citation-missing"}}
+ALLOWED_CLASSES = {"sup": {"citation"}, "span": {"citation-missing", "gloss", "visually-hidden"}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
 

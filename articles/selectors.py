@@ -88,42 +88,80 @@ def latest_revision_id(article: Article) -> int | None:
     )
 
 
-def working_content(article: Article) -> ArticleContent:
-    """The article's current text, with its citations as they stand now."""
+def working_source(article: Article) -> dict:
+    """The article's current text and the references it cites now."""
     citations = article.citations.select_related("reference")
-    references = {c.reference.key: c.reference for c in citations}
-    source = {
+    references = {c.reference.key: _reference_fields(c.reference) for c in citations}
+    return {
         "title": article.title,
         "summary": article.summary,
         "body": article.body,
         "literature_current_through": article.literature_current_through,
-        "references": {key: _reference_fields(ref) for key, ref in references.items()},
+        "references": references,
+        "updated_at": article.updated_at,
     }
-    return _content(source, updated_at=article.updated_at)
+
+
+def revision_source(article: Article, revision_id: int) -> dict:
+    """The article as one revision saved it, references as they stood then; cached."""
+    key = f"vetted:revision-source:{RENDER_CACHE_VERSION}:{article.pk}:{revision_id}"
+    source = cache.get(key)
+    if source is None:
+        source = _revision_source(article, revision_id)
+        cache.set(key, source, settings.VETTED_RENDER_CACHE_SECONDS)
+    return source
+
+
+def content_of(
+    source: dict, *, summary: str | None = None, body: str | None = None
+) -> ArticleContent:
+    """Render a source; a variant passes its own summary and body, numbered on their own."""
+    body = source["body"] if body is None else body
+    references = source["references"]
+    rendered = rendered_body(body, frozenset(references))
+    return ArticleContent(
+        title=source["title"],
+        summary=source["summary"] if summary is None else summary,
+        body_html=rendered.html,
+        references=tuple(
+            CitedReference(number=number, **references[key])
+            for number, key in enumerate(rendered.cited_keys, start=1)
+        ),
+        literature_current_through=source["literature_current_through"],
+        updated_at=source["updated_at"],
+        source=source,
+    )
+
+
+def working_content(article: Article) -> ArticleContent:
+    return content_of(working_source(article))
 
 
 def revision_content(article: Article, revision_id: int) -> ArticleContent:
-    """The article as it stood in one revision, references included, cached by revision id."""
-    key = f"vetted:revision-content:{RENDER_CACHE_VERSION}:{article.pk}:{revision_id}"
-    content = cache.get(key)
-    if content is None:
-        content = _content(*_revision_source(article, revision_id))
-        cache.set(key, content, settings.VETTED_RENDER_CACHE_SECONDS)
-    return content
+    return content_of(revision_source(article, revision_id))
+
+
+def public_source(article: Article) -> dict:
+    """What readers are shown: the approved revision if there is one, else the working text."""
+    if article.live_revision_id:
+        return revision_source(article, article.live_revision_id)
+    return working_source(article)
 
 
 def public_content(article: Article) -> ArticleContent:
-    """What a reader sees: the approved text if there is one, else the working text."""
-    if article.live_revision_id:
-        return revision_content(article, article.live_revision_id)
-    return working_content(article)
+    return content_of(public_source(article))
 
 
 def is_publicly_approved(article: Article) -> bool:
     return article.live_revision_id is not None and article.state != ReviewState.WITHDRAWN
 
 
-def _revision_source(article: Article, revision_id: int) -> tuple[dict, datetime | None]:
+def revision_versions(revision_id: int, model: type) -> list[Version]:
+    """The saved versions of one model in a revision (e.g. an app's rows that follow articles)."""
+    return list(Version.objects.get_for_model(model).filter(revision_id=revision_id))
+
+
+def _revision_source(article: Article, revision_id: int) -> dict:
     versions = list(Version.objects.filter(revision_id=revision_id).select_related("content_type"))
     article_fields = next(
         v.field_dict
@@ -138,14 +176,14 @@ def _revision_source(article: Article, revision_id: int) -> tuple[dict, datetime
     references = {
         ref.key: _reference_fields(ref) for ref in _references_as_of(cited_ids, revision_id)
     }
-    source = {
+    return {
         "title": article_fields["title"],
         "summary": article_fields["summary"],
         "body": article_fields["body"],
         "literature_current_through": article_fields["literature_current_through"],
         "references": references,
+        "updated_at": article_fields["updated_at"],
     }
-    return source, article_fields["updated_at"]
 
 
 def _references_as_of(reference_ids: set[int], revision_id: int) -> list[Reference]:
@@ -176,20 +214,3 @@ def _reference_fields(reference: Reference) -> dict:
         "pmid": reference.pmid,
         "url": reference.url,
     }
-
-
-def _content(source: dict, updated_at: datetime | None) -> ArticleContent:
-    references = source["references"]
-    rendered = rendered_body(source["body"], frozenset(references))
-    return ArticleContent(
-        title=source["title"],
-        summary=source["summary"],
-        body_html=rendered.html,
-        references=tuple(
-            CitedReference(number=number, **references[key])
-            for number, key in enumerate(rendered.cited_keys, start=1)
-        ),
-        literature_current_through=source["literature_current_through"],
-        updated_at=updated_at,
-        source=source,
-    )

@@ -3,7 +3,7 @@
 The review state is not written here: that is review.services' alone.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import reversion
 from django.conf import settings
@@ -48,9 +48,17 @@ def normalize_markdown(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").strip() + "\n"
 
 
+# Other texts of an article that may cite references (per-role variants), registered by the apps
+# that own them, so the reference list covers every version a reader can see.
+CITING_TEXT_SOURCES: list[Callable[[Article], Iterable[str]]] = []
+
+
 def sync_citations(*, article: Article) -> list[Citation]:
-    """Make the article's citations match its body: one per cited reference, numbered in order."""
-    keys = cited_keys(article.body)
+    """Make the article's citations match its texts: one per cited reference, in reading order."""
+    texts = [article.body]
+    if article.pk:
+        texts += [text for source in CITING_TEXT_SOURCES for text in source(article)]
+    keys = tuple(dict.fromkeys(key for text in texts for key in cited_keys(text)))
     references = Reference.objects.in_bulk(keys, field_name="key")
     article.citations.all().delete()
     return Citation.objects.bulk_create(

@@ -5,11 +5,14 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from articles.models import Article, Disclaimer, ReviewState
-from articles.selectors import markdown_html, public_content
+from articles.selectors import markdown_html
+from personalization.selectors import all_roles, reader_content, role_from_request
+from personalization.services import remember_role
 from review.workflow import MOVES, TRACKER_STEP_OF_STATE, TRACKER_STEPS
 
 
@@ -30,16 +33,27 @@ def article_page(request: HttpRequest, slug: str) -> HttpResponse:
     # An article that was approved once shows its approved text and the Approved step, even
     # while a revision of it is back in review.
     step = ReviewState.APPROVED if approved else TRACKER_STEP_OF_STATE[article.state]
-    disclaimer = Disclaimer.objects.filter(audience=Disclaimer.Audience.PROFESSIONAL).first()
+    roles = all_roles()
+    role, chosen_now = role_from_request(request, roles)
+    reader = reader_content(article, role, roles)
+    audience = role.audience if role else Disclaimer.Audience.PROFESSIONAL
+    disclaimer = Disclaimer.objects.filter(audience=audience).first()
     context = {
         "article": article,
-        "content": public_content(article),
+        "reader": reader,
+        "content": reader.content,
+        "roles": roles,
         "approved": approved,
         "tracker": [(state, label, state == step) for state, label in TRACKER_STEPS],
         "disclaimer": disclaimer,
         "disclaimer_html": markdown_html(disclaimer.body) if disclaimer else "",
     }
-    return render(request, "public/article.html", context)
+    response = render(request, "public/article.html", context)
+    if chosen_now:
+        remember_role(request, response, role)
+    # The text depends on the role cookie: no shared cache may hand one role's page to another.
+    patch_vary_headers(response, ["Cookie"])
+    return response
 
 
 @require_GET

@@ -47,6 +47,14 @@ def article_diff(old: dict | None, new: dict) -> list[FieldDiff]:
         diffs.append(FieldDiff(label, word_diff(before, after), before != after))
     before, after = _references(old["references"]), _references(new["references"])
     diffs.append(FieldDiff("References", word_diff(before, after), before != after))
+    old_variants, new_variants = old.get("variants", {}), new.get("variants", {})
+    for label in sorted(set(old_variants) | set(new_variants)):
+        was, now = old_variants.get(label, {}), new_variants.get(label, {})
+        for part in ("summary", "body"):
+            before, after = was.get(part, ""), now.get(part, "")
+            diffs.append(
+                FieldDiff(f"{label} version: {part}", word_diff(before, after), before != after)
+            )
     return diffs
 
 

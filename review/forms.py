@@ -54,3 +54,18 @@ class AssignForm(forms.Form):
     def __init__(self, *args, reviewers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reviewer"].queryset = reviewers
+
+
+class VariantForm(forms.Form):
+    summary = forms.CharField(
+        label="Summary in this reader's words", required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )  # fmt: skip
+    body = forms.CharField(
+        label="Body (Markdown; cite references as [@key])",
+        widget=forms.Textarea(attrs={"rows": 24}),
+        max_length=settings.VETTED_MAX_BODY_CHARS,
+        required=False,
+    )
+    comment = forms.CharField(label="What changed, and why", max_length=1000, required=False)
+    seen_revision_id = forms.IntegerField(widget=forms.HiddenInput, required=False)

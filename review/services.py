@@ -8,6 +8,7 @@ and queues its notifications to go out once the transaction has committed.
 from datetime import date
 
 import reversion
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -18,6 +19,9 @@ from articles.models import Article, ReviewState
 from articles.selectors import latest_revision_id, revision_content
 from articles.services import save_article
 from config.queue import enqueue_on_commit
+from personalization.models import ReaderRole
+from personalization.selectors import approval_fingerprint, variant_grades
+from personalization.services import remove_variant, save_variant
 
 from .models import Notification, ReviewAssignment, ReviewEvent
 from .workflow import ADMINS, AUTHORS, EDITABLE_STATES, MOVES, REVIEWERS, Move
@@ -143,6 +147,58 @@ def edit_article(
     return event
 
 
+def edit_variant(
+    *,
+    article: Article,
+    role: ReaderRole,
+    by: User,
+    seen_revision_id: int | None,
+    summary: str,
+    body: str,
+    comment: str,
+    remove: bool = False,
+) -> ReviewEvent:
+    """Save (or remove) one role's version: an edit of the article like any other."""
+    with transaction.atomic():
+        locked = _lock(article)
+        _require_group(by, {AUTHORS, ADMINS}, "edit articles")
+        if locked.state not in EDITABLE_STATES:
+            raise InvalidTransition(
+                f"This article is {locked.get_state_display().lower()}; it cannot be edited now."
+            )
+        _require_current(locked, seen_revision_id)
+        from_state = locked.state
+        try:
+            if remove:
+                remove_variant(article=locked, role=role, by=by, comment=comment)
+            else:
+                save_variant(
+                    article=locked, role=role, summary=summary, body=body, by=by, comment=comment
+                )
+        except ValidationError as exc:
+            raise InvalidTransition(" ".join(exc.messages)) from exc
+        if locked.state == ReviewState.APPROVED:
+            with reversion.create_revision():
+                locked.state = ReviewState.DRAFT
+                locked.save(update_fields=["state", "updated_at"])
+                reversion.set_user(by)
+                reversion.set_comment(comment or f"Edited the {role.label.lower()} version")
+        else:
+            locked.save(update_fields=["updated_at"])
+        event = ReviewEvent.objects.create(
+            article=locked,
+            actor=by,
+            action=ReviewEvent.Action.EDIT,
+            from_state=from_state,
+            to_state=locked.state,
+            revision_id=latest_revision_id(locked),
+            comment=comment
+            or f"{'Removed' if remove else 'Edited'} the {role.label.lower()} version",
+        )
+    _refresh(article, locked)
+    return event
+
+
 def restore_revision(
     *, article: Article, revision_id: int, by: User, seen_revision_id: int | None
 ) -> ReviewEvent:
@@ -257,10 +313,10 @@ def _move(
         locked.state = move.target
         fields = ["state"]
         if move.name == "approve":
-            content = revision_content(locked, seen_revision_id)
+            _require_readable(locked)
             locked.live_revision_id = seen_revision_id
             locked.approved_by, locked.approved_at = by, timezone.now()
-            locked.approved_sha256 = content.sha256
+            locked.approved_sha256 = approval_fingerprint(locked, seen_revision_id)
             fields += ["live_revision", "approved_by", "approved_at", "approved_sha256"]
         with reversion.create_revision():
             locked.save(update_fields=fields)
@@ -318,6 +374,18 @@ def _notify(event: ReviewEvent, recipients: list[User], subject: str) -> None:
             event=event, recipient=recipient, subject=subject[:200], body=body
         )
         enqueue_on_commit(send_notification, notification.pk)
+
+
+def _require_readable(article: Article) -> None:
+    """With VETTED_READABILITY_BLOCKS_APPROVAL, no version may read above its role's target."""
+    if not settings.VETTED_READABILITY_BLOCKS_APPROVAL:
+        return
+    for role, grade, target in variant_grades(article):
+        if role is not None and grade is not None and grade.grade > target:
+            raise InvalidTransition(
+                f"The {role.label.lower()} version reads at grade {grade.grade}; its target is "
+                f"{target:g}. Simplify it before approval."
+            )
 
 
 def _lock(article: Article) -> Article:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.new_article, name="new"),
     path("articles/<slug:slug>/", views.article_review, name="article"),
     path("articles/<slug:slug>/edit/", views.edit, name="edit"),
+    path("articles/<slug:slug>/versions/<slug:role>/", views.edit_variant, name="variant"),
     path("articles/<slug:slug>/history/", views.history, name="history"),
     path("articles/<slug:slug>/compare/", views.compare, name="compare"),
     path("articles/<slug:slug>/comment/", views.comment, name="comment"),

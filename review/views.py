@@ -8,12 +8,25 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from articles.models import Article
-from articles.selectors import latest_revision_id, revision_content, working_content
+from articles.selectors import latest_revision_id, working_content
 from articles.services import save_article
+from personalization.models import ArticleVariant, ReaderRole
+from personalization.selectors import (
+    revision_variant_source,
+    variant_grades,
+    working_variant_source,
+)
 
 from . import selectors, services
 from .diffs import article_diff
-from .forms import ArticleEditForm, AssignForm, CommentForm, MoveForm, NewArticleForm
+from .forms import (
+    ArticleEditForm,
+    AssignForm,
+    CommentForm,
+    MoveForm,
+    NewArticleForm,
+    VariantForm,
+)
 from .models import ReviewEvent
 from .workflow import ADMINS, AUTHORS, EDITABLE_STATES, MOVES, REVIEWERS
 
@@ -45,13 +58,15 @@ def article_review(request: HttpRequest, slug: str, *, status: int = 200, **extr
     article = _visible_article(request, slug)
     working = working_content(article)
     baseline_id, baseline_label = selectors.diff_baseline(article)
-    baseline = revision_content(article, baseline_id) if baseline_id else None
+    baseline = revision_variant_source(article, baseline_id) if baseline_id else None
     events = article.review_events.select_related("actor")
     context = {
         "article": article,
         "working": working,
         "baseline_label": baseline_label,
-        "diff": article_diff(baseline.source if baseline else None, working.source),
+        "diff": article_diff(baseline, working_variant_source(article)),
+        "grades": variant_grades(article),
+        "variant_roles": ReaderRole.objects.all(),
         "moves": selectors.available_moves(article, request.user),
         "seen_revision_id": latest_revision_id(article),
         "events": events,
@@ -146,6 +161,55 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
         return _edit_page(request, article, form, status=400)
     messages.success(request, "Saved. The article needs review before readers see this text.")
     return redirect("review:article", slug=article.slug)
+
+
+@login_required
+def edit_variant(request: HttpRequest, slug: str, role: str) -> HttpResponse:
+    _require_roles(request, {AUTHORS, ADMINS})
+    article = _visible_article(request, slug)
+    reader_role = get_object_or_404(ReaderRole, slug=role)
+    variant = ArticleVariant.objects.filter(article=article, role=reader_role).first()
+    if request.method != "POST":
+        form = VariantForm(
+            initial={
+                "summary": variant.summary if variant else "",
+                "body": variant.body if variant else "",
+                "seen_revision_id": latest_revision_id(article),
+            }
+        )
+        return _variant_page(request, article, reader_role, variant, form)
+    form = VariantForm(request.POST)
+    if not form.is_valid():
+        return _variant_page(request, article, reader_role, variant, form, status=400)
+    data = form.cleaned_data
+    remove = "remove" in request.POST
+    try:
+        services.edit_variant(
+            article=article, role=reader_role, by=request.user,
+            seen_revision_id=data["seen_revision_id"], summary=data["summary"],
+            body=data["body"] or "", comment=data["comment"], remove=remove,
+        )  # fmt: skip
+    except services.NotAllowed as exc:
+        raise PermissionDenied(exc.message) from exc
+    except services.StaleRevision as exc:
+        form = VariantForm(initial={**data, "seen_revision_id": latest_revision_id(article)})
+        form.is_bound = False
+        return _variant_page(
+            request, article, reader_role, variant, form, status=409, stale=exc.message
+        )
+    except services.InvalidTransition as exc:
+        form.add_error(None, exc.message)
+        return _variant_page(request, article, reader_role, variant, form, status=400)
+    done = "removed" if remove else "saved"
+    messages.success(
+        request, f"The {reader_role.label.lower()} version is {done}; it needs review."
+    )
+    return redirect("review:article", slug=article.slug)
+
+
+def _variant_page(request, article, role, variant, form, status=200, **extra) -> HttpResponse:
+    context = {"article": article, "role": role, "variant": variant, "form": form, **extra}
+    return render(request, "review/variant.html", context, status=status)
 
 
 def _edit_page(request, article, form, status=200, **extra) -> HttpResponse:
@@ -244,10 +308,10 @@ def compare(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404("Choose two versions to compare.") from None
     if old_id not in known or new_id not in known:
         raise Http404("No such version of this article.")
-    old, new = revision_content(article, old_id), revision_content(article, new_id)
+    old = revision_variant_source(article, old_id)
+    new = revision_variant_source(article, new_id)
     return render(
         request,
         "review/compare.html",
-        {"article": article, "old_id": old_id, "new_id": new_id,
-         "diff": article_diff(old.source, new.source)},
-    )  # fmt: skip
+        {"article": article, "old_id": old_id, "new_id": new_id, "diff": article_diff(old, new)},
+    )

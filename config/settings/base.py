@@ -158,6 +158,9 @@ VETTED_ENVIRONMENT = "development"
 VETTED_SHOW_UNAPPROVED = env.bool("VETTED_SHOW_UNAPPROVED", default=True)
 # Article bodies longer than this are refused where content is saved.
 VETTED_MAX_BODY_CHARS = env.int("VETTED_MAX_BODY_CHARS", default=200_000)
+# A reader-role version reading above its role's target grade is a warning on the review page;
+# with this on, it also blocks approval.
+VETTED_READABILITY_BLOCKS_APPROVAL = env.bool("VETTED_READABILITY_BLOCKS_APPROVAL", default=False)
 # Reviewers are reminded of articles waiting in review longer than this.
 VETTED_REVIEW_REMINDER_DAYS = env.int("VETTED_REVIEW_REMINDER_DAYS", default=3)
 VETTED_RENDER_CACHE_SECONDS = env.int("VETTED_RENDER_CACHE_SECONDS", default=24 * 3600)

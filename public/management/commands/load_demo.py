@@ -3,7 +3,9 @@
 import os
 from pathlib import Path
 
+import frontmatter
 import reversion
+import yaml
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
@@ -14,12 +16,29 @@ from articles.importing import read_article_file
 from articles.models import Article, Disclaimer
 from articles.selectors import latest_revision_id
 from articles.services import import_article
+from personalization.models import Audience, GlossaryTerm, ReaderRole
+from personalization.services import save_variant
 from public.demo import disclaimers
 from review import services as review_services
 from review.workflow import ADMINS, AUTHORS, GROUPS, REVIEWERS
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 DEMO_ARTICLE = DEMO_DIR / "nsclc-her2-exon-20-first-line.md"
+DEMO_VARIANTS = [DEMO_DIR / "nsclc-her2-exon-20-first-line.patient.md"]
+DEMO_GLOSSARY = DEMO_DIR / "glossary.yaml"
+
+READER_ROLES = (
+    # slug, label, description, audience, target grade, order, falls back to
+    ("patient", "Patient", "I have this condition, or I am being checked for it.", Audience.LAY,
+     8, 1, None),
+    ("caregiver", "Caregiver or family member", "I look after someone with this condition.",
+     Audience.LAY, 8, 2, "patient"),
+    ("student", "Student", "I study medicine, nursing or another health science.",
+     Audience.PROFESSIONAL, 12, 3, None),
+    ("nurse", "Nurse or allied health professional", "I care for patients as a nurse, "
+     "pharmacist or other health professional.", Audience.PROFESSIONAL, 14, 4, None),
+    ("physician", "Physician", "I am a doctor.", Audience.PROFESSIONAL, 16, 5, None),
+)  # fmt: skip
 
 DEMO_USERS = (
     # username, display name, credentials, group
@@ -42,6 +61,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             users = self._users(password)
             self._disclaimers(users["admin"])
+            self._roles(users["admin"])
+            self._glossary(users["admin"])
             article = self._article(users["author"])
         self.stdout.write(
             f"Demo loaded: /articles/{article.slug}/ is {article.get_state_display()}; "
@@ -75,12 +96,48 @@ class Command(BaseCommand):
                 reversion.set_user(admin)
                 reversion.set_comment("Demo disclaimer")
 
+    def _roles(self, admin: User) -> None:
+        for slug, label, description, audience, grade, order, fallback in READER_ROLES:
+            if ReaderRole.objects.filter(slug=slug).exists():
+                continue  # admins may have edited it
+            with reversion.create_revision():
+                ReaderRole.objects.create(
+                    slug=slug, label=label, description=description, audience=audience,
+                    target_grade=grade, order=order,
+                    fallback=ReaderRole.objects.filter(slug=fallback).first(),
+                )  # fmt: skip
+                reversion.set_user(admin)
+                reversion.set_comment("Demo reader role")
+
+    def _glossary(self, admin: User) -> None:
+        for entry in yaml.safe_load(DEMO_GLOSSARY.read_text()):
+            if GlossaryTerm.objects.filter(term=entry["term"]).exists():
+                continue
+            with reversion.create_revision():
+                GlossaryTerm.objects.create(
+                    term=entry["term"],
+                    aliases=", ".join(entry.get("aliases") or []),
+                    explanation=entry["explanation"],
+                )
+                reversion.set_user(admin)
+                reversion.set_comment("Demo glossary")
+
     def _article(self, author: User) -> Article:
         source = read_article_file(DEMO_ARTICLE)
         article = Article.objects.filter(slug=source.slug).first()
         if article is not None:
             return article  # already loaded; its review may have moved on
         article = import_article(source=source, by=author)
+        for path in DEMO_VARIANTS:
+            variant = frontmatter.loads(path.read_text())
+            save_variant(
+                article=article,
+                role=ReaderRole.objects.get(slug=variant["role"]),
+                summary=variant["summary"],
+                body=variant.content,
+                by=author,
+                comment=f"Imported from {path.name}",
+            )
         review_services.submit(
             article=article,
             by=author,

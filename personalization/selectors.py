@@ -1,0 +1,169 @@
+"""What a reader sees: the version written for their role, its fallback, or the default text."""
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+
+from articles.models import Article
+from articles.selectors import (
+    ArticleContent,
+    content_of,
+    public_source,
+    revision_source,
+    revision_versions,
+    working_source,
+)
+
+from .glossary import Term, annotate
+from .models import ArticleVariant, GlossaryTerm, ReaderRole
+from .readability import ReadingGrade, reading_grade
+
+ROLE_COOKIE = "vetted_role"
+ROLE_COOKIE_MAX_AGE = 365 * 24 * 3600
+
+
+@dataclass(frozen=True)
+class ReaderContent:
+    content: ArticleContent
+    role: ReaderRole | None  # who the reader said they are
+    written_for: ReaderRole | None  # whose version they are reading (None: the default text)
+
+    @property
+    def fell_back(self) -> bool:
+        return self.role is not None and self.written_for != self.role
+
+
+def all_roles() -> list[ReaderRole]:
+    return list(ReaderRole.objects.all())
+
+
+def role_from_request(
+    request: HttpRequest, roles: list[ReaderRole]
+) -> tuple[ReaderRole | None, bool]:
+    """The reader's role from ?role=, their cookie, or their profile; and whether ?role= chose it.
+
+    An unknown or tampered value is ignored (never echoed): the reader gets the default text.
+    """
+    by_slug = {role.slug: role for role in roles}
+    asked = request.GET.get("role")
+    if asked is not None and asked in by_slug:
+        return by_slug[asked], True
+    remembered = request.COOKIES.get(ROLE_COOKIE)
+    if remembered in by_slug:
+        return by_slug[remembered], False
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and user.preferred_reader_role in by_slug:
+        return by_slug[user.preferred_reader_role], False
+    return None, False
+
+
+def fallback_chain(role: ReaderRole | None, roles: list[ReaderRole]) -> list[ReaderRole]:
+    """The role, then the roles it falls back to, in order, without cycles."""
+    by_pk = {r.pk: r for r in roles}
+    chain: list[ReaderRole] = []
+    while role is not None and role not in chain:
+        chain.append(role)
+        role = by_pk.get(role.fallback_id)
+    return chain
+
+
+def variant_texts(article: Article, revision_id: int | None = None) -> dict[int, dict]:
+    """Role id → {summary, body} of the article's variants, now or as a revision saved them."""
+    if revision_id is None:
+        return {
+            v.role_id: {"summary": v.summary, "body": v.body}
+            for v in ArticleVariant.objects.filter(article=article)
+        }
+    key = f"vetted:revision-variants:{article.pk}:{revision_id}"
+    texts = cache.get(key)
+    if texts is None:
+        texts = {
+            fields["role_id"]: {"summary": fields["summary"], "body": fields["body"]}
+            for fields in (v.field_dict for v in revision_versions(revision_id, ArticleVariant))
+            if fields["article_id"] == article.pk
+        }
+        cache.set(key, texts, settings.VETTED_RENDER_CACHE_SECONDS)
+    return texts
+
+
+def reader_content(
+    article: Article, role: ReaderRole | None, roles: list[ReaderRole]
+) -> ReaderContent:
+    """The public text for this reader: approved (or pending) text in their role's version."""
+    revision_id = article.live_revision_id
+    source = public_source(article)
+    variants = variant_texts(article, revision_id)
+    written_for = next((r for r in fallback_chain(role, roles) if r.pk in variants), None)
+    if written_for is None:
+        content = content_of(source)
+    else:
+        content = content_of(source, **variants[written_for.pk])
+    if role is not None and role.is_lay:
+        content = _with_glossary(content)
+    return ReaderContent(content=content, role=role, written_for=written_for)
+
+
+def content_for_variant(source: dict, variant: dict | None) -> ArticleContent:
+    return content_of(source, **variant) if variant else content_of(source)
+
+
+def approval_fingerprint(article: Article, revision_id: int) -> str:
+    """SHA-256 of everything readers can be shown from this revision: every variant included."""
+    source = revision_source(article, revision_id)
+    parts = [content_of(source).sha256]
+    for role_id, texts in sorted(variant_texts(article, revision_id).items()):
+        parts.append(f"{role_id}:{content_of(source, **texts).sha256}")
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+
+
+def variant_grades(
+    article: Article,
+) -> list[tuple[ReaderRole | None, ReadingGrade | None, float | None]]:
+    """Each text's reading grade next to its role's target, for reviewers (default text first)."""
+    roles = {r.pk: r for r in ReaderRole.objects.all()}
+    rows = [(None, reading_grade(article.body), None)]
+    for role_id, texts in variant_texts(article).items():
+        role = roles[role_id]
+        rows.append((role, reading_grade(texts["body"]), float(role.target_grade)))
+    return rows
+
+
+def glossary_terms() -> list[Term]:
+    return [
+        Term(term.term, tuple(term.surface_forms), term.explanation)
+        for term in GlossaryTerm.objects.all()
+    ]
+
+
+def _with_glossary(content: ArticleContent) -> ArticleContent:
+    terms = glossary_terms()
+    digest = hashlib.sha256(
+        json.dumps([content.body_html, [vars(t) for t in terms]], default=list).encode()
+    ).hexdigest()
+    key = f"vetted:glossary:{digest}"
+    html = cache.get(key)
+    if html is None:
+        html = annotate(content.body_html, terms)
+        cache.set(key, html, settings.VETTED_RENDER_CACHE_SECONDS)
+    return ArticleContent(**{**vars(content), "body_html": html})
+
+
+def working_variant_source(article: Article) -> dict:
+    """The working text with its variants, for the review diff."""
+    return {**working_source(article), "variants": _named(variant_texts(article))}
+
+
+def revision_variant_source(article: Article, revision_id: int) -> dict:
+    return {
+        **revision_source(article, revision_id),
+        "variants": _named(variant_texts(article, revision_id)),
+    }
+
+
+def _named(texts: dict[int, dict]) -> dict[str, dict]:
+    labels = dict(ReaderRole.objects.filter(pk__in=texts).values_list("pk", "label"))
+    return {labels.get(role_id, f"role {role_id}"): t for role_id, t in texts.items()}

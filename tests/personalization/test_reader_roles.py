@@ -1,0 +1,196 @@
+"""Reader roles on the article page: choosing, remembering, falling back, caching."""
+
+import pytest
+
+from articles.models import Article
+from articles.selectors import latest_revision_id
+from personalization.selectors import ROLE_COOKIE
+from personalization.services import save_variant
+from review import services
+
+URL = "/articles/an-article/"
+DEFAULT_TEXT = "Platinum doublet first."
+PATIENT_TEXT = "Your first treatment is chemo with a platinum drug."
+
+
+@pytest.fixture
+def article(
+    make_article, make_reference, author, reviewer, roles, seen, professional_disclaimer,
+    lay_disclaimer,
+):  # fmt: skip
+    make_reference("nccn-2024")
+    article = make_article(body="## Answer\n\nPlatinum doublet first in NSCLC.[@nccn-2024]\n")
+    save_variant(
+        article=article, role=roles["patient"], summary="Chemo first.",
+        body=f"## What to expect\n\n{PATIENT_TEXT}[@nccn-2024]\n", by=author, comment="patient",
+    )  # fmt: skip
+    services.submit(article=article, by=author, seen_revision_id=seen(article))
+    return article
+
+
+def _approve(article, reviewer, seen):
+    services.start_review(article=article, by=reviewer, seen_revision_id=seen(article))
+    services.approve(article=article, by=reviewer, seen_revision_id=seen(article))
+
+
+def test_no_role_reads_the_default_text_with_the_professional_disclaimer(client, article):
+    html = client.get(URL).content.decode()
+    assert "Platinum doublet first" in html and PATIENT_TEXT not in html
+    assert "Professional medical disclaimer" in html
+    assert "Choose who you are" in html
+
+
+def test_patient_reads_plain_language_and_the_lay_disclaimer(client, article, glossary):
+    html = client.get(URL, {"role": "patient"}).content.decode()
+    assert PATIENT_TEXT in html and "Platinum doublet first" not in html
+    assert "Please read: this is not medical advice for you" in html
+    assert "Professional medical disclaimer" not in html
+    assert "<strong>Patient</strong>" in html
+
+
+def test_physician_reads_the_clinical_text_untouched(client, article, glossary):
+    html = client.get(URL, {"role": "physician"}).content.decode()
+    assert "Platinum doublet first in NSCLC." in html
+    assert "gloss" not in html.split('id="reader-content"')[1]
+    assert "Professional medical disclaimer" in html
+
+
+def test_caregiver_falls_back_to_the_patient_version_and_says_so(client, article):
+    html = client.get(URL, {"role": "caregiver"}).content.decode()
+    assert PATIENT_TEXT in html
+    assert "There is no version for “Caregiver or family member” yet" in html
+    assert "<strong>Patient</strong>" in html
+
+
+def test_a_role_with_no_version_and_no_fallback_reads_the_default_text(client, article):
+    html = client.get(URL, {"role": "student"}).content.decode()
+    assert "Platinum doublet first" in html
+    assert "There is no version for “Student” yet" in html
+
+
+def test_a_role_link_is_remembered_in_a_cookie(client, article):
+    response = client.get(URL, {"role": "patient"})
+    assert response.cookies[ROLE_COOKIE].value == "patient"
+    assert PATIENT_TEXT in client.get(URL).content.decode()  # reload: the choice stays
+
+
+def test_a_signed_in_readers_choice_is_kept_on_their_profile(client, article, reviewer2):
+    client.force_login(reviewer2)
+    client.get(URL, {"role": "patient"})
+    reviewer2.refresh_from_db()
+    assert reviewer2.preferred_reader_role == "patient"
+    client.cookies.clear()
+    client.force_login(reviewer2)
+    assert PATIENT_TEXT in client.get(URL).content.decode()
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["nobody", "<script>alert(1)</script>", "patient' OR 1=1--", "../../etc/passwd", "PATIENT",
+     "patient\r\nSet-Cookie: x=y", "x" * 5000],
+)  # fmt: skip
+def test_tampered_role_values_fall_back_to_the_default_and_are_never_echoed(client, article, value):
+    response = client.get(URL, {"role": value})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Platinum doublet first" in html
+    assert value not in html and "alert(1)" not in html
+    assert ROLE_COOKIE not in response.cookies
+
+    client.cookies[ROLE_COOKIE] = value
+    html = client.get(URL).content.decode()
+    assert "Platinum doublet first" in html and value not in html
+
+
+def test_cached_pages_never_serve_one_roles_text_to_another(client, article, reviewer, seen):
+    _approve(article, reviewer, seen)
+    for _ in range(2):  # the second round is served from warm caches
+        patient = client.get(URL, {"role": "patient"})
+        physician = client.get(URL, {"role": "physician"})
+        assert PATIENT_TEXT in patient.content.decode()
+        assert PATIENT_TEXT not in physician.content.decode()
+        assert "Cookie" in patient["Vary"] and "Cookie" in physician["Vary"]
+        client.cookies.clear()
+        assert PATIENT_TEXT not in client.get(URL).content.decode()
+
+
+@pytest.mark.parametrize("role", [None, "patient", "caregiver", "physician"])
+def test_the_page_runs_a_fixed_number_of_queries_per_role(
+    client, article, reviewer, seen, glossary, django_assert_max_num_queries, role
+):
+    _approve(article, reviewer, seen)
+    params = {"role": role} if role else {}
+    client.get(URL, params)  # warm the render caches
+    # article, roles, variants (cached per revision), glossary for lay roles, disclaimer
+    with django_assert_max_num_queries(4):
+        assert client.get(URL, params).status_code == 200
+
+
+def test_a_variant_edit_after_approval_waits_for_approval(
+    client, article, author, reviewer2, reviewer, roles, seen
+):
+    _approve(article, reviewer, seen)
+    approved_hash = Article.objects.get(pk=article.pk).approved_sha256
+    services.edit_variant(
+        article=article, role=roles["patient"], by=author, seen_revision_id=seen(article),
+        summary="New", body="An unreviewed patient sentence.[@nccn-2024]", comment="rewrite",
+    )  # fmt: skip
+    html = client.get(URL, {"role": "patient"}).content.decode()
+    assert PATIENT_TEXT in html and "unreviewed patient sentence" not in html
+
+    services.submit(article=article, by=author, seen_revision_id=seen(article))
+    _approve(article, reviewer2, seen)
+    html = client.get(URL, {"role": "patient"}).content.decode()
+    assert "unreviewed patient sentence" in html
+    assert Article.objects.get(pk=article.pk).approved_sha256 != approved_hash
+
+
+def test_the_review_diff_shows_variant_changes(client, article, author, reviewer, roles, seen):
+    _approve(article, reviewer, seen)
+    services.edit_variant(
+        article=article, role=roles["patient"], by=author, seen_revision_id=seen(article),
+        summary="Chemo first.", body=f"## What to expect\n\n{PATIENT_TEXT} Ask your team.\n",
+        comment="",
+    )  # fmt: skip
+    client.force_login(reviewer)
+    html = client.get("/review/articles/an-article/").content.decode()
+    assert "Patient version: body" in html and "<ins>drug. Ask your team.\n</ins>" in html
+
+
+def test_a_variant_citing_a_missing_reference_is_refused(article, author, roles, seen):
+    with pytest.raises(services.InvalidTransition, match=r"\[@ghost\]"):
+        services.edit_variant(
+            article=article, role=roles["patient"], by=author, seen_revision_id=seen(article),
+            summary="", body="Claim.[@ghost]", comment="",
+        )  # fmt: skip
+
+
+def test_variant_citations_join_the_reference_list(article, author, roles, make_reference, seen):
+    make_reference("esmo-2022", title="ESMO 2022")
+    services.edit_variant(
+        article=article, role=roles["patient"], by=author, seen_revision_id=seen(article),
+        summary="", body="Plain words.[@esmo-2022]", comment="",
+    )  # fmt: skip
+    keys = [c.reference.key for c in Article.objects.get(pk=article.pk).citations.all()]
+    assert keys == ["nccn-2024", "esmo-2022"]
+
+
+def test_readability_can_block_approval(settings, article, author, reviewer, roles, seen):
+    settings.VETTED_READABILITY_BLOCKS_APPROVAL = True
+    hard = (
+        "Pharmacokinetic heterogeneity notwithstanding, concomitant administration of "
+        "immunomodulatory monoclonal antibodies necessitates comprehensive multidisciplinary "
+        "evaluation of interstitial pneumonitis susceptibility.[@nccn-2024]"
+    )
+    services.start_review(article=article, by=reviewer, seen_revision_id=seen(article))
+    services.request_changes(
+        article=article, by=reviewer, seen_revision_id=seen(article), comment="try"
+    )
+    services.edit_variant(
+        article=article, role=roles["patient"], by=author, seen_revision_id=seen(article),
+        summary="", body=hard, comment="",
+    )  # fmt: skip
+    services.submit(article=article, by=author, seen_revision_id=seen(article))
+    services.start_review(article=article, by=reviewer, seen_revision_id=seen(article))
+    with pytest.raises(services.InvalidTransition, match="patient version reads at grade"):
+        services.approve(article=article, by=reviewer, seen_revision_id=latest_revision_id(article))
