@@ -7,6 +7,8 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
+from django.db.models import Q
 from reversion.models import Version
 
 from .models import Article, Citation, Reference, ReviewState
@@ -76,6 +78,29 @@ def rendered_body(body: str, known_keys: frozenset[str]) -> RenderedBody:
 def markdown_html(text: str) -> str:
     """Plain Markdown (a disclaimer, a comment) to safe HTML, cached by content."""
     return rendered_body(text, frozenset()).html
+
+
+def search_articles(query: str, limit: int = 50) -> list[Article]:
+    """Public articles matching a reader's query: PostgreSQL full-text where we have it."""
+    articles = Article.objects.public()
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        vector = (
+            SearchVector("title", weight="A")
+            + SearchVector("summary", weight="B")
+            + SearchVector("body", weight="C")
+        )
+        search = SearchQuery(query, search_type="websearch")
+        return list(
+            articles.annotate(rank=SearchRank(vector, search))
+            .filter(rank__gt=0)
+            .order_by("-rank", "title")[:limit]
+        )
+    matches = Q()
+    for word in query.split()[:10]:
+        matches &= Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
+    return list(articles.filter(matches).order_by("title")[:limit])
 
 
 def latest_revision_id(article: Article) -> int | None:

@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from articles.models import Article, Disclaimer, ReviewState
-from articles.selectors import markdown_html
+from articles.selectors import markdown_html, search_articles
 from personalization.selectors import all_roles, reader_content, role_from_request
 from personalization.services import remember_role
 from review.workflow import MOVES, TRACKER_STEP_OF_STATE, TRACKER_STEPS
@@ -54,6 +54,13 @@ def article_page(request: HttpRequest, slug: str) -> HttpResponse:
     # The text depends on the role cookie: no shared cache may hand one role's page to another.
     patch_vary_headers(response, ["Cookie"])
     return response
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:200]
+    results = search_articles(query) if query else []
+    return render(request, "public/search.html", {"query": query, "results": results})
 
 
 @require_GET

@@ -176,3 +176,17 @@ def test_healthz_reports_database_cache_and_broker(client, db):
 def test_pages_send_a_content_security_policy(client, db):
     policy = client.get("/")["Content-Security-Policy"]
     assert "default-src 'self'" in policy and "script-src 'self'" in policy
+
+
+def test_search_finds_public_articles_only(client, make_article, author, reviewer, seen):
+    shown = make_article(slug="shown", title="Platinum first for HER2?")
+    make_article(slug="draft", title="Platinum in a private draft?")
+    _to_state(shown, ReviewState.SUBMITTED, author=author, reviewer=reviewer, seen=seen)
+    html = client.get("/search/", {"q": "platinum"}).content.decode()
+    assert "Platinum first for HER2?" in html and "private draft" not in html
+    assert "1 result for" in html
+
+
+def test_search_escapes_the_query(client, db):
+    html = client.get("/search/", {"q": "<script>alert(1)</script>"}).content.decode()
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
