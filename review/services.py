@@ -5,6 +5,8 @@ who acted on an older revision, writes an append-only ReviewEvent and a django-r
 and queues its notifications to go out once the transaction has committed.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 import reversion
@@ -117,14 +119,7 @@ def edit_article(
     comment: str,
 ) -> ReviewEvent:
     """Save new working text. Editing approved text starts a draft; the approved text stays live."""
-    with transaction.atomic():
-        locked = _lock(article)
-        _require_group(by, {AUTHORS, ADMINS}, "edit articles")
-        if locked.state not in EDITABLE_STATES:
-            raise InvalidTransition(
-                f"This article is {locked.get_state_display().lower()}; it cannot be edited now."
-            )
-        _require_current(locked, seen_revision_id)
+    with _editing(article, by, seen_revision_id) as locked:
         from_state = locked.state
         locked.title, locked.summary, locked.body = title, summary, body
         locked.literature_current_through = literature_current_through
@@ -134,15 +129,7 @@ def edit_article(
             save_article(article=locked, by=by, comment=comment or "Edited")
         except ValidationError as exc:
             raise InvalidTransition(" ".join(exc.messages)) from exc
-        event = ReviewEvent.objects.create(
-            article=locked,
-            actor=by,
-            action=ReviewEvent.Action.EDIT,
-            from_state=from_state,
-            to_state=locked.state,
-            revision_id=latest_revision_id(locked),
-            comment=comment,
-        )
+        event = _record_edit(locked, by=by, from_state=from_state, comment=comment)
     _refresh(article, locked)
     return event
 
@@ -159,6 +146,30 @@ def edit_variant(
     remove: bool = False,
 ) -> ReviewEvent:
     """Save (or remove) one role's version: an edit of the article like any other."""
+    what = f"{'Removed' if remove else 'Edited'} the {role.label.lower()} version"
+    with _editing(article, by, seen_revision_id) as locked:
+        from_state = locked.state
+        try:
+            if remove:
+                remove_variant(article=locked, role=role, by=by, comment=comment or what)
+            else:
+                save_variant(
+                    article=locked, role=role, summary=summary, body=body, by=by,
+                    comment=comment or what,
+                )  # fmt: skip
+        except ValidationError as exc:
+            raise InvalidTransition(" ".join(exc.messages)) from exc
+        if locked.state == ReviewState.APPROVED:
+            locked.state = ReviewState.DRAFT
+        locked.save(update_fields=["state", "updated_at"])
+        event = _record_edit(locked, by=by, from_state=from_state, comment=comment or what)
+    _refresh(article, locked)
+    return event
+
+
+@contextmanager
+def _editing(article: Article, by: User, seen_revision_id: int | None) -> Iterator[Article]:
+    """The checks every edit of an article's text shares, around the locked row."""
     with transaction.atomic():
         locked = _lock(article)
         _require_group(by, {AUTHORS, ADMINS}, "edit articles")
@@ -167,36 +178,19 @@ def edit_variant(
                 f"This article is {locked.get_state_display().lower()}; it cannot be edited now."
             )
         _require_current(locked, seen_revision_id)
-        from_state = locked.state
-        try:
-            if remove:
-                remove_variant(article=locked, role=role, by=by, comment=comment)
-            else:
-                save_variant(
-                    article=locked, role=role, summary=summary, body=body, by=by, comment=comment
-                )
-        except ValidationError as exc:
-            raise InvalidTransition(" ".join(exc.messages)) from exc
-        if locked.state == ReviewState.APPROVED:
-            with reversion.create_revision():
-                locked.state = ReviewState.DRAFT
-                locked.save(update_fields=["state", "updated_at"])
-                reversion.set_user(by)
-                reversion.set_comment(comment or f"Edited the {role.label.lower()} version")
-        else:
-            locked.save(update_fields=["updated_at"])
-        event = ReviewEvent.objects.create(
-            article=locked,
-            actor=by,
-            action=ReviewEvent.Action.EDIT,
-            from_state=from_state,
-            to_state=locked.state,
-            revision_id=latest_revision_id(locked),
-            comment=comment
-            or f"{'Removed' if remove else 'Edited'} the {role.label.lower()} version",
-        )
-    _refresh(article, locked)
-    return event
+        yield locked
+
+
+def _record_edit(article: Article, *, by: User, from_state: str, comment: str) -> ReviewEvent:
+    return ReviewEvent.objects.create(
+        article=article,
+        actor=by,
+        action=ReviewEvent.Action.EDIT,
+        from_state=from_state,
+        to_state=article.state,
+        revision_id=latest_revision_id(article),
+        comment=comment,
+    )
 
 
 def restore_revision(
