@@ -105,7 +105,8 @@ _email_options = {
     "use_tls": _email.get("EMAIL_USE_TLS"),
     "use_ssl": _email.get("EMAIL_USE_SSL"),
     "file_path": _email.get("EMAIL_FILE_PATH"),
-    "timeout": 10,
+    # Only SMTP waits on a network; a slow mail server must not hold a worker forever.
+    "timeout": 10 if "smtp" in _email["EMAIL_BACKEND"] else None,
 }
 MAILERS = {
     "default": {

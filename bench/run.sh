@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Measure Vetted's article page against the shared anchors, in one interleaved run.
+#
+#   bench/run.sh                      # approved demo article, SQLite, gunicorn sync -w 2
+#   STATE=submitted bench/run.sh      # the demo as loaded: pending review
+#   TARGETS=B-sync2,C bench/run.sh    # which anchors to run beside it (default B-sync2,C,C-site)
+#
+# Vetted runs as in production (config.settings.production, DEBUG off, whitenoise, collected
+# static files), on SQLite like the Wagtail anchor, with the same gunicorn worker settings.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+ANCHORS="${ANCHORS:-$ROOT/../shared/bench/run_anchors.sh}"
+DB=/tmp/vetted-bench.sqlite3
+PORT=8090
+STATE="${STATE:-approved}"
+URL="http://127.0.0.1:$PORT/articles/nsclc-her2-exon-20-first-line/"
+
+make install >/dev/null
+rm -f "$DB"
+export DATABASE_URL="sqlite:///$DB" DEMO_PASSWORD=bench-demo-password
+.venv/bin/python manage.py migrate --noinput -v0
+.venv/bin/python manage.py load_demo >/dev/null
+[[ "$STATE" == approved ]] && .venv/bin/python manage.py shell -v0 < bench/approve_demo.py
+
+export DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=bench-only-not-a-secret \
+    ALLOWED_HOSTS=127.0.0.1 SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false
+.venv/bin/python manage.py collectstatic --noinput -v0
+.venv/bin/gunicorn config.wsgi:application -b "127.0.0.1:$PORT" -w 2 --error-logfile /tmp/vetted-bench.log &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null' EXIT
+for _ in $(seq 1 100); do curl -sf -o /dev/null "$URL" && break; sleep 0.2; done
+curl -sf -o /dev/null "$URL" || { echo "Vetted did not answer at $URL"; exit 1; }
+
+"$ANCHORS" --targets "${TARGETS:-B-sync2,C,C-site}" --extra "vetted-$STATE=$URL" "$@"
