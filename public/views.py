@@ -13,6 +13,7 @@ from articles.models import Article, Disclaimer, ReviewState
 from articles.selectors import markdown_html, search_articles
 from personalization.selectors import all_roles, reader_content, role_from_request
 from personalization.services import remember_role
+from questions.forms import blank_question_form
 from review.workflow import MOVES, TRACKER_STEP_OF_STATE, TRACKER_STEPS
 
 
@@ -47,6 +48,9 @@ def article_page(request: HttpRequest, slug: str) -> HttpResponse:
         "tracker": [(state, label, state == step) for state, label in TRACKER_STEPS],
         "disclaimer": disclaimer,
         "disclaimer_html": markdown_html(disclaimer.body) if disclaimer else "",
+        "question_form": blank_question_form(
+            role.slug if role else "", roles=[(r.slug, r.label) for r in roles]
+        ),
     }
     response = render(request, "public/article.html", context)
     if chosen_now:

@@ -124,7 +124,15 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "socket_connect_timeout": 2}
+# With the broker down, a publish fails in well under a second (no long back-off before its one
+# retry): the change is stored already and the outbox sweeps send it later.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+    "socket_connect_timeout": 2,
+}
 CELERY_TIMEZONE = TIME_ZONE
 # A publish that cannot reach the broker fails at once; the outbox sweep sends it later.
 CELERY_TASK_PUBLISH_RETRY = False
@@ -136,6 +144,15 @@ CELERY_BEAT_SCHEDULE = {
     "notification-sweep": {
         "task": "review.tasks.send_unsent_notifications",
         "schedule": 300.0,
+    },
+    "question-notice-sweep": {
+        "task": "questions.tasks.send_unnotified_questions",
+        "schedule": 300.0,
+    },
+    "question-answer-sweep": {"task": "questions.tasks.send_unsent_answers", "schedule": 300.0},
+    "question-purge": {
+        "task": "questions.tasks.purge_expired_questions",
+        "schedule": crontab(hour=3, minute=30),
     },
 }
 
@@ -165,6 +182,16 @@ VETTED_MAX_BODY_CHARS = env.int("VETTED_MAX_BODY_CHARS", default=200_000)
 VETTED_READABILITY_BLOCKS_APPROVAL = env.bool("VETTED_READABILITY_BLOCKS_APPROVAL", default=False)
 # Reviewers are reminded of articles waiting in review longer than this.
 VETTED_REVIEW_REMINDER_DAYS = env.int("VETTED_REVIEW_REMINDER_DAYS", default=3)
+# Follow-up questions: how long they are kept, how fast a person can plausibly type one, how
+# many one client address may send, and where links in e-mails point.
+VETTED_QUESTION_RETENTION_DAYS = env.int("VETTED_QUESTION_RETENTION_DAYS", default=180)
+VETTED_QUESTION_MIN_SECONDS = env.float("VETTED_QUESTION_MIN_SECONDS", default=3)
+VETTED_QUESTION_RATE = env.str("VETTED_QUESTION_RATE", default="5/h")
+VETTED_SITE_URL = env.str("VETTED_SITE_URL", default="http://127.0.0.1:8000")
+# Behind N reverse proxies that append to X-Forwarded-For (0: REMOTE_ADDR is the client).
+VETTED_TRUSTED_PROXY_COUNT = env.int("VETTED_TRUSTED_PROXY_COUNT", default=0)
+if VETTED_TRUSTED_PROXY_COUNT:
+    RATELIMIT_IP_META_KEY = "questions.client_address.forwarded_client_ip"
 VETTED_RENDER_CACHE_SECONDS = env.int("VETTED_RENDER_CACHE_SECONDS", default=24 * 3600)
 
 LOGGING = {

@@ -1,0 +1,223 @@
+"""The reader's question form, with its bot traps, and the editors' small action forms."""
+
+import time
+import unicodedata
+
+from django import forms
+from django.conf import settings
+from django.core import signing
+
+from .models import Question
+from .roles import known_role, reader_roles
+
+QUESTION_MIN_CHARS = 10
+QUESTION_MAX_CHARS = 2000
+ANSWER_MAX_CHARS = 5000
+_STARTED_SALT = "questions.form-started"
+# Invisible characters that reorder text; in a name or address they only serve to spoof.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def min_fill_seconds() -> float:
+    return getattr(settings, "VETTED_QUESTION_MIN_SECONDS", 3)
+
+
+def retention_days() -> int:
+    return getattr(settings, "VETTED_QUESTION_RETENTION_DAYS", 180)
+
+
+class _StartSigner(signing.TimestampSigner):
+    """Signs when the form was shown; `at` lets tests (and nothing else) pick the moment."""
+
+    def __init__(self, at: float | None = None) -> None:
+        super().__init__(salt=_STARTED_SALT)
+        self.at = at
+
+    def timestamp(self) -> str:
+        return signing.b62_encode(int(time.time() if self.at is None else self.at))
+
+
+def started_token(at: float | None = None) -> str:
+    """A signed note of when the form was shown (now, unless `at` says otherwise)."""
+    return _StartSigner(at).sign("question-form")
+
+
+def seconds_since_started(token: str) -> float | None:
+    """How long ago `token` was signed, or None if it is missing or forged."""
+    try:
+        _StartSigner().unsign(token)
+        timestamp = signing.b62_decode(token.rsplit(":", 2)[1])
+    except (signing.BadSignature, IndexError, ValueError):
+        return None
+    return time.time() - timestamp
+
+
+def _is_control(char: str, allowed: str = "") -> bool:
+    return char not in allowed and unicodedata.category(char) == "Cc"
+
+
+class QuestionTextField(forms.CharField):
+    """Multi-line text: browsers send CRLF, so line endings are normalized before counting."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.replace("\r\n", "\n").replace("\r", "\n")
+            if any(_is_control(char, allowed="\n\t") for char in value):
+                raise forms.ValidationError(
+                    "Your question contains invisible control characters. Please retype it "
+                    "rather than pasting it.",
+                    code="control_characters",
+                )
+        return super().to_python(value)
+
+
+class _SingleLineMixin:
+    """No control characters at all, CR and LF included (they would split e-mail headers)."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and any(
+            _is_control(char) or char in _BIDI_CONTROLS for char in value
+        ):
+            raise forms.ValidationError(
+                "This must be a single line of ordinary text.", code="control_characters"
+            )
+        return super().to_python(value)
+
+
+class NameField(_SingleLineMixin, forms.CharField):
+    pass
+
+
+class ReplyEmailField(_SingleLineMixin, forms.EmailField):
+    pass
+
+
+class RoleField(forms.Field):
+    """A reader role slug; anything else becomes "" silently, so it is never echoed back."""
+
+    widget = forms.Select
+
+    def to_python(self, value) -> str:
+        return known_role(value) if isinstance(value, str) else ""
+
+
+class QuestionForm(forms.Form):
+    question = QuestionTextField(
+        label="Your question",
+        min_length=QUESTION_MIN_CHARS,
+        max_length=QUESTION_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=f"Between {QUESTION_MIN_CHARS} and {QUESTION_MAX_CHARS:,} characters.",
+    )
+    name = NameField(label="Your first name (optional)", required=False, max_length=100)
+    email = ReplyEmailField(
+        label="Your e-mail address (optional, only if you would like a reply)",
+        required=False,
+        max_length=254,
+    )
+    role = RoleField(label="I am asking as (optional)", required=False)
+    consent = forms.BooleanField(label="", required=True)
+    # The trap: people never see this field, so anything in it was typed by a program.
+    website = forms.CharField(
+        label="Leave this field empty",
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+    started = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    error_css_class = "has-error"
+
+    def __init__(self, *args, roles: list[tuple[str, str]] | None = None, **kwargs):
+        # Prefixed ids: the form sits on the article page beside other forms.
+        kwargs.setdefault("auto_id", "question_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["role"].widget.choices = [
+            ("", "Prefer not to say"),
+            *(reader_roles() if roles is None else roles),
+        ]
+        self.fields["consent"].label = (
+            "I understand this is not for emergencies or personal medical advice, and I agree "
+            "that Vetted keeps my question, with personal details removed, for up to "
+            f"{retention_days()} days to answer it and improve its articles."
+        )
+        self.fields["consent"].error_messages["required"] = (
+            "Please tick this box to send your question."
+        )
+        if not self.is_bound:
+            self.initial.setdefault("started", started_token())
+
+    def looks_automated(self) -> bool:
+        """A filled trap, or a form sent faster than a person could: a bot, answered politely."""
+        if self.data.get("website", ""):
+            return True
+        elapsed = seconds_since_started(self.data.get("started", ""))
+        return elapsed is not None and elapsed < min_fill_seconds()
+
+    def clean(self):
+        cleaned = super().clean()
+        # A missing or altered timestamp is not proof of a bot (an old page, a rotated key):
+        # ask the person to send again, keeping what they typed, with a fresh timestamp.
+        if seconds_since_started(self.data.get("started", "")) is None:
+            data = self.data.copy()
+            data["started"] = started_token()
+            self.data = data
+            raise forms.ValidationError(
+                "Sorry, we could not send that. Please press “Send question” again.",
+                code="stale_form",
+            )
+        return cleaned
+
+
+def blank_question_form(
+    role_slug: str = "", roles: list[tuple[str, str]] | None = None
+) -> QuestionForm:
+    """An empty question form for an article page, with the reader's role (if known) chosen."""
+    roles = reader_roles() if roles is None else roles
+    return QuestionForm(initial={"role": known_role(role_slug or "", roles)}, roles=roles)
+
+
+class QueueFilterForm(forms.Form):
+    STATUS_CHOICES = [
+        ("open", "Open (new or triaged)"),
+        *Question.Status.choices,
+        ("all", "All"),
+    ]
+
+    status = forms.ChoiceField(label="Status", choices=STATUS_CHOICES, required=False)
+    article = forms.ModelChoiceField(
+        label="Article",
+        queryset=None,
+        required=False,
+        empty_label="All articles",
+        to_field_name="slug",
+    )
+
+    def __init__(self, *args, articles, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["article"].queryset = articles
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(
+        label="Answer", max_length=ANSWER_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 6})
+    )
+
+
+class DuplicateForm(forms.Form):
+    original = forms.ModelChoiceField(label="Duplicate of", queryset=None)
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["original"].queryset = candidates
+        self.fields["original"].label_from_instance = lambda q: (
+            f"#{q.pk} ({q.get_status_display().lower()}): {q.text[:80]}"
+        )
+
+
+class ChangeRequestForm(forms.Form):
+    note = forms.CharField(
+        label="What should change in the article (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -1,0 +1,208 @@
+"""Every write to a question goes through here.
+
+The reader's question is scrubbed before it is stored and the editors are told once it has
+committed. Each editor action checks the actor, locks the row, checks the status against
+questions.workflow.ACTIONS, and queues any e-mail to go out after the commit.
+"""
+
+import re
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import Truncator, slugify
+
+from accounts.models import User
+from articles.models import Article
+from articles.services import save_article
+from config.queue import enqueue_on_commit
+from review.models import ReviewEvent
+from review.services import InvalidTransition, NotAllowed, add_comment
+
+from .models import Question
+from .scrubbing import scrub
+from .selectors import is_editor
+from .urgency import urgent_reasons
+from .workflow import ACTIONS
+
+__all__ = ["InvalidTransition", "NotAllowed"]
+
+
+def receive_question(
+    *, article: Article, text: str, name: str, email: str, reader_role: str, consent: bool
+) -> Question:
+    """Store a reader's question with identifiers removed; editors are told after the commit."""
+    from .tasks import notify_editors_of_question
+
+    if not consent:
+        raise InvalidTransition("A question is stored only with the reader's consent.")
+    # Urgency is judged on what the reader wrote; only the scrubbed text is kept.
+    reasons = urgent_reasons(text)
+    scrubbed = scrub(text)
+    with transaction.atomic():
+        question = Question.objects.create(
+            article=article,
+            text=scrubbed.text,
+            removed=list(scrubbed.found),
+            name=scrub(name).text,
+            email=email,
+            reader_role=reader_role,
+            consent=True,
+            urgent=bool(reasons),
+            urgent_reasons=list(reasons),
+        )
+        enqueue_on_commit(notify_editors_of_question, question.pk)
+    return question
+
+
+def triage(*, question: Question, by: User) -> Question:
+    """An editor has read the question and keeps it for follow-up."""
+    with transaction.atomic():
+        locked = _lock_for("triage", question, by)
+        _move(locked, by, Question.Status.TRIAGED)
+    return _refresh(question, locked)
+
+
+def mark_spam(*, question: Question, by: User) -> Question:
+    """An editor sets aside a question that is not a real one; the purge deletes it in time."""
+    with transaction.atomic():
+        locked = _lock_for("spam", question, by)
+        _move(locked, by, Question.Status.SPAM)
+    return _refresh(question, locked)
+
+
+def mark_duplicate(*, question: Question, original: Question, by: User) -> Question:
+    """A question that repeats another on the same article points at it and counts as triaged."""
+    with transaction.atomic():
+        locked = _lock_for("duplicate", question, by)
+        # Point at the root of a chain, so duplicates never form a loop.
+        root = Question.objects.select_for_update().get(pk=original.pk)
+        while root.duplicate_of_id is not None:
+            root = root.duplicate_of
+        if root.pk == locked.pk:
+            raise InvalidTransition("A question cannot be a duplicate of itself.")
+        if root.article_id != locked.article_id:
+            raise InvalidTransition("Only a question on the same article can be the original.")
+        locked.duplicate_of = root
+        _move(locked, by, Question.Status.TRIAGED, extra=["duplicate_of"])
+    return _refresh(question, locked)
+
+
+def answer_question(*, question: Question, by: User, answer: str) -> Question:
+    """Store an editor's answer; a reader who left an address gets it by e-mail after commit."""
+    from .tasks import send_answer
+
+    answer = answer.strip()
+    if not answer:
+        raise InvalidTransition("Write the answer first.")
+    with transaction.atomic():
+        locked = _lock_for("answer", question, by)
+        locked.answer, locked.answered_by, locked.answered_at = answer, by, timezone.now()
+        _move(locked, by, Question.Status.ANSWERED, extra=["answer", "answered_by", "answered_at"])
+        if locked.email:
+            enqueue_on_commit(send_answer, locked.pk)
+    return _refresh(question, locked)
+
+
+def draft_article_from_question(*, question: Question, by: User) -> Article:
+    """Start a new draft article, authored by the editor, from a reader's question."""
+    with transaction.atomic():
+        locked = _lock_for("draft", question, by)
+        if locked.draft_article_id:
+            raise InvalidTransition("This question has already been turned into a draft.")
+        title = Truncator(" ".join(locked.text.split())).chars(200)
+        slug = f"{slugify(title)[:80].strip('-') or 'reader-question'}-q{locked.pk}"
+        if Article.objects.filter(slug=slug).exists():
+            raise InvalidTransition(f"An article already uses the address “{slug}”.")
+        article = Article(slug=slug, title=title, summary="", body=_draft_body(locked))
+        try:
+            save_article(
+                article=article, by=by, comment=f"Drafted from reader question {locked.pk}"
+            )
+        except ValidationError as exc:
+            raise InvalidTransition(" ".join(exc.messages)) from exc
+        locked.draft_article = article
+        if locked.status == Question.Status.NEW:
+            _move(locked, by, Question.Status.TRIAGED, extra=["draft_article"])
+        else:
+            locked.save(update_fields=["draft_article"])
+    _refresh(question, locked)
+    return article
+
+
+def request_article_change(*, question: Question, by: User, note: str = "") -> ReviewEvent:
+    """Put the reader's question on the source article's review timeline as a change request."""
+    with transaction.atomic():
+        locked = _lock_for("request_change", question, by)
+        link = reverse("question_queue:detail", kwargs={"pk": locked.pk})
+        body = "\n\n".join(
+            part
+            for part in (
+                f"Change requested from reader question {locked.pk} ({link}).",
+                note.strip(),
+                f"The reader asked: \u201c{locked.text}\u201d",
+            )
+            if part
+        )
+        event = add_comment(article=locked.article, by=by, body=body)
+        locked.change_request = event
+        if locked.status == Question.Status.NEW:
+            _move(locked, by, Question.Status.TRIAGED, extra=["change_request"])
+        else:
+            locked.save(update_fields=["change_request"])
+    _refresh(question, locked)
+    return event
+
+
+def purge_expired(*, days: int) -> int:
+    """Delete questions older than the retention period, whatever their status."""
+    cutoff = timezone.now() - timedelta(days=days)
+    expired = Question.objects.filter(created_at__lt=cutoff)
+    # Newer duplicates of an expiring question are kept; they just lose the pointer.
+    Question.objects.filter(duplicate_of__in=expired).update(duplicate_of=None)
+    deleted, _ = expired.delete()
+    return deleted
+
+
+def _lock_for(action: str, question: Question, by: User) -> Question:
+    if not is_editor(by):
+        raise NotAllowed("Only reviewers or admins may handle readers' questions.")
+    locked = Question.objects.select_for_update().get(pk=question.pk)
+    if locked.status not in ACTIONS[action].sources:
+        raise InvalidTransition(
+            f"{ACTIONS[action].label} is not possible: this question is "
+            f"{locked.get_status_display().lower()}."
+        )
+    return locked
+
+
+def _move(question: Question, by: User, status: str, extra: list[str] | None = None) -> None:
+    question.status, question.handled_by, question.handled_at = status, by, timezone.now()
+    question.save(update_fields=["status", "handled_by", "handled_at", *(extra or [])])
+
+
+def _refresh(question: Question, locked: Question) -> Question:
+    for field in Question._meta.concrete_fields:
+        setattr(question, field.attname, getattr(locked, field.attname))
+    return question
+
+
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]{}()#+!|>-])")
+
+
+def _as_plain_markdown(text: str) -> str:
+    # Escaped so that no "[@key]" becomes a citation, no "#" a heading, no tag survives as markup.
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", text).replace("<", "&lt;")
+
+
+def _draft_body(question: Question) -> str:
+    quoted = "\n".join("> " + _as_plain_markdown(line) for line in question.text.splitlines())
+    return (
+        "## Draft\n\n"
+        f"Reader question {question.pk}, asked on "
+        f"\u201c{_as_plain_markdown(question.article.title)}\u201d:\n\n"
+        f"{quoted}\n\n"
+        "Write the answer here, and cite its references.\n"
+    )

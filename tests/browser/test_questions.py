@@ -1,0 +1,65 @@
+"""A reader asks a follow-up question; an editor finds it scrubbed, answers, and the reply goes."""
+
+import re
+import time
+
+from django.core import mail
+from playwright.sync_api import expect
+
+from tests.browser.conftest import DEMO_PASSWORD
+
+SLUG = "nsclc-her2-exon-20-first-line"
+
+
+def test_a_reader_asks_and_an_editor_answers_by_email(
+    live_server, demo, page, browser, settings, screenshot
+):
+    settings.VETTED_QUESTION_MIN_SECONDS = 1
+    page.goto(f"{live_server.url}/articles/{SLUG}/")
+    form = page.get_by_role("region", name="Have a follow-up question?")
+    expect(form).to_contain_text("This is not for emergencies")
+    form.get_by_label("Your question").fill(
+        "My father (DOB 03/04/1961, MRN 8841223, phone 555-867-5309) had T-DXd 5.4 mg/kg. "
+        "Is the 55% response in DESTINY-Lung01 the same for people over 60?"
+    )
+    form.get_by_label("Your e-mail address").fill("reader@example.org")
+    form.get_by_label("I am asking as").select_option(label="Caregiver or family member")
+    form.get_by_role("checkbox").check()
+    time.sleep(1.2)  # a person takes longer than a bot to write a question
+    form.get_by_role("button", name="Send question").click()
+
+    expect(
+        page.get_by_role("heading", name=re.compile("we have received your question"))
+    ).to_be_visible()
+    expect(page.get_by_text("This is not for emergencies.")).to_be_visible()
+    screenshot(page, "question-thanks")
+
+    editor = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    editor.goto(f"{live_server.url}/accounts/login/")
+    editor.get_by_label("Username").fill("reviewer")
+    editor.get_by_label("Password").fill(DEMO_PASSWORD)
+    editor.get_by_role("button", name="Sign in").click()
+    editor.get_by_role("link", name="Readers' questions").click()
+    editor.get_by_role("link", name=re.compile("Reader question|DESTINY|response")).first.click()
+    question = editor.get_by_role("article")
+    expect(question).to_contain_text("[date removed]")
+    expect(question).to_contain_text("[record number removed]")
+    expect(question).to_contain_text("[phone removed]")
+    expect(question).to_contain_text("5.4 mg/kg")  # a dose is not an identifier
+    expect(question).to_contain_text("DESTINY-Lung01")
+    expect(question).not_to_contain_text("8841223")
+    screenshot(editor, "question-queue-detail")
+
+    mail.outbox.clear()
+    editor.get_by_role("textbox", name=re.compile("^Answer")).fill(
+        "DESTINY-Lung01 reported the response rate for the whole trial group; please ask the "
+        "care team how it applies to your father."
+    )
+    editor.get_by_role("button", name="Save answer and e-mail it").click()
+    expect(editor.get_by_text(re.compile("answer", re.IGNORECASE)).first).to_be_visible()
+    deadline = time.monotonic() + 10
+    while not any(m.to == ["reader@example.org"] for m in mail.outbox):
+        assert time.monotonic() < deadline, "the reply e-mail was not sent"
+        time.sleep(0.1)
+    reply = next(m for m in mail.outbox if m.to == ["reader@example.org"])
+    assert "whole trial group" in reply.body

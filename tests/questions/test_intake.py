@@ -1,0 +1,220 @@
+"""The reader's intake: validation, hostile input, bot traps, the thank-you page."""
+
+import time
+
+import pytest
+from django.core import mail
+from django.test import Client
+
+from articles.selectors import latest_revision_id
+from questions.forms import QuestionForm, blank_question_form, started_token
+from questions.models import Question
+from review import services as review
+from tests.questions.conftest import form_data
+
+
+def test_the_form_page_shows_the_notices_and_every_field_has_a_label(client, article):
+    response = client.get(f"/articles/{article.slug}/questions/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert article.title in html and "Have a follow-up question?" in html
+    assert "not for emergencies" in html and "911" in html and "112" in html
+    assert "dates of birth" in html and "not medical advice" in html
+    for name in ("question", "name", "email", "role", "consent", "website"):
+        assert f'<label for="question_{name}">' in html
+    assert 'name="started"' in html
+    assert 'type="checkbox" name="consent"' in html and "checked" not in html
+
+
+def test_a_question_is_stored_scrubbed_and_the_reader_is_redirected(
+    client, article, ask, reviewer, admin_user, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = ask(
+            client,
+            article,
+            question="My MRN is 1234567; call 555-123-4567. Is 240 mg every 2 weeks right?",
+            name="Ann",
+            email="ann@example.org",
+            role="caregiver",
+        )
+    assert response.status_code == 303
+    assert response["Location"] == f"/articles/{article.slug}/questions/thanks/"
+    question = Question.objects.get()
+    assert question.text == (
+        "My [record number removed]; call [phone removed]. Is 240 mg every 2 weeks right?"
+    )
+    assert question.removed == ["record number", "phone"]
+    assert (question.name, question.email, question.reader_role) == (
+        "Ann",
+        "ann@example.org",
+        "caregiver",
+    )
+    assert question.consent and question.status == Question.Status.NEW
+    assert [sorted(m.to) for m in mail.outbox] == [sorted([reviewer.email, admin_user.email])]
+    assert "1234567" not in mail.outbox[0].body  # the reader's words stay out of e-mail
+
+
+def test_the_thank_you_page_repeats_the_emergency_advice(client, article, ask):
+    response = ask(client, article)
+    html = client.get(response["Location"]).content.decode()
+    assert "Thank you" in html and "911" in html and "not for emergencies" in html
+    assert "may need urgent care" not in html
+
+
+def test_an_urgent_question_puts_the_emergency_advice_first(client, article, ask):
+    response = ask(client, article, question="My husband has chest pain and can't breathe")
+    assert Question.objects.get().urgent_reasons == ["chest pain", "trouble breathing"]
+    assert "urgent" not in response["Location"]  # not in URLs or access logs
+    html = client.get(response["Location"]).content.decode()
+    content = html.split('id="main"')[1]
+    assert content.index("may need urgent care") < content.index("Thank you")
+    assert 'role="alert"' in content and "988" in content
+    # Shown once: a later visit is the ordinary page.
+    assert "may need urgent care" not in client.get(response["Location"]).content.decode()
+
+
+def test_validation_errors_rerender_the_page_with_400_and_keep_what_was_typed(client, article, ask):
+    response = ask(client, article, question="Too short", name="Ann", consent=None)
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert article.title in html
+    assert "at least 10 characters" in html and "Please tick this box" in html
+    assert ">\nToo short</textarea>" in html and 'value="Ann"' in html
+    assert not Question.objects.exists()
+
+
+def test_an_oversized_question_is_refused(client, article, ask):
+    response = ask(client, article, question="x" * 2001)
+    assert response.status_code == 400
+    assert "at most 2000 characters" in response.content.decode().replace(",", "")
+    assert not Question.objects.exists()
+
+
+def test_line_breaks_count_once_whatever_the_browser_sends(client, article, ask):
+    text = ("Line of text.\r\n" * 133) + "ok"  # 1,997 characters once CRLF is LF
+    assert ask(client, article, question=text).status_code == 303
+    assert "\r" not in Question.objects.get().text
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("question", "Is this dose right?\x00 I wonder"),
+        ("question", "Is this dose right?\x1b[31m red"),
+        ("question", "Is this dose right?\x7f delete"),
+        ("name", "Ann\x00"),
+        ("name", "Ann\r\nBcc: victim@example.org"),
+        ("name", "Ann\tSmith"),
+        ("name", "Ann\u202eevil"),
+        ("email", "ann@example.org\r\nBcc: victim@example.org"),
+        ("email", "ann@example.org\n"),
+        ("email", "ann@example.org\x00"),
+    ],
+)
+def test_control_characters_are_refused(client, article, ask, field, value):
+    response = ask(client, article, **{field: value})
+    assert response.status_code == 400
+    assert not Question.objects.exists()
+
+
+def test_tabs_and_newlines_are_fine_in_a_question(client, article, ask):
+    assert ask(client, article, question="Two things:\n\t1. dose\n\t2. timing").status_code == 303
+
+
+def test_an_unknown_role_is_dropped_and_never_echoed(client, article, ask):
+    response = ask(client, article, role="<script>alert(1)</script>", question="short")
+    assert response.status_code == 400
+    assert "alert(1)" not in response.content.decode()
+    assert ask(client, article, role="wizard").status_code == 303
+    assert Question.objects.get().reader_role == ""
+
+
+def test_a_script_is_stored_inert_and_shown_escaped_on_the_form(client, article, ask):
+    response = ask(client, article, question="<script>alert('x')</script>", consent=None)
+    html = response.content.decode()
+    assert "<script>alert" not in html and "&lt;script&gt;alert" in html
+
+
+def test_a_filled_trap_looks_like_success_but_stores_nothing(
+    client, article, ask, reviewer, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = ask(client, article, website="http://spam.example")
+    assert response.status_code == 303
+    assert response["Location"] == f"/articles/{article.slug}/questions/thanks/"
+    assert not Question.objects.exists() and mail.outbox == []
+
+
+def test_a_form_sent_faster_than_a_person_could_stores_nothing(client, article, ask):
+    response = ask(client, article, started=started_token())
+    assert response.status_code == 303
+    assert not Question.objects.exists()
+
+
+def test_the_minimum_fill_time_is_a_setting(client, article, ask, settings):
+    settings.VETTED_QUESTION_MIN_SECONDS = 120
+    assert ask(client, article, started=started_token(at=time.time() - 60)).status_code == 303
+    assert not Question.objects.exists()
+
+
+def test_a_missing_or_forged_timestamp_asks_the_person_to_send_again(client, article, ask):
+    response = ask(client, article, started="forged:value:here", question="Keep my words please")
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "press “Send question” again" in html and "Keep my words please" in html
+    assert "forged:value:here" not in html  # a fresh timestamp replaces it
+    assert not Question.objects.exists()
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_only_publicly_visible_articles_take_questions(client, make_article, method):
+    draft = make_article(slug="a-draft")
+    response = getattr(client, method)(f"/articles/{draft.slug}/questions/", form_data())
+    assert response.status_code == 404
+    assert client.get(f"/articles/{draft.slug}/questions/thanks/").status_code == 404
+
+
+def test_a_withdrawn_article_takes_no_questions(client, article, ask, reviewer):
+    for move in ("start_review", "approve"):
+        review.MOVE_SERVICES[move](
+            article=article, by=reviewer, seen_revision_id=latest_revision_id(article)
+        )
+    review.withdraw(
+        article=article, by=reviewer, seen_revision_id=latest_revision_id(article), comment="Err"
+    )
+    assert ask(client, article).status_code == 404
+
+
+def test_the_intake_is_csrf_protected(article):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(f"/articles/{article.slug}/questions/", form_data())
+    assert response.status_code == 403
+    assert not Question.objects.exists()
+
+
+def test_blank_form_for_the_article_page(db):
+    form = blank_question_form("nurse")
+    assert form["role"].value() == "nurse" and form["started"].value()
+    assert not form.is_bound
+    assert blank_question_form("<b>")["role"].value() == ""
+    assert isinstance(blank_question_form(), QuestionForm)
+
+
+def test_the_partial_posts_to_the_intake(article):
+    from django.template.loader import render_to_string
+
+    html = render_to_string(
+        "questions/includes/form.html",
+        {"form": blank_question_form("patient"), "article": article},
+    )
+    assert f'action="/articles/{article.slug}/questions/"' in html
+    assert 'aria-labelledby="ask-question-title"' in html
+    assert 'tabindex="-1"' in html and 'autocomplete="off"' in html
+    assert 'aria-hidden="true"' in html and "question-trap" in html
+    assert '<option value="patient" selected>' in html
+
+
+def test_questions_keep_no_ip_address():
+    names = {field.name for field in Question._meta.get_fields()}
+    assert not names & {"ip", "ip_address", "remote_addr", "address"}

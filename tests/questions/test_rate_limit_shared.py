@@ -1,0 +1,134 @@
+"""The rate limit holds across server processes: two runservers sharing one Redis cache.
+
+Runs only when the cache is Redis and the database is one other processes can open (the
+PostgreSQL + Redis pass of .ci/run); SQLite's test database lives in this process's memory.
+"""
+
+import http.cookiejar
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from questions.models import Question
+from tests.questions.conftest import form_data
+
+ROOT = Path(__file__).resolve().parents[2]
+LIMIT = 5  # the default VETTED_QUESTION_RATE, "5/h"
+
+pytestmark = pytest.mark.skipif(
+    "redis" not in settings.CACHES["default"]["BACKEND"].lower()
+    or settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"),
+    reason="needs CACHE_URL on Redis and a PostgreSQL DATABASE_URL: runs in the "
+    "PostgreSQL + Redis pass of .ci/run",
+)
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # report the 303 itself
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _database_url() -> str:
+    db = settings.DATABASES["default"]  # at test time: the test database
+    user = urllib.parse.quote(db["USER"] or "")
+    password = f":{urllib.parse.quote(db['PASSWORD'])}" if db.get("PASSWORD") else ""
+    return f"postgres://{user}{password}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
+def two_servers(transactional_db, tmp_path):
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.questions.server_settings",
+        "DATABASE_URL": _database_url(),
+        "CONN_MAX_AGE": "0",  # no idle connection outlives a request, so teardown can flush
+        "CELERY_BROKER_URL": "",  # tasks run in the server process; nothing left in a queue
+        "PYTHONUNBUFFERED": "1",
+    }
+    processes, logs = [], []
+    ports = [_free_port(), _free_port()]
+    for port in ports:
+        command = [sys.executable, "manage.py", "runserver", "--noreload", "--nothreading"]
+        logs.append((tmp_path / f"server-{port}.log").open("w"))
+        processes.append(
+            subprocess.Popen(
+                [*command, f"127.0.0.1:{port}"],
+                cwd=ROOT,
+                env=env,
+                stdout=logs[-1],
+                stderr=subprocess.STDOUT,
+            )
+        )
+    try:
+        yield ports
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)
+        for log in logs:
+            log.close()
+
+
+def _wait_until_serving(opener, url: str, deadline: float) -> str:
+    while time.monotonic() < deadline:
+        try:
+            with opener.open(url, timeout=5) as response:
+                return response.read().decode()
+        except (urllib.error.URLError, ConnectionError):
+            time.sleep(0.2)
+    pytest.fail(f"the server at {url} did not start")
+
+
+def _post(opener, url: str, fields: dict) -> int:
+    body = urllib.parse.urlencode(fields).encode()
+    try:
+        with opener.open(url, data=body, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:  # 303 (redirects not followed) and 429 land here
+        return exc.code
+
+
+def test_the_limit_is_shared_by_two_server_processes(transactional_db, article, two_servers):
+    jar = http.cookiejar.CookieJar()  # cookies ignore ports: one CSRF cookie serves both
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), _NoRedirects)
+    urls = [f"http://127.0.0.1:{port}/articles/{article.slug}/questions/" for port in two_servers]
+    deadline = time.monotonic() + 60
+    token = ""
+    for url in urls:
+        page = _wait_until_serving(opener, url, deadline)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+
+    statuses = []
+    for attempt in range(2 * LIMIT):  # bounded: stops at the first refusal
+        fields = form_data(question=f"Shared limit question number {attempt}?")
+        statuses.append(_post(opener, urls[attempt % 2], {**fields, "csrfmiddlewaretoken": token}))
+        if statuses[-1] == 429:
+            break
+
+    assert statuses == [303] * LIMIT + [429], statuses
+    # Both processes took part in the count, and the other one refuses as well.
+    other = urls[(LIMIT + 1) % 2]
+    fields = form_data(question="And one more on the other server?")
+    assert _post(opener, other, {**fields, "csrfmiddlewaretoken": token}) == 429
+    assert Question.objects.count() == LIMIT

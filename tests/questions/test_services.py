@@ -1,0 +1,147 @@
+"""Editors' actions on questions: permission, allowed-from statuses, what each one writes."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core import mail
+
+from articles.models import Article, ReviewState
+from articles.rendering import render_body
+from questions import services
+from questions.models import Question
+from questions.tasks import send_answer
+from review.models import ReviewEvent
+
+
+@pytest.fixture
+def question(make_question):
+    return make_question()
+
+
+@pytest.mark.parametrize(
+    ("service", "kwargs"),
+    [
+        (services.triage, {}),
+        (services.mark_spam, {}),
+        (services.answer_question, {"answer": "Yes."}),
+        (services.draft_article_from_question, {}),
+        (services.request_article_change, {"note": "Add this"}),
+    ],
+)
+def test_only_editors_may_act_on_questions(question, author, reader, service, kwargs):
+    for user in (author, reader):
+        with pytest.raises(services.NotAllowed):
+            service(question=question, by=user, **kwargs)
+    question.refresh_from_db()
+    assert question.status == Question.Status.NEW and question.handled_by is None
+
+
+def test_an_author_who_is_also_a_reviewer_is_an_editor(question, author):
+    author.groups.add(Group.objects.get_or_create(name="Reviewers")[0])
+    services.triage(question=question, by=author)
+    assert question.status == Question.Status.TRIAGED and question.handled_by == author
+
+
+def test_triage_then_spam_then_back(question, reviewer):
+    services.triage(question=question, by=reviewer)
+    services.mark_spam(question=question, by=reviewer)
+    assert Question.objects.get(pk=question.pk).status == Question.Status.SPAM
+    services.triage(question=question, by=reviewer)  # a mistaken "spam" is undone this way
+    assert Question.objects.get(pk=question.pk).status == Question.Status.TRIAGED
+
+
+def test_an_answered_question_cannot_be_marked_spam(question, reviewer):
+    services.answer_question(question=question, by=reviewer, answer="Yes.")
+    with pytest.raises(services.InvalidTransition, match="this question is answered"):
+        services.mark_spam(question=question, by=reviewer)
+
+
+def test_a_duplicate_points_at_the_root_and_never_loops(make_question, reviewer):
+    first, second, third = make_question("first?"), make_question("second?"), make_question("3?")
+    services.mark_duplicate(question=second, original=first, by=reviewer)
+    services.mark_duplicate(question=third, original=second, by=reviewer)
+    assert third.duplicate_of == first and third.status == Question.Status.TRIAGED
+    with pytest.raises(services.InvalidTransition, match="itself"):
+        services.mark_duplicate(question=first, original=third, by=reviewer)
+
+
+def test_a_duplicate_must_be_on_the_same_article(make_question, make_article, reviewer, author):
+    other = make_article(slug="other")
+    with pytest.raises(services.InvalidTransition, match="same article"):
+        services.mark_duplicate(
+            question=make_question(), original=make_question(article=other), by=reviewer
+        )
+
+
+def test_an_answer_is_stored_and_emailed_once_even_if_the_task_runs_twice(
+    make_question, reviewer, django_capture_on_commit_callbacks
+):
+    question = make_question(name="Ann", email="ann@example.org")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.answer_question(question=question, by=reviewer, answer="  Yes, usually.  ")
+    assert send_answer(question.pk) is False  # the second run finds it sent
+    assert [m.to for m in mail.outbox] == [["ann@example.org"]]
+    assert "Yes, usually." in mail.outbox[0].body and "not medical advice" in mail.outbox[0].body
+    question.refresh_from_db()
+    assert question.answer == "Yes, usually." and question.answered_by == reviewer
+    assert question.reply_sent_at is not None
+    assert question.email == "" and question.name == ""  # kept only to send the reply
+
+
+def test_an_answer_with_no_address_is_stored_and_sends_nothing(
+    question, reviewer, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        services.answer_question(question=question, by=reviewer, answer="Yes.")
+    assert callbacks == [] and mail.outbox == []
+    assert Question.objects.get(pk=question.pk).status == Question.Status.ANSWERED
+
+
+def test_an_empty_answer_is_refused(question, reviewer):
+    with pytest.raises(services.InvalidTransition, match="Write the answer"):
+        services.answer_question(question=question, by=reviewer, answer="   ")
+
+
+def test_a_question_becomes_a_draft_article_by_the_editor(make_question, reviewer):
+    question = make_question("Does [@nccn-2024] say # anything <b>bold</b> about *zongertinib*?")
+    article = services.draft_article_from_question(question=question, by=reviewer)
+    assert article.state == ReviewState.DRAFT and article.author == reviewer
+    assert article.slug.endswith(f"-q{question.pk}")
+    assert article.title.startswith("Does [@nccn-2024] say")
+    assert article.body.startswith("## Draft\n\nReader question")
+    rendered = render_body(article.body, known_keys=frozenset())
+    assert rendered.cited_keys == () and rendered.dangling_keys == ()  # the reader cites nothing
+    assert "<b>" not in rendered.html and "&lt;b&gt;bold" in rendered.html
+    question.refresh_from_db()
+    assert question.draft_article == article and question.status == Question.Status.TRIAGED
+    with pytest.raises(services.InvalidTransition, match="already"):
+        services.draft_article_from_question(question=question, by=reviewer)
+
+
+def test_a_change_request_lands_on_the_articles_review_timeline(question, article, reviewer):
+    event = services.request_article_change(question=question, by=reviewer, note="Add dosing.")
+    assert event.action == ReviewEvent.Action.COMMENT and event.article == article
+    assert f"reader question {question.pk}" in event.comment
+    assert f"/review/questions/{question.pk}/" in event.comment
+    assert "Add dosing." in event.comment and question.text in event.comment
+    question.refresh_from_db()
+    assert question.change_request == event and question.status == Question.Status.TRIAGED
+
+
+def test_a_question_needs_consent(article):
+    with pytest.raises(services.InvalidTransition):
+        services.receive_question(
+            article=article, text="Anything?", name="", email="", reader_role="", consent=False
+        )
+    assert not Question.objects.exists()
+
+
+def test_a_draft_quotes_the_readers_markdown_and_html_as_plain_text(make_question, reviewer):
+    question = make_question(
+        "> quoted\n- listed\n[link](javascript:x) [@nccn-2024] <script>x</script>"
+    )
+    article = services.draft_article_from_question(question=question, by=reviewer)
+    html = render_body(article.body, known_keys=frozenset({"nccn-2024"})).html
+    assert "[link](javascript:x) [@nccn-2024]" in html
+    assert "<a " not in html and "<script" not in html and "<sup" not in html
+    assert Article.objects.get(pk=article.pk).citations.count() == 0
