@@ -3,3 +3,31 @@ from django.apps import AppConfig
 
 class PublicConfig(AppConfig):
     name = "public"
+
+    def ready(self) -> None:
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from accounts.models import User
+        from articles.models import Citation, Disclaimer, Reference, Topic
+        from personalization.models import ArticleVariant, GlossaryTerm, ReaderRole
+
+        from .page_cache import bump_stamp
+
+        # What an article page shows beyond the article row itself. (The row's own review and
+        # content fields are part of each page's key.) Cache upkeep only: nothing here moves
+        # an article through review.
+        for model in (Disclaimer, ReaderRole, GlossaryTerm, ArticleVariant, Reference, Citation,
+                      Topic):  # fmt: skip
+            post_save.connect(bump_stamp, sender=model, dispatch_uid=f"page-stamp-{model}")
+            post_delete.connect(bump_stamp, sender=model, dispatch_uid=f"page-stamp-del-{model}")
+        m2m_changed.connect(bump_stamp, dispatch_uid="page-stamp-m2m")
+        # An approver's name and credentials are on approved pages; a sign-in is not.
+        post_save.connect(_user_saved, sender=User, dispatch_uid="page-stamp-user")
+
+
+def _user_saved(sender, update_fields=None, **kwargs) -> None:
+    from .page_cache import bump_stamp
+
+    if update_fields and set(update_fields) <= {"last_login", "preferred_reader_role"}:
+        return
+    bump_stamp()

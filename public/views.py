@@ -1,20 +1,24 @@
 """Reader-facing pages. They compose the apps below through their selectors; no models here."""
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from articles.models import Article, Disclaimer, ReviewState
 from articles.selectors import markdown_html, search_articles
-from personalization.selectors import all_roles, reader_content, role_from_request
+from personalization.selectors import reader_content, role_from_request
 from personalization.services import remember_role
 from questions.forms import blank_question_form
 from review.workflow import MOVES, TRACKER_STEP_OF_STATE, TRACKER_STEPS
+
+from . import page_cache
 
 
 @require_GET
@@ -30,16 +34,40 @@ def article_page(request: HttpRequest, slug: str) -> HttpResponse:
     article = _public_article(slug)
     if article.state == ReviewState.WITHDRAWN:
         return render(request, "public/withdrawn.html", {"article": article}, status=410)
+    roles = page_cache.roles()
+    role, chosen_now = role_from_request(request, roles)
+    if page_cache.is_cacheable(request):
+        key = page_cache.page_key(article, role, page_cache.stamp())
+        html = page_cache.get(key)
+        if html is None:
+            context = _article_context(article, role, roles, started=page_cache.STARTED_SLOT)
+            context |= {"csrf_token": page_cache.CSRF_SLOT, "user": AnonymousUser()}
+            html = render_to_string("public/article.html", context)
+            page_cache.put(key, html)
+        response = HttpResponse(page_cache.fill(html, request))
+    else:
+        response = render(request, "public/article.html", _article_context(article, role, roles))
+    if chosen_now:
+        remember_role(request, response, role)
+    # The text depends on the role cookie: no shared cache may hand one role's page to another.
+    patch_vary_headers(response, ["Cookie"])
+    return response
+
+
+def _article_context(article, role, roles, started: str | None = None) -> dict:
     approved = article.live_revision_id is not None
     # An article that was approved once shows its approved text and the Approved step, even
     # while a revision of it is back in review.
     step = ReviewState.APPROVED if approved else TRACKER_STEP_OF_STATE[article.state]
-    roles = all_roles()
-    role, chosen_now = role_from_request(request, roles)
     reader = reader_content(article, role, roles)
     audience = role.audience if role else Disclaimer.Audience.PROFESSIONAL
     disclaimer = Disclaimer.objects.filter(audience=audience).first()
-    context = {
+    question_form = blank_question_form(
+        role.slug if role else "", roles=[(r.slug, r.label) for r in roles]
+    )
+    if started is not None:
+        question_form.initial["started"] = started
+    return {
         "article": article,
         "reader": reader,
         "content": reader.content,
@@ -48,16 +76,8 @@ def article_page(request: HttpRequest, slug: str) -> HttpResponse:
         "tracker": [(state, label, state == step) for state, label in TRACKER_STEPS],
         "disclaimer": disclaimer,
         "disclaimer_html": markdown_html(disclaimer.body) if disclaimer else "",
-        "question_form": blank_question_form(
-            role.slug if role else "", roles=[(r.slug, r.label) for r in roles]
-        ),
+        "question_form": question_form,
     }
-    response = render(request, "public/article.html", context)
-    if chosen_now:
-        remember_role(request, response, role)
-    # The text depends on the role cookie: no shared cache may hand one role's page to another.
-    patch_vary_headers(response, ["Cookie"])
-    return response
 
 
 @require_GET

@@ -190,3 +190,60 @@ def test_search_finds_public_articles_only(client, make_article, author, reviewe
 def test_search_escapes_the_query(client, db):
     html = client.get("/search/", {"q": "<script>alert(1)</script>"}).content.decode()
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
+
+
+@pytest.fixture
+def approved_article(make_article, author, reviewer, seen, professional_disclaimer):
+    article = make_article()
+    _to_state(article, ReviewState.APPROVED, author=author, reviewer=reviewer, seen=seen)
+    return article
+
+
+def test_cached_pages_carry_each_readers_own_csrf_token(client, approved_article):
+    from django.test import Client
+
+    first = client.get(ARTICLE_URL.format(approved_article.slug))
+    other = Client().get(ARTICLE_URL.format(approved_article.slug))
+    token_a = first.cookies["csrftoken"].value
+    token_b = other.cookies["csrftoken"].value
+    assert token_a != token_b
+    from public.page_cache import CSRF_SLOT, STARTED_SLOT
+
+    for response in (first, other):
+        html = response.content.decode()
+        assert CSRF_SLOT not in html and STARTED_SLOT not in html
+        assert 'name="csrfmiddlewaretoken"' in html
+
+
+def test_a_cached_page_is_served_with_one_query(
+    client, approved_article, django_assert_num_queries
+):
+    client.get(ARTICLE_URL.format(approved_article.slug))
+    with django_assert_num_queries(1):  # the article row: its fields are the page's key
+        client.get(ARTICLE_URL.format(approved_article.slug))
+
+
+def test_an_admin_edit_of_the_disclaimer_reaches_cached_pages(client, approved_article):
+    from articles.models import Disclaimer
+
+    client.get(ARTICLE_URL.format(approved_article.slug))
+    disclaimer = Disclaimer.objects.get(audience="professional")
+    disclaimer.body = "A corrected disclaimer."
+    disclaimer.save()
+    assert "A corrected disclaimer." in _page(client, approved_article).content.decode()
+
+
+def test_signed_in_people_never_get_an_anonymous_page(client, approved_article, author):
+    client.get(ARTICLE_URL.format(approved_article.slug))
+    client.force_login(author)
+    html = _page(client, approved_article).content.decode()
+    assert "Sign out" in html and "Sign in" not in html
+
+
+def test_withdrawal_reaches_a_cached_page_at_once(client, approved_article, reviewer, seen):
+    client.get(ARTICLE_URL.format(approved_article.slug))
+    services.withdraw(
+        article=approved_article, by=reviewer, seen_revision_id=seen(approved_article),
+        comment="Unsafe",
+    )  # fmt: skip
+    assert _page(client, approved_article).status_code == 410

@@ -1,0 +1,80 @@
+"""Whole-page cache of the article page for anonymous readers.
+
+A page is rendered once per version of what a reader would see (the article row's review and
+content fields, the reader role, and a stamp bumped whenever disclaimers, roles, glossary,
+variants or references change) and kept in the shared cache. The two values that must differ
+per request, the CSRF token and the question form's signed start time, are rendered as slots
+and filled in on the way out, so the cached HTML holds no secret of anyone's.
+"""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
+
+from articles.models import Article
+from personalization.models import ReaderRole
+from questions.forms import started_token
+
+CSRF_SLOT = "vetted-slot-csrf-9d41c2"
+STARTED_SLOT = "vetted-slot-started-9d41c2"
+STAMP_KEY = "vetted:page-stamp"
+PAGE_SECONDS = 3600
+
+
+def is_cacheable(request: HttpRequest) -> bool:
+    """Only anonymous readers with nothing pending for them (a flash message) share pages."""
+    return not request.user.is_authenticated and "messages" not in request.COOKIES
+
+
+def stamp() -> int:
+    value = cache.get(STAMP_KEY)
+    if value is None:
+        cache.add(STAMP_KEY, 1, None)
+        value = cache.get(STAMP_KEY, 1)
+    return value
+
+
+def bump_stamp(**kwargs) -> None:
+    """Every cached page is stale now (connected to saves of what pages show beyond articles)."""
+    try:
+        cache.incr(STAMP_KEY)
+    except ValueError:
+        cache.set(STAMP_KEY, 1, None)
+
+
+def page_key(article: Article, role: ReaderRole | None, current_stamp: int) -> str:
+    parts = (
+        article.pk,
+        article.state,
+        article.live_revision_id,
+        article.updated_at.timestamp(),
+        article.approved_at.timestamp() if article.approved_at else "",
+        role.slug if role else "",
+        current_stamp,
+        settings.VETTED_SHOW_UNAPPROVED,
+    )
+    return "vetted:page:" + ":".join(map(str, parts))
+
+
+def roles() -> list[ReaderRole]:
+    """The reader roles, cached until the next stamp."""
+    key = f"vetted:roles:{stamp()}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = list(ReaderRole.objects.all())
+        cache.set(key, cached, PAGE_SECONDS)
+    return cached
+
+
+def get(key: str) -> str | None:
+    return cache.get(key)
+
+
+def put(key: str, html: str) -> None:
+    cache.set(key, html, PAGE_SECONDS)
+
+
+def fill(html: str, request: HttpRequest) -> str:
+    """The cached page with this request's CSRF token and form start time."""
+    return html.replace(CSRF_SLOT, get_token(request)).replace(STARTED_SLOT, started_token())
