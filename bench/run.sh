@@ -6,7 +6,8 @@
 #   TARGETS=B-sync2,C bench/run.sh    # which anchors to run beside it (default B-sync2,C,C-site)
 #
 # Vetted runs as in production (config.settings.production, DEBUG off, whitenoise, collected
-# static files), on SQLite like the Wagtail anchor, with the same gunicorn worker settings.
+# static files, Redis as the shared cache), on SQLite like the Wagtail anchor, with the same
+# gunicorn worker settings.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -20,7 +21,8 @@ make install >/dev/null
 rm -f "$DB"
 # Vetted's settings go to Vetted's processes only: the anchors' servers read the environment too.
 dev=(env DATABASE_URL="sqlite:///$DB" DEMO_PASSWORD=bench-demo-password)
-prod=(env DATABASE_URL="sqlite:///$DB" DJANGO_SETTINGS_MODULE=config.settings.production
+prod=(env DATABASE_URL="sqlite:///$DB" CACHE_URL="${CACHE_URL:-rediscache://127.0.0.1:6379/11}"
+      DJANGO_SETTINGS_MODULE=config.settings.production
       SECRET_KEY=bench-only-not-a-secret ALLOWED_HOSTS=127.0.0.1
       SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false)
 "${dev[@]}" .venv/bin/python manage.py migrate --noinput -v0
@@ -29,6 +31,7 @@ if [[ "$STATE" == approved ]]; then
     "${dev[@]}" .venv/bin/python manage.py shell -v0 < bench/approve_demo.py
 fi
 "${prod[@]}" .venv/bin/python manage.py collectstatic --noinput -v0
+"${prod[@]}" .venv/bin/python -c "import django; django.setup(); from django.core.cache import cache; cache.clear()"
 "${prod[@]}" .venv/bin/gunicorn config.wsgi:application -b "127.0.0.1:$PORT" -w 2 \
     --error-logfile /tmp/vetted-bench.log &
 SERVER=$!

@@ -5,13 +5,13 @@ class PublicConfig(AppConfig):
     name = "public"
 
     def ready(self) -> None:
-        from django.db.models.signals import m2m_changed, post_delete, post_save
+        from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
         from accounts.models import User
-        from articles.models import Citation, Disclaimer, Reference, Topic
+        from articles.models import Article, Citation, Disclaimer, Reference, Topic
         from personalization.models import ArticleVariant, GlossaryTerm, ReaderRole
 
-        from .page_cache import bump_stamp
+        from .page_cache import bump_stamp, forget_article
 
         # What an article page shows beyond the article row itself. (The row's own review and
         # content fields are part of each page's key.) Cache upkeep only: nothing here moves
@@ -21,6 +21,12 @@ class PublicConfig(AppConfig):
             post_save.connect(bump_stamp, sender=model, dispatch_uid=f"page-stamp-{model}")
             post_delete.connect(bump_stamp, sender=model, dispatch_uid=f"page-stamp-del-{model}")
         m2m_changed.connect(bump_stamp, dispatch_uid="page-stamp-m2m")
+        # Every write of an article row (a review move, an edit) drops its cached row, before
+        # the write (to read the old slug) and after it (so a concurrent read cannot re-cache
+        # the old row in between).
+        pre_save.connect(forget_article, sender=Article, dispatch_uid="page-article-saving")
+        post_save.connect(forget_article, sender=Article, dispatch_uid="page-article-saved")
+        post_delete.connect(forget_article, sender=Article, dispatch_uid="page-article-deleted")
         # An approver's name and credentials are on approved pages; a sign-in is not.
         post_save.connect(_user_saved, sender=User, dispatch_uid="page-stamp-user")
 

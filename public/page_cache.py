@@ -43,6 +43,31 @@ def bump_stamp(**kwargs) -> None:
         cache.set(STAMP_KEY, 1, None)
 
 
+def article(slug: str) -> Article | None:
+    """The article row by slug, cached until the article is next saved (see public/apps.py)."""
+    key = _article_key(slug)
+    row = cache.get(key)
+    if row is None:
+        row = Article.objects.filter(slug=slug).select_related("approved_by").order_by().first()
+        if row is None:
+            return None
+        cache.set(key, row, PAGE_SECONDS)
+    return row
+
+
+def forget_article(sender, instance: Article, **kwargs) -> None:
+    """An article is being saved or deleted: its cached row goes, under its old slug too."""
+    cache.delete(_article_key(instance.slug))
+    if instance.pk:
+        old = Article.objects.filter(pk=instance.pk).values_list("slug", flat=True).first()
+        if old and old != instance.slug:
+            cache.delete(_article_key(old))
+
+
+def _article_key(slug: str) -> str:
+    return f"vetted:article-row:{slug}"
+
+
 def page_key(article: Article, role: ReaderRole | None, current_stamp: int) -> str:
     parts = (
         article.pk,

@@ -103,7 +103,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 def _public_article(slug: str) -> Article:
-    article = Article.objects.filter(slug=slug).select_related("approved_by").first()
+    article = page_cache.article(slug)
     if article is None or not (article.is_public or article.state == ReviewState.WITHDRAWN):
         raise Http404("No article here.")
     return article

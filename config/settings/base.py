@@ -74,7 +74,18 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": env.cache("CACHE_URL", default=env.str("REDIS_URL", default="locmemcache://"))}
+
+def cache_from_env(default: str | None) -> dict:
+    """CACHE_URL, else REDIS_URL (a redis:// URL means Django's own Redis cache backend)."""
+    url = env.str("CACHE_URL", default="")
+    if not url:
+        url = env.str("REDIS_URL") if default is None else env.str("REDIS_URL", default=default)
+    if url.startswith("redis://"):
+        url = "rediscache://" + url.removeprefix("redis://")
+    return env.cache_url_config(url)
+
+
+CACHES = {"default": cache_from_env(default="locmemcache://")}
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"

@@ -47,17 +47,28 @@ def test_production_refuses_to_start_without_its_secrets():
 
 def test_production_refuses_the_development_key():
     result = _production(
-        {"SECRET_KEY": "django-insecure-x", "ALLOWED_HOSTS": "a", "DATABASE_URL": "sqlite:///x"}
-    )
+        {"SECRET_KEY": "django-insecure-x", "ALLOWED_HOSTS": "a", "DATABASE_URL": "sqlite:///x",
+         "CACHE_URL": "rediscache://127.0.0.1:6379/1"}
+    )  # fmt: skip
     assert result.returncode != 0 and "development key" in result.stderr
 
 
-def test_production_starts_with_its_secrets():
-    result = _production(
-        {
-            "SECRET_KEY": "s" * 50,
-            "ALLOWED_HOSTS": "vetted.example.org",
-            "DATABASE_URL": "sqlite:///x",
-        }
-    )
+SECRETS = {
+    "SECRET_KEY": "s" * 50,
+    "ALLOWED_HOSTS": "vetted.example.org",
+    "DATABASE_URL": "sqlite:///x",
+}
+
+
+def test_production_refuses_to_start_without_a_shared_cache():
+    result = _production(SECRETS)
+    assert result.returncode != 0 and "REDIS_URL" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "cache",
+    [{"CACHE_URL": "rediscache://127.0.0.1:6379/1"}, {"REDIS_URL": "redis://127.0.0.1:6379/1"}],
+)
+def test_production_starts_with_its_secrets(cache):
+    result = _production({**SECRETS, **cache})
     assert result.returncode == 0, result.stderr
