@@ -21,7 +21,7 @@ make install >/dev/null
 rm -f "$DB"
 # Vetted's settings go to Vetted's processes only: the anchors' servers read the environment too.
 dev=(env DATABASE_URL="sqlite:///$DB" DEMO_PASSWORD=bench-demo-password)
-prod=(env DATABASE_URL="sqlite:///$DB" CACHE_URL="${CACHE_URL:-rediscache://127.0.0.1:6379/11}"
+prod=(env DATABASE_URL="sqlite:///$DB" CACHE_URL="${CACHE_URL:-redis://127.0.0.1:6379/11}"
       DJANGO_SETTINGS_MODULE=config.settings.production
       SECRET_KEY=bench-only-not-a-secret ALLOWED_HOSTS=127.0.0.1
       SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false)

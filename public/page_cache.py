@@ -7,6 +7,8 @@ per request, the CSRF token and the question form's signed start time, are rende
 and filled in on the way out, so the cached HTML holds no secret of anyone's.
 """
 
+import secrets
+
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
@@ -27,32 +29,37 @@ def is_cacheable(request: HttpRequest) -> bool:
     return not request.user.is_authenticated and "messages" not in request.COOKIES
 
 
-def stamp() -> int:
+def stamp() -> str:
+    """A random value that changes whenever what pages show beyond the article row changes.
+
+    Random rather than a counter: after a cache flush a counter would restart and could match
+    a value a process still remembers (see `roles`).
+    """
     value = cache.get(STAMP_KEY)
     if value is None:
-        cache.add(STAMP_KEY, 1, None)
-        value = cache.get(STAMP_KEY, 1)
+        cache.add(STAMP_KEY, secrets.token_hex(8), None)
+        value = cache.get(STAMP_KEY)
     return value
 
 
 def bump_stamp(**kwargs) -> None:
     """Every cached page is stale now (connected to saves of what pages show beyond articles)."""
-    try:
-        cache.incr(STAMP_KEY)
-    except ValueError:
-        cache.set(STAMP_KEY, 1, None)
+    cache.set(STAMP_KEY, secrets.token_hex(8), None)
 
 
-def article(slug: str) -> Article | None:
-    """The article row by slug, cached until the article is next saved (see public/apps.py)."""
+def article_and_stamp(slug: str) -> tuple[Article | None, str]:
+    """The article row by slug (cached until it is next saved, see public/apps.py) and the
+    current stamp, in one round trip to the cache."""
     key = _article_key(slug)
-    row = cache.get(key)
+    found = cache.get_many([key, STAMP_KEY])
+    row, current = found.get(key), found.get(STAMP_KEY)
+    if current is None:
+        current = stamp()
     if row is None:
         row = Article.objects.filter(slug=slug).select_related("approved_by").order_by().first()
-        if row is None:
-            return None
-        cache.set(key, row, PAGE_SECONDS)
-    return row
+        if row is not None:
+            cache.set(key, row, PAGE_SECONDS)
+    return row, current
 
 
 def forget_article(sender, instance: Article, **kwargs) -> None:
@@ -68,7 +75,7 @@ def _article_key(slug: str) -> str:
     return f"vetted:article-row:{slug}"
 
 
-def page_key(article: Article, role: ReaderRole | None, current_stamp: int) -> str:
+def page_key(article: Article, role: ReaderRole | None, current_stamp: str) -> str:
     parts = (
         article.pk,
         article.state,
@@ -82,14 +89,15 @@ def page_key(article: Article, role: ReaderRole | None, current_stamp: int) -> s
     return "vetted:page:" + ":".join(map(str, parts))
 
 
-def roles() -> list[ReaderRole]:
-    """The reader roles, cached until the next stamp."""
-    key = f"vetted:roles:{stamp()}"
-    cached = cache.get(key)
-    if cached is None:
-        cached = list(ReaderRole.objects.all())
-        cache.set(key, cached, PAGE_SECONDS)
-    return cached
+_roles_memo: tuple[str, list[ReaderRole]] | None = None
+
+
+def roles(current_stamp: str) -> list[ReaderRole]:
+    """The reader roles, kept in this process until the stamp moves (a role was edited)."""
+    global _roles_memo
+    if _roles_memo is None or _roles_memo[0] != current_stamp:
+        _roles_memo = (current_stamp, list(ReaderRole.objects.all()))
+    return _roles_memo[1]
 
 
 def get(key: str) -> str | None:

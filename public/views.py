@@ -31,13 +31,15 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def article_page(request: HttpRequest, slug: str) -> HttpResponse:
-    article = _public_article(slug)
+    article, stamp = page_cache.article_and_stamp(slug)
+    if article is None or not (article.is_public or article.state == ReviewState.WITHDRAWN):
+        raise Http404("No article here.")
     if article.state == ReviewState.WITHDRAWN:
         return render(request, "public/withdrawn.html", {"article": article}, status=410)
-    roles = page_cache.roles()
+    roles = page_cache.roles(stamp)
     role, chosen_now = role_from_request(request, roles)
     if page_cache.is_cacheable(request):
-        key = page_cache.page_key(article, role, page_cache.stamp())
+        key = page_cache.page_key(article, role, stamp)
         html = page_cache.get(key)
         if html is None:
             context = _article_context(article, role, roles, started=page_cache.STARTED_SLOT)
@@ -100,13 +102,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {"status": "ok" if healthy else "degraded", **checks}, status=200 if healthy else 503
     )
-
-
-def _public_article(slug: str) -> Article:
-    article = page_cache.article(slug)
-    if article is None or not (article.is_public or article.state == ReviewState.WITHDRAWN):
-        raise Http404("No article here.")
-    return article
 
 
 def _check_database() -> str:

@@ -76,12 +76,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
 def cache_from_env(default: str | None) -> dict:
-    """CACHE_URL, else REDIS_URL (a redis:// URL means Django's own Redis cache backend)."""
+    """CACHE_URL, else REDIS_URL. A redis:// URL means django-redis, which keeps one client per
+    connection pool (Django's own backend builds a client for every call)."""
     url = env.str("CACHE_URL", default="")
     if not url:
         url = env.str("REDIS_URL") if default is None else env.str("REDIS_URL", default=default)
-    if url.startswith("redis://"):
-        url = "rediscache://" + url.removeprefix("redis://")
     return env.cache_url_config(url)
 
 
