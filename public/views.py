@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from articles.models import Article, Disclaimer, ReviewState
-from articles.selectors import markdown_html, search_articles
+from articles.selectors import markdown_html, revision_source, search_articles
 from personalization.selectors import reader_content, role_from_request
 from personalization.services import remember_role
 from questions.forms import blank_question_form
@@ -23,10 +23,24 @@ from . import page_cache
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    articles = Article.objects.public().only(
-        "slug", "title", "summary", "state", "live_revision_id", "updated_at"
-    )
+    articles = _listed(Article.objects.public())
     return render(request, "public/home.html", {"articles": articles})
+
+
+def _listed(articles) -> list[dict]:
+    """Articles as lists show them: the title and summary readers are shown, approved first."""
+    listed = []
+    for article in articles:
+        source = (
+            revision_source(article, article.live_revision_id)
+            if article.live_revision_id
+            else {
+                "title": article.title,
+                "summary": article.summary,
+            }
+        )
+        listed.append({"article": article, "title": source["title"], "summary": source["summary"]})
+    return listed
 
 
 @require_GET
@@ -85,7 +99,7 @@ def _article_context(article, role, roles, started: str | None = None) -> dict:
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
-    results = search_articles(query) if query else []
+    results = _listed(search_articles(query)) if query else []
     return render(request, "public/search.html", {"query": query, "results": results})
 
 

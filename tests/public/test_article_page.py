@@ -258,3 +258,19 @@ def test_withdrawal_reaches_a_cached_page_at_once(client, approved_article, revi
         comment="Unsafe",
     )  # fmt: skip
     assert _page(client, approved_article).status_code == 410
+
+
+def test_lists_show_the_approved_title_while_a_new_draft_waits(
+    client, approved_article, author, seen
+):
+    services.edit_article(
+        article=approved_article, by=author, seen_revision_id=seen(approved_article),
+        title="An unreviewed new title?", summary="An unreviewed summary.",
+        body=approved_article.body, literature_current_through=None, comment="",
+    )  # fmt: skip
+    for html in (
+        client.get("/").content.decode(),
+        client.get("/search/", {"q": "platinum"}).content.decode(),
+    ):
+        assert "What is the answer?" in html
+        assert "unreviewed" not in html
