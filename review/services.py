@@ -18,11 +18,11 @@ from reversion.models import Version
 
 from accounts.models import User
 from articles.models import Article, ReviewState
-from articles.selectors import latest_revision_id, revision_content
+from articles.selectors import latest_revision_id, revision_source
 from articles.services import save_article
 from config.queue import enqueue_on_commit
 from personalization.models import ReaderRole
-from personalization.selectors import approval_fingerprint, variant_grades
+from personalization.selectors import approval_fingerprint, variant_grades, variant_texts
 from personalization.services import remove_variant, save_variant
 
 from .models import Notification, ReviewAssignment, ReviewEvent
@@ -196,20 +196,33 @@ def _record_edit(article: Article, *, by: User, from_state: str, comment: str) -
 def restore_revision(
     *, article: Article, revision_id: int, by: User, seen_revision_id: int | None
 ) -> ReviewEvent:
-    """Bring back the text of an earlier revision as a new edit, which goes through review."""
+    """Bring back an earlier revision's text, reader versions included, as one new edit."""
     if not Version.objects.get_for_object(article).filter(revision_id=revision_id).exists():
         raise InvalidTransition("That revision is not a version of this article.")
-    old = revision_content(article, revision_id).source
-    return edit_article(
-        article=article,
-        by=by,
-        seen_revision_id=seen_revision_id,
-        title=old["title"],
-        summary=old["summary"],
-        body=old["body"],
-        literature_current_through=old["literature_current_through"],
-        comment=f"Restored the text of revision {revision_id}",
-    )
+    old = revision_source(article, revision_id)
+    old_variants = variant_texts(article, revision_id)
+    comment = f"Restored the text of revision {revision_id}"
+    with _editing(article, by, seen_revision_id) as locked:
+        from_state = locked.state
+        locked.title, locked.summary, locked.body = old["title"], old["summary"], old["body"]
+        locked.literature_current_through = old["literature_current_through"]
+        if locked.state == ReviewState.APPROVED:
+            locked.state = ReviewState.DRAFT
+        roles = {role.pk: role for role in ReaderRole.objects.all()}
+        try:
+            with reversion.create_revision():  # the nested saves below make one revision
+                for variant in locked.variants.exclude(role_id__in=old_variants):
+                    remove_variant(article=locked, role=variant.role, by=by, comment=comment)
+                for role_id, texts in old_variants.items():
+                    save_variant(
+                        article=locked, role=roles[role_id], by=by, comment=comment, **texts
+                    )
+                save_article(article=locked, by=by, comment=comment)
+        except ValidationError as exc:
+            raise InvalidTransition(" ".join(exc.messages)) from exc
+        event = _record_edit(locked, by=by, from_state=from_state, comment=comment)
+    _refresh(article, locked)
+    return event
 
 
 def assign_reviewer(*, article: Article, reviewer: User, by: User) -> ReviewEvent:

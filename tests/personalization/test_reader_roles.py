@@ -194,3 +194,34 @@ def test_readability_can_block_approval(settings, article, author, reviewer, rol
     services.start_review(article=article, by=reviewer, seen_revision_id=seen(article))
     with pytest.raises(services.InvalidTransition, match="patient version reads at grade"):
         services.approve(article=article, by=reviewer, seen_revision_id=latest_revision_id(article))
+
+
+def test_restoring_a_revision_brings_back_its_reader_versions_in_one_edit(
+    article, author, reviewer, roles, seen
+):
+    from reversion.models import Revision
+
+    from articles.models import ReviewState
+    from personalization.models import ArticleVariant
+
+    _approve(article, reviewer, seen)
+    approved_revision = Article.objects.get(pk=article.pk).live_revision_id
+    services.edit_variant(
+        article=article, role=roles["patient"], by=author, seen_revision_id=seen(article),
+        summary="", body="A rewrite.[@nccn-2024]", comment="",
+    )  # fmt: skip
+    services.edit_variant(
+        article=article, role=roles["caregiver"], by=author, seen_revision_id=seen(article),
+        summary="", body="For carers.[@nccn-2024]", comment="",
+    )  # fmt: skip
+    revisions = Revision.objects.count()
+
+    event = services.restore_revision(
+        article=article, revision_id=approved_revision, by=author, seen_revision_id=seen(article)
+    )
+
+    variants = {v.role.slug: v.body for v in ArticleVariant.objects.filter(article=article)}
+    assert list(variants) == ["patient"] and PATIENT_TEXT in variants["patient"]
+    assert Revision.objects.count() == revisions + 1
+    assert event.action == "edit" and "Restored" in event.comment
+    assert Article.objects.get(pk=article.pk).state == ReviewState.DRAFT
