@@ -1,7 +1,7 @@
 from django import forms
 from django.conf import settings
 
-from articles.models import Article
+from articles.models import Article, Reference
 
 
 class ArticleEditForm(forms.Form):
@@ -69,3 +69,10 @@ class VariantForm(forms.Form):
     )
     comment = forms.CharField(label="What changed, and why", max_length=1000, required=False)
     seen_revision_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ReferenceForm(forms.ModelForm):
+    class Meta:
+        model = Reference
+        fields = ["key", "kind", "title", "source", "year", "authors", "doi", "pmid", "url"]
+        help_texts = {"key": "Lower-case words joined by hyphens; cite it as [@key]."}

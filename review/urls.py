@@ -7,6 +7,7 @@ app_name = "review"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("new/", views.new_article, name="new"),
+    path("references/", views.references, name="references"),
     path("articles/<slug:slug>/", views.article_review, name="article"),
     path("articles/<slug:slug>/edit/", views.edit, name="edit"),
     path("articles/<slug:slug>/versions/<slug:role>/", views.edit_variant, name="variant"),

@@ -3,13 +3,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from articles.models import Article
+from articles.models import Article, Reference
 from articles.selectors import latest_revision_id, working_content
-from articles.services import save_article
+from articles.services import save_article, save_reference
 from personalization.models import ArticleVariant, ReaderRole
 from personalization.selectors import (
     revision_variant_source,
@@ -25,6 +26,7 @@ from .forms import (
     CommentForm,
     MoveForm,
     NewArticleForm,
+    ReferenceForm,
     VariantForm,
 )
 from .models import ReviewEvent
@@ -239,6 +241,33 @@ def new_article(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Draft saved. Submit it for review when it is ready.")
             return redirect("review:article", slug=article.slug)
     return render(request, "review/new.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def references(request: HttpRequest) -> HttpResponse:
+    """The reference list authors cite from, and a form to add one."""
+    roles = _require_roles(request, {AUTHORS, REVIEWERS, ADMINS})
+    can_add = bool(roles & {AUTHORS, ADMINS})
+    form = ReferenceForm(request.POST or None)
+    if request.method == "POST":
+        if not can_add:
+            raise PermissionDenied("Only authors or admins may add references.")
+        if form.is_valid():
+            reference = save_reference(
+                reference=form.save(commit=False), by=request.user, comment="Added in review"
+            )
+            messages.success(request, f"Added. Cite it as [@{reference.key}].")
+            return redirect("review:references")
+    query = request.GET.get("q", "").strip()[:100]
+    listed = Reference.objects.all()
+    if query:
+        listed = listed.filter(Q(key__icontains=query) | Q(title__icontains=query))
+    return render(
+        request,
+        "review/references.html",
+        {"references": listed[:200], "form": form, "can_add": can_add, "query": query},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required

@@ -202,3 +202,35 @@ def test_diff_escapes_hostile_text(client, author, make_article, seen):
     html = client.get(f"/review/articles/{article.slug}/").content.decode()
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_an_author_adds_a_reference_and_can_cite_it(client, author, make_article):
+    from reversion.models import Version
+
+    from articles.models import Reference
+
+    client.force_login(author)
+    response = client.post(
+        "/review/references/",
+        {"key": "esmo-2022", "kind": "guideline", "title": "ESMO guideline", "year": "2022"},
+    )
+    assert response.status_code == 302
+    reference = Reference.objects.get(key="esmo-2022")
+    assert Version.objects.get_for_object(reference).get().revision.user == author
+    assert "[@esmo-2022]" in client.get("/review/references/").content.decode()
+
+
+def test_a_bad_reference_is_refused_with_the_typed_values_kept(client, author, db):
+    client.force_login(author)
+    response = client.post(
+        "/review/references/", {"key": "Not A Key!", "kind": "guideline", "title": "Kept title"}
+    )
+    assert response.status_code == 400
+    assert "Kept title" in response.content.decode()
+
+
+def test_a_reviewer_may_look_references_up_but_not_add_them(client, reviewer, db):
+    client.force_login(reviewer)
+    assert client.get("/review/references/").status_code == 200
+    response = client.post("/review/references/", {"key": "x", "kind": "other", "title": "X"})
+    assert response.status_code == 403
