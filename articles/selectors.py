@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -92,15 +93,29 @@ def search_articles(query: str, limit: int = 50) -> list[Article]:
             + SearchVector("body", weight="C")
         )
         search = SearchQuery(query, search_type="websearch")
-        return list(
+        found = list(
             articles.annotate(rank=SearchRank(vector, search))
             .filter(rank__gt=0)
             .order_by("-rank", "title")[:limit]
         )
-    matches = Q()
-    for word in query.split()[:10]:
-        matches &= Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
-    return list(articles.filter(matches).order_by("title")[:limit])
+    else:
+        matches = Q()
+        for word in query.split()[:10]:
+            matches &= (
+                Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
+            )
+        found = list(articles.filter(matches).order_by("title")[:limit])
+    return [article for article in found if _public_text_matches(article, query)]
+
+
+def _public_text_matches(article: Article, query: str) -> bool:
+    """The database searched the working text; while a new draft of an approved article waits
+    for review, only words of the approved text may find it (a draft's words are not public)."""
+    if not article.live_revision_id or article.state == ReviewState.APPROVED:
+        return True
+    source = revision_source(article, article.live_revision_id)
+    text = " ".join((source["title"], source["summary"], source["body"])).lower()
+    return all(word in text for word in re.findall(r"\w+", query.lower()))
 
 
 def latest_revision_id(article: Article) -> int | None:

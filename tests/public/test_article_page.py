@@ -274,3 +274,17 @@ def test_lists_show_the_approved_title_while_a_new_draft_waits(
     ):
         assert "What is the answer?" in html
         assert "unreviewed" not in html
+
+
+def test_search_does_not_find_an_approved_article_by_its_unreviewed_draft(
+    client, approved_article, author, seen
+):
+    services.edit_article(
+        article=approved_article, by=author, seen_revision_id=seen(approved_article),
+        title=approved_article.title, summary="", literature_current_through=None, comment="",
+        body="Platinum doublet first, then zongertinib.[@nccn-2024]",
+    )  # fmt: skip
+    assert (
+        "What is the answer?" not in client.get("/search/", {"q": "zongertinib"}).content.decode()
+    )
+    assert "What is the answer?" in client.get("/search/", {"q": "doublet"}).content.decode()
