@@ -10,8 +10,9 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from articles.models import Article, Citation
-from articles.selectors import latest_revision_id, revision_content, working_content
+from articles.selectors import latest_revision_id
 from articles.services import save_article, validate_body
+from personalization.selectors import revision_variant_source, working_variant_source
 
 from . import services
 from .diffs import article_diff
@@ -90,14 +91,15 @@ class ArticleAdmin(VersionAdmin):
         if old_id not in known or new_id not in known:
             messages.error(request, "Choose two versions of this article to compare.")
             return redirect("admin:articles_article_history", article.pk)
-        old, new = revision_content(article, old_id), revision_content(article, new_id)
+        old = revision_variant_source(article, old_id)
+        new = revision_variant_source(article, new_id)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "article": article,
             "old_id": old_id,
             "new_id": new_id,
-            "diff": article_diff(old.source, new.source),
+            "diff": article_diff(old, new),
             "title": f"Revision {old_id} → revision {new_id}",
         }
         return TemplateResponse(request, "review/admin_compare.html", context)
@@ -130,14 +132,15 @@ class ArticleAdmin(VersionAdmin):
                 request, f"Restored the text of revision {version.revision_id} as a new version."
             )
             return redirect(f"admin:{article._meta.app_label}_article_change", article.pk)
-        old = revision_content(article, version.revision_id)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "article": article,
             "version": version,
-            "old": old,
-            "diff": article_diff(working_content(article).source, old.source),
+            "diff": article_diff(
+                working_variant_source(article),
+                revision_variant_source(article, version.revision_id),
+            ),
             "title": f"Restore revision {version.revision_id}",
         }
         return TemplateResponse(request, "review/admin_restore.html", context)

@@ -225,3 +225,21 @@ def test_restoring_a_revision_brings_back_its_reader_versions_in_one_edit(
     assert Revision.objects.count() == revisions + 1
     assert event.action == "edit" and "Restored" in event.comment
     assert Article.objects.get(pk=article.pk).state == ReviewState.DRAFT
+
+
+def test_the_admin_compare_shows_reader_version_changes(
+    client, admin_user, article, author, roles, seen
+):
+    from reversion.models import Version
+
+    before = seen(article)
+    services.edit_variant(
+        article=article, role=roles["patient"], by=author, seen_revision_id=before,
+        summary="Chemo first.", body="A new patient text.[@nccn-2024]", comment="",
+    )  # fmt: skip
+    client.force_login(admin_user)
+    assert Version.objects.get_for_object(article).filter(revision_id=before).exists()
+    html = client.get(
+        f"/admin/articles/article/{article.pk}/compare/?from={before}&to={seen(article)}"
+    ).content.decode()
+    assert "Patient version: body" in html and "<ins>" in html and "A new patient text" in html
