@@ -188,14 +188,6 @@ def public_source(article: Article) -> dict:
     return working_source(article)
 
 
-def public_content(article: Article) -> ArticleContent:
-    return content_of(public_source(article))
-
-
-def is_publicly_approved(article: Article) -> bool:
-    return article.live_revision_id is not None and article.state != ReviewState.WITHDRAWN
-
-
 def revision_versions(revision_id: int, model: type) -> list[Version]:
     """The saved versions of one model in a revision (e.g. an app's rows that follow articles)."""
     return list(Version.objects.get_for_model(model).filter(revision_id=revision_id))

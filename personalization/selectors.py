@@ -37,10 +37,6 @@ class ReaderContent:
         return self.role is not None and self.written_for != self.role
 
 
-def all_roles() -> list[ReaderRole]:
-    return list(ReaderRole.objects.all())
-
-
 def role_from_request(
     request: HttpRequest, roles: list[ReaderRole]
 ) -> tuple[ReaderRole | None, bool]:
@@ -105,10 +101,6 @@ def reader_content(
     if role is not None and role.is_lay:
         content = _with_glossary(content)
     return ReaderContent(content=content, role=role, written_for=written_for)
-
-
-def content_for_variant(source: dict, variant: dict | None) -> ArticleContent:
-    return content_of(source, **variant) if variant else content_of(source)
 
 
 def approval_fingerprint(article: Article, revision_id: int) -> str:

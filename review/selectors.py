@@ -1,10 +1,8 @@
 """Reads for the review area, scoped to what the user may see."""
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
-from django.utils import timezone
 from reversion.models import Version
 
 from accounts.models import User
@@ -67,13 +65,6 @@ def dashboard_for(user: User) -> Dashboard:
     )
     mine = list(visible.filter(author=user).order_by("-updated_at")) if AUTHORS in roles else []
     return Dashboard(awaiting_review=awaiting, assigned_to_me=assigned, my_submissions=mine)
-
-
-def age(since: datetime | None) -> str:
-    if since is None:
-        return ""
-    days = (timezone.now() - since).days
-    return "today" if days == 0 else f"{days} day{'s' if days != 1 else ''}"
 
 
 @dataclass(frozen=True)

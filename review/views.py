@@ -50,7 +50,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "review/dashboard.html",
-        {"dashboard": selectors.dashboard_for(request.user), "roles": roles, "age": selectors.age},
+        {"dashboard": selectors.dashboard_for(request.user), "roles": roles},
     )
 
 
