@@ -144,16 +144,17 @@ def _with_glossary(content: ArticleContent) -> ArticleContent:
     return ArticleContent(**{**vars(content), "body_html": html})
 
 
+def with_variants(source: dict, article: Article, revision_id: int | None = None) -> dict:
+    """A content source with the reader versions of the same moment, for diffs."""
+    return {**source, "variants": _named(variant_texts(article, revision_id))}
+
+
 def working_variant_source(article: Article) -> dict:
-    """The working text with its variants, for the review diff."""
-    return {**working_source(article), "variants": _named(variant_texts(article))}
+    return with_variants(working_source(article), article)
 
 
 def revision_variant_source(article: Article, revision_id: int) -> dict:
-    return {
-        **revision_source(article, revision_id),
-        "variants": _named(variant_texts(article, revision_id)),
-    }
+    return with_variants(revision_source(article, revision_id), article, revision_id)
 
 
 def _named(texts: dict[int, dict]) -> dict[str, dict]:

@@ -7,7 +7,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from reversion.admin import VersionAdmin
-from reversion.models import Version
 
 from articles.models import Article, Citation
 from articles.selectors import latest_revision_id
@@ -15,7 +14,7 @@ from articles.services import save_article, validate_body
 from personalization.selectors import revision_variant_source, working_variant_source
 
 from . import services
-from .diffs import article_diff
+from .diffs import article_diff, compare_revisions
 from .models import Notification, ReviewEvent
 from .workflow import EDITABLE_STATES
 
@@ -83,23 +82,18 @@ class ArticleAdmin(VersionAdmin):
         article = self.get_object(request, str(object_id))
         if article is None or not self.has_view_or_change_permission(request, article):
             raise PermissionDenied
-        known = set(Version.objects.get_for_object(article).values_list("revision_id", flat=True))
-        try:
-            old_id, new_id = int(request.GET["from"]), int(request.GET["to"])
-        except (KeyError, ValueError):
-            old_id = new_id = None
-        if old_id not in known or new_id not in known:
+        old_id, new_id = request.GET.get("from"), request.GET.get("to")
+        diff = compare_revisions(article, old_id, new_id)
+        if diff is None:
             messages.error(request, "Choose two versions of this article to compare.")
             return redirect("admin:articles_article_history", article.pk)
-        old = revision_variant_source(article, old_id)
-        new = revision_variant_source(article, new_id)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "article": article,
             "old_id": old_id,
             "new_id": new_id,
-            "diff": article_diff(old, new),
+            "diff": diff,
             "title": f"Revision {old_id} → revision {new_id}",
         }
         return TemplateResponse(request, "review/admin_compare.html", context)

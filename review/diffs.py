@@ -6,6 +6,9 @@ from dataclasses import dataclass
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from reversion.models import Version
+
+from personalization.selectors import revision_variant_source
 
 # A word with the space after it: runs of shared spaces do not split a change into confetti.
 TOKENS = re.compile(r"\S+\s*|\s+")
@@ -76,3 +79,19 @@ def _references(references: dict) -> str:
             f"[@{key}] {ref['kind_label']}: {ref['title']}. {ref['source']}{year}. {extra}"
         )
     return "\n".join(line.rstrip() for line in lines)
+
+
+def compare_revisions(article, old_id: object, new_id: object) -> list[FieldDiff] | None:
+    """The diff between two saved versions of `article` (ids as the request gave them), or
+    None when either is not a version of it."""
+
+    try:
+        old_id, new_id = int(old_id), int(new_id)
+    except (TypeError, ValueError):
+        return None
+    known = set(Version.objects.get_for_object(article).values_list("revision_id", flat=True))
+    if old_id not in known or new_id not in known:
+        return None
+    return article_diff(
+        revision_variant_source(article, old_id), revision_variant_source(article, new_id)
+    )

@@ -15,11 +15,11 @@ from personalization.models import ArticleVariant, ReaderRole
 from personalization.selectors import (
     revision_variant_source,
     variant_grades,
-    working_variant_source,
+    with_variants,
 )
 
 from . import selectors, services
-from .diffs import article_diff
+from .diffs import article_diff, compare_revisions
 from .forms import (
     ArticleEditForm,
     AssignForm,
@@ -29,7 +29,6 @@ from .forms import (
     ReferenceForm,
     VariantForm,
 )
-from .models import ReviewEvent
 from .workflow import ADMINS, AUTHORS, EDITABLE_STATES, MOVES, REVIEWERS
 
 
@@ -66,7 +65,7 @@ def article_review(request: HttpRequest, slug: str, *, status: int = 200, **extr
         "article": article,
         "working": working,
         "baseline_label": baseline_label,
-        "diff": article_diff(baseline, working_variant_source(article)),
+        "diff": article_diff(baseline, with_variants(working.source, article)),
         "grades": variant_grades(article),
         "variant_roles": ReaderRole.objects.all(),
         "moves": selectors.available_moves(article, request.user),
@@ -151,12 +150,11 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
     except services.StaleRevision as exc:
         # Keep every word they typed; offer the newer version's differences, and let a second
         # save (now knowingly on top of the newest revision) go through.
-        theirs = {**data, "literature_current_through": data["literature_current_through"]}
         newest = working_content(article).source
-        form = ArticleEditForm(initial={**theirs, "seen_revision_id": current})
+        form = ArticleEditForm(initial={**data, "seen_revision_id": current})
         return _edit_page(
             request, article, form, status=409, stale=exc.message,
-            stale_diff=article_diff(newest, {**newest, **theirs}),
+            stale_diff=article_diff(newest, {**newest, **data}),
         )  # fmt: skip
     except services.InvalidTransition as exc:
         form.add_error(None, exc.message)
@@ -310,17 +308,12 @@ def assign(request: HttpRequest, slug: str) -> HttpResponse:
 def history(request: HttpRequest, slug: str) -> HttpResponse:
     _require_roles(request, {AUTHORS, REVIEWERS, ADMINS})
     article = _visible_article(request, slug)
-    versions = selectors.revision_history(article)
-    events_by_revision = {
-        e.created_revision_id or e.revision_id: e
-        for e in ReviewEvent.objects.filter(article=article).select_related("actor")
-    }
     return render(
         request,
         "review/history.html",
         {
             "article": article,
-            "versions": [(v, events_by_revision.get(v.revision_id)) for v in versions],
+            "versions": selectors.revision_history(article),
             "events": article.review_events.select_related("actor"),
         },
     )
@@ -330,17 +323,12 @@ def history(request: HttpRequest, slug: str) -> HttpResponse:
 def compare(request: HttpRequest, slug: str) -> HttpResponse:
     _require_roles(request, {AUTHORS, REVIEWERS, ADMINS})
     article = _visible_article(request, slug)
-    known = {v.revision_id for v in selectors.revision_history(article)}
-    try:
-        old_id, new_id = int(request.GET["from"]), int(request.GET["to"])
-    except (KeyError, ValueError):
-        raise Http404("Choose two versions to compare.") from None
-    if old_id not in known or new_id not in known:
-        raise Http404("No such version of this article.")
-    old = revision_variant_source(article, old_id)
-    new = revision_variant_source(article, new_id)
+    old_id, new_id = request.GET.get("from"), request.GET.get("to")
+    diff = compare_revisions(article, old_id, new_id)
+    if diff is None:
+        raise Http404("Choose two versions of this article to compare.")
     return render(
         request,
         "review/compare.html",
-        {"article": article, "old_id": old_id, "new_id": new_id, "diff": article_diff(old, new)},
+        {"article": article, "old_id": old_id, "new_id": new_id, "diff": diff},
     )
