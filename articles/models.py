@@ -20,7 +20,22 @@ class ReviewState(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
-WORKFLOW_FIELDS = ["state", "live_revision", "approved_by", "approved_at", "approved_sha256"]
+WORKFLOW_FIELDS = [
+    "state",
+    "live_revision",
+    "approved_by",
+    "approved_at",
+    "approved_sha256",
+    "submitted_revision",
+    "withdrawn_at",
+    "withdrawal_reason",
+    "co_authors",
+]
+UNAPPROVED_PUBLIC_STATES = (
+    ReviewState.SUBMITTED,
+    ReviewState.UNDER_REVIEW,
+    ReviewState.CHANGES_REQUESTED,
+)
 
 
 @reversion.register()
@@ -67,23 +82,18 @@ class Reference(models.Model):
         return f"{self.title} ({self.year})" if self.year else self.title
 
 
-def _public_states() -> list[str]:
-    shown = [ReviewState.APPROVED]
-    if settings.VETTED_SHOW_UNAPPROVED:
-        shown += [ReviewState.SUBMITTED, ReviewState.UNDER_REVIEW, ReviewState.CHANGES_REQUESTED]
-    return shown
-
-
 class ArticleQuerySet(models.QuerySet):
     def public(self) -> "ArticleQuerySet":
         """Articles a reader may open: approved ones, and, when allowed, those in review.
 
         An approved article whose next revision is in review (or a draft) keeps its approved
-        text live.
+        text live; a never-approved one shows only the text last submitted, never a draft. A
+        withdrawn article stays hidden until the board approves it again.
         """
-        return self.filter(
-            models.Q(state__in=_public_states()) | models.Q(live_revision__isnull=False)
-        ).exclude(state=ReviewState.WITHDRAWN)
+        shown = models.Q(live_revision__isnull=False)
+        if settings.VETTED_SHOW_UNAPPROVED:
+            shown |= models.Q(state__in=UNAPPROVED_PUBLIC_STATES, submitted_revision__isnull=False)
+        return self.filter(shown, withdrawn_at__isnull=True)
 
 
 # Citations travel with the article: reverting an article restores its reference list. The review
@@ -129,6 +139,24 @@ class Article(models.Model):
     )
     approved_at = models.DateTimeField(null=True, blank=True, editable=False)
     approved_sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    # The text readers of a never-approved article may see (with the caution): the revision
+    # last submitted, never a later working save.
+    submitted_revision = models.ForeignKey(
+        "reversion.Revision",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    # Set by a withdrawal, cleared only by the next approval: until then readers get 410 with
+    # the reason, whatever the article's state while it is revised and resubmitted.
+    withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    withdrawal_reason = models.TextField(blank=True, editable=False)
+    # Authors besides `author` who may edit and submit this article (and so may not approve it).
+    co_authors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="co_authored_articles"
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -142,11 +170,23 @@ class Article(models.Model):
         return reverse("public:article", kwargs={"slug": self.slug})
 
     @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+    @property
+    def public_revision_id(self) -> int | None:
+        """The revision readers are shown (the same rule as Article.objects.public()), or None."""
+        if self.withdrawn_at is not None:
+            return None
+        if self.live_revision_id is not None:
+            return self.live_revision_id
+        if settings.VETTED_SHOW_UNAPPROVED and self.state in UNAPPROVED_PUBLIC_STATES:
+            return self.submitted_revision_id
+        return None
+
+    @property
     def is_public(self) -> bool:
-        """The same rule as Article.objects.public(), for an article already in hand."""
-        if self.state == ReviewState.WITHDRAWN:
-            return False
-        return self.live_revision_id is not None or self.state in _public_states()
+        return self.public_revision_id is not None
 
 
 # References are versioned on their own; a revision's references are read as they stood then

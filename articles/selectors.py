@@ -109,11 +109,11 @@ def search_articles(query: str, limit: int = 50) -> list[Article]:
 
 
 def _public_text_matches(article: Article, query: str) -> bool:
-    """The database searched the working text; while a new draft of an approved article waits
-    for review, only words of the approved text may find it (a draft's words are not public)."""
-    if not article.live_revision_id or article.state == ReviewState.APPROVED:
-        return True
-    source = revision_source(article, article.live_revision_id)
+    """The database searched the working text; while a later save waits for review, only words
+    of the text readers are shown may find it (a draft's words are not public)."""
+    if article.state == ReviewState.APPROVED:
+        return True  # the working text is the approved text
+    source = revision_source(article, article.public_revision_id)
     text = " ".join((source["title"], source["summary"], source["body"])).lower()
     return all(word in text for word in re.findall(r"\w+", query.lower()))
 
@@ -182,10 +182,9 @@ def revision_content(article: Article, revision_id: int) -> ArticleContent:
 
 
 def public_source(article: Article) -> dict:
-    """What readers are shown: the approved revision if there is one, else the working text."""
-    if article.live_revision_id:
-        return revision_source(article, article.live_revision_id)
-    return working_source(article)
+    """What readers are shown: the approved revision, or for a never-approved article the
+    revision last submitted (see Article.public_revision_id)."""
+    return revision_source(article, article.public_revision_id)
 
 
 def revision_versions(revision_id: int, model: type) -> list[Version]:

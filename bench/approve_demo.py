@@ -8,9 +8,11 @@ from review import services
 article = Article.objects.get(slug="nsclc-her2-exon-20-first-line")
 reviewer = User.objects.get(username="reviewer")
 if article.state == ReviewState.SUBMITTED:
-    services.start_review(
-        article=article, by=reviewer, seen_revision_id=latest_revision_id(article)
+    services.make_move(
+        "start_review", article=article, by=reviewer, seen_revision_id=latest_revision_id(article)
     )
 if article.state == ReviewState.UNDER_REVIEW:
-    services.approve(article=article, by=reviewer, seen_revision_id=latest_revision_id(article))
+    services.make_move(
+        "approve", article=article, by=reviewer, seen_revision_id=latest_revision_id(article)
+    )
 print(f"{article.slug}: {Article.objects.get(pk=article.pk).get_state_display()}")

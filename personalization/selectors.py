@@ -90,7 +90,7 @@ def reader_content(
     article: Article, role: ReaderRole | None, roles: list[ReaderRole]
 ) -> ReaderContent:
     """The public text for this reader: approved (or pending) text in their role's version."""
-    revision_id = article.live_revision_id
+    revision_id = article.public_revision_id
     source = public_source(article)
     variants = variant_texts(article, revision_id)
     written_for = next((r for r in fallback_chain(role, roles) if r.pk in variants), None)

@@ -28,17 +28,11 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _listed(articles) -> list[dict]:
-    """Articles as lists show them: the title and summary readers are shown, approved first."""
+    """Articles as lists show them: the title and summary readers are shown (approved, or for a
+    never-approved article the text last submitted; never a working draft)."""
     listed = []
     for article in articles:
-        source = (
-            revision_source(article, article.live_revision_id)
-            if article.live_revision_id
-            else {
-                "title": article.title,
-                "summary": article.summary,
-            }
-        )
+        source = revision_source(article, article.public_revision_id)
         listed.append({"article": article, "title": source["title"], "summary": source["summary"]})
     return listed
 
@@ -46,9 +40,9 @@ def _listed(articles) -> list[dict]:
 @require_GET
 def article_page(request: HttpRequest, slug: str) -> HttpResponse:
     article, stamp = page_cache.article_and_stamp(slug)
-    if article is None or not (article.is_public or article.state == ReviewState.WITHDRAWN):
+    if article is None or not (article.is_public or article.is_withdrawn):
         raise Http404("No article here.")
-    if article.state == ReviewState.WITHDRAWN:
+    if article.is_withdrawn:
         return render(request, "public/withdrawn.html", {"article": article}, status=410)
     roles = page_cache.roles(stamp)
     role, chosen_now = role_from_request(request, roles)

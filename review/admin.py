@@ -16,7 +16,7 @@ from personalization.selectors import revision_variant_source, working_variant_s
 from . import services
 from .diffs import article_diff, compare_revisions
 from .models import Notification, ReviewEvent
-from .workflow import EDITABLE_STATES
+from .workflow import MOVES, refusal
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -33,13 +33,10 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if self.instance.pk and not services.may_edit(self.user):
-            raise ValidationError("Only authors or admins may edit articles.")
-        if self.instance.pk and self.instance.state not in EDITABLE_STATES:
-            raise ValidationError(
-                f"This article is {self.instance.get_state_display().lower()}; its text cannot "
-                "be changed until the review ends."
-            )
+        if self.instance.pk:
+            refused = refusal(MOVES["edit"], article=self.instance, user=self.user)
+            if refused:
+                raise ValidationError(refused.message)
         return cleaned
 
 

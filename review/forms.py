@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 
 from articles.models import Article, Reference
+from articles.services import normalize_markdown
 
 
 class ArticleEditForm(forms.Form):
@@ -21,6 +22,10 @@ class ArticleEditForm(forms.Form):
     )
     comment = forms.CharField(label="What changed, and why", max_length=1000, required=False)
     seen_revision_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def clean_body(self) -> str:
+        # One line-ending convention before anything compares it with the stored text.
+        return normalize_markdown(self.cleaned_data["body"])
 
 
 class NewArticleForm(ArticleEditForm):
@@ -69,6 +74,10 @@ class VariantForm(forms.Form):
     )
     comment = forms.CharField(label="What changed, and why", max_length=1000, required=False)
     seen_revision_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def clean_body(self) -> str:
+        body = self.cleaned_data["body"]
+        return normalize_markdown(body) if body.strip() else ""
 
 
 class ReferenceForm(forms.ModelForm):

@@ -2,41 +2,52 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 from reversion.models import Version
 
 from accounts.models import User
 from articles.models import Article, ReviewState
 
 from .models import ReviewEvent
-from .workflow import ADMINS, AUTHORS, GROUPS, MOVES, REVIEWERS, Move
+from .workflow import (
+    ADMINS,
+    AUTHORS,
+    BUTTON_MOVES,
+    EDIT_ANY,
+    MOVES,
+    REVIEWERS,
+    Move,
+    groups_of,
+    refusal,
+)
 
-STATE_MOVES = list(MOVES)
-
-
-def roles_of(user: User) -> set[str]:
-    if not user.is_authenticated or not user.is_active:
-        return set()
-    return set(user.groups.filter(name__in=GROUPS).values_list("name", flat=True))
+roles_of = groups_of
 
 
 def articles_visible_to(user: User) -> QuerySet[Article]:
-    """All but others' never-published drafts for the board and authors; all for admins."""
+    """All but others' never-published drafts for the board and authors; all for editors and
+    admins."""
     roles = roles_of(user)
     articles = Article.objects.select_related("author")
     if not roles:
         return articles.none()
-    if ADMINS in roles:
+    if roles & EDIT_ANY:
         return articles
+    co_author = Article.co_authors.through.objects.filter(article=OuterRef("pk"), user=user)
     return articles.filter(
-        ~Q(state=ReviewState.DRAFT) | Q(author=user) | Q(live_revision__isnull=False)
+        ~Q(state=ReviewState.DRAFT)
+        | Q(author=user)
+        | Q(live_revision__isnull=False)
+        | Q(withdrawn_at__isnull=False)
+        | Exists(co_author)
     )
 
 
 def with_state_since(articles: QuerySet[Article]) -> QuerySet[Article]:
     """Annotate `state_since`: when the article entered its current state."""
     last_move = (
-        ReviewEvent.objects.filter(article=OuterRef("pk"), action__in=STATE_MOVES)
+        ReviewEvent.objects.filter(article=OuterRef("pk"))
+        .exclude(from_state=F("to_state"))
         .order_by()
         .values("article")
         .annotate(at=Max("created_at"))
@@ -63,7 +74,10 @@ def dashboard_for(user: User) -> Dashboard:
             state__in=[ReviewState.APPROVED, ReviewState.WITHDRAWN]
         )
     )
-    mine = list(visible.filter(author=user).order_by("-updated_at")) if AUTHORS in roles else []
+    mine = []
+    if AUTHORS in roles:
+        co_author = Article.co_authors.through.objects.filter(article=OuterRef("pk"), user=user)
+        mine = list(visible.filter(Q(author=user) | Exists(co_author)).order_by("-updated_at"))
     return Dashboard(awaiting_review=awaiting, assigned_to_me=assigned, my_submissions=mine)
 
 
@@ -75,27 +89,44 @@ class AvailableMove:
 
 
 def available_moves(article: Article, user: User) -> list[AvailableMove]:
-    """Each move the user's role could make from this state, with why it is refused (or None)."""
-    from .services import refusal
-
-    roles = roles_of(user)
-    return [
-        AvailableMove(
-            move, move.label_from(article.state), refusal(move, article=article, user=user)
-        )
-        for move in MOVES.values()
-        if roles & move.groups and article.state in move.sources
-    ]
+    """The buttons this user is offered: each move they could make, or that a rule about them
+    or this text refuses (shown disabled with the reason)."""
+    offered = []
+    for move in BUTTON_MOVES:
+        refused = refusal(move, article=article, user=user)
+        if refused is None or refused.offered:
+            label = move.label_from(article.state)
+            offered.append(AvailableMove(move, label, refused.message if refused else None))
+    return offered
 
 
-def diff_baseline(article: Article) -> tuple[int | None, str]:
+def may_edit(article: Article, user: User) -> bool:
+    """Whether the "Edit" link is offered: the edit move would be allowed now."""
+    return refusal(MOVES["edit"], article=article, user=user) is None
+
+
+@dataclass(frozen=True)
+class Baseline:
+    revision_id: int | None
+    label: str
+
+    @property
+    def all_new(self) -> bool:
+        return self.revision_id is None
+
+
+def diff_baseline(article: Article) -> Baseline:
     """What the review page compares the working text with, and how to say so."""
+    if article.live_revision_id and article.is_withdrawn:
+        return Baseline(article.live_revision_id, "Changes since the last approved version")
     if article.live_revision_id:
-        return article.live_revision_id, "Changes since the approved version"
+        return Baseline(article.live_revision_id, "Changes since the approved version")
     returned = article.review_events.filter(action="request_changes").order_by("-pk").first()
     if returned and returned.revision_id:
-        return returned.revision_id, "Changes since changes were requested (never approved yet)"
-    return None, "Changes: never approved, so all of it is new"
+        return Baseline(
+            returned.revision_id, "Changes since changes were requested (never approved yet)"
+        )
+    return Baseline(None, "Changes: never approved, so all of it is new")
 
 
 def revision_history(article: Article) -> list[Version]:

@@ -12,7 +12,7 @@ from articles.models import Article, ReviewState
 
 from .models import Notification
 from .selectors import with_state_since
-from .services import reviewers_to_notify
+from .workflow import the_board
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
@@ -63,7 +63,7 @@ def remind_reviewers(days: int | None = None) -> int:
         if article.state == ReviewState.UNDER_REVIEW:
             recipients = [event.actor]
         else:
-            recipients = reviewers_to_notify(article)
+            recipients = the_board(article)
         for reviewer in recipients:
             if not reviewer.email:
                 continue

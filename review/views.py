@@ -20,6 +20,7 @@ from personalization.selectors import (
 
 from . import selectors, services
 from .diffs import article_diff, compare_revisions
+from .errors import InvalidTransition, StaleRevision
 from .forms import (
     ArticleEditForm,
     AssignForm,
@@ -29,7 +30,9 @@ from .forms import (
     ReferenceForm,
     VariantForm,
 )
-from .workflow import ADMINS, AUTHORS, EDITABLE_STATES, MOVES, REVIEWERS
+from .workflow import ADMINS, AUTHORS, BUTTON_MOVES, EDITORS, MOVES, REVIEWERS, WRITERS, refusal
+
+EVERYONE = {AUTHORS, EDITORS, REVIEWERS, ADMINS}
 
 
 def _require_roles(request: HttpRequest, roles: set[str]) -> set[str]:
@@ -45,7 +48,7 @@ def _visible_article(request: HttpRequest, slug: str) -> Article:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    roles = _require_roles(request, {AUTHORS, REVIEWERS, ADMINS})
+    roles = _require_roles(request, EVERYONE)
     return render(
         request,
         "review/dashboard.html",
@@ -55,23 +58,25 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def article_review(request: HttpRequest, slug: str, *, status: int = 200, **extra) -> HttpResponse:
-    roles = _require_roles(request, {AUTHORS, REVIEWERS, ADMINS})
+    roles = _require_roles(request, EVERYONE)
     article = _visible_article(request, slug)
     working = working_content(article)
-    baseline_id, baseline_label = selectors.diff_baseline(article)
-    baseline = revision_variant_source(article, baseline_id) if baseline_id else None
+    baseline = selectors.diff_baseline(article)
+    baseline_source = (
+        revision_variant_source(article, baseline.revision_id) if baseline.revision_id else None
+    )
     events = article.review_events.select_related("actor")
     context = {
         "article": article,
         "working": working,
-        "baseline_label": baseline_label,
-        "diff": article_diff(baseline, with_variants(working.source, article)),
+        "baseline": baseline,
+        "diff": article_diff(baseline_source, with_variants(working.source, article)),
         "grades": variant_grades(article),
         "variant_roles": ReaderRole.objects.all(),
         "moves": selectors.available_moves(article, request.user),
         "seen_revision_id": latest_revision_id(article),
         "events": events,
-        "can_edit": bool(roles & {AUTHORS, ADMINS}) and article.state in EDITABLE_STATES,
+        "can_edit": selectors.may_edit(article, request.user),
         "can_assign": bool(roles & {REVIEWERS, ADMINS}),
         "assign_form": AssignForm(reviewers=selectors.eligible_reviewers(article)),
         "assignments": article.assignments.select_related("reviewer"),
@@ -84,40 +89,35 @@ def article_review(request: HttpRequest, slug: str, *, status: int = 200, **extr
 @login_required
 @require_POST
 def move(request: HttpRequest, slug: str, name: str) -> HttpResponse:
-    _require_roles(request, {AUTHORS, REVIEWERS, ADMINS})
-    if name not in MOVES:
+    _require_roles(request, EVERYONE)
+    if name not in {move.name for move in BUTTON_MOVES}:
         raise Http404("No such move.")
     article = _visible_article(request, slug)
     form = MoveForm(request.POST)
-    form.is_valid()
     label = MOVES[name].label_from(article.state)
+    kept = {"failed_move": name, "kept_comment": request.POST.get("comment", "")}
+    if not form.is_valid():  # say what was wrong; keep what was typed
+        errors = " ".join(message for field in form.errors.values() for message in field)
+        return article_review(request, slug, status=400, move_error=errors, **kept)
     try:
-        services.MOVE_SERVICES[name](
+        services.make_move(
+            name,
             article=article,
             by=request.user,
-            seen_revision_id=form.cleaned_data.get("seen_revision_id"),
-            comment=form.cleaned_data.get("comment", ""),
+            seen_revision_id=form.cleaned_data["seen_revision_id"],
+            comment=form.cleaned_data["comment"],
         )
-    except services.NotAllowed as exc:
-        raise PermissionDenied(exc.message) from exc
-    except services.StaleRevision as exc:
-        return article_review(
-            request, slug, status=409, move_error=exc.message, failed_move=name,
-            kept_comment=form.cleaned_data.get("comment", ""),
-        )  # fmt: skip
-    except services.InvalidTransition as exc:
-        return article_review(
-            request, slug, status=400, move_error=exc.message, failed_move=name,
-            kept_comment=form.cleaned_data.get("comment", ""),
-        )  # fmt: skip
+    except (StaleRevision, InvalidTransition) as exc:  # refusals are the middleware's
+        return article_review(request, slug, status=exc.status_code, move_error=exc.message, **kept)
     messages.success(request, f"{label}: done.")
     return redirect("review:article", slug=slug)
 
 
 @login_required
 def edit(request: HttpRequest, slug: str) -> HttpResponse:
-    _require_roles(request, {AUTHORS, ADMINS})
+    _require_roles(request, WRITERS)
     article = _visible_article(request, slug)
+    _require_may_edit(article, request.user)
     current = latest_revision_id(article)
     if request.method != "POST":
         form = ArticleEditForm(
@@ -145,9 +145,7 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
             literature_current_through=data["literature_current_through"],
             comment=data["comment"],
         )
-    except services.NotAllowed as exc:
-        raise PermissionDenied(exc.message) from exc
-    except services.StaleRevision as exc:
+    except StaleRevision as exc:
         # Keep every word they typed; offer the newer version's differences, and let a second
         # save (now knowingly on top of the newest revision) go through.
         newest = working_content(article).source
@@ -156,17 +154,18 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
             request, article, form, status=409, stale=exc.message,
             stale_diff=article_diff(newest, {**newest, **data}),
         )  # fmt: skip
-    except services.InvalidTransition as exc:
+    except InvalidTransition as exc:
         form.add_error(None, exc.message)
-        return _edit_page(request, article, form, status=400)
+        return _edit_page(request, article, form, status=exc.status_code)
     messages.success(request, "Saved. The article needs review before readers see this text.")
     return redirect("review:article", slug=article.slug)
 
 
 @login_required
 def edit_variant(request: HttpRequest, slug: str, role: str) -> HttpResponse:
-    _require_roles(request, {AUTHORS, ADMINS})
+    _require_roles(request, WRITERS)
     article = _visible_article(request, slug)
+    _require_may_edit(article, request.user)
     reader_role = get_object_or_404(ReaderRole, slug=role)
     variant = ArticleVariant.objects.filter(article=article, role=reader_role).first()
     if request.method != "POST":
@@ -189,22 +188,27 @@ def edit_variant(request: HttpRequest, slug: str, role: str) -> HttpResponse:
             seen_revision_id=data["seen_revision_id"], summary=data["summary"],
             body=data["body"] or "", comment=data["comment"], remove=remove,
         )  # fmt: skip
-    except services.NotAllowed as exc:
-        raise PermissionDenied(exc.message) from exc
-    except services.StaleRevision as exc:
+    except StaleRevision as exc:
         form = VariantForm(initial={**data, "seen_revision_id": latest_revision_id(article)})
         form.is_bound = False
         return _variant_page(
             request, article, reader_role, variant, form, status=409, stale=exc.message
         )
-    except services.InvalidTransition as exc:
+    except InvalidTransition as exc:
         form.add_error(None, exc.message)
-        return _variant_page(request, article, reader_role, variant, form, status=400)
+        return _variant_page(request, article, reader_role, variant, form, status=exc.status_code)
     done = "removed" if remove else "saved"
     messages.success(
         request, f"The {reader_role.label.lower()} version is {done}; it needs review."
     )
     return redirect("review:article", slug=article.slug)
+
+
+def _require_may_edit(article: Article, user) -> None:
+    """The edit pages are offered only where the edit move would be allowed."""
+    refused = refusal(MOVES["edit"], article=article, user=user)
+    if refused:
+        raise refused.exception()
 
 
 def _variant_page(request, article, role, variant, form, status=200, **extra) -> HttpResponse:
@@ -220,7 +224,7 @@ def _edit_page(request, article, form, status=200, **extra) -> HttpResponse:
 
 @login_required
 def new_article(request: HttpRequest) -> HttpResponse:
-    _require_roles(request, {AUTHORS, ADMINS})
+    _require_roles(request, WRITERS)
     form = NewArticleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -244,8 +248,8 @@ def new_article(request: HttpRequest) -> HttpResponse:
 @login_required
 def references(request: HttpRequest) -> HttpResponse:
     """The reference list authors cite from, and a form to add one."""
-    roles = _require_roles(request, {AUTHORS, REVIEWERS, ADMINS})
-    can_add = bool(roles & {AUTHORS, ADMINS})
+    roles = _require_roles(request, EVERYONE)
+    can_add = bool(roles & WRITERS)
     form = ReferenceForm(request.POST or None)
     if request.method == "POST":
         if not can_add:
@@ -271,7 +275,7 @@ def references(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def comment(request: HttpRequest, slug: str) -> HttpResponse:
-    _require_roles(request, {AUTHORS, REVIEWERS, ADMINS})
+    _require_roles(request, EVERYONE)
     article = _visible_article(request, slug)
     form = CommentForm(request.POST)
     if form.is_valid():
@@ -295,9 +299,7 @@ def assign(request: HttpRequest, slug: str) -> HttpResponse:
         services.assign_reviewer(
             article=article, reviewer=form.cleaned_data["reviewer"], by=request.user
         )
-    except services.NotAllowed as exc:
-        raise PermissionDenied(exc.message) from exc
-    except services.InvalidTransition as exc:
+    except InvalidTransition as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, f"{form.cleaned_data['reviewer'].public_name} is assigned.")
@@ -306,7 +308,7 @@ def assign(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def history(request: HttpRequest, slug: str) -> HttpResponse:
-    _require_roles(request, {AUTHORS, REVIEWERS, ADMINS})
+    _require_roles(request, EVERYONE)
     article = _visible_article(request, slug)
     return render(
         request,
@@ -321,7 +323,7 @@ def history(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def compare(request: HttpRequest, slug: str) -> HttpResponse:
-    _require_roles(request, {AUTHORS, REVIEWERS, ADMINS})
+    _require_roles(request, EVERYONE)
     article = _visible_article(request, slug)
     old_id, new_id = request.GET.get("from"), request.GET.get("to")
     diff = compare_revisions(article, old_id, new_id)

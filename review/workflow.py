@@ -1,13 +1,180 @@
-"""The one table of review moves: services enforce it, buttons offer it, the policy explains it."""
+"""The one table of review moves: services enforce it, buttons offer it, the policy explains it.
 
+A move names who may make it, from which states, the guards that may still refuse it (each guard
+is one function that returns the refusal in words, or None), what it records on the article,
+whom it tells, and whether its button is dangerous. review.services.make_move reads nothing else.
+"""
+
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
-from articles.models import ReviewState
+from django.conf import settings
+from django.db.models import Q
+from reversion.models import Version
+
+from accounts.models import User
+from articles.models import Article, ReviewState
+from articles.selectors import latest_revision_id
+from personalization.selectors import approval_fingerprint, variant_grades
+
+from .errors import InvalidTransition, NotAllowed, WorkflowError
+from .models import ReviewEvent
 
 AUTHORS = "Authors"
+EDITORS = "Editors"
 REVIEWERS = "Reviewers"
 ADMINS = "Admins"
-GROUPS = (AUTHORS, REVIEWERS, ADMINS)
+GROUPS = (AUTHORS, EDITORS, REVIEWERS, ADMINS)
+# Who may change any article's text; an author changes only the articles they write.
+EDIT_ANY = frozenset({EDITORS, ADMINS})
+WRITERS = frozenset({AUTHORS, EDITORS, ADMINS})
+
+
+def groups_of(user: User) -> set[str]:
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    return set(user.groups.filter(name__in=GROUPS).values_list("name", flat=True))
+
+
+def is_author(article: Article, user: User) -> bool:
+    """The article's author or one of its co-authors."""
+    if not user.is_authenticated:
+        return False
+    return article.author_id == user.pk or article.co_authors.filter(pk=user.pk).exists()
+
+
+def may_write(article: Article | None, user: User) -> bool:
+    """Editors and admins change any article; authors their own (and any new one)."""
+    groups = groups_of(user)
+    if groups & EDIT_ANY:
+        return True
+    return AUTHORS in groups and (article is None or is_author(article, user))
+
+
+def editors_since_approval(article: Article) -> set[int]:
+    """Users who saved the text since it was last approved (state changes are not edits)."""
+    versions = Version.objects.get_for_object(article)
+    if article.live_revision_id:
+        versions = versions.filter(revision_id__gt=article.live_revision_id)
+    workflow_revisions = ReviewEvent.objects.filter(
+        article=article, created_revision__isnull=False
+    ).values("created_revision")
+    editors = versions.exclude(revision_id__in=workflow_revisions).values_list(
+        "revision__user_id", flat=True
+    )
+    return {user_id for user_id in editors if user_id is not None}
+
+
+# Guards -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Guard:
+    check: Callable[[Article, User], str | None]
+    error: type[WorkflowError]
+    # Whether a refused button is still shown, disabled, with the reason (a rule about this
+    # person or this text), or left out (nothing to do here, such as withdrawing a draft).
+    offered: bool
+
+
+def guard(error: type[WorkflowError], *, offered: bool = True) -> Callable:
+    def wrap(check: Callable[[Article, User], str | None]) -> Guard:
+        return Guard(check, error, offered)
+
+    return wrap
+
+
+@guard(NotAllowed)
+def writes_this_article(article: Article, user: User) -> str | None:
+    if not may_write(article, user):
+        return "Only this article's authors, editors or admins may change it."
+    return None
+
+
+@guard(NotAllowed)
+def not_its_author(article: Article, user: User) -> str | None:
+    if is_author(article, user):
+        return "You are an author of this article, so another reviewer must approve it."
+    return None
+
+
+@guard(NotAllowed)
+def not_an_editor_since_approval(article: Article, user: User) -> str | None:
+    if user.pk in editors_since_approval(article):
+        return "You wrote or edited this version, so another reviewer must approve it."
+    return None
+
+
+@guard(InvalidTransition, offered=False)
+def has_a_revision(article: Article, user: User) -> str | None:
+    if latest_revision_id(article) is None:
+        return "There is no saved revision to approve."
+    return None
+
+
+@guard(InvalidTransition, offered=False)
+def readers_see_it(article: Article, user: User) -> str | None:
+    if not article.is_public:
+        return "Readers cannot see this article, so there is nothing to withdraw."
+    return None
+
+
+@guard(InvalidTransition)
+def readable(article: Article, user: User) -> str | None:
+    """With VETTED_READABILITY_BLOCKS_APPROVAL, no version may read above its role's target."""
+    if not settings.VETTED_READABILITY_BLOCKS_APPROVAL:
+        return None
+    for role, grade, target in variant_grades(article):
+        if role is not None and grade is not None and grade.grade > target:
+            return (
+                f"The {role.label.lower()} version reads at grade {grade.grade}; its target is "
+                f"{target:g}. Simplify it before approval."
+            )
+    return None
+
+
+# What a move records on the article besides its state; each returns the fields it wrote. ------
+
+
+def remember_submitted(article: Article, *, by: User, revision_id: int | None, comment: str,
+                       at: datetime) -> list[str]:  # fmt: skip
+    article.submitted_revision_id = revision_id
+    return ["submitted_revision"]
+
+
+def pin_approval(article: Article, *, by: User, revision_id: int | None, comment: str,
+                 at: datetime) -> list[str]:  # fmt: skip
+    article.live_revision_id = revision_id
+    article.approved_by, article.approved_at = by, at
+    article.approved_sha256 = approval_fingerprint(article, revision_id)
+    article.withdrawn_at, article.withdrawal_reason = None, ""
+    return [
+        "live_revision", "approved_by", "approved_at", "approved_sha256",
+        "withdrawn_at", "withdrawal_reason",
+    ]  # fmt: skip
+
+
+def take_down(article: Article, *, by: User, revision_id: int | None, comment: str,
+              at: datetime) -> list[str]:  # fmt: skip
+    article.withdrawn_at, article.withdrawal_reason = at, comment
+    return ["withdrawn_at", "withdrawal_reason"]
+
+
+# Whom a move tells. ---------------------------------------------------------------------------
+
+
+def the_board(article: Article) -> list[User]:
+    """The assigned reviewers, or, while nobody is assigned, the whole board."""
+    assigned = [a.reviewer for a in article.assignments.select_related("reviewer")]
+    return assigned or list(User.objects.filter(groups__name=REVIEWERS, is_active=True).distinct())
+
+
+def its_authors(article: Article) -> list[User]:
+    return list(User.objects.filter(Q(pk=article.author_id) | Q(co_authored_articles=article)))
+
+
+# The table. ------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -15,28 +182,72 @@ class Move:
     name: str
     label: str  # what the button says
     sources: frozenset[str]
-    target: str
     groups: frozenset[str]
-    comment_required: bool
     explanation: str  # one line for the editorial policy page
+    target: str = ""  # empty: the article stays in its state
+    reopens: frozenset[str] = frozenset()  # states from which the move starts a new draft
     again_label: str = ""  # what the button says when the article comes back to this move
+    comment_required: bool = False
+    guards: tuple[Guard, ...] = ()
+    records: Callable[..., list[str]] | None = None
+    notifies: Callable[[Article], list[User]] | None = None
+    notice: str = ""  # the first words of the e-mail's subject
+    dangerous: bool = False
+    edits_text: bool = False  # an edit is shown as the "Edit" link, not as a button
+
+    def target_from(self, state: str) -> str:
+        if state in self.reopens:
+            return ReviewState.DRAFT
+        return self.target or state
 
     def label_from(self, state: str) -> str:
         return self.again_label if self.again_label and state != ReviewState.DRAFT else self.label
 
 
+ALL_STATES = frozenset(ReviewState)
+
 MOVES: dict[str, Move] = {
     move.name: move
     for move in (
         Move(
+            name="edit",
+            label="Edit",
+            sources=frozenset(
+                {
+                    ReviewState.DRAFT,
+                    ReviewState.SUBMITTED,
+                    ReviewState.CHANGES_REQUESTED,
+                    ReviewState.APPROVED,
+                    ReviewState.WITHDRAWN,
+                }
+            ),
+            reopens=frozenset({ReviewState.APPROVED, ReviewState.WITHDRAWN}),
+            groups=WRITERS,
+            guards=(writes_this_article,),
+            edits_text=True,
+            explanation=(
+                "Its authors, editors or admins change the text; editing approved or withdrawn "
+                "text starts a new draft while readers keep what the board approved (or, after a "
+                "withdrawal, nothing)."
+            ),
+        ),
+        Move(
             name="submit",
             label="Submit for review",
-            sources=frozenset({ReviewState.DRAFT, ReviewState.CHANGES_REQUESTED}),
-            target=ReviewState.SUBMITTED,
-            groups=frozenset({AUTHORS, ADMINS}),
-            comment_required=False,
-            explanation="An author sends a draft, or a revised draft, to the advisory board.",
             again_label="Resubmit",
+            sources=frozenset(
+                {ReviewState.DRAFT, ReviewState.CHANGES_REQUESTED, ReviewState.WITHDRAWN}
+            ),
+            target=ReviewState.SUBMITTED,
+            groups=WRITERS,
+            guards=(writes_this_article,),
+            records=remember_submitted,
+            notifies=the_board,
+            notice="Submitted for review",
+            explanation=(
+                "An author sends a draft, a revised draft or a withdrawn article to the advisory "
+                "board. Until an article is first approved, readers see only submitted text."
+            ),
         ),
         Move(
             name="start_review",
@@ -44,7 +255,6 @@ MOVES: dict[str, Move] = {
             sources=frozenset({ReviewState.SUBMITTED}),
             target=ReviewState.UNDER_REVIEW,
             groups=frozenset({REVIEWERS}),
-            comment_required=False,
             explanation="A medical reviewer takes the article; it is locked against edits.",
         ),
         Move(
@@ -54,6 +264,8 @@ MOVES: dict[str, Move] = {
             target=ReviewState.CHANGES_REQUESTED,
             groups=frozenset({REVIEWERS}),
             comment_required=True,
+            notifies=its_authors,
+            notice="Changes requested",
             explanation="The reviewer returns it to the author, saying what must change.",
         ),
         Move(
@@ -62,29 +274,67 @@ MOVES: dict[str, Move] = {
             sources=frozenset({ReviewState.UNDER_REVIEW}),
             target=ReviewState.APPROVED,
             groups=frozenset({REVIEWERS}),
-            comment_required=False,
+            guards=(has_a_revision, not_its_author, not_an_editor_since_approval, readable),
+            records=pin_approval,
+            notifies=its_authors,
+            notice="Approved",
             explanation=(
-                "A reviewer who neither wrote nor edited this version approves the exact text; "
-                "that text is what readers see."
+                "A reviewer who is not its author and did not edit this version approves the "
+                "exact text; that text is what readers see."
             ),
         ),
         Move(
             name="withdraw",
             label="Withdraw",
-            sources=frozenset({ReviewState.APPROVED}),
+            sources=ALL_STATES - {ReviewState.WITHDRAWN},
             target=ReviewState.WITHDRAWN,
             groups=frozenset({REVIEWERS, ADMINS}),
             comment_required=True,
-            explanation="An approved article is taken down at once, with the reason recorded.",
+            guards=(readers_see_it,),
+            records=take_down,
+            notifies=its_authors,
+            notice="Withdrawn",
+            dangerous=True,
+            explanation=(
+                "Whatever readers can see is taken down at once, with the reason shown to them, "
+                "until the board approves the article again."
+            ),
         ),
     )
 }
 
-# States in which the working text may be edited; editing an approved article starts a new draft
-# while the approved text stays live.
-EDITABLE_STATES = frozenset(
-    {ReviewState.DRAFT, ReviewState.SUBMITTED, ReviewState.CHANGES_REQUESTED, ReviewState.APPROVED}
-)
+BUTTON_MOVES = tuple(move for move in MOVES.values() if not move.edits_text)
+STATE_MOVES = tuple(move.name for move in BUTTON_MOVES)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    error: type[WorkflowError]
+    message: str
+    offered: bool  # show the button disabled with this message (else leave it out)
+
+    def exception(self) -> WorkflowError:
+        return self.error(self.message)
+
+
+def refusal(move: Move, *, article: Article, user: User) -> Refusal | None:
+    """Why `user` may not make `move` on `article` now, or None if they may."""
+    if not groups_of(user) & move.groups:
+        names = " or ".join(sorted(move.groups)).lower()
+        return Refusal(NotAllowed, f"Only {names} may {move.label.lower()}.", offered=False)
+    if article.state not in move.sources:
+        state = article.get_state_display().lower()
+        return Refusal(
+            InvalidTransition,
+            f"{move.label} is not possible: this article is {state}.",
+            offered=False,
+        )
+    for rule in move.guards:
+        message = rule.check(article, user)
+        if message:
+            return Refusal(rule.error, message, rule.offered)
+    return None
+
 
 # The three steps of the public tracker, and which step each state stands on.
 TRACKER_STEPS = (
@@ -98,4 +348,5 @@ TRACKER_STEP_OF_STATE = {
     ReviewState.UNDER_REVIEW: ReviewState.UNDER_REVIEW,
     ReviewState.CHANGES_REQUESTED: ReviewState.UNDER_REVIEW,
     ReviewState.APPROVED: ReviewState.APPROVED,
+    ReviewState.WITHDRAWN: ReviewState.SUBMITTED,
 }

@@ -229,9 +229,9 @@ def test_reverting_an_article_restores_its_old_body_and_citations(
 def approved_then_edited(author, reviewer, seen):
     """An approved article whose author has since saved a new draft; the approved text is live."""
     article = save_twice(author, "Old answer.", "Approved answer.")
-    services.submit(article=article, by=author, seen_revision_id=seen(article))
-    services.start_review(article=article, by=reviewer, seen_revision_id=seen(article))
-    services.approve(article=article, by=reviewer, seen_revision_id=seen(article))
+    services.make_move("submit", article=article, by=author, seen_revision_id=seen(article))
+    services.make_move("start_review", article=article, by=reviewer, seen_revision_id=seen(article))
+    services.make_move("approve", article=article, by=reviewer, seen_revision_id=seen(article))
     services.edit_article(
         article=article,
         by=author,
@@ -260,8 +260,8 @@ def test_reverting_the_working_text_keeps_the_approved_text_live(admin, approved
 
 def test_an_article_under_review_cannot_be_reverted(admin, author, reviewer, seen):
     article = save_twice(author, "Old answer.", "Reviewed answer.")
-    services.submit(article=article, by=author, seen_revision_id=seen(article))
-    services.start_review(article=article, by=reviewer, seen_revision_id=seen(article))
+    services.make_move("submit", article=article, by=author, seen_revision_id=seen(article))
+    services.make_move("start_review", article=article, by=reviewer, seen_revision_id=seen(article))
     url = revert_url(article)
 
     response = admin.post(url, {})

@@ -24,13 +24,13 @@ def article(
         article=article, role=roles["patient"], summary="Chemo first.",
         body=f"## What to expect\n\n{PATIENT_TEXT}[@nccn-2024]\n", by=author, comment="patient",
     )  # fmt: skip
-    services.submit(article=article, by=author, seen_revision_id=seen(article))
+    services.make_move("submit", article=article, by=author, seen_revision_id=seen(article))
     return article
 
 
 def _approve(article, reviewer, seen):
-    services.start_review(article=article, by=reviewer, seen_revision_id=seen(article))
-    services.approve(article=article, by=reviewer, seen_revision_id=seen(article))
+    services.make_move("start_review", article=article, by=reviewer, seen_revision_id=seen(article))
+    services.make_move("approve", article=article, by=reviewer, seen_revision_id=seen(article))
 
 
 def test_no_role_reads_the_default_text_with_the_professional_disclaimer(client, article):
@@ -138,7 +138,7 @@ def test_a_variant_edit_after_approval_waits_for_approval(
     html = client.get(URL, {"role": "patient"}).content.decode()
     assert PATIENT_TEXT in html and "unreviewed patient sentence" not in html
 
-    services.submit(article=article, by=author, seen_revision_id=seen(article))
+    services.make_move("submit", article=article, by=author, seen_revision_id=seen(article))
     _approve(article, reviewer2, seen)
     html = client.get(URL, {"role": "patient"}).content.decode()
     assert "unreviewed patient sentence" in html
@@ -182,18 +182,24 @@ def test_readability_can_block_approval(settings, article, author, reviewer, rol
         "immunomodulatory monoclonal antibodies necessitates comprehensive multidisciplinary "
         "evaluation of interstitial pneumonitis susceptibility.[@nccn-2024]"
     )
-    services.start_review(article=article, by=reviewer, seen_revision_id=seen(article))
-    services.request_changes(
-        article=article, by=reviewer, seen_revision_id=seen(article), comment="try"
+    services.make_move("start_review", article=article, by=reviewer, seen_revision_id=seen(article))
+    services.make_move(
+        "request_changes",
+        article=article,
+        by=reviewer,
+        seen_revision_id=seen(article),
+        comment="try",
     )
     services.edit_variant(
         article=article, role=roles["patient"], by=author, seen_revision_id=seen(article),
         summary="", body=hard, comment="",
     )  # fmt: skip
-    services.submit(article=article, by=author, seen_revision_id=seen(article))
-    services.start_review(article=article, by=reviewer, seen_revision_id=seen(article))
+    services.make_move("submit", article=article, by=author, seen_revision_id=seen(article))
+    services.make_move("start_review", article=article, by=reviewer, seen_revision_id=seen(article))
     with pytest.raises(services.InvalidTransition, match="patient version reads at grade"):
-        services.approve(article=article, by=reviewer, seen_revision_id=latest_revision_id(article))
+        services.make_move(
+            "approve", article=article, by=reviewer, seen_revision_id=latest_revision_id(article)
+        )
 
 
 def test_restoring_a_revision_brings_back_its_reader_versions_in_one_edit(

@@ -20,8 +20,8 @@ def _to_state(article, state, *, author, reviewer, seen):
         ],
     }[state]  # fmt: skip
     for name, user in steps:
-        services.MOVE_SERVICES[name](
-            article=article, by=user, seen_revision_id=seen(article), comment="ok"
+        services.make_move(
+            name, article=article, by=user, seen_revision_id=seen(article), comment="ok"
         )
 
 
@@ -88,8 +88,8 @@ def test_a_later_edit_stays_off_the_public_page_until_approved(
     assert 'aria-current="step">Approved' in html
 
     for name, user in [("submit", author), ("start_review", reviewer2), ("approve", reviewer2)]:
-        services.MOVE_SERVICES[name](
-            article=article, by=user, seen_revision_id=seen(article), comment="ok"
+        services.make_move(
+            name, article=article, by=user, seen_revision_id=seen(article), comment="ok"
         )
     html = _page(client, article).content.decode()
     assert "A reworded question?" in html and "ESMO 2022 guideline" in html
@@ -126,8 +126,12 @@ def test_unapproved_articles_can_be_hidden(client, settings, make_article, autho
 def test_withdrawn_article_answers_410_with_a_notice(client, make_article, author, reviewer, seen):
     article = make_article()
     _to_state(article, ReviewState.APPROVED, author=author, reviewer=reviewer, seen=seen)
-    services.withdraw(
-        article=article, by=reviewer, seen_revision_id=seen(article), comment="Unsafe dose"
+    services.make_move(
+        "withdraw",
+        article=article,
+        by=reviewer,
+        seen_revision_id=seen(article),
+        comment="Unsafe dose",
     )
     response = _page(client, article)
     assert response.status_code == 410
@@ -253,10 +257,13 @@ def test_signed_in_people_never_get_an_anonymous_page(client, approved_article, 
 
 def test_withdrawal_reaches_a_cached_page_at_once(client, approved_article, reviewer, seen):
     client.get(ARTICLE_URL.format(approved_article.slug))
-    services.withdraw(
-        article=approved_article, by=reviewer, seen_revision_id=seen(approved_article),
+    services.make_move(
+        "withdraw",
+        article=approved_article,
+        by=reviewer,
+        seen_revision_id=seen(approved_article),
         comment="Unsafe",
-    )  # fmt: skip
+    )
     assert _page(client, approved_article).status_code == 410
 
 

@@ -8,7 +8,7 @@ from articles.models import Article
 from articles.selectors import latest_revision_id
 from questions import services
 from questions.forms import started_token
-from review.services import submit
+from review.services import make_move
 from tests.factories import UserFactory
 
 
@@ -16,7 +16,7 @@ from tests.factories import UserFactory
 def article(make_article, author) -> Article:
     """An article readers can open: submitted, so shown with the pending-review caution."""
     article = make_article(slug="her2-exon-20", title="What is first-line for HER2 exon 20?")
-    submit(article=article, by=author, seen_revision_id=latest_revision_id(article))
+    make_move("submit", article=article, by=author, seen_revision_id=latest_revision_id(article))
     return article
 
 

@@ -177,11 +177,15 @@ def test_only_publicly_visible_articles_take_questions(client, make_article, met
 
 def test_a_withdrawn_article_takes_no_questions(client, article, ask, reviewer):
     for move in ("start_review", "approve"):
-        review.MOVE_SERVICES[move](
-            article=article, by=reviewer, seen_revision_id=latest_revision_id(article)
+        review.make_move(
+            move, article=article, by=reviewer, seen_revision_id=latest_revision_id(article)
         )
-    review.withdraw(
-        article=article, by=reviewer, seen_revision_id=latest_revision_id(article), comment="Err"
+    review.make_move(
+        "withdraw",
+        article=article,
+        by=reviewer,
+        seen_revision_id=latest_revision_id(article),
+        comment="Err",
     )
     assert ask(client, article).status_code == 404
 

@@ -44,9 +44,11 @@ def _race(count: int, action) -> list:
 @pytest.fixture
 def article_under_review(transactional_db, make_article, author, reviewer):
     article = make_article()
-    services.submit(article=article, by=author, seen_revision_id=latest_revision_id(article))
-    services.start_review(
-        article=article, by=reviewer, seen_revision_id=latest_revision_id(article)
+    services.make_move(
+        "submit", article=article, by=author, seen_revision_id=latest_revision_id(article)
+    )
+    services.make_move(
+        "start_review", article=article, by=reviewer, seen_revision_id=latest_revision_id(article)
     )
     return article
 
@@ -62,7 +64,8 @@ def test_concurrent_approvals_give_exactly_one(article_under_review, author):
 
     results = _race(
         8,
-        lambda i: services.approve(
+        lambda i: services.make_move(
+            "approve",
             article=Article.objects.get(pk=article_under_review.pk),
             by=reviewers[i],
             seen_revision_id=seen,

@@ -13,7 +13,9 @@ from review.tasks import remind_reviewers
 @pytest.fixture
 def waiting(make_article, author, reviewer, reviewer2):
     article = make_article()
-    services.submit(article=article, by=author, seen_revision_id=latest_revision_id(article))
+    services.make_move(
+        "submit", article=article, by=author, seen_revision_id=latest_revision_id(article)
+    )
     return article
 
 
@@ -51,8 +53,8 @@ def test_only_the_assigned_reviewer_is_reminded(waiting, reviewer, reviewer2):
 def test_a_new_stay_in_review_gets_a_new_reminder(waiting, reviewer):
     _age(waiting, days=5)
     remind_reviewers(days=3)
-    services.start_review(
-        article=waiting, by=reviewer, seen_revision_id=latest_revision_id(waiting)
+    services.make_move(
+        "start_review", article=waiting, by=reviewer, seen_revision_id=latest_revision_id(waiting)
     )
     _age(waiting, days=5)
     mail.outbox.clear()

@@ -17,7 +17,7 @@ def _post_move(client, article, name, comment="", seen=None):
 @pytest.fixture
 def submitted(make_article, author, seen):
     article = make_article()
-    services.submit(article=article, by=author, seen_revision_id=seen(article))
+    services.make_move("submit", article=article, by=author, seen_revision_id=seen(article))
     return article
 
 
@@ -57,8 +57,11 @@ def test_review_page_offers_only_the_moves_the_user_may_make(client, reviewer, a
 
 def test_the_author_sees_why_they_cannot_approve(client, author, reviewer, submitted):
     author.groups.add(Group.objects.get(name="Reviewers"))
-    services.start_review(
-        article=submitted, by=reviewer, seen_revision_id=latest_revision_id(submitted)
+    services.make_move(
+        "start_review",
+        article=submitted,
+        by=reviewer,
+        seen_revision_id=latest_revision_id(submitted),
     )
     client.force_login(author)
     html = client.get(f"/review/articles/{submitted.slug}/").content.decode()
@@ -158,8 +161,10 @@ def test_assigning_a_reviewer(client, reviewer, reviewer2, submitted):
 
 
 def test_review_page_diffs_against_the_approved_text(client, author, reviewer, submitted, seen):
-    services.start_review(article=submitted, by=reviewer, seen_revision_id=seen(submitted))
-    services.approve(article=submitted, by=reviewer, seen_revision_id=seen(submitted))
+    services.make_move(
+        "start_review", article=submitted, by=reviewer, seen_revision_id=seen(submitted)
+    )
+    services.make_move("approve", article=submitted, by=reviewer, seen_revision_id=seen(submitted))
     services.edit_article(
         article=submitted, by=author, seen_revision_id=seen(submitted),
         title=submitted.title, summary="",

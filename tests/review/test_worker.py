@@ -28,7 +28,9 @@ def real_worker(transactional_db):
 
 def test_a_worker_on_redis_sends_the_submission_notice(real_worker, make_article, author, reviewer):
     article = make_article()
-    services.submit(article=article, by=author, seen_revision_id=latest_revision_id(article))
+    services.make_move(
+        "submit", article=article, by=author, seen_revision_id=latest_revision_id(article)
+    )
     notification = Notification.objects.get(recipient=reviewer)
 
     deadline = time.monotonic() + 20

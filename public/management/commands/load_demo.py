@@ -20,7 +20,7 @@ from personalization.models import Audience, GlossaryTerm, ReaderRole
 from personalization.services import save_variant
 from public.demo import disclaimers
 from review import services as review_services
-from review.workflow import ADMINS, AUTHORS, GROUPS, REVIEWERS
+from review.workflow import ADMINS, AUTHORS, EDITORS, GROUPS, REVIEWERS
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 DEMO_ARTICLE = DEMO_DIR / "nsclc-her2-exon-20-first-line.md"
@@ -45,6 +45,7 @@ DEMO_USERS = (
     ("author", "Sam Carter", "Medical writer", AUTHORS),
     ("reviewer", "Dr. Ana Reyes", "MD, Medical Oncology", REVIEWERS),
     ("reviewer2", "Dr. Tomas Lind", "MD, PhD, Thoracic Oncology", REVIEWERS),
+    ("editor", "Jo Mensah", "Managing editor", EDITORS),
     ("admin", "Site administrator", "", ADMINS),
 )
 
@@ -138,7 +139,8 @@ class Command(BaseCommand):
                 by=author,
                 comment=f"Imported from {path.name}",
             )
-        review_services.submit(
+        review_services.make_move(
+            "submit",
             article=article,
             by=author,
             seen_revision_id=latest_revision_id(article),
