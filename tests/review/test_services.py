@@ -163,7 +163,7 @@ def test_editing_approved_text_starts_a_draft_and_keeps_the_approval_live(
 
 
 def test_text_under_review_cannot_be_edited(under_review, author, seen):
-    with pytest.raises(services.InvalidTransition, match="Edit is not possible: .* under review"):
+    with pytest.raises(services.InvalidTransition, match=r"Edit is not possible: .* under review"):
         services.edit_article(
             article=under_review, by=author, seen_revision_id=seen(under_review),
             title="Sneaky", summary="", body=under_review.body,
