@@ -52,7 +52,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "review/dashboard.html",
-        {"dashboard": selectors.dashboard_for(request.user), "roles": roles},
+        {
+            "dashboard": selectors.dashboard_for(request.user),
+            "roles": sorted(roles),
+            "can_write": bool(roles & WRITERS),
+            "can_review": bool(roles & {REVIEWERS, ADMINS}),
+            "can_triage": bool(roles & {REVIEWERS, ADMINS}),
+            "writes_articles": AUTHORS in roles,
+        },
     )
 
 
