@@ -18,7 +18,7 @@ from django.http import HttpRequest
 def forwarded_client_ip(request: HttpRequest) -> str:
     """The address the outermost trusted proxy saw, or REMOTE_ADDR if none is trustworthy."""
     remote = request.META.get("REMOTE_ADDR", "")
-    trusted = getattr(settings, "VETTED_TRUSTED_PROXY_COUNT", 0)
+    trusted = settings.VETTED_TRUSTED_PROXY_COUNT
     if trusted <= 0:
         return remote
     hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]

@@ -7,8 +7,13 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 
+from accounts.models import User
+from articles.models import Article
+
 from .models import Question
 from .roles import known_role, reader_roles
+from .selectors import DRAFT_TITLE_MAX_CHARS, draft_authors
+from .services import slug_taken_message
 
 QUESTION_MIN_CHARS = 10
 QUESTION_MAX_CHARS = 2000
@@ -16,14 +21,6 @@ ANSWER_MAX_CHARS = 5000
 _STARTED_SALT = "questions.form-started"
 # Invisible characters that reorder text; in a name or address they only serve to spoof.
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-
-
-def min_fill_seconds() -> float:
-    return getattr(settings, "VETTED_QUESTION_MIN_SECONDS", 3)
-
-
-def retention_days() -> int:
-    return getattr(settings, "VETTED_QUESTION_RETENTION_DAYS", 180)
 
 
 class _StartSigner(signing.TimestampSigner):
@@ -54,6 +51,16 @@ def seconds_since_started(token: str) -> float | None:
 
 def _is_control(char: str, allowed: str = "") -> bool:
     return char not in allowed and unicodedata.category(char) == "Cc"
+
+
+class _LabelledForm(forms.Form):
+    """Rendered field by field with `as_field_group`: labels read as written, no colon added."""
+
+    error_css_class = "has-error"
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
 
 
 class QuestionTextField(forms.CharField):
@@ -101,7 +108,7 @@ class RoleField(forms.Field):
         return known_role(value) if isinstance(value, str) else ""
 
 
-class QuestionForm(forms.Form):
+class QuestionForm(_LabelledForm):
     question = QuestionTextField(
         label="Your question",
         min_length=QUESTION_MIN_CHARS,
@@ -125,8 +132,6 @@ class QuestionForm(forms.Form):
     )
     started = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    error_css_class = "has-error"
-
     def __init__(self, *args, roles: list[tuple[str, str]] | None = None, **kwargs):
         # Prefixed ids: the form sits on the article page beside other forms.
         kwargs.setdefault("auto_id", "question_%s")
@@ -138,7 +143,7 @@ class QuestionForm(forms.Form):
         self.fields["consent"].label = (
             "I understand this is not for emergencies or personal medical advice, and I agree "
             "that Vetted keeps my question, with personal details removed, for up to "
-            f"{retention_days()} days to answer it and improve its articles."
+            f"{settings.VETTED_QUESTION_RETENTION_DAYS} days to answer it and improve its articles."
         )
         self.fields["consent"].error_messages["required"] = (
             "Please tick this box to send your question."
@@ -151,7 +156,7 @@ class QuestionForm(forms.Form):
         if self.data.get("website", ""):
             return True
         elapsed = seconds_since_started(self.data.get("started", ""))
-        return elapsed is not None and elapsed < min_fill_seconds()
+        return elapsed is not None and elapsed < settings.VETTED_QUESTION_MIN_SECONDS
 
     def clean(self):
         cleaned = super().clean()
@@ -176,7 +181,7 @@ def blank_question_form(
     return QuestionForm(initial={"role": known_role(role_slug or "", roles)}, roles=roles)
 
 
-class QueueFilterForm(forms.Form):
+class QueueFilterForm(_LabelledForm):
     STATUS_CHOICES = [
         ("open", "Open (new or triaged)"),
         *Question.Status.choices,
@@ -197,14 +202,22 @@ class QueueFilterForm(forms.Form):
         self.fields["article"].queryset = articles
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(_LabelledForm):
     answer = forms.CharField(
         label="Answer", max_length=ANSWER_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 6})
     )
 
+    def __init__(self, *args, reply_by_email: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["answer"].label = (
+            "Answer (e-mailed to the reader)"
+            if reply_by_email
+            else "Answer (kept here; the reader left no address)"
+        )
 
-class DuplicateForm(forms.Form):
-    original = forms.ModelChoiceField(label="Duplicate of", queryset=None)
+
+class DuplicateForm(_LabelledForm):
+    original = forms.ModelChoiceField(label="This question repeats", queryset=None)
 
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)
@@ -214,10 +227,55 @@ class DuplicateForm(forms.Form):
         )
 
 
-class ChangeRequestForm(forms.Form):
+class ChangeRequestForm(_LabelledForm):
     note = forms.CharField(
         label="What should change in the article (optional)",
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class AuthorChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user: User) -> str:
+        name = user.public_name
+        return name if name == user.username else f"{name} ({user.username})"
+
+
+class DraftArticleForm(_LabelledForm):
+    """Turn a question into a draft: whose it is, and its title and address, confirmed by hand."""
+
+    author = AuthorChoiceField(
+        label="Author",
+        queryset=User.objects.none(),
+        empty_label="Choose an author",
+        help_text="The draft goes to their submissions; they write it and submit it for review.",
+        error_messages={
+            "required": "Choose the author who will write this article.",
+            "invalid_choice": "Choose one of the authors listed: only active members of the "
+            "Authors group can be given a draft.",
+        },
+    )
+    title = forms.CharField(
+        label="Title (the question the article answers)",
+        max_length=DRAFT_TITLE_MAX_CHARS,
+        error_messages={"required": "Give the draft a title."},
+    )
+    slug = forms.SlugField(
+        label="Address (slug)",
+        max_length=Article._meta.get_field("slug").max_length,
+        help_text="Lower-case words joined by hyphens; readers will see it in the article's "
+        "link, so keep the reader's own words out of it.",
+        error_messages={"required": "Give the draft an address."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "draft_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["author"].queryset = draft_authors()
+
+    def clean_slug(self) -> str:
+        slug = self.cleaned_data["slug"]
+        if Article.objects.filter(slug=slug).exists():
+            raise forms.ValidationError(slug_taken_message(slug), code="slug_taken")
+        return slug

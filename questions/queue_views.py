@@ -16,10 +16,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
-from .forms import AnswerForm, ChangeRequestForm, DuplicateForm, QueueFilterForm
+from .forms import (
+    AnswerForm,
+    ChangeRequestForm,
+    DraftArticleForm,
+    DuplicateForm,
+    QueueFilterForm,
+)
 from .models import Question
 
 PAGE_SIZE = 50
+_NO_LONGER_DRAFTABLE = (
+    "This question can no longer be turned into a draft: it already has one, or it is closed."
+)
 
 
 def _require_editor(request: HttpRequest) -> None:
@@ -57,17 +66,34 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def detail(request: HttpRequest, pk: int, *, status: int = 200, **extra) -> HttpResponse:
+def detail(request: HttpRequest, pk: int, *, status: int = 200, **bound) -> HttpResponse:
+    """The question, what has come of it, and a form for each action its status allows."""
     _require_editor(request)
     question = _question(request, pk)
+    actions = selectors.available_actions(question)
+    candidates = selectors.duplicate_candidates(question)
+    draft = question.draft_article
+    suggestion = selectors.suggested_draft(question)
+    forms = {
+        "answer_form": AnswerForm(reply_by_email=question.wants_reply),
+        "duplicate_form": DuplicateForm(candidates=candidates),
+        "change_form": ChangeRequestForm(),
+        "draft_form": DraftArticleForm(
+            initial={"title": suggestion.title, "slug": suggestion.slug}
+        ),
+        **bound,  # a form sent back with errors replaces its blank one
+    }
     context = {
         "question": question,
-        "actions": selectors.available_actions(question),
-        "answer_form": AnswerForm(),
-        "duplicate_form": DuplicateForm(candidates=selectors.duplicate_candidates(question)),
-        "change_form": ChangeRequestForm(),
+        "actions": actions,
+        "can_mark_duplicate": actions["duplicate"] and candidates.exists(),
+        "can_draft": selectors.can_draft(question),
+        "nothing_to_do": not (actions["triage"] or actions["spam"] or actions["answer"]),
+        "draft": draft,
+        "draft_is_open_to_me": draft is not None
+        and selectors.can_open_review_page(request.user, draft),
         "duplicates": question.duplicates.all(),
-        **extra,
+        **forms,
     }
     return render(request, "questions/queue_detail.html", context, status=status)
 
@@ -127,7 +153,7 @@ def duplicate(request: HttpRequest, pk: int) -> HttpResponse:
 def answer(request: HttpRequest, pk: int) -> HttpResponse:
     _require_editor(request)
     question = _question(request, pk)
-    form = AnswerForm(request.POST)
+    form = AnswerForm(request.POST, reply_by_email=question.wants_reply)
     if not form.is_valid():
         # Keep every word the editor wrote, with the error next to the field.
         return detail(request, pk, status=400, answer_form=form)
@@ -152,15 +178,43 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
 def draft(request: HttpRequest, pk: int) -> HttpResponse:
     _require_editor(request)
     question = _question(request, pk)
+    if not selectors.can_draft(question):
+        # Drafted or closed meanwhile: the form is gone, so say why on the question page.
+        messages.error(request, _NO_LONGER_DRAFTABLE)
+        return redirect("question_queue:detail", pk=pk)
+    form = DraftArticleForm(request.POST)
+    if not form.is_valid():
+        # Keep what the editor chose and typed, with each error beside its field.
+        return detail(request, pk, status=400, draft_form=form)
+    data = form.cleaned_data
     try:
-        article = services.draft_article_from_question(question=question, by=request.user)
+        article = services.draft_article_from_question(
+            question=question,
+            by=request.user,
+            author=data["author"],
+            title=data["title"],
+            slug=data["slug"],
+        )
     except services.NotAllowed as exc:
         raise PermissionDenied(exc.message) from exc
     except services.InvalidTransition as exc:
-        messages.error(request, exc.message)
-        return redirect("question_queue:detail", pk=pk)
-    messages.success(request, "Draft article created from the reader's question.")
-    return redirect("review:article", slug=article.slug)
+        if not selectors.can_draft(_question(request, pk)):
+            messages.error(request, exc.message)
+            return redirect("question_queue:detail", pk=pk)
+        form.add_error(None, exc.message)
+        return detail(request, pk, status=400, draft_form=form)
+    author = data["author"].public_name
+    if selectors.can_open_review_page(request.user, article):
+        messages.success(request, f"Draft created for {author}.")
+        return redirect("review:article", slug=article.slug)
+    # Reviewers see a draft only once its author submits it: stay on the question, which
+    # links to the draft.
+    messages.success(
+        request,
+        f"Draft created for {author}: it is in their submissions on the review dashboard, "
+        "and reviewers see it once they submit it.",
+    )
+    return redirect("question_queue:detail", pk=pk)
 
 
 @login_required

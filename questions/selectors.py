@@ -1,15 +1,21 @@
 """Reads for the question queue, scoped to who may see readers' questions."""
 
+from dataclasses import dataclass
+
 from django.db.models import Count, QuerySet
+from django.utils.text import Truncator
 
 from accounts.models import User
 from articles.models import Article
-from review.selectors import roles_of
+from review.selectors import articles_visible_to, roles_of
+from review.workflow import AUTHORS
 
 from .models import Question
 from .workflow import ACTIONS, EDITOR_GROUPS
 
 OPEN_STATUSES = (Question.Status.NEW, Question.Status.TRIAGED)
+DRAFT_TITLE_MAX_CHARS = 200
+_SLUG_MAX_CHARS = Article._meta.get_field("slug").max_length
 
 
 def is_editor(user: User) -> bool:
@@ -64,3 +70,44 @@ def duplicate_candidates(question: Question) -> QuerySet[Question]:
 def available_actions(question: Question) -> dict[str, bool]:
     """Each action by name, and whether the question's status allows it now."""
     return {name: question.status in action.sources for name, action in ACTIONS.items()}
+
+
+def can_draft(question: Question) -> bool:
+    """A question becomes at most one draft, and only while it is open."""
+    return question.status in ACTIONS["draft"].sources and question.draft_article_id is None
+
+
+def draft_authors() -> QuerySet[User]:
+    """Whom a question's draft article may be given: the active members of the Authors group."""
+    return (
+        User.objects.filter(groups__name=AUTHORS, is_active=True)
+        .distinct()
+        .order_by("display_name", "username")
+    )
+
+
+def is_draft_author(user: User) -> bool:
+    return AUTHORS in roles_of(user)
+
+
+@dataclass(frozen=True)
+class DraftSuggestion:
+    title: str
+    slug: str
+
+
+def suggested_draft(question: Question) -> DraftSuggestion:
+    """What the "turn into a draft" form starts with; the editor confirms or changes both.
+
+    The address is built from the article the question was asked on, never from the reader's
+    words: an address is public and permanent, and readers' words may still identify them.
+    """
+    suffix = f"-follow-up-{question.pk}"
+    stem = question.article.slug[: _SLUG_MAX_CHARS - len(suffix)].strip("-")
+    title = Truncator(" ".join(question.text.split())).chars(DRAFT_TITLE_MAX_CHARS)
+    return DraftSuggestion(title=title, slug=f"{stem}{suffix}")
+
+
+def can_open_review_page(user: User, article: Article) -> bool:
+    """Whether `user` may open the article's review page (others' drafts are hidden)."""
+    return articles_visible_to(user).filter(pk=article.pk).exists()

@@ -9,10 +9,9 @@ import re
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import Truncator, slugify
 
 from accounts.models import User
 from articles.models import Article
@@ -23,7 +22,7 @@ from review.services import InvalidTransition, NotAllowed, add_comment
 
 from .models import Question
 from .scrubbing import scrub
-from .selectors import is_editor
+from .selectors import is_draft_author, is_editor
 from .urgency import urgent_reasons
 from .workflow import ACTIONS
 
@@ -106,23 +105,39 @@ def answer_question(*, question: Question, by: User, answer: str) -> Question:
     return _refresh(question, locked)
 
 
-def draft_article_from_question(*, question: Question, by: User) -> Article:
-    """Start a new draft article, authored by the editor, from a reader's question."""
+def draft_article_from_question(
+    *, question: Question, by: User, author: User, title: str, slug: str
+) -> Article:
+    """Start a draft answering a reader's question, written by the author the editor picks."""
+    title = " ".join(title.split())
+    if not title:
+        raise InvalidTransition("Give the draft a title.")
     with transaction.atomic():
         locked = _lock_for("draft", question, by)
         if locked.draft_article_id:
             raise InvalidTransition("This question has already been turned into a draft.")
-        title = Truncator(" ".join(locked.text.split())).chars(200)
-        slug = f"{slugify(title)[:80].strip('-') or 'reader-question'}-q{locked.pk}"
+        # The author must be able to open and edit it: review shows a draft only to its author.
+        if not is_draft_author(author):
+            raise InvalidTransition(
+                f"{author.public_name} is not an active member of the Authors group, "
+                "so they could not edit the draft."
+            )
         if Article.objects.filter(slug=slug).exists():
-            raise InvalidTransition(f"An article already uses the address “{slug}”.")
-        article = Article(slug=slug, title=title, summary="", body=_draft_body(locked))
+            raise InvalidTransition(slug_taken_message(slug))
+        article = Article(
+            author=author, slug=slug, title=title, summary="", body=_draft_body(locked)
+        )
         try:
             save_article(
-                article=article, by=by, comment=f"Drafted from reader question {locked.pk}"
+                article=article,
+                by=by,
+                comment=f"Drafted for {author.public_name} from reader question {locked.pk}",
             )
         except ValidationError as exc:
             raise InvalidTransition(" ".join(exc.messages)) from exc
+        except IntegrityError as exc:
+            # Another article took the address between the check above and the insert.
+            raise InvalidTransition(slug_taken_message(slug)) from exc
         locked.draft_article = article
         if locked.status == Question.Status.NEW:
             _move(locked, by, Question.Status.TRIAGED, extra=["draft_article"])
@@ -130,6 +145,10 @@ def draft_article_from_question(*, question: Question, by: User) -> Article:
             locked.save(update_fields=["draft_article"])
     _refresh(question, locked)
     return article
+
+
+def slug_taken_message(slug: str) -> str:
+    return f"Another article already uses the address \u201c{slug}\u201d. Choose another."
 
 
 def request_article_change(*, question: Question, by: User, note: str = "") -> ReviewEvent:

@@ -16,7 +16,6 @@ from django.utils import timezone
 
 from accounts.models import User
 
-from .forms import retention_days
 from .models import Question
 from .services import purge_expired
 from .workflow import EDITOR_GROUPS
@@ -109,7 +108,7 @@ def send_unsent_answers(older_than_seconds: int = 60) -> int:
 @shared_task
 def purge_expired_questions(days: int | None = None) -> int:
     """Delete questions kept longer than VETTED_QUESTION_RETENTION_DAYS."""
-    return purge_expired(days=retention_days() if days is None else days)
+    return purge_expired(days=settings.VETTED_QUESTION_RETENTION_DAYS if days is None else days)
 
 
 def _editor_addresses() -> list[str]:
@@ -118,7 +117,7 @@ def _editor_addresses() -> list[str]:
 
 
 def _site_url(path: str) -> str:
-    return getattr(settings, "VETTED_SITE_URL", "").rstrip("/") + path
+    return settings.VETTED_SITE_URL.rstrip("/") + path
 
 
 def _editor_subject(question: Question) -> str:
@@ -150,7 +149,7 @@ def _reply_body(question: Question) -> str:
             "This is general information, not medical advice for you. Please talk to your own "
             "care team before making any decision about treatment. " + EMERGENCY_ADVICE,
             f"The article: {_site_url(question.article.get_absolute_url())}",
-            "We have deleted your e-mail address now that this reply is sent. "
-            f"Your question itself is deleted after {retention_days()} days.",
+            "We have deleted your e-mail address now that this reply is sent. Your question "
+            f"itself is deleted after {settings.VETTED_QUESTION_RETENTION_DAYS} days.",
         ]
     )

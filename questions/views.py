@@ -31,7 +31,7 @@ _URGENT_COOKIE_SECONDS = 600
 
 def question_rate(group: str, request: HttpRequest) -> str:
     """How many questions one client address may send (django-ratelimit's rate syntax)."""
-    return getattr(settings, "VETTED_QUESTION_RATE", "5/h")
+    return settings.VETTED_QUESTION_RATE
 
 
 @never_cache

@@ -63,3 +63,56 @@ def test_a_reader_asks_and_an_editor_answers_by_email(
         time.sleep(0.1)
     reply = next(m for m in mail.outbox if m.to == ["reader@example.org"])
     assert "whole trial group" in reply.body
+
+
+def _sign_in(page, base_url: str, username: str) -> None:
+    page.goto(f"{base_url}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_an_editor_turns_a_question_into_a_draft_for_an_author(
+    live_server, demo, page, browser, screenshot
+):
+    from articles.models import Article
+    from questions import services
+
+    question = services.receive_question(
+        article=Article.objects.get(slug=SLUG),
+        text="Is amivantamab an option after platinum chemotherapy for exon 20?",
+        name="",
+        email="",
+        reader_role="patient",
+        consent=True,
+    )
+    _sign_in(page, live_server.url, "reviewer")
+    page.goto(f"{live_server.url}/review/questions/{question.pk}/")
+    form = page.get_by_role("form", name="Draft an article from this question")
+    expect(form.get_by_label("Address (slug)")).to_have_value(f"{SLUG}-follow-up-{question.pk}")
+    form.get_by_label("Author").select_option(label="Sam Carter (author)")
+    form.get_by_label("Title").fill("Is amivantamab an option after platinum chemotherapy?")
+    form.get_by_label("Address (slug)").fill(SLUG)  # taken: the server says so
+    form.get_by_role("button", name="Turn into a draft article").click()
+
+    form = page.get_by_role("form", name="Draft an article from this question")
+    expect(form).to_contain_text("Another article already uses the address")
+    expect(form.get_by_label("Title")).to_have_value(
+        "Is amivantamab an option after platinum chemotherapy?"
+    )
+    expect(form.get_by_label("Address (slug)")).to_have_attribute("aria-invalid", "true")
+    screenshot(page, "question-draft-form")
+    form.get_by_label("Address (slug)").fill("amivantamab-after-platinum")
+    form.get_by_role("button", name="Turn into a draft article").click()
+    expect(page.get_by_text("Draft created for Sam Carter")).to_be_visible()
+    expect(
+        page.get_by_role("link", name="Is amivantamab an option after platinum chemotherapy?")
+    ).to_have_attribute("href", "/review/articles/amivantamab-after-platinum/")
+
+    author = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    _sign_in(author, live_server.url, "author")
+    author.goto(f"{live_server.url}/review/")
+    mine = author.get_by_role("region", name="My submissions")
+    mine.get_by_role("link", name=re.compile("amivantamab an option")).click()
+    expect(author.get_by_role("heading", level=1)).to_contain_text("amivantamab")
+    expect(author.get_by_role("link", name="Edit", exact=True)).to_be_visible()

@@ -3,12 +3,14 @@
 import time
 
 import pytest
+from django.contrib.auth.models import Group
 
 from articles.models import Article
 from articles.selectors import latest_revision_id
 from questions import services
 from questions.forms import started_token
 from review.services import make_move
+from review.workflow import AUTHORS
 from tests.factories import UserFactory
 
 
@@ -23,6 +25,23 @@ def article(make_article, author) -> Article:
 @pytest.fixture
 def reader(db):
     return UserFactory(username="reader")
+
+
+def _author(**fields):
+    user = UserFactory(**fields)
+    user.groups.add(Group.objects.get_or_create(name=AUTHORS)[0])
+    return user
+
+
+@pytest.fixture
+def other_author(db):
+    """A second writer, neither reviewer nor admin: others' drafts stay hidden from them."""
+    return _author(username="other-author", display_name="Lee Park")
+
+
+@pytest.fixture
+def inactive_author(db):
+    return _author(username="former-author", display_name="Former Writer", is_active=False)
 
 
 def form_data(**overrides) -> dict:

@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from articles.models import Article
 from questions.models import Question
 from review.models import ReviewEvent
 
@@ -137,13 +138,126 @@ def test_marking_a_duplicate_through_the_web(client, make_question, reviewer):
     assert "The same again?" in client.get(_detail(original)).content.decode()
 
 
-def test_turning_a_question_into_a_draft_opens_the_draft_for_review(client, question, reviewer):
+def _draft_form(question, author, **overrides) -> dict:
+    data = {
+        "author": author.pk,
+        "title": "Is zongertinib given before chemotherapy?",
+        "slug": f"her2-exon-20-follow-up-{question.pk}",
+    }
+    data.update(overrides)
+    return data
+
+
+def _section(html: str, heading_id: str) -> str:
+    return html.split(f'id="{heading_id}"', 1)[1].split("</section>", 1)[0]
+
+
+def test_the_draft_form_is_prefilled_with_a_neutral_address_and_lists_the_authors(
+    client, make_question, reviewer, author, inactive_author
+):
+    question = make_question("Zyzzogeton: can my mother take it?")
     client.force_login(reviewer)
-    response = client.post(f"{_detail(question)}draft/")
+    html = client.get(_detail(question)).content.decode()
+    form = html.split('aria-labelledby="draft-title"', 1)[1].split("</form>", 1)[0]
+    assert f'value="her2-exon-20-follow-up-{question.pk}"' in form
+    assert 'value="Zyzzogeton: can my mother take it?"' in form  # the title, to be edited
+    assert f'<option value="{author.pk}">Sam Carter (author)</option>' in form
+    assert inactive_author.public_name not in form and reviewer.public_name not in form
+    for name in ("author", "title", "slug"):
+        assert f'<label for="draft_{name}">' in form
+
+
+def test_a_reviewer_gives_a_draft_to_an_author_who_finds_it_in_their_submissions(
+    client, question, reviewer, author, other_author
+):
+    client.force_login(reviewer)
+    response = client.post(f"{_detail(question)}draft/", _draft_form(question, author))
     question.refresh_from_db()
-    assert response.status_code == 302
-    assert response["Location"] == f"/review/articles/{question.draft_article.slug}/"
+    draft = question.draft_article
+    assert draft.author == author and draft.title == "Is zongertinib given before chemotherapy?"
+    # Reviewers see a draft only once it is submitted, so the editor stays on the question.
+    assert response.status_code == 302 and response["Location"] == _detail(question)
+    html = client.get(_detail(question)).content.decode()
+    assert f'href="/review/articles/{draft.slug}/"' in html and "Sam Carter" in html
+    assert "Draft created for Sam Carter" in html
+
+    client.force_login(author)
+    dashboard = client.get("/review/")
+    assert dashboard.status_code == 200
+    assert draft.title in _section(dashboard.content.decode(), "mine-title")
+    assert client.get(f"/review/articles/{draft.slug}/").status_code == 200
+    assert client.get(f"/review/articles/{draft.slug}/edit/").status_code == 200
+
+    client.force_login(other_author)
+    assert draft.title not in client.get("/review/").content.decode()
+    assert client.get(f"/review/articles/{draft.slug}/").status_code == 404
+
+
+def test_an_admin_who_turns_a_question_into_a_draft_is_taken_to_it(
+    client, question, admin_user, author
+):
+    client.force_login(admin_user)
+    response = client.post(f"{_detail(question)}draft/", _draft_form(question, author))
+    slug = f"her2-exon-20-follow-up-{question.pk}"
+    assert response.status_code == 302 and response["Location"] == f"/review/articles/{slug}/"
     assert client.get(response["Location"]).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("change", "error"),
+    [
+        ({"author": ""}, "Choose the author who will write this article."),
+        ("reader", "only active members of the Authors group"),
+        ("reviewer2", "only active members of the Authors group"),
+        ({"slug": "her2-exon-20"}, "Another article already uses the address"),
+        ({"slug": "Not a slug!"}, "Enter a valid"),
+        ({"title": "   "}, "Give the draft a title."),
+    ],
+)
+def test_bad_draft_input_is_refused_beside_the_field_keeping_what_was_typed(
+    client, question, reviewer, author, request, change, error
+):
+    if isinstance(change, str):
+        change = {"author": request.getfixturevalue(change).pk}
+    data = {**_draft_form(question, author), "title": "My own careful title", **change}
+    client.force_login(reviewer)
+    response = client.post(f"{_detail(question)}draft/", data)
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert error in html and 'aria-invalid="true"' in html
+    assert f'value="{data["slug"]}"' in html
+    if data["title"].strip():
+        assert 'value="My own careful title"' in html
+    question.refresh_from_db()
+    assert question.draft_article is None and question.status == Question.Status.NEW
+    assert not Article.objects.filter(title="My own careful title").exists()
+
+
+def test_a_question_already_drafted_offers_no_second_draft(client, question, reviewer, author):
+    client.force_login(reviewer)
+    client.post(f"{_detail(question)}draft/", _draft_form(question, author))
+    response = client.post(
+        f"{_detail(question)}draft/", _draft_form(question, author, slug="another-address")
+    )
+    assert response.status_code == 302 and response["Location"] == _detail(question)
+    html = client.get(_detail(question)).content.decode()
+    assert "can no longer be turned into a draft" in html
+    assert 'aria-labelledby="draft-title"' not in html
+    assert not Article.objects.filter(slug="another-address").exists()
+
+
+def test_only_reviewers_and_admins_may_turn_a_question_into_a_draft(
+    client, question, reader, author
+):
+    url = f"{_detail(question)}draft/"
+    response = client.post(url, _draft_form(question, author))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    for user in (reader, author):
+        client.force_login(user)
+        assert client.post(url, _draft_form(question, author)).status_code == 403
+    assert client.get(url).status_code == 405  # a state change is POST only
+    assert Question.objects.get(pk=question.pk).draft_article is None
+    assert not Article.objects.filter(slug__contains="follow-up").exists()
 
 
 def test_requesting_a_change_comments_on_the_source_article(client, question, reviewer):

@@ -3,10 +3,11 @@
 import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
+from reversion.models import Version
 
 from articles.models import Article, ReviewState
 from articles.rendering import render_body
-from questions import services
+from questions import selectors, services
 from questions.models import Question
 from questions.tasks import send_answer
 from review.models import ReviewEvent
@@ -23,7 +24,6 @@ def question(make_question):
         (services.triage, {}),
         (services.mark_spam, {}),
         (services.answer_question, {"answer": "Yes."}),
-        (services.draft_article_from_question, {}),
         (services.request_article_change, {"note": "Add this"}),
     ],
 )
@@ -102,20 +102,74 @@ def test_an_empty_answer_is_refused(question, reviewer):
         services.answer_question(question=question, by=reviewer, answer="   ")
 
 
-def test_a_question_becomes_a_draft_article_by_the_editor(make_question, reviewer):
+def _draft(question, by, author, **fields):
+    fields.setdefault("title", "Is zongertinib used before chemotherapy?")
+    fields.setdefault("slug", f"{question.article.slug}-follow-up-{question.pk}")
+    return services.draft_article_from_question(question=question, by=by, author=author, **fields)
+
+
+def test_only_editors_may_turn_a_question_into_a_draft(question, author, reader):
+    for user in (author, reader):
+        with pytest.raises(services.NotAllowed):
+            _draft(question, user, author)
+    question.refresh_from_db()
+    assert question.draft_article is None and question.status == Question.Status.NEW
+    assert not Article.objects.filter(slug__contains="follow-up").exists()
+
+
+def test_a_question_becomes_a_draft_written_by_the_author_the_editor_picks(
+    make_question, reviewer, author
+):
     question = make_question("Does [@nccn-2024] say # anything <b>bold</b> about *zongertinib*?")
-    article = services.draft_article_from_question(question=question, by=reviewer)
-    assert article.state == ReviewState.DRAFT and article.author == reviewer
-    assert article.slug.endswith(f"-q{question.pk}")
-    assert article.title.startswith("Does [@nccn-2024] say")
+    article = _draft(question, reviewer, author, title="  Does zongertinib   come first? ")
+    assert article.state == ReviewState.DRAFT and article.author == author
+    assert article.slug == f"her2-exon-20-follow-up-{question.pk}"
+    assert article.title == "Does zongertinib come first?"
     assert article.body.startswith("## Draft\n\nReader question")
+    # The revision records who created it: the editor, on the author's behalf.
+    version = Version.objects.get_for_object(article).get()
+    assert version.revision.user == reviewer and author.public_name in version.revision.comment
     rendered = render_body(article.body, known_keys=frozenset())
     assert rendered.cited_keys == () and rendered.dangling_keys == ()  # the reader cites nothing
     assert "<b>" not in rendered.html and "&lt;b&gt;bold" in rendered.html
     question.refresh_from_db()
     assert question.draft_article == article and question.status == Question.Status.TRIAGED
     with pytest.raises(services.InvalidTransition, match="already"):
-        services.draft_article_from_question(question=question, by=reviewer)
+        _draft(question, reviewer, author, slug="another-address")
+
+
+@pytest.mark.parametrize("who", ["reader", "reviewer2", "inactive_author"])
+def test_a_draft_goes_only_to_an_active_member_of_the_authors_group(
+    question, reviewer, request, who
+):
+    with pytest.raises(services.InvalidTransition, match="not an active member of the Authors"):
+        _draft(question, reviewer, request.getfixturevalue(who))
+    question.refresh_from_db()
+    assert question.draft_article is None and question.status == Question.Status.NEW
+    assert not Article.objects.filter(slug__contains="follow-up").exists()
+
+
+def test_a_draft_refuses_a_taken_address_and_an_empty_title(question, article, reviewer, author):
+    with pytest.raises(services.InvalidTransition, match="already uses the address"):
+        _draft(question, reviewer, author, slug=article.slug)
+    with pytest.raises(services.InvalidTransition, match="title"):
+        _draft(question, reviewer, author, title=" \n ")
+    question.refresh_from_db()
+    assert question.draft_article is None and question.status == Question.Status.NEW
+
+
+def test_the_suggested_address_is_built_from_the_article_never_the_readers_words(
+    make_question, make_article
+):
+    long_slug = "a" * 60 + "-" + "b" * 59
+    question = make_question(
+        "Zyzzogeton question about my mother", article=make_article(slug=long_slug)
+    )
+    suggestion = selectors.suggested_draft(question)
+    assert suggestion.slug.endswith(f"-follow-up-{question.pk}")
+    assert suggestion.slug.startswith("a" * 60) and len(suggestion.slug) <= 120
+    assert "zyzzogeton" not in suggestion.slug and "mother" not in suggestion.slug
+    assert suggestion.title == "Zyzzogeton question about my mother"
 
 
 def test_a_change_request_lands_on_the_articles_review_timeline(question, article, reviewer):
@@ -136,11 +190,13 @@ def test_a_question_needs_consent(article):
     assert not Question.objects.exists()
 
 
-def test_a_draft_quotes_the_readers_markdown_and_html_as_plain_text(make_question, reviewer):
+def test_a_draft_quotes_the_readers_markdown_and_html_as_plain_text(
+    make_question, reviewer, author
+):
     question = make_question(
         "> quoted\n- listed\n[link](javascript:x) [@nccn-2024] <script>x</script>"
     )
-    article = services.draft_article_from_question(question=question, by=reviewer)
+    article = _draft(question, reviewer, author)
     html = render_body(article.body, known_keys=frozenset({"nccn-2024"})).html
     assert "[link](javascript:x) [@nccn-2024]" in html
     assert "<a " not in html and "<script" not in html and "<sup" not in html
