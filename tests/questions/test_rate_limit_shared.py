@@ -25,12 +25,7 @@ from tests.questions.conftest import form_data
 ROOT = Path(__file__).resolve().parents[2]
 LIMIT = 5  # the default VETTED_QUESTION_RATE, "5/h"
 
-pytestmark = pytest.mark.skipif(
-    "redis" not in settings.CACHES["default"]["BACKEND"].lower()
-    or settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"),
-    reason="needs CACHE_URL on Redis and a PostgreSQL DATABASE_URL: runs in the "
-    "PostgreSQL + Redis pass of .ci/run",
-)
+pytestmark = [pytest.mark.needs_postgres, pytest.mark.needs_redis("cache")]
 
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):

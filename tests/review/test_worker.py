@@ -4,7 +4,6 @@ import time
 
 import pytest
 from celery.contrib.testing.worker import start_worker
-from django.conf import settings
 from django.core import mail
 
 from articles.selectors import latest_revision_id
@@ -12,10 +11,7 @@ from config.celery import app as celery_app
 from review import services
 from review.models import Notification
 
-pytestmark = pytest.mark.skipif(
-    not settings.CELERY_BROKER_URL.startswith("redis://"),
-    reason="needs CELERY_BROKER_URL on Redis: runs in the PostgreSQL + Redis pass of .ci/run",
-)
+pytestmark = pytest.mark.needs_redis("broker")
 
 
 @pytest.fixture
