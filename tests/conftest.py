@@ -1,6 +1,13 @@
-"""Fixtures shared by the whole suite: users in their groups, and articles built by services."""
+"""Fixtures shared by the whole suite: users in their groups, and articles built by services;
+and the rule for tests that need PostgreSQL or Redis."""
+
+import functools
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
 
 from articles.models import Article, Disclaimer, Reference
@@ -9,6 +16,122 @@ from articles.services import save_article, save_reference
 from config.celery import app as celery_app
 from review.workflow import ADMINS, AUTHORS, REVIEWERS
 from tests.factories import UserFactory
+
+# Tests that need a real service say so: @pytest.mark.needs_postgres, and
+# @pytest.mark.needs_redis("broker") / ("cache"). A run is configured for a service when its
+# environment variable is set: DATABASE_URL for PostgreSQL; CELERY_BROKER_URL for the Redis broker;
+# CACHE_URL (or REDIS_URL) for the Redis cache.
+# - Not configured: skipped, with the reason. The SQLite pass of .ci/run is a run without them.
+# - Configured but unreachable: the test fails. The run asked for the service and it is missing.
+# - Configured for something else (DATABASE_URL=sqlite://...): skipped, except with CI=true, where
+#   a pass configured for the wrong thing is a mistake and fails.
+# - VETTED_REQUIRE_SERVICES=postgres,redis (comma-separated) makes the services it names required:
+#   their tests fail, never skip, when the run is not configured for them. The PostgreSQL + Redis
+#   pass of .ci/run sets it, so a missing or misspelt URL there cannot turn into quiet skips.
+REQUIRABLE_SERVICES = ("postgres", "redis")
+REDIS_USES = {"broker": "CELERY_BROKER_URL", "cache": "CACHE_URL"}
+_REQUIRED = pytest.StashKey[set[str]]()
+
+
+def _required_services() -> set[str]:
+    names = {name.strip() for name in os.environ.get("VETTED_REQUIRE_SERVICES", "").split(",")}
+    names.discard("")
+    if unknown := names - set(REQUIRABLE_SERVICES):
+        raise pytest.UsageError(
+            f"VETTED_REQUIRE_SERVICES names {', '.join(sorted(unknown))}; "
+            f"it takes {', '.join(REQUIRABLE_SERVICES)}"
+        )
+    return names
+
+
+def pytest_configure(config):
+    config.stash[_REQUIRED] = _required_services()  # a misspelt name stops the run here
+
+
+@dataclass(frozen=True)
+class Unavailable:
+    """Why a service is not there for a test, and whether the run was configured for it."""
+
+    reason: str
+    configured: bool
+    reachable: bool = True
+
+
+@functools.cache
+def _postgres() -> Unavailable | None:
+    if not os.environ.get("DATABASE_URL"):
+        return Unavailable("DATABASE_URL is not set", configured=False)
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] != "django.db.backends.postgresql":
+        engine = db["ENGINE"].rsplit(".", 1)[-1]
+        return Unavailable(f"DATABASE_URL points at {engine}", configured=True)
+    import psycopg
+
+    try:  # the server's own database: the configured one need not exist for a test run
+        psycopg.connect(
+            dbname="postgres", user=db["USER"], password=db["PASSWORD"], host=db["HOST"],
+            port=db["PORT"] or None, connect_timeout=3,
+        ).close()  # fmt: skip
+    except psycopg.Error as exc:
+        reason = f"DATABASE_URL is set but {db['HOST']}:{db['PORT'] or 5432} fails: {exc}"
+        return Unavailable(reason, configured=True, reachable=False)
+    return None
+
+
+@functools.cache
+def _redis(use: str) -> Unavailable | None:
+    variable = REDIS_USES[use]
+    if use == "broker":
+        url = settings.CELERY_BROKER_URL
+        configured = bool(os.environ.get(variable))
+    else:
+        location = settings.CACHES["default"].get("LOCATION") or ""
+        url = location[0] if isinstance(location, list | tuple) else location
+        configured = bool(os.environ.get(variable) or os.environ.get("REDIS_URL"))
+    if not configured:
+        return Unavailable(f"{variable} is not set", configured=False)
+    if not url.startswith(("redis://", "rediss://")):
+        return Unavailable(f"{variable} is not a redis:// URL", configured=True)
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=3, socket_timeout=3).ping()
+    except redis.RedisError as exc:
+        reason = f"{variable} is set but Redis fails: {exc}"
+        return Unavailable(reason, configured=True, reachable=False)
+    return None
+
+
+def _needed_services(item) -> list[tuple[str, str, Callable[[], Unavailable | None]]]:
+    """(name in VETTED_REQUIRE_SERVICES, what the test needs, its check) for each marker."""
+    needs = []
+    if item.get_closest_marker("needs_postgres"):
+        needs.append(("postgres", "PostgreSQL", _postgres))
+    for marker in item.iter_markers("needs_redis"):
+        for use in marker.args or tuple(REDIS_USES):
+            if use not in REDIS_USES:
+                raise pytest.UsageError(f"needs_redis takes {', '.join(REDIS_USES)}, not {use!r}")
+            needs.append(("redis", f"Redis as the {use}", functools.partial(_redis, use)))
+    return needs
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Skip a test whose service this run is not configured for; fail it when the run asked
+    for the service and it is not there (the rule is in the comment above)."""
+    on_ci = os.environ.get("CI", "").lower() == "true"
+    for name, what, check in _needed_services(item):
+        unavailable = check()
+        if unavailable is None:
+            continue
+        if name in item.config.stash[_REQUIRED]:
+            pytest.fail(
+                f"needs {what}, which VETTED_REQUIRE_SERVICES requires: {unavailable.reason}",
+                pytrace=False,
+            )
+        if not unavailable.reachable or (unavailable.configured and on_ci):
+            pytest.fail(f"needs {what}: {unavailable.reason}", pytrace=False)
+        pytest.skip(f"needs {what}: {unavailable.reason} (the PostgreSQL + Redis pass of .ci/run)")
 
 
 @pytest.fixture(autouse=True)

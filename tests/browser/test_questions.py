@@ -1,7 +1,6 @@
 """A reader asks a follow-up question; an editor finds it scrubbed, answers, and the reply goes."""
 
 import re
-import time
 
 from django.core import mail
 from playwright.sync_api import expect
@@ -14,7 +13,8 @@ SLUG = "nsclc-her2-exon-20-first-line"
 def test_a_reader_asks_and_an_editor_answers_by_email(
     live_server, demo, page, browser, settings, screenshot
 ):
-    settings.VETTED_QUESTION_MIN_SECONDS = 1
+    # The live server runs in this process: no minimum fill time, so no waiting for one.
+    settings.VETTED_QUESTION_MIN_SECONDS = 0
     page.goto(f"{live_server.url}/articles/{SLUG}/")
     form = page.get_by_role("region", name="Have a follow-up question?")
     expect(form).to_contain_text("This is not for emergencies")
@@ -25,7 +25,6 @@ def test_a_reader_asks_and_an_editor_answers_by_email(
     form.get_by_label("Your e-mail address").fill("reader@example.org")
     form.get_by_label("I am asking as").select_option(label="Caregiver or family member")
     form.get_by_role("checkbox").check()
-    time.sleep(1.2)  # a person takes longer than a bot to write a question
     form.get_by_role("button", name="Send question").click()
 
     expect(
@@ -56,12 +55,11 @@ def test_a_reader_asks_and_an_editor_answers_by_email(
         "care team how it applies to your father."
     )
     editor.get_by_role("button", name="Save answer and e-mail it").click()
-    expect(editor.get_by_text(re.compile("answer", re.IGNORECASE)).first).to_be_visible()
-    deadline = time.monotonic() + 10
-    while not any(m.to == ["reader@example.org"] for m in mail.outbox):
-        assert time.monotonic() < deadline, "the reply e-mail was not sent"
-        time.sleep(0.1)
-    reply = next(m for m in mail.outbox if m.to == ["reader@example.org"])
+    # The page after the save: the reply went on commit, within that request (tasks are eager).
+    expect(editor.get_by_text("Answer saved. It will be e-mailed to the reader.")).to_be_visible()
+    replies = [m for m in mail.outbox if m.to == ["reader@example.org"]]
+    assert len(replies) == 1, "the reply e-mail was not sent"
+    reply = replies[0]
     assert "whole trial group" in reply.body
 
 

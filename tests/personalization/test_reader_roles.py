@@ -114,16 +114,29 @@ def test_cached_pages_never_serve_one_roles_text_to_another(client, article, rev
         assert PATIENT_TEXT not in client.get(URL).content.decode()
 
 
-@pytest.mark.parametrize("role", [None, "patient", "caregiver", "physician"])
+@pytest.mark.parametrize(
+    ("role", "reads", "not_shown"),
+    [
+        (None, "Platinum doublet first in NSCLC.", PATIENT_TEXT),
+        ("patient", PATIENT_TEXT, "Platinum doublet first"),
+        ("caregiver", PATIENT_TEXT, "Platinum doublet first"),  # falls back to the patient's
+        ("physician", "Platinum doublet first in NSCLC.", PATIENT_TEXT),
+    ],
+)
 def test_the_page_runs_a_fixed_number_of_queries_per_role(
-    client, article, reviewer, seen, glossary, django_assert_max_num_queries, role
-):
+    client, article, reviewer, seen, glossary, django_assert_max_num_queries, role, reads,
+    not_shown,
+):  # fmt: skip
     _approve(article, reviewer, seen)
     params = {"role": role} if role else {}
     client.get(URL, params)  # warm the render caches
     # article, roles, variants (cached per revision), glossary for lay roles, disclaimer
     with django_assert_max_num_queries(4):
-        assert client.get(URL, params).status_code == 200
+        response = client.get(URL, params)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<h1 id="article-title">What is the answer?</h1>' in html
+    assert reads in html and not_shown not in html
 
 
 def test_a_variant_edit_after_approval_waits_for_approval(

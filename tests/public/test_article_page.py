@@ -150,9 +150,17 @@ def test_article_page_runs_a_small_fixed_number_of_queries(
     # article, reader roles, variants, citations with references (pending text; the approved
     # revision's versions are cached instead), disclaimer
     with django_assert_max_num_queries(6):
-        assert _page(client, article).status_code == 200
+        first = _page(client, article)
     with django_assert_max_num_queries(5 if not approved else 3):
-        assert _page(client, article).status_code == 200
+        again = _page(client, article)
+    for response in (first, again):
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert '<h1 id="article-title">What is the answer?</h1>' in html
+        assert "Platinum doublet first." in html and "Reference nccn-2024" in html
+        assert "Professional medical disclaimer" in html
+        assert ("Approved by" in html) is approved
+        assert ("waiting for review" in html) is not approved
 
 
 def test_home_lists_visible_articles(client, make_article, author, reviewer, seen):
@@ -224,7 +232,11 @@ def test_a_cached_page_is_served_without_a_query(
 ):
     client.get(ARTICLE_URL.format(approved_article.slug))
     with django_assert_num_queries(0):
-        client.get(ARTICLE_URL.format(approved_article.slug))
+        response = client.get(ARTICLE_URL.format(approved_article.slug))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<h1 id="article-title">What is the answer?</h1>' in html
+    assert "Platinum doublet first." in html and "Approved by" in html
 
 
 def test_a_renamed_article_leaves_no_stale_page_at_its_old_address(client, approved_article):

@@ -1,4 +1,4 @@
-"""The rate limit holds across server processes: two runservers sharing one Redis cache.
+"""The rate limit holds across server processes: two gunicorns sharing one Redis cache.
 
 Runs only when the cache is Redis and the database is one other processes can open (the
 PostgreSQL + Redis pass of .ci/run); SQLite's test database lives in this process's memory.
@@ -7,10 +7,10 @@ PostgreSQL + Redis pass of .ci/run); SQLite's test database lives in this proces
 import http.cookiejar
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -25,12 +25,7 @@ from tests.questions.conftest import form_data
 ROOT = Path(__file__).resolve().parents[2]
 LIMIT = 5  # the default VETTED_QUESTION_RATE, "5/h"
 
-pytestmark = pytest.mark.skipif(
-    "redis" not in settings.CACHES["default"]["BACKEND"].lower()
-    or settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"),
-    reason="needs CACHE_URL on Redis and a PostgreSQL DATABASE_URL: runs in the "
-    "PostgreSQL + Redis pass of .ci/run",
-)
+pytestmark = [pytest.mark.needs_postgres, pytest.mark.needs_redis("cache")]
 
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
@@ -38,10 +33,13 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
         return None  # report the 303 itself
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def _listening_socket() -> socket.socket:
+    """A socket already listening, for a server process to inherit. A request sent before the
+    server is ready waits in the backlog, not refused, so nothing has to poll for the start."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(16)
+    return sock
 
 
 def _database_url() -> str:
@@ -61,25 +59,27 @@ def two_servers(transactional_db, tmp_path):
         "CELERY_BROKER_URL": "",  # tasks run in the server process; nothing left in a queue
         "PYTHONUNBUFFERED": "1",
     }
-    processes, logs = [], []
-    ports = [_free_port(), _free_port()]
-    for port in ports:
-        command = [sys.executable, "manage.py", "runserver", "--noreload", "--nothreading"]
-        logs.append((tmp_path / f"server-{port}.log").open("w"))
-        processes.append(
-            subprocess.Popen(
-                [*command, f"127.0.0.1:{port}"],
-                cwd=ROOT,
-                env=env,
-                stdout=logs[-1],
-                stderr=subprocess.STDOUT,
+    command = [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--workers", "1"]
+    processes, logs, ports = [], [], []
+    for _ in range(2):
+        with _listening_socket() as sock:
+            ports.append(sock.getsockname()[1])
+            logs.append((tmp_path / f"server-{ports[-1]}.log").open("w"))
+            processes.append(
+                subprocess.Popen(
+                    [*command, "--bind", f"fd://{sock.fileno()}"],
+                    pass_fds=[sock.fileno()],
+                    cwd=ROOT,
+                    env=env,
+                    stdout=logs[-1],
+                    stderr=subprocess.STDOUT,
+                )
             )
-        )
     try:
         yield ports
     finally:
         for process in processes:
-            process.terminate()
+            process.send_signal(signal.SIGQUIT)  # gunicorn's quick shutdown: the test is over
         for process in processes:
             try:
                 process.wait(timeout=10)
@@ -90,14 +90,10 @@ def two_servers(transactional_db, tmp_path):
             log.close()
 
 
-def _wait_until_serving(opener, url: str, deadline: float) -> str:
-    while time.monotonic() < deadline:
-        try:
-            with opener.open(url, timeout=5) as response:
-                return response.read().decode()
-        except (urllib.error.URLError, ConnectionError):
-            time.sleep(0.2)
-    pytest.fail(f"the server at {url} did not start")
+def _get(opener, url: str) -> str:
+    # Blocks until the server, still starting perhaps, answers from its listening socket.
+    with opener.open(url, timeout=60) as response:
+        return response.read().decode()
 
 
 def _post(opener, url: str, fields: dict) -> int:
@@ -113,10 +109,9 @@ def test_the_limit_is_shared_by_two_server_processes(transactional_db, article, 
     jar = http.cookiejar.CookieJar()  # cookies ignore ports: one CSRF cookie serves both
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), _NoRedirects)
     urls = [f"http://127.0.0.1:{port}/articles/{article.slug}/questions/" for port in two_servers]
-    deadline = time.monotonic() + 60
     token = ""
     for url in urls:
-        page = _wait_until_serving(opener, url, deadline)
+        page = _get(opener, url)
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
 
     statuses = []

@@ -4,7 +4,7 @@ import threading
 
 import pytest
 from django.contrib.auth.models import Group
-from django.db import connection, connections
+from django.db import connections
 from reversion.models import Revision
 
 from articles.models import Article, ReviewState
@@ -13,10 +13,7 @@ from review import services
 from review.models import Notification, ReviewEvent
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="needs real row locks: runs in the PostgreSQL pass of .ci/run",
-)
+pytestmark = pytest.mark.needs_postgres  # real row locks
 
 
 def _race(count: int, action) -> list:

@@ -1,21 +1,20 @@
 """A real Celery worker consuming from Redis sends the review notifications (CI's Redis pass)."""
 
-import time
+import threading
 
 import pytest
+from celery import states
 from celery.contrib.testing.worker import start_worker
-from django.conf import settings
+from celery.signals import task_postrun
 from django.core import mail
 
 from articles.selectors import latest_revision_id
 from config.celery import app as celery_app
 from review import services
 from review.models import Notification
+from review.tasks import send_notification
 
-pytestmark = pytest.mark.skipif(
-    not settings.CELERY_BROKER_URL.startswith("redis://"),
-    reason="needs CELERY_BROKER_URL on Redis: runs in the PostgreSQL + Redis pass of .ci/run",
-)
+pytestmark = pytest.mark.needs_redis("broker")
 
 
 @pytest.fixture
@@ -26,18 +25,30 @@ def real_worker(transactional_db):
     celery_app.conf.task_always_eager = True
 
 
-def test_a_worker_on_redis_sends_the_submission_notice(real_worker, make_article, author, reviewer):
+@pytest.fixture
+def notification_task_done():
+    """Set by the worker's thread when a send_notification task has finished (not retrying)."""
+    done = threading.Event()
+
+    def on_postrun(sender, state, **kwargs):
+        if sender.name == send_notification.name and state in states.READY_STATES:
+            done.set()
+
+    task_postrun.connect(on_postrun, weak=False)
+    yield done
+    task_postrun.disconnect(on_postrun)
+
+
+def test_a_worker_on_redis_sends_the_submission_notice(
+    real_worker, notification_task_done, make_article, author, reviewer
+):
     article = make_article()
     services.make_move(
         "submit", article=article, by=author, seen_revision_id=latest_revision_id(article)
     )
     notification = Notification.objects.get(recipient=reviewer)
 
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        notification.refresh_from_db()
-        if notification.sent_at:
-            break
-        time.sleep(0.1)
+    assert notification_task_done.wait(timeout=20), "the worker did not run send_notification"
+    notification.refresh_from_db()
     assert notification.sent_at is not None, "the worker did not send the notification"
     assert [m.to for m in mail.outbox] == [[reviewer.email]]
