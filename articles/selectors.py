@@ -1,5 +1,6 @@
 """Reads of articles: what readers see, built from the approved revision where there is one."""
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -15,12 +16,13 @@ from reversion.models import Version
 from .models import Article, Citation, Reference, ReviewState
 from .rendering import RenderedBody, render_body
 
-RENDER_CACHE_VERSION = "1"
+RENDER_CACHE_VERSION = "2"
 
 
 @dataclass(frozen=True)
-class CitedReference:
-    number: int
+class ReferenceText:
+    """A reference as one moment saw it: what a reference list shows."""
+
     key: str
     kind_label: str
     title: str
@@ -41,6 +43,38 @@ class CitedReference:
 
 
 @dataclass(frozen=True)
+class CitedReference(ReferenceText):
+    number: int  # by first appearance in the text that cites it
+
+
+@dataclass(frozen=True)
+class VersionText:
+    """One reader role's summary and body (personalization writes them; diffs read them)."""
+
+    summary: str
+    body: str
+
+
+@dataclass(frozen=True)
+class ArticleText:
+    """An article's text as one moment saved it: the working copy or a revision, unrendered.
+
+    `variants` (reader versions by role label) is filled only where a diff needs them.
+    """
+
+    title: str
+    summary: str
+    body: str
+    literature_current_through: date | None
+    references: dict[str, ReferenceText]
+    updated_at: datetime | None
+    variants: dict[str, VersionText] = field(default_factory=dict)
+
+    def replace(self, **changes) -> "ArticleText":
+        return dataclasses.replace(self, **changes)
+
+
+@dataclass(frozen=True)
 class ArticleContent:
     """One version of an article's text, rendered: the working copy or an approved revision."""
 
@@ -50,7 +84,7 @@ class ArticleContent:
     references: tuple[CitedReference, ...]
     literature_current_through: date | None
     updated_at: datetime | None
-    source: dict = field(default_factory=dict, compare=False)  # the raw fields, for diffs
+    source: ArticleText | None = field(default=None, compare=False)  # unrendered, for diffs
 
     @property
     def sha256(self) -> str:
@@ -68,12 +102,11 @@ def rendered_body(body: str, known_keys: frozenset[str]) -> RenderedBody:
     digest = hashlib.sha256(
         "\x00".join([RENDER_CACHE_VERSION, body, *sorted(known_keys)]).encode()
     ).hexdigest()
-    key = f"vetted:render:{digest}"
-    rendered = cache.get(key)
-    if rendered is None:
-        rendered = render_body(body, known_keys)
-        cache.set(key, rendered, settings.VETTED_RENDER_CACHE_SECONDS)
-    return rendered
+    return cache.get_or_set(
+        f"vetted:render:{digest}",
+        lambda: render_body(body, known_keys),
+        settings.VETTED_RENDER_CACHE_SECONDS,
+    )
 
 
 def markdown_html(text: str) -> str:
@@ -114,7 +147,7 @@ def _public_text_matches(article: Article, query: str) -> bool:
     if article.state == ReviewState.APPROVED:
         return True  # the working text is the approved text
     source = revision_source(article, article.public_revision_id)
-    text = " ".join((source["title"], source["summary"], source["body"])).lower()
+    text = " ".join((source.title, source.summary, source.body)).lower()
     return all(word in text for word in re.findall(r"\w+", query.lower()))
 
 
@@ -128,47 +161,41 @@ def latest_revision_id(article: Article) -> int | None:
     )
 
 
-def working_source(article: Article) -> dict:
+def working_source(article: Article) -> ArticleText:
     """The article's current text and the references it cites now."""
     citations = article.citations.select_related("reference")
-    references = {c.reference.key: _reference_fields(c.reference) for c in citations}
-    return {
-        "title": article.title,
-        "summary": article.summary,
-        "body": article.body,
-        "literature_current_through": article.literature_current_through,
-        "references": references,
-        "updated_at": article.updated_at,
-    }
+    return ArticleText(
+        title=article.title,
+        summary=article.summary,
+        body=article.body,
+        literature_current_through=article.literature_current_through,
+        references={c.reference.key: _reference_text(c.reference) for c in citations},
+        updated_at=article.updated_at,
+    )
 
 
-def revision_source(article: Article, revision_id: int) -> dict:
+def revision_source(article: Article, revision_id: int) -> ArticleText:
     """The article as one revision saved it, references as they stood then; cached."""
     key = f"vetted:revision-source:{RENDER_CACHE_VERSION}:{article.pk}:{revision_id}"
-    source = cache.get(key)
-    if source is None:
-        source = _revision_source(article, revision_id)
-        cache.set(key, source, settings.VETTED_RENDER_CACHE_SECONDS)
-    return source
+    return cache.get_or_set(
+        key, lambda: _revision_source(article, revision_id), settings.VETTED_RENDER_CACHE_SECONDS
+    )
 
 
-def content_of(
-    source: dict, *, summary: str | None = None, body: str | None = None
-) -> ArticleContent:
-    """Render a source; a variant passes its own summary and body, numbered on their own."""
-    body = source["body"] if body is None else body
-    references = source["references"]
-    rendered = rendered_body(body, frozenset(references))
+def content_of(source: ArticleText, version: VersionText | None = None) -> ArticleContent:
+    """Render a text; a reader version brings its own summary and body, numbered on their own."""
+    body = source.body if version is None else version.body
+    rendered = rendered_body(body, frozenset(source.references))
     return ArticleContent(
-        title=source["title"],
-        summary=source["summary"] if summary is None else summary,
+        title=source.title,
+        summary=source.summary if version is None else version.summary,
         body_html=rendered.html,
         references=tuple(
-            CitedReference(number=number, **references[key])
+            CitedReference(number=number, **vars(source.references[key]))
             for number, key in enumerate(rendered.cited_keys, start=1)
         ),
-        literature_current_through=source["literature_current_through"],
-        updated_at=source["updated_at"],
+        literature_current_through=source.literature_current_through,
+        updated_at=source.updated_at,
         source=source,
     )
 
@@ -181,7 +208,7 @@ def revision_content(article: Article, revision_id: int) -> ArticleContent:
     return content_of(revision_source(article, revision_id))
 
 
-def public_source(article: Article) -> dict:
+def public_source(article: Article) -> ArticleText:
     """What readers are shown: the approved revision, or for a never-approved article the
     revision last submitted (see Article.public_revision_id)."""
     return revision_source(article, article.public_revision_id)
@@ -192,7 +219,7 @@ def revision_versions(revision_id: int, model: type) -> list[Version]:
     return list(Version.objects.get_for_model(model).filter(revision_id=revision_id))
 
 
-def _revision_source(article: Article, revision_id: int) -> dict:
+def _revision_source(article: Article, revision_id: int) -> ArticleText:
     versions = list(Version.objects.filter(revision_id=revision_id).select_related("content_type"))
     article_fields = next(
         v.field_dict
@@ -204,17 +231,16 @@ def _revision_source(article: Article, revision_id: int) -> dict:
         for v in versions
         if v.content_type.model_class() is Citation and v.field_dict["article_id"] == article.pk
     }
-    references = {
-        ref.key: _reference_fields(ref) for ref in _references_as_of(cited_ids, revision_id)
-    }
-    return {
-        "title": article_fields["title"],
-        "summary": article_fields["summary"],
-        "body": article_fields["body"],
-        "literature_current_through": article_fields["literature_current_through"],
-        "references": references,
-        "updated_at": article_fields["updated_at"],
-    }
+    return ArticleText(
+        title=article_fields["title"],
+        summary=article_fields["summary"],
+        body=article_fields["body"],
+        literature_current_through=article_fields["literature_current_through"],
+        references={
+            ref.key: _reference_text(ref) for ref in _references_as_of(cited_ids, revision_id)
+        },
+        updated_at=article_fields["updated_at"],
+    )
 
 
 def _references_as_of(reference_ids: set[int], revision_id: int) -> list[Reference]:
@@ -233,15 +259,15 @@ def _references_as_of(reference_ids: set[int], revision_id: int) -> list[Referen
     return list(as_of.values())
 
 
-def _reference_fields(reference: Reference) -> dict:
-    return {
-        "key": reference.key,
-        "kind_label": reference.get_kind_display(),
-        "title": reference.title,
-        "source": reference.source,
-        "year": reference.year,
-        "authors": reference.authors,
-        "doi": reference.doi,
-        "pmid": reference.pmid,
-        "url": reference.url,
-    }
+def _reference_text(reference: Reference) -> ReferenceText:
+    return ReferenceText(
+        key=reference.key,
+        kind_label=reference.get_kind_display(),
+        title=reference.title,
+        source=reference.source,
+        year=reference.year,
+        authors=reference.authors,
+        doi=reference.doi,
+        pmid=reference.pmid,
+        url=reference.url,
+    )

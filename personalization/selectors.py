@@ -1,5 +1,6 @@
 """What a reader sees: the version written for their role, its fallback, or the default text."""
 
+import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass
@@ -11,6 +12,8 @@ from django.http import HttpRequest
 from articles.models import Article
 from articles.selectors import (
     ArticleContent,
+    ArticleText,
+    VersionText,
     content_of,
     public_source,
     revision_source,
@@ -67,23 +70,26 @@ def fallback_chain(role: ReaderRole | None, roles: list[ReaderRole]) -> list[Rea
     return chain
 
 
-def variant_texts(article: Article, revision_id: int | None = None) -> dict[int, dict]:
-    """Role id → {summary, body} of the article's variants, now or as a revision saved them."""
+def variant_texts(article: Article, revision_id: int | None = None) -> dict[int, VersionText]:
+    """Role id → the article's reader versions, now or as a revision saved them."""
     if revision_id is None:
         return {
-            v.role_id: {"summary": v.summary, "body": v.body}
+            v.role_id: VersionText(summary=v.summary, body=v.body)
             for v in ArticleVariant.objects.filter(article=article)
         }
-    key = f"vetted:revision-variants:{article.pk}:{revision_id}"
-    texts = cache.get(key)
-    if texts is None:
-        texts = {
-            fields["role_id"]: {"summary": fields["summary"], "body": fields["body"]}
+
+    def saved() -> dict[int, VersionText]:
+        return {
+            fields["role_id"]: VersionText(summary=fields["summary"], body=fields["body"])
             for fields in (v.field_dict for v in revision_versions(revision_id, ArticleVariant))
             if fields["article_id"] == article.pk
         }
-        cache.set(key, texts, settings.VETTED_RENDER_CACHE_SECONDS)
-    return texts
+
+    return cache.get_or_set(
+        f"vetted:revision-variants:2:{article.pk}:{revision_id}",
+        saved,
+        settings.VETTED_RENDER_CACHE_SECONDS,
+    )
 
 
 def reader_content(
@@ -94,10 +100,7 @@ def reader_content(
     source = public_source(article)
     variants = variant_texts(article, revision_id)
     written_for = next((r for r in fallback_chain(role, roles) if r.pk in variants), None)
-    if written_for is None:
-        content = content_of(source)
-    else:
-        content = content_of(source, **variants[written_for.pk])
+    content = content_of(source, variants[written_for.pk] if written_for else None)
     if role is not None and role.is_lay:
         content = _with_glossary(content)
     return ReaderContent(content=content, role=role, written_for=written_for)
@@ -107,8 +110,8 @@ def approval_fingerprint(article: Article, revision_id: int) -> str:
     """SHA-256 of everything readers can be shown from this revision: every variant included."""
     source = revision_source(article, revision_id)
     parts = [content_of(source).sha256]
-    for role_id, texts in sorted(variant_texts(article, revision_id).items()):
-        parts.append(f"{role_id}:{content_of(source, **texts).sha256}")
+    for role_id, version in sorted(variant_texts(article, revision_id).items()):
+        parts.append(f"{role_id}:{content_of(source, version).sha256}")
     return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
 
 
@@ -118,9 +121,9 @@ def variant_grades(
     """Each text's reading grade next to its role's target, for reviewers (default text first)."""
     roles = {r.pk: r for r in ReaderRole.objects.all()}
     rows = [(None, reading_grade(article.body), None)]
-    for role_id, texts in variant_texts(article).items():
+    for role_id, version in variant_texts(article).items():
         role = roles[role_id]
-        rows.append((role, reading_grade(texts["body"]), float(role.target_grade)))
+        rows.append((role, reading_grade(version.body), float(role.target_grade)))
     return rows
 
 
@@ -136,27 +139,29 @@ def _with_glossary(content: ArticleContent) -> ArticleContent:
     digest = hashlib.sha256(
         json.dumps([content.body_html, [vars(t) for t in terms]], default=list).encode()
     ).hexdigest()
-    key = f"vetted:glossary:{digest}"
-    html = cache.get(key)
-    if html is None:
-        html = annotate(content.body_html, terms)
-        cache.set(key, html, settings.VETTED_RENDER_CACHE_SECONDS)
-    return ArticleContent(**{**vars(content), "body_html": html})
+    html = cache.get_or_set(
+        f"vetted:glossary:{digest}",
+        lambda: annotate(content.body_html, terms),
+        settings.VETTED_RENDER_CACHE_SECONDS,
+    )
+    return dataclasses.replace(content, body_html=html)
 
 
-def with_variants(source: dict, article: Article, revision_id: int | None = None) -> dict:
-    """A content source with the reader versions of the same moment, for diffs."""
-    return {**source, "variants": _named(variant_texts(article, revision_id))}
+def with_variants(
+    source: ArticleText, article: Article, revision_id: int | None = None
+) -> ArticleText:
+    """An article's text with the reader versions of the same moment, for diffs."""
+    return source.replace(variants=_named(variant_texts(article, revision_id)))
 
 
-def working_variant_source(article: Article) -> dict:
+def working_variant_source(article: Article) -> ArticleText:
     return with_variants(working_source(article), article)
 
 
-def revision_variant_source(article: Article, revision_id: int) -> dict:
+def revision_variant_source(article: Article, revision_id: int) -> ArticleText:
     return with_variants(revision_source(article, revision_id), article, revision_id)
 
 
-def _named(texts: dict[int, dict]) -> dict[str, dict]:
+def _named(texts: dict[int, VersionText]) -> dict[str, VersionText]:
     labels = dict(ReaderRole.objects.filter(pk__in=texts).values_list("pk", "label"))
     return {labels.get(role_id, f"role {role_id}"): t for role_id, t in texts.items()}

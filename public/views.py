@@ -33,7 +33,7 @@ def _listed(articles) -> list[dict]:
     listed = []
     for article in articles:
         source = revision_source(article, article.public_revision_id)
-        listed.append({"article": article, "title": source["title"], "summary": source["summary"]})
+        listed.append({"article": article, "title": source.title, "summary": source.summary})
     return listed
 
 

@@ -8,6 +8,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from reversion.models import Version
 
+from articles.selectors import ArticleText, ReferenceText, VersionText
 from personalization.selectors import revision_variant_source
 
 # A word with the space after it: runs of shared spaces do not split a change into confetti.
@@ -35,49 +36,45 @@ def word_diff(old: str, new: str) -> SafeString:
     return mark_safe("".join(parts))
 
 
-def article_diff(old: dict | None, new: dict) -> list[FieldDiff]:
-    """Field by field, references included, from one content source dict to another."""
-    old = old or {"references": {}}
-    fields = [
-        ("Question (title)", "title"),
-        ("Summary", "summary"),
-        ("Body", "body"),
-        ("Literature current through", "literature_current_through"),
+FIELDS = (
+    ("Question (title)", "title"),
+    ("Summary", "summary"),
+    ("Body", "body"),
+    ("Literature current through", "literature_current_through"),
+)
+NO_VERSION = VersionText(summary="", body="")
+
+
+def article_diff(old: ArticleText | None, new: ArticleText) -> list[FieldDiff]:
+    """Field by field, references and reader versions included, from one text to another."""
+    pairs = [
+        (label, _text(getattr(old, name, None)), _text(getattr(new, name)))
+        for label, name in FIELDS
     ]
-    diffs = []
-    for label, name in fields:
-        before, after = _text(old.get(name)), _text(new.get(name))
-        diffs.append(FieldDiff(label, word_diff(before, after), before != after))
-    before, after = _references(old["references"]), _references(new["references"])
-    diffs.append(FieldDiff("References", word_diff(before, after), before != after))
-    old_variants, new_variants = old.get("variants", {}), new.get("variants", {})
-    for label in sorted(set(old_variants) | set(new_variants)):
-        was, now = old_variants.get(label, {}), new_variants.get(label, {})
-        for part in ("summary", "body"):
-            before, after = was.get(part, ""), now.get(part, "")
-            diffs.append(
-                FieldDiff(f"{label} version: {part}", word_diff(before, after), before != after)
-            )
-    return diffs
+    pairs.append(
+        ("References", _references(old.references if old else {}), _references(new.references))
+    )
+    old_variants = old.variants if old else {}
+    for label in sorted(set(old_variants) | set(new.variants)):
+        was = old_variants.get(label, NO_VERSION)
+        now = new.variants.get(label, NO_VERSION)
+        pairs.append((f"{label} version: summary", was.summary, now.summary))
+        pairs.append((f"{label} version: body", was.body, now.body))
+    return [FieldDiff(label, word_diff(a, b), a != b) for label, a, b in pairs]
 
 
 def _text(value) -> str:
     return "" if value is None else str(value)
 
 
-def _references(references: dict) -> str:
+def _references(references: dict[str, ReferenceText]) -> str:
     lines = []
     for key in sorted(references):
         ref = references[key]
-        year = f", {ref['year']}" if ref["year"] else ""
-        ids = [
-            f"DOI {ref['doi']}" if ref["doi"] else "",
-            f"PMID {ref['pmid']}" if ref["pmid"] else "",
-        ]
-        extra = " ".join(part for part in [ref["authors"], *ids, ref["url"]] if part)
-        lines.append(
-            f"[@{key}] {ref['kind_label']}: {ref['title']}. {ref['source']}{year}. {extra}"
-        )
+        year = f", {ref.year}" if ref.year else ""
+        ids = [f"DOI {ref.doi}" if ref.doi else "", f"PMID {ref.pmid}" if ref.pmid else ""]
+        extra = " ".join(part for part in [ref.authors, *ids, ref.url] if part)
+        lines.append(f"[@{key}] {ref.kind_label}: {ref.title}. {ref.source}{year}. {extra}")
     return "\n".join(line.rstrip() for line in lines)
 
 

@@ -167,14 +167,17 @@ def restore_revision(
     comment = f"Restored the text of revision {revision_id}"
 
     def write(locked: Article) -> None:
-        locked.title, locked.summary, locked.body = old["title"], old["summary"], old["body"]
-        locked.literature_current_through = old["literature_current_through"]
+        locked.title, locked.summary, locked.body = old.title, old.summary, old.body
+        locked.literature_current_through = old.literature_current_through
         roles = ReaderRole.objects.in_bulk(old_variants)
         with reversion.create_revision():  # the nested saves below make one revision
             for variant in locked.variants.exclude(role_id__in=old_variants):
                 remove_variant(article=locked, role=variant.role, by=by, comment=comment)
-            for role_id, texts in old_variants.items():
-                save_variant(article=locked, role=roles[role_id], by=by, comment=comment, **texts)
+            for role_id, version in old_variants.items():
+                save_variant(
+                    article=locked, role=roles[role_id], by=by, comment=comment,
+                    summary=version.summary, body=version.body,
+                )  # fmt: skip
             save_article(article=locked, by=by, comment=comment)
 
     return make_move(

@@ -159,7 +159,10 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
         form = ArticleEditForm(initial={**data, "seen_revision_id": current})
         return _edit_page(
             request, article, form, status=409, stale=exc.message,
-            stale_diff=article_diff(newest, {**newest, **data}),
+            stale_diff=article_diff(newest, newest.replace(**{
+                name: data[name] for name in ("title", "summary", "body",
+                                              "literature_current_through")
+            })),
         )  # fmt: skip
     except InvalidTransition as exc:
         form.add_error(None, exc.message)
