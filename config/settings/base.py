@@ -82,6 +82,22 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
+
+def sqlite_for_concurrent_writers(database: dict) -> dict:
+    """On SQLite, take the write lock when a transaction begins and wait for it.
+
+    A deferred transaction reads first, then cannot upgrade to a write while another holds the
+    lock, and fails at once with "database is locked"; an immediate one queues for the busy
+    timeout instead, so concurrent review moves meet the row checks and are refused cleanly.
+    """
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        options = database.setdefault("OPTIONS", {})
+        options.setdefault("transaction_mode", "IMMEDIATE")
+        options.setdefault("timeout", env.int("SQLITE_TIMEOUT", default=20))
+    return database
+
+
+sqlite_for_concurrent_writers(DATABASES["default"])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 

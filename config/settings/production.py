@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import cache_from_env, env
+from .base import cache_from_env, env, sqlite_for_concurrent_writers
 
 VETTED_ENVIRONMENT = "production"
 DEBUG = env.bool("DEBUG", default=False)
@@ -16,6 +16,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+sqlite_for_concurrent_writers(DATABASES["default"])
 # A shared cache: article pages and rows are cached, and a withdrawal in one worker must reach
 # every other worker at once, which a per-process memory cache cannot do.
 CACHES = {"default": cache_from_env(default=None)}
