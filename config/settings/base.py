@@ -137,7 +137,8 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
-_email = env.email("EMAIL_URL", default="consolemail://")
+# Unset or empty: mail is printed to the console (production refuses that).
+_email = env.email_url_config(env.str("EMAIL_URL", default="") or "consolemail://")
 _email_options = {
     "host": _email.get("EMAIL_HOST"),
     "port": _email.get("EMAIL_PORT"),
