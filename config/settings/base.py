@@ -4,6 +4,7 @@ Development needs nothing set: SQLite, local-memory cache, Celery tasks run eage
 the console. Production (config.settings.production) refuses to start without its secrets.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -30,6 +31,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "reversion",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "accounts",
     "articles",
     "personalization",
@@ -45,10 +50,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "config.two_factor.RequireSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "review.middleware.WorkflowErrorMiddleware",
+    # Last, so that it turns a lockout flagged by any sign-in view into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -73,6 +82,23 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+
+def sqlite_for_concurrent_writers(database: dict) -> dict:
+    """On SQLite, take the write lock when a transaction begins and wait for it.
+
+    A deferred transaction reads first, then cannot upgrade to a write while another holds the
+    lock, and fails at once with "database is locked"; an immediate one queues for the busy
+    timeout instead, so concurrent review moves meet the row checks and are refused cleanly.
+    """
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        options = database.setdefault("OPTIONS", {})
+        options.setdefault("transaction_mode", "IMMEDIATE")
+        options.setdefault("timeout", env.int("SQLITE_TIMEOUT", default=20))
+    return database
+
+
+sqlite_for_concurrent_writers(DATABASES["default"])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
@@ -88,6 +114,11 @@ def cache_from_env(default: str | None) -> dict:
 CACHES = {"default": cache_from_env(default="locmemcache://")}
 
 AUTH_USER_MODEL = "accounts.User"
+# Axes first: it refuses a locked-out account or address before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/review/"
 LOGOUT_REDIRECT_URL = "/"
@@ -107,7 +138,8 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
-_email = env.email("EMAIL_URL", default="consolemail://")
+# Unset or empty: mail is printed to the console (production refuses that).
+_email = env.email_url_config(env.str("EMAIL_URL", default="") or "consolemail://")
 _email_options = {
     "host": _email.get("EMAIL_HOST"),
     "port": _email.get("EMAIL_PORT"),
@@ -204,6 +236,23 @@ VETTED_TRUSTED_PROXY_COUNT = env.int("VETTED_TRUSTED_PROXY_COUNT", default=0)
 if VETTED_TRUSTED_PROXY_COUNT:
     RATELIMIT_IP_META_KEY = "questions.client_address.forwarded_client_ip"
 VETTED_RENDER_CACHE_SECONDS = env.int("VETTED_RENDER_CACHE_SECONDS", default=24 * 3600)
+
+# Sign-in throttling (django-axes), on /accounts/login/ and /admin/login/ alike. An account is
+# locked after AXES_FAILURE_LIMIT wrong passwords from anywhere, and an address after as many for
+# any accounts, for AXES_COOLOFF_MINUTES after the last failure; the address is the one the
+# question form counts by (VETTED_TRUSTED_PROXY_COUNT), so a forged X-Forwarded-For changes nothing.
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.float("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "questions.client_address.forwarded_client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+AXES_RESET_ON_SUCCESS = True
+
+# Second factor (django-otp): Reviewers and Admins, and anyone who can reach the admin, confirm a
+# TOTP code or a recovery code before /review/ or /admin/. Off in development, tests and the demo.
+VETTED_REQUIRE_2FA = env.bool("VETTED_REQUIRE_2FA", default=False)
+OTP_TOTP_ISSUER = "Vetted"
 
 LOGGING = {
     "version": 1,

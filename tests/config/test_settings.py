@@ -1,9 +1,13 @@
 import importlib
+import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from django.core.mail.backends.base import BaseEmailBackend
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize(
@@ -24,15 +28,16 @@ def test_every_email_url_builds_a_working_mailer(monkeypatch, settings, email_ur
     assert not hasattr(backend, "timeout") or backend.timeout in (None, 10)
 
 
-def _production(env: dict) -> subprocess.CompletedProcess:
-    code = "import django; django.setup()"
+def _production(env: dict, *args: str) -> subprocess.CompletedProcess:
+    """Start Django under the production settings with only `env`, in a fresh interpreter."""
     return subprocess.run(
-        [sys.executable, "-c", code],
+        [sys.executable, *(args or ("-c", "import django; django.setup()"))],
         env={
             "PATH": "/usr/bin:/bin",
             "DJANGO_SETTINGS_MODULE": "config.settings.production",
             **env,
         },
+        cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=60,
@@ -57,11 +62,34 @@ SECRETS = {
     "SECRET_KEY": "s" * 50,
     "ALLOWED_HOSTS": "vetted.example.org",
     "DATABASE_URL": "sqlite:///x",
+    "EMAIL_URL": "smtp+tls://user:secret@mail.example.org:587",
 }
+# What the README's production section has a deployment set.
+DOCUMENTED = {
+    **SECRETS,
+    "SECRET_KEY": "a-long-random-production-secret-0123456789-abcdefghij",
+    "DATABASE_URL": "postgres://vetted@127.0.0.1:5432/vetted",
+    "CACHE_URL": "redis://127.0.0.1:6379/1",
+    "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+}
+SECURITY_SETTINGS = (
+    "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+    "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SECURE_PROXY_SSL_HEADER", "VETTED_REQUIRE_2FA",
+)  # fmt: skip
+
+
+def _production_settings(env: dict) -> dict:
+    code = (
+        "import django, json; django.setup(); from django.conf import settings; "
+        f"print(json.dumps({{name: getattr(settings, name) for name in {SECURITY_SETTINGS!r}}}))"
+    )
+    result = _production(env, "-c", code)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.splitlines()[-1])
 
 
 def test_production_refuses_to_start_without_a_shared_cache():
-    result = _production(SECRETS)
+    result = _production({name: v for name, v in SECRETS.items() if name != "EMAIL_URL"})
     assert result.returncode != 0 and "REDIS_URL" in result.stderr
 
 
@@ -72,3 +100,65 @@ def test_production_refuses_to_start_without_a_shared_cache():
 def test_production_starts_with_its_secrets(cache):
     result = _production({**SECRETS, **cache})
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("email_url", ["", "consolemail://", "memorymail://", "dummymail://"])
+def test_production_refuses_mail_that_reaches_nobody(email_url):
+    env = {**DOCUMENTED, "EMAIL_URL": email_url}
+
+    result = _production(env)
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "production needs a mail server" in result.stderr
+
+
+def test_production_refuses_to_start_without_an_email_url():
+    env = {name: value for name, value in DOCUMENTED.items() if name != "EMAIL_URL"}
+
+    result = _production(env)
+
+    assert result.returncode != 0 and "EMAIL_URL is not set" in result.stderr
+
+
+def test_production_is_https_only_and_asks_for_a_second_factor_by_default():
+    assert _production_settings(DOCUMENTED) == {
+        "SECURE_SSL_REDIRECT": True,
+        "SECURE_HSTS_SECONDS": 365 * 24 * 3600,
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": True,
+        "SESSION_COOKIE_SECURE": True,
+        "CSRF_COOKIE_SECURE": True,
+        "SECURE_PROXY_SSL_HEADER": None,
+        "VETTED_REQUIRE_2FA": True,
+    }
+
+
+def test_production_security_switches_use_djangos_own_names():
+    switched = _production_settings(
+        {
+            **DOCUMENTED,
+            "SECURE_SSL_REDIRECT": "false",
+            "SECURE_HSTS_SECONDS": "0",
+            "SESSION_COOKIE_SECURE": "false",
+            "CSRF_COOKIE_SECURE": "false",
+            "SECURE_PROXY_SSL_HEADER": "HTTP_X_FORWARDED_PROTO,https",
+            "VETTED_REQUIRE_2FA": "false",
+        }
+    )
+
+    assert switched["SECURE_SSL_REDIRECT"] is False
+    assert switched["SECURE_HSTS_SECONDS"] == 0
+    assert switched["SESSION_COOKIE_SECURE"] is False
+    assert switched["CSRF_COOKIE_SECURE"] is False
+    assert switched["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+    assert switched["VETTED_REQUIRE_2FA"] is False
+
+
+def test_production_passes_the_deploy_check_with_the_documented_variables():
+    result = _production(DOCUMENTED, "manage.py", "check", "--deploy", "--fail-level", "WARNING")
+
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_development_and_tests_ask_no_second_factor(settings):
+    assert settings.VETTED_REQUIRE_2FA is False

@@ -1,0 +1,111 @@
+"""Sign-in hardening: the lockout page, and the second-factor steps after the password."""
+
+from base64 import b32encode
+from datetime import timedelta
+from urllib.parse import urlencode
+
+import django_otp
+import segno
+from axes.helpers import get_cool_off
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+
+from . import services
+from .forms import SecondFactorForm
+from .selectors import has_authenticator
+
+RECOVERY_CODES_SESSION_KEY = "accounts_recovery_codes"
+
+
+def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
+    """django-axes' answer to a sign-in while the account or address is locked: 429, and when."""
+    cool_off = get_cool_off(request) or timedelta(0)
+    retry_at = timezone.localtime(timezone.now() + cool_off)
+    minutes = max(1, round(cool_off.total_seconds() / 60))
+    response = render(
+        request,
+        "accounts/locked_out.html",
+        {"retry_at": retry_at, "minutes": minutes},
+        status=429,
+    )
+    response["Retry-After"] = str(int(cool_off.total_seconds()))
+    return response
+
+
+def second_factor_url(name: str, next_url: str) -> str:
+    return f"{reverse(name)}?{urlencode({'next': next_url})}"
+
+
+def _next_url(request: HttpRequest) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return settings.LOGIN_REDIRECT_URL
+
+
+@never_cache
+@login_required
+def two_factor_verify(request: HttpRequest) -> HttpResponse:
+    next_url = _next_url(request)
+    if request.user.is_verified():
+        return redirect(next_url)
+    if not has_authenticator(request.user):
+        return redirect(second_factor_url("accounts:two_factor_setup", next_url))
+    form = SecondFactorForm(request.POST or None)
+    if form.is_valid():
+        device = services.verify_second_factor(user=request.user, code=form.cleaned_data["code"])
+        if device is not None:
+            django_otp.login(request, device)
+            return redirect(next_url)
+        form.add_error("code", "That code is not right, or it was used already. Try again.")
+    return render(request, "accounts/two_factor_verify.html", {"form": form, "next": next_url})
+
+
+@never_cache
+@login_required
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    next_url = _next_url(request)
+    if has_authenticator(request.user):
+        # A second authenticator needs the first: someone with only the password must not
+        # be able to enrol their own phone. Admins reset a lost one in the admin.
+        if request.user.is_verified():
+            return redirect(next_url)
+        return redirect(second_factor_url("accounts:two_factor_verify", next_url))
+    device = services.pending_authenticator(user=request.user)
+    form = SecondFactorForm(request.POST or None)
+    if form.is_valid():
+        codes = services.confirm_authenticator(
+            user=request.user, device=device, code=form.cleaned_data["code"]
+        )
+        if codes is not None:
+            django_otp.login(request, device)
+            request.session[RECOVERY_CODES_SESSION_KEY] = codes
+            return redirect(second_factor_url("accounts:recovery_codes", next_url))
+        form.add_error("code", "That code is not right. Check the time on your phone and retry.")
+    secret = b32encode(device.bin_key).decode()
+    context = {
+        "form": form,
+        "next": next_url,
+        "secret_groups": [secret[i : i + 4] for i in range(0, len(secret), 4)],
+        "qr_code": segno.make(device.config_url, error="m").svg_data_uri(scale=5),
+    }
+    return render(request, "accounts/two_factor_setup.html", context)
+
+
+@never_cache
+@login_required
+def recovery_codes(request: HttpRequest) -> HttpResponse:
+    """The recovery codes, shown once, straight after the authenticator is confirmed."""
+    codes = request.session.pop(RECOVERY_CODES_SESSION_KEY, None)
+    next_url = _next_url(request)
+    if not codes:
+        return redirect(next_url)
+    return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": next_url})
