@@ -13,19 +13,17 @@ class PublicConfig(AppConfig):
 
         from .page_cache import bump_stamp, forget_article
 
-        # What an article page shows beyond the article row itself. (The row's own review and
-        # content fields are part of each page's key.) Cache upkeep only: nothing here moves
-        # an article through review.
+        # What an article page shows beyond the article row itself (the row has its own
+        # generation, below). Each change retires every page now and again on commit (see
+        # page_cache). Cache upkeep only: nothing here moves an article through review.
         for model in (Disclaimer, ReaderRole, GlossaryTerm, ArticleVariant, Reference, Citation,
                       Topic):  # fmt: skip
             post_save.connect(bump_stamp, sender=model, dispatch_uid=f"page-stamp-{model}")
             post_delete.connect(bump_stamp, sender=model, dispatch_uid=f"page-stamp-del-{model}")
         m2m_changed.connect(bump_stamp, dispatch_uid="page-stamp-m2m")
-        # Every write of an article row (a review move, an edit) drops its cached row, before
-        # the write (to read the old slug) and after it (so a concurrent read cannot re-cache
-        # the old row in between).
+        # Every write of an article row (a review move, an edit) retires its cached pages,
+        # before the write (to read the old slug) and again once the write commits.
         pre_save.connect(forget_article, sender=Article, dispatch_uid="page-article-saving")
-        post_save.connect(forget_article, sender=Article, dispatch_uid="page-article-saved")
         post_delete.connect(forget_article, sender=Article, dispatch_uid="page-article-deleted")
         # An approver's name and credentials are on approved pages; a sign-in is not.
         post_save.connect(_user_saved, sender=User, dispatch_uid="page-stamp-user")

@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from articles.models import Article, Disclaimer, ReviewState
 from articles.selectors import markdown_html, revision_source, search_articles
@@ -21,7 +21,7 @@ from review.workflow import MOVES, TRACKER_STEP_OF_STATE, TRACKER_STEPS
 from . import page_cache
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     articles = _listed(Article.objects.public())
     return render(request, "public/home.html", {"articles": articles})
@@ -37,31 +37,45 @@ def _listed(articles) -> list[dict]:
     return listed
 
 
-@require_GET
+@require_safe
 def article_page(request: HttpRequest, slug: str) -> HttpResponse:
-    article, stamp = page_cache.article_and_stamp(slug)
-    if article is None or not (article.is_public or article.is_withdrawn):
-        raise Http404("No article here.")
-    if article.is_withdrawn:
-        return render(request, "public/withdrawn.html", {"article": article}, status=410)
+    stamp, generation = page_cache.versions(slug)
     roles = page_cache.roles(stamp)
     role, chosen_now = role_from_request(request, roles)
     if page_cache.is_cacheable(request):
-        key = page_cache.page_key(article, role, stamp)
-        html = page_cache.get(key)
-        if html is None:
-            context = _article_context(article, role, roles, started=page_cache.STARTED_SLOT)
-            context |= {"csrf_token": page_cache.CSRF_SLOT, "user": AnonymousUser()}
-            html = render_to_string("public/article.html", context)
-            page_cache.put(key, html)
-        response = HttpResponse(page_cache.fill(html, request))
+        key = page_cache.page_key(slug, generation, role, stamp)
+        status, html = page_cache.page(key, lambda: _anonymous_page(slug, role, roles))
+        response = HttpResponse(page_cache.fill(html, request), status=status)
     else:
+        article = _readable_article(slug)
+        if article.is_withdrawn:
+            return render(request, "public/withdrawn.html", {"article": article}, status=410)
         response = render(request, "public/article.html", _article_context(article, role, roles))
+    if response.status_code != 200:
+        return response
     if chosen_now:
         remember_role(request, response, role)
     # The text depends on the role cookie: no shared cache may hand one role's page to another.
     patch_vary_headers(response, ["Cookie"])
     return response
+
+
+def _readable_article(slug: str) -> Article:
+    """The article row, public or withdrawn (which readers are told); else 404."""
+    article = page_cache.article_row(slug)
+    if article is None or not (article.is_public or article.is_withdrawn):
+        raise Http404("No article here.")
+    return article
+
+
+def _anonymous_page(slug: str, role, roles) -> tuple[int, str]:
+    """The page any anonymous reader of this role gets, with slots for per-request values."""
+    article = _readable_article(slug)
+    anonymous = {"csrf_token": page_cache.CSRF_SLOT, "user": AnonymousUser()}
+    if article.is_withdrawn:
+        return 410, render_to_string("public/withdrawn.html", {"article": article, **anonymous})
+    context = _article_context(article, role, roles, started=page_cache.STARTED_SLOT)
+    return 200, render_to_string("public/article.html", context | anonymous)
 
 
 def _article_context(article, role, roles, started: str | None = None) -> dict:
@@ -90,20 +104,20 @@ def _article_context(article, role, roles, started: str | None = None) -> dict:
     }
 
 
-@require_GET
+@require_safe
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
     results = _listed(search_articles(query)) if query else []
     return render(request, "public/search.html", {"query": query, "results": results})
 
 
-@require_GET
+@require_safe
 def editorial_policy(request: HttpRequest) -> HttpResponse:
     return render(request, "public/editorial_policy.html", {"moves": MOVES.values()})
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     checks = {"database": _check_database(), "cache": _check_cache(), "broker": _check_broker()}
     healthy = all(value in ("ok", "eager") for value in checks.values())

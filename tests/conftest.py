@@ -221,3 +221,13 @@ def professional_disclaimer(db):
 def seen():
     """The revision id a person looking at the article now would have seen."""
     return latest_revision_id
+
+
+@pytest.fixture
+def public_article(make_article, author, seen, professional_disclaimer) -> Article:
+    """An article readers can open: submitted, so shown with the pending-review caution."""
+    from review.services import make_move
+
+    article = make_article()
+    make_move("submit", article=article, by=author, seen_revision_id=seen(article))
+    return article

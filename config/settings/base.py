@@ -46,6 +46,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads a parameter into a query or a session.
+    "config.middleware.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -108,10 +110,30 @@ def cache_from_env(default: str | None) -> dict:
     url = env.str("CACHE_URL", default="")
     if not url:
         url = env.str("REDIS_URL") if default is None else env.str("REDIS_URL", default=default)
-    return env.cache_url_config(url)
+    return cache_config(url)
+
+
+def cache_config(url: str) -> dict:
+    """The CACHES entry for a URL. Redis errors are logged and ignored: a cache outage makes
+    reads slower (pages come from the database), never errors; /healthz still reports it, as
+    its test value is not kept. Short timeouts, so a Redis that does not answer costs each
+    request little."""
+    config = env.cache_url_config(url)
+    if config["BACKEND"].startswith("django_redis."):
+        config["OPTIONS"] = {
+            "IGNORE_EXCEPTIONS": True,
+            "SOCKET_CONNECT_TIMEOUT": 1,
+            "SOCKET_TIMEOUT": 1,
+            **config.get("OPTIONS", {}),
+        }
+    return config
 
 
 CACHES = {"default": cache_from_env(default="locmemcache://")}
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+# With cache errors ignored the rate limiter gets no count; let questions through, as
+# questions.views does when the cache raises, instead of refusing every reader.
+RATELIMIT_FAIL_OPEN = True
 
 AUTH_USER_MODEL = "accounts.User"
 # Axes first: it refuses a locked-out account or address before any password is checked.
