@@ -6,7 +6,6 @@ points the default connection of every thread at it for one test.
 """
 
 import sqlite3
-import threading
 
 import pytest
 from django.contrib.auth.models import Group
@@ -19,6 +18,7 @@ from review import services
 from review.models import ReviewEvent
 from review.workflow import AUTHORS, REVIEWERS
 from tests.factories import UserFactory
+from tests.races import race
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "sqlite", reason="the SQLite settings; PostgreSQL has its own race tests"
@@ -44,38 +44,8 @@ def file_database(tmp_path, transactional_db):
         connections["default"] = memory
 
 
-def _move(name: str, **kwargs) -> ReviewEvent:
-    """The review move API is being renamed to `make_move(name, ...)`; work with either."""
-    make_move = getattr(services, "make_move", None)
-    if make_move is not None:
-        return make_move(name, **kwargs)
-    return getattr(services, name)(**kwargs)
-
-
 def _approve(**kwargs) -> ReviewEvent:
-    return _move("approve", **kwargs)
-
-
-def _race(count: int, action) -> list:
-    """Run `action(i)` in `count` threads released together; return results or exceptions."""
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait()
-            results[i] = action(i)
-        except Exception as exc:
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return results
+    return services.make_move("approve", **kwargs)
 
 
 def _member(username: str, group: str):
@@ -99,8 +69,10 @@ def test_concurrent_approvals_on_sqlite_give_one_winner_and_clean_refusals(file_
         by=author,
         comment="Created",
     )
-    _move("submit", article=article, by=author, seen_revision_id=latest_revision_id(article))
-    _move(
+    services.make_move(
+        "submit", article=article, by=author, seen_revision_id=latest_revision_id(article)
+    )
+    services.make_move(
         "start_review",
         article=article,
         by=reviewers[0],
@@ -108,7 +80,7 @@ def test_concurrent_approvals_on_sqlite_give_one_winner_and_clean_refusals(file_
     )
     seen = latest_revision_id(article)
 
-    results = _race(
+    results = race(
         8,
         lambda i: _approve(
             article=Article.objects.get(pk=article.pk),

@@ -1,10 +1,7 @@
 """Races that only a real database shows: these run on PostgreSQL (row locks) in CI."""
 
-import threading
-
 import pytest
 from django.contrib.auth.models import Group
-from django.db import connections
 from reversion.models import Revision
 
 from articles.models import Article, ReviewState
@@ -12,39 +9,18 @@ from articles.selectors import latest_revision_id
 from review import services
 from review.models import Notification, ReviewEvent
 from tests.factories import UserFactory
+from tests.races import race
 
 pytestmark = pytest.mark.needs_postgres  # real row locks
-
-
-def _race(count: int, action) -> list:
-    """Run `action(i)` in `count` threads released together; return results or exceptions."""
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait()
-            results[i] = action(i)
-        except Exception as exc:
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    return results
 
 
 @pytest.fixture
 def article_under_review(transactional_db, make_article, author, reviewer):
     article = make_article()
-    services.make_move(
+    services.makeservices.make_move(
         "submit", article=article, by=author, seen_revision_id=latest_revision_id(article)
     )
-    services.make_move(
+    services.makeservices.make_move(
         "start_review", article=article, by=reviewer, seen_revision_id=latest_revision_id(article)
     )
     return article
@@ -59,9 +35,9 @@ def test_concurrent_approvals_give_exactly_one(article_under_review, author):
     revisions_before = Revision.objects.count()
     notifications_before = Notification.objects.count()
 
-    results = _race(
+    results = race(
         8,
-        lambda i: services.make_move(
+        lambda i: services.makeservices.make_move(
             "approve",
             article=Article.objects.get(pk=article_under_review.pk),
             by=reviewers[i],
@@ -86,7 +62,7 @@ def test_concurrent_approvals_give_exactly_one(article_under_review, author):
 def test_concurrent_edits_keep_one_and_refuse_the_other(transactional_db, make_article, author):
     article = make_article()
     seen = latest_revision_id(article)
-    results = _race(
+    results = race(
         2,
         lambda i: services.edit_article(
             article=Article.objects.get(pk=article.pk),
@@ -120,7 +96,7 @@ def test_concurrent_approve_clicks_over_http_never_answer_500(article_under_revi
         client.force_login(reviewers[i])
         return client.post(url, {"seen_revision_id": seen, "comment": ""}).status_code
 
-    statuses = _race(6, click)
+    statuses = race(6, click)
     assert all(isinstance(s, int) for s in statuses), statuses
     assert statuses.count(302) == 1, statuses
     assert set(statuses) <= {302, 400, 409}, statuses
