@@ -7,7 +7,7 @@ from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -39,6 +39,14 @@ def _listed(articles) -> list[dict]:
 
 @require_safe
 def article_page(request: HttpRequest, slug: str) -> HttpResponse:
+    response = _article_response(request, slug)
+    # A browser must ask again before reusing a page: a withdrawal (or a new approval after
+    # one) reaches readers on their next visit, never after a heuristic freshness lifetime.
+    patch_cache_control(response, no_cache=True)
+    return response
+
+
+def _article_response(request: HttpRequest, slug: str) -> HttpResponse:
     stamp, generation = page_cache.versions(slug)
     roles = page_cache.roles(stamp)
     role, chosen_now = role_from_request(request, roles)

@@ -95,7 +95,7 @@ def available_moves(article: Article, user: User) -> list[AvailableMove]:
     for move in BUTTON_MOVES:
         refused = refusal(move, article=article, user=user)
         if refused is None or refused.offered:
-            label = move.label_from(article.state)
+            label = move.label_for(article)
             offered.append(AvailableMove(move, label, refused.message if refused else None))
     return offered
 

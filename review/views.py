@@ -101,7 +101,7 @@ def move(request: HttpRequest, slug: str, name: str) -> HttpResponse:
         raise Http404("No such move.")
     article = _visible_article(request, slug)
     form = MoveForm(request.POST)
-    label = MOVES[name].label_from(article.state)
+    label = MOVES[name].label_for(article)
     kept = {"failed_move": name, "kept_comment": request.POST.get("comment", "")}
     if not form.is_valid():  # say what was wrong; keep what was typed
         errors = " ".join(message for field in form.errors.values() for message in field)

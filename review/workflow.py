@@ -186,7 +186,7 @@ class Move:
     explanation: str  # one line for the editorial policy page
     target: str = ""  # empty: the article stays in its state
     reopens: frozenset[str] = frozenset()  # states from which the move starts a new draft
-    again_label: str = ""  # what the button says when the article comes back to this move
+    again_label: str = ""  # what the button says when the article makes this move again
     comment_required: bool = False
     guards: tuple[Guard, ...] = ()
     records: Callable[..., list[str]] | None = None
@@ -200,8 +200,11 @@ class Move:
             return ReviewState.DRAFT
         return self.target or state
 
-    def label_from(self, state: str) -> str:
-        return self.again_label if self.again_label and state != ReviewState.DRAFT else self.label
+    def label_for(self, article: Article) -> str:
+        """What the button says: "Resubmit" once the article has been submitted before."""
+        if self.again_label and article.submitted_revision_id is not None:
+            return self.again_label
+        return self.label
 
 
 ALL_STATES = frozenset(ReviewState)

@@ -95,3 +95,55 @@ def test_the_author_cannot_approve_their_own_article(live_server, demo, browser)
     approve = author.get_by_role("button", name="Approve")
     expect(approve).to_be_disabled()
     expect(author.get_by_text("another reviewer must approve it")).to_be_visible()
+
+
+def _approve_demo(reviewer):
+    _open_article(reviewer)
+    reviewer.get_by_role("button", name="Start review").click()
+    reviewer.get_by_role("button", name="Approve").click()
+    expect(reviewer.get_by_text("Approve: done.")).to_be_visible()
+
+
+def test_withdrawn_while_a_draft_waits_then_revised_and_back_at_its_address(
+    live_server, demo, browser, page, screenshot
+):
+    base = live_server.url
+    reviewer = _sign_in(browser, base, "reviewer")
+    _approve_demo(reviewer)
+
+    # The author starts a new draft; readers keep the approved text, and the board can still
+    # take that text down.
+    author = _sign_in(browser, base, "author")
+    author.goto(f"{base}/review/articles/{SLUG}/edit/")
+    author.get_by_label("Summary").fill("A draft summary nobody has reviewed.")
+    author.get_by_role("button", name="Save changes").click()
+    reviewer.reload()
+    reviewer.get_by_label("Reason for “Withdraw” (required)").fill(
+        "A reader reported an outdated trial figure."
+    )
+    reviewer.get_by_role("button", name="Withdraw").click()
+    expect(reviewer.get_by_text("Withdraw: done.")).to_be_visible()
+    expect(reviewer.get_by_text(re.compile("Withdrawn on"))).to_be_visible()
+    expect(reviewer.get_by_text("Readers see the version approved by")).to_have_count(0)
+    screenshot(reviewer, "review-page-withdrawn")
+
+    response = page.goto(f"{base}/articles/{SLUG}/")
+    assert response.status == 410
+    expect(page.get_by_text("A reader reported an outdated trial figure.")).to_be_visible()
+    screenshot(page, "article-withdrawn")
+
+    author.goto(f"{base}/review/articles/{SLUG}/")
+    author.get_by_role("link", name="Edit", exact=True).click()
+    author.get_by_label("Summary").fill("Platinum-based chemotherapy first; figures corrected.")
+    author.get_by_label("What changed, and why").fill("Corrected the trial figure")
+    author.get_by_role("button", name="Save changes").click()
+    author.get_by_role("button", name="Resubmit").click()
+    expect(author.get_by_text("Resubmit: done.")).to_be_visible()
+    assert page.goto(f"{base}/articles/{SLUG}/").status == 410  # not approved yet
+
+    reviewer2 = _sign_in(browser, base, "reviewer2")
+    _approve_demo(reviewer2)
+    response = page.goto(f"{base}/articles/{SLUG}/")
+    assert response.status == 200
+    expect(page.get_by_text("figures corrected.")).to_be_visible()
+    expect(page.get_by_text(re.compile("Approved by Dr. Tomas Lind"))).to_be_visible()

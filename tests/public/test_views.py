@@ -64,3 +64,16 @@ def test_with_the_cache_down_healthz_says_degraded(client, db, cache_down):
     assert body["status"] == "degraded"
     assert body["database"] == "ok"
     assert body["cache"].startswith("error")
+
+
+def test_browsers_must_revalidate_an_article_page_and_its_withdrawal(
+    client, public_article, reviewer, seen
+):
+    from review.services import make_move
+
+    url = public_article.get_absolute_url()
+    assert "no-cache" in client.get(url)["Cache-Control"]
+    make_move("withdraw", article=public_article, by=reviewer, seen_revision_id=seen(public_article),
+              comment="Wrong dose")  # fmt: skip
+    gone = client.get(url)
+    assert gone.status_code == 410 and "no-cache" in gone["Cache-Control"]
