@@ -62,6 +62,10 @@ def main() -> None:
         "ALLOWED_HOSTS": "127.0.0.1",
         "SESSION_COOKIE_SECURE": "false",
         "CSRF_COOKIE_SECURE": "false",
+        # Plain HTTP on loopback; production refuses a mailer that reaches nobody.
+        "SECURE_SSL_REDIRECT": "false",
+        "SECURE_HSTS_SECONDS": "0",
+        "EMAIL_URL": "smtp://127.0.0.1:25",
         "DEBUG": "false",
         "CELERY_BROKER_URL": "",
     }
@@ -183,16 +187,12 @@ def _withdraw_demo_article() -> float:
 
 
 def withdraw(*, article, by, comment: str) -> None:
-    """The one place this script calls the review services (make_move is the coming name)."""
+    """The reviewer presses Withdraw."""
     from articles.selectors import latest_revision_id
-    from review import services
+    from review.services import make_move
 
     seen = latest_revision_id(article)
-    make_move = getattr(services, "make_move", None)
-    if make_move is not None:
-        make_move("withdraw", article=article, by=by, seen_revision_id=seen, comment=comment)
-    else:
-        services.withdraw(article=article, by=by, seen_revision_id=seen, comment=comment)
+    make_move("withdraw", article=article, by=by, seen_revision_id=seen, comment=comment)
 
 
 def _report(readings: list[Reading], committed: float, args: argparse.Namespace) -> None:
