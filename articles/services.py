@@ -8,7 +8,6 @@ from collections.abc import Callable, Iterable
 import reversion
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.text import slugify
 
 from accounts.models import User
@@ -78,7 +77,7 @@ def save_article(
     article.body = normalize_markdown(article.body)
     validate_body(article.body)
     article.full_clean(exclude=["author"] if article.author_id is None else None)
-    with transaction.atomic(), reversion.create_revision():
+    with reversion.create_revision():  # atomic itself
         if article.author_id is None:
             article.author = by
         article.save()
@@ -95,7 +94,7 @@ def save_article(
 def save_reference(*, reference: Reference, by: User, comment: str) -> Reference:
     """Validate and save a reference as a new revision."""
     reference.full_clean()
-    with transaction.atomic(), reversion.create_revision():
+    with reversion.create_revision():  # atomic itself
         reference.save()
         reversion.set_user(by)
         reversion.set_comment(comment)
@@ -120,7 +119,7 @@ def topics_named(names: Iterable[str]) -> list[Topic]:
 
 def import_article(*, source: ArticleSource, by: User) -> Article:
     """Create or update the article a file describes, with its references, as one revision."""
-    with transaction.atomic(), reversion.create_revision():
+    with reversion.create_revision():  # atomic itself
         reversion.set_user(by)
         reversion.set_comment(f"Imported from {source.origin}")
         for fields in source.references:

@@ -2,7 +2,6 @@
 
 import reversion
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 
 from accounts.models import User
@@ -21,7 +20,7 @@ def save_variant(
     validate_body(body)
     if len(summary) > 2000:
         raise ValidationError("The summary is longer than 2,000 characters.")
-    with transaction.atomic(), reversion.create_revision():
+    with reversion.create_revision():  # atomic itself
         variant, _ = ArticleVariant.objects.update_or_create(
             article=article, role=role, defaults={"summary": summary.strip(), "body": body}
         )
@@ -34,7 +33,7 @@ def save_variant(
 
 def remove_variant(*, article: Article, role: ReaderRole, by: User, comment: str) -> None:
     """Drop one role's version; readers of that role get the fallback text."""
-    with transaction.atomic(), reversion.create_revision():
+    with reversion.create_revision():  # atomic itself
         ArticleVariant.objects.filter(article=article, role=role).delete()
         sync_citations(article=article)
         reversion.add_to_revision(article)

@@ -105,8 +105,6 @@ def _act(
     question = _question(request, pk)
     try:
         call(question)
-    except services.NotAllowed as exc:
-        raise PermissionDenied(exc.message) from exc
     except services.InvalidTransition as exc:
         messages.error(request, exc.message)
     else:
@@ -161,8 +159,6 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
         services.answer_question(
             question=question, by=request.user, answer=form.cleaned_data["answer"]
         )
-    except services.NotAllowed as exc:
-        raise PermissionDenied(exc.message) from exc
     except services.InvalidTransition as exc:
         form.add_error(None, exc.message)
         return detail(request, pk, status=400, answer_form=form)
@@ -195,8 +191,6 @@ def draft(request: HttpRequest, pk: int) -> HttpResponse:
             title=data["title"],
             slug=data["slug"],
         )
-    except services.NotAllowed as exc:
-        raise PermissionDenied(exc.message) from exc
     except services.InvalidTransition as exc:
         if not selectors.can_draft(_question(request, pk)):
             messages.error(request, exc.message)

@@ -73,7 +73,12 @@ def test_browsers_must_revalidate_an_article_page_and_its_withdrawal(
 
     url = public_article.get_absolute_url()
     assert "no-cache" in client.get(url)["Cache-Control"]
-    make_move("withdraw", article=public_article, by=reviewer, seen_revision_id=seen(public_article),
-              comment="Wrong dose")  # fmt: skip
+    make_move(
+        "withdraw",
+        article=public_article,
+        by=reviewer,
+        seen_revision_id=seen(public_article),
+        comment="Wrong dose",
+    )
     gone = client.get(url)
     assert gone.status_code == 410 and "no-cache" in gone["Cache-Control"]
