@@ -7,8 +7,8 @@ from articles.models import Article
 class Question(models.Model):
     """A reader's follow-up question on an article, stored already scrubbed of identifiers.
 
-    No IP address is kept (rate limiting lives in the cache). The e-mails it causes are an outbox:
-    `notified_at` and `reply_sent_at` say they went, so a task that runs twice sends once.
+    No IP address is kept (rate limiting lives in the cache). The e-mails it causes are outbox
+    rows; the reader's address moves to the answer's row when the answer is given.
     Only questions.services writes `status` and the fields that go with it.
     """
 
@@ -51,8 +51,8 @@ class Question(models.Model):
         "review.ReviewEvent", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    notified_at = models.DateTimeField(null=True, blank=True)
-    reply_sent_at = models.DateTimeField(null=True, blank=True)
+    # When the answer was handed to the outbox (its delivery is the outbox row's status).
+    reply_queued_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-urgent", "-created_at", "-pk"]

@@ -162,7 +162,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
     except services.InvalidTransition as exc:
         form.add_error(None, exc.message)
         return detail(request, pk, status=400, answer_form=form)
-    if question.email:
+    if question.reply_queued_at:
         messages.success(request, "Answer saved. It will be e-mailed to the reader.")
     else:
         messages.success(request, "Answer saved. The reader left no address, so none is sent.")

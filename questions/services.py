@@ -2,9 +2,10 @@
 
 The reader's question is scrubbed before it is stored and the editors are told once it has
 committed. Each editor action checks the actor, locks the row, checks the status against
-questions.workflow.ACTIONS, and queues any e-mail to go out after the commit.
+questions.workflow.ACTIONS, and writes any e-mail to the outbox, which sends it after the commit.
 """
 
+import logging
 import re
 from datetime import timedelta
 
@@ -16,25 +17,26 @@ from django.utils import timezone
 from accounts.models import User
 from articles.models import Article
 from articles.services import save_article
-from config.queue import enqueue_on_commit
+from outbox.services import queue_email
 from review.models import ReviewEvent
 from review.services import InvalidTransition, NotAllowed, add_comment
 
+from . import emails
 from .models import Question
 from .scrubbing import scrub
 from .selectors import is_draft_author, is_editor
 from .urgency import urgent_reasons
-from .workflow import ACTIONS
+from .workflow import ACTIONS, EDITOR_GROUPS
 
 __all__ = ["InvalidTransition", "NotAllowed"]
+
+logger = logging.getLogger(__name__)
 
 
 def receive_question(
     *, article: Article, text: str, name: str, email: str, reader_role: str, consent: bool
 ) -> Question:
     """Store a reader's question with identifiers removed; editors are told after the commit."""
-    from .tasks import notify_editors_of_question
-
     if not consent:
         raise InvalidTransition("A question is stored only with the reader's consent.")
     # Urgency is judged on what the reader wrote; only the scrubbed text is kept.
@@ -52,8 +54,21 @@ def receive_question(
             urgent=bool(reasons),
             urgent_reasons=list(reasons),
         )
-        enqueue_on_commit(notify_editors_of_question, question.pk)
+        _tell_editors(question)
     return question
+
+
+def _tell_editors(question: Question) -> None:
+    editors = User.objects.filter(groups__name__in=EDITOR_GROUPS, is_active=True).exclude(email="")
+    subject, body = emails.editor_subject(question), emails.editor_body(question)
+    for editor in editors.distinct().order_by("pk"):
+        queue_email(
+            to=editor.email, recipient=editor, subject=subject, body=body,
+            dedupe_key=f"question-notice:{question.pk}:{editor.pk}",
+        )  # fmt: skip
+    if not editors.exists():
+        logger.warning("No editor has an e-mail address; question %s waits in the queue.",
+                       question.pk)  # fmt: skip
 
 
 def triage(*, question: Question, by: User) -> Question:
@@ -91,8 +106,6 @@ def mark_duplicate(*, question: Question, original: Question, by: User) -> Quest
 
 def answer_question(*, question: Question, by: User, answer: str) -> Question:
     """Store an editor's answer; a reader who left an address gets it by e-mail after commit."""
-    from .tasks import send_answer
-
     answer = answer.strip()
     if not answer:
         raise InvalidTransition("Write the answer first.")
@@ -101,8 +114,20 @@ def answer_question(*, question: Question, by: User, answer: str) -> Question:
         locked.answer, locked.answered_by, locked.answered_at = answer, by, timezone.now()
         _move(locked, by, Question.Status.ANSWERED, extra=["answer", "answered_by", "answered_at"])
         if locked.email:
-            enqueue_on_commit(send_answer, locked.pk)
+            _send_answer(locked)
     return _refresh(question, locked)
+
+
+def _send_answer(question: Question) -> None:
+    # The address was kept only for this reply: it moves to the outbox row, which forgets it
+    # once the reply has gone.
+    queue_email(
+        to=question.email, subject=emails.reply_subject(question), body=emails.reply_body(question),
+        dedupe_key=f"question-answer:{question.pk}", forget_address_when_sent=True,
+    )  # fmt: skip
+    question.reply_queued_at = timezone.now()
+    question.email = question.name = ""
+    question.save(update_fields=["reply_queued_at", "email", "name"])
 
 
 def draft_article_from_question(

@@ -174,8 +174,22 @@ class ReviewEventAdmin(admin.ModelAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "recipient", "subject", "sent_at")
-    readonly_fields = ("event", "recipient", "subject", "body", "created_at", "sent_at")
+    """Which e-mails each review event caused; sending, retries and errors are in the outbox."""
+
+    list_display = ("event", "kind", "recipient", "email_status")
+    list_filter = ("kind", "email__status")
+    list_select_related = ("event__article", "event__actor", "recipient", "email")
+    readonly_fields = ("event", "kind", "recipient", "email")
+
+    @admin.display(description="e-mail", ordering="email__status")
+    def email_status(self, notification: Notification) -> str:
+        return notification.email.get_status_display()
 
     def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 
 from articles.models import Article, ReviewState
+from outbox.models import Email
 
 
 class ReviewEvent(models.Model):
@@ -80,9 +81,9 @@ class ReviewAssignment(models.Model):
 
 
 class Notification(models.Model):
-    """An e-mail owed to someone, written with the change that caused it (an outbox).
+    """Which outbox e-mail a review event owes whom: written once per event, person and kind.
 
-    The task that sends it may run twice or late (a broker outage); `sent_at` makes that safe.
+    The e-mail itself (address, text, status, attempts, errors) is the outbox row.
     """
 
     class Kind(models.TextChoices):
@@ -94,10 +95,7 @@ class Notification(models.Model):
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
-    subject = models.CharField(max_length=200)
-    body = models.TextField()
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    email = models.OneToOneField(Email, on_delete=models.PROTECT, related_name="notification")
 
     class Meta:
         constraints = [
@@ -107,4 +105,4 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.subject} to {self.recipient}"
+        return f"{self.get_kind_display()} to {self.recipient}"

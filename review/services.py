@@ -18,14 +18,13 @@ from accounts.models import User
 from articles.models import Article, ReviewState
 from articles.selectors import latest_revision_id, revision_source
 from articles.services import save_article
-from config.queue import enqueue_on_commit
+from outbox.services import queue_email
 from personalization.models import ReaderRole
 from personalization.selectors import variant_texts
 from personalization.services import remove_variant, save_variant
 
 from .errors import InvalidTransition, NotAllowed, StaleRevision, WorkflowError
 from .models import Notification, ReviewAssignment, ReviewEvent
-from .tasks import send_notification
 from .workflow import ADMINS, AUTHORS, EDITORS, MOVES, REVIEWERS, Move, groups_of, refusal
 
 __all__ = ["InvalidTransition", "NotAllowed", "StaleRevision", "WorkflowError", "make_move"]
@@ -229,8 +228,23 @@ def add_comment(*, article: Article, by: User, body: str) -> ReviewEvent:
     )
 
 
+def notify(
+    *, event: ReviewEvent, recipient: User, subject: str, body: str,
+    kind: str = Notification.Kind.EVENT,
+) -> Notification | None:  # fmt: skip
+    """Owe `recipient` one e-mail about `event`, sent after the commit; written once per kind."""
+    with transaction.atomic():
+        email = queue_email(
+            to=recipient.email, recipient=recipient, subject=subject, body=body,
+            dedupe_key=f"review-event:{event.pk}:{recipient.pk}:{kind}",
+        )  # fmt: skip
+        if email is None:
+            return None
+        return Notification.objects.create(event=event, recipient=recipient, kind=kind, email=email)
+
+
 def _notify(event: ReviewEvent, recipients: list[User], subject: str) -> None:
-    """Write the outbox rows now; send them only once this transaction has committed."""
+    """Write the outbox rows now; they are sent only once this transaction has committed."""
     body = (
         f"{event.actor.public_name} {event.get_action_display().lower()} "
         f"\u201c{event.article.title}\u201d.\n\n{event.comment}".rstrip()
@@ -238,10 +252,7 @@ def _notify(event: ReviewEvent, recipients: list[User], subject: str) -> None:
     for recipient in recipients:
         if recipient.pk == event.actor_id or not recipient.email:
             continue
-        notification = Notification.objects.create(
-            event=event, recipient=recipient, subject=subject[:200], body=body
-        )
-        enqueue_on_commit(send_notification, notification.pk)
+        notify(event=event, recipient=recipient, subject=subject, body=body)
 
 
 def _require_current(article: Article, seen_revision_id: int | None) -> None:

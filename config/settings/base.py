@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "accounts",
+    "outbox",
     "articles",
     "personalization",
     "review",
@@ -185,18 +186,30 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Vetted <editors@vett
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# A task is acknowledged when it has finished, and a worker process that dies mid-task hands its
+# task back (rather than acknowledging it as lost); each worker process holds one task at a time.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# A task taken by a worker that is then killed outright returns to the queue after this long
+# (Redis's default is an hour). Longer than the outbox's sending lease, which is longer than the
+# SMTP timeout: a slow but live worker never has its task handed to another.
+VETTED_BROKER_VISIBILITY_TIMEOUT = env.int("VETTED_BROKER_VISIBILITY_TIMEOUT", default=15 * 60)
 # With the broker down, a publish fails in well under a second (no long back-off before its one
-# retry): the change is stored already and the outbox sweeps send it later.
+# retry): the change is stored already and the outbox sweep sends it later.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "max_retries": 1,
     "interval_start": 0,
     "interval_step": 0.2,
     "interval_max": 0.5,
     "socket_connect_timeout": 2,
+    "visibility_timeout": VETTED_BROKER_VISIBILITY_TIMEOUT,
+    # How often a worker looks for such abandoned tasks (kombu's default works out at 100 s).
+    "unacked_restore_interval": env.int("VETTED_BROKER_RESTORE_INTERVAL", default=10),
+    "unacked_restore_throttle": 1,
 }
 CELERY_TIMEZONE = TIME_ZONE
 # A publish that cannot reach the broker fails at once; the outbox sweep sends it later.
@@ -206,15 +219,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "review.tasks.remind_reviewers",
         "schedule": crontab(hour=7, minute=0),
     },
-    "notification-sweep": {
-        "task": "review.tasks.send_unsent_notifications",
-        "schedule": 300.0,
-    },
-    "question-notice-sweep": {
-        "task": "questions.tasks.send_unnotified_questions",
-        "schedule": 300.0,
-    },
-    "question-answer-sweep": {"task": "questions.tasks.send_unsent_answers", "schedule": 300.0},
+    # The one mail sweep: due retries, and whatever the broker missed or a lost worker left.
+    "outbox-sweep": {"task": "outbox.tasks.sweep_outbox", "schedule": 60.0},
     "question-purge": {
         "task": "questions.tasks.purge_expired_questions",
         "schedule": crontab(hour=3, minute=30),
@@ -258,6 +264,12 @@ VETTED_TRUSTED_PROXY_COUNT = env.int("VETTED_TRUSTED_PROXY_COUNT", default=0)
 if VETTED_TRUSTED_PROXY_COUNT:
     RATELIMIT_IP_META_KEY = "questions.client_address.forwarded_client_ip"
 VETTED_RENDER_CACHE_SECONDS = env.int("VETTED_RENDER_CACHE_SECONDS", default=24 * 3600)
+# The outbox: a failed e-mail is tried again after 1, 2, 4, 8 ... minutes, and marked failed
+# after its last attempt. One left "sending" past the lease (its worker was lost) is sent again;
+# the lease must outlast the SMTP timeout (10 s a step) by far.
+VETTED_MAIL_MAX_ATTEMPTS = env.int("VETTED_MAIL_MAX_ATTEMPTS", default=6)
+VETTED_MAIL_FIRST_RETRY_SECONDS = env.int("VETTED_MAIL_FIRST_RETRY_SECONDS", default=60)
+VETTED_MAIL_SENDING_LEASE_SECONDS = env.int("VETTED_MAIL_SENDING_LEASE_SECONDS", default=10 * 60)
 
 # Sign-in throttling (django-axes), on /accounts/login/ and /admin/login/ alike. An account is
 # locked after AXES_FAILURE_LIMIT wrong passwords from anywhere, and an address after as many for

@@ -7,9 +7,10 @@ from reversion.models import Version
 
 from articles.models import Article, ReviewState
 from articles.rendering import render_body
+from outbox.models import Email
+from outbox.tasks import send_email
 from questions import selectors, services
 from questions.models import Question
-from questions.tasks import send_answer
 from review.models import ReviewEvent
 
 
@@ -79,13 +80,16 @@ def test_an_answer_is_stored_and_emailed_once_even_if_the_task_runs_twice(
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.answer_question(question=question, by=reviewer, answer="  Yes, usually.  ")
-    assert send_answer(question.pk) is False  # the second run finds it sent
+    reply = Email.objects.get(dedupe_key=f"question-answer:{question.pk}")
+    assert send_email(reply.pk) == "not_due"  # the second run finds it sent
     assert [m.to for m in mail.outbox] == [["ann@example.org"]]
     assert "Yes, usually." in mail.outbox[0].body and "not medical advice" in mail.outbox[0].body
     question.refresh_from_db()
     assert question.answer == "Yes, usually." and question.answered_by == reviewer
-    assert question.reply_sent_at is not None
+    assert question.reply_queued_at is not None
     assert question.email == "" and question.name == ""  # kept only to send the reply
+    reply.refresh_from_db()
+    assert reply.status == "sent" and reply.to == ""  # and forgotten by the outbox once sent
 
 
 def test_an_answer_with_no_address_is_stored_and_sends_nothing(

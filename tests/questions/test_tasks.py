@@ -1,17 +1,14 @@
-"""Editors' notices, the sweeps and the retention purge: each safe to run twice."""
+"""Editors' notices and readers' answers go through the outbox; the retention purge."""
 
 from datetime import timedelta
 
 from django.core import mail
 from django.utils import timezone
 
+from outbox.models import Email
+from outbox.tasks import send_email, sweep_outbox
 from questions.models import Question
-from questions.tasks import (
-    notify_editors_of_question,
-    purge_expired_questions,
-    send_unnotified_questions,
-    send_unsent_answers,
-)
+from questions.tasks import purge_expired_questions
 
 
 def _age(question, days):
@@ -19,52 +16,53 @@ def _age(question, days):
     Question.objects.filter(pk=question.pk).update(created_at=timezone.now() - timedelta(days=days))
 
 
-def test_editors_are_told_of_a_new_question_once(make_question, reviewer, admin_user, author):
-    question = make_question()
-    assert notify_editors_of_question(question.pk) is True
-    assert notify_editors_of_question(question.pk) is False
-    assert len(mail.outbox) == 1
-    assert sorted(mail.outbox[0].to) == sorted([reviewer.email, admin_user.email])
-    assert author.email not in mail.outbox[0].to  # authors are not editors
+def _notices(question):
+    return Email.objects.filter(dedupe_key__startswith=f"question-notice:{question.pk}:")
+
+
+def test_each_editor_is_told_of_a_new_question_once(make_question, reviewer, admin_user, author):
+    question = make_question()  # rows written; the test's transaction never commits
+    notices = _notices(question)
+    assert sorted(notices.values_list("to", flat=True)) == sorted(
+        [reviewer.email, admin_user.email]
+    )  # authors are not editors
+    for notice in notices:
+        assert send_email(notice.pk) == "sent"
+        assert send_email(notice.pk) == "not_due"
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([reviewer.email, admin_user.email])
     assert f"/review/questions/{question.pk}/" in mail.outbox[0].body
-    assert Question.objects.get(pk=question.pk).notified_at is not None
 
 
 def test_an_urgent_question_says_so_in_the_subject(make_question, reviewer):
     question = make_question("My mother has chest pain after the infusion")
-    notify_editors_of_question(question.pk)
-    assert mail.outbox[0].subject.startswith("URGENT-LOOKING")
-    assert "chest pain" in mail.outbox[0].body
-    assert "infusion" not in mail.outbox[0].body  # the question stays in the queue
+    notice = _notices(question).get()
+    assert notice.subject.startswith("URGENT-LOOKING")
+    assert "chest pain" in notice.body
+    assert "infusion" not in notice.body  # the question stays in the queue
 
 
 def test_the_sweep_sends_what_the_broker_missed(make_question, reviewer):
-    missed = make_question()
-    _age(missed, days=1)
-    fresh = make_question()  # its own task may still be on the way
-    assert send_unnotified_questions() == 1
-    assert send_unnotified_questions() == 0
-    assert Question.objects.get(pk=missed.pk).notified_at is not None
-    assert Question.objects.get(pk=fresh.pk).notified_at is None
+    make_question()  # its task was never run (the test's transaction does not commit)
+    assert sweep_outbox() == 1
+    assert sweep_outbox() == 0
+    assert [m.to for m in mail.outbox] == [[reviewer.email]]
 
 
-def test_with_no_editor_to_tell_the_question_waits_in_the_queue(make_question):
+def test_with_no_editor_to_tell_the_question_waits_in_the_queue(make_question, caplog):
     question = make_question()
-    assert notify_editors_of_question(question.pk) is False
-    assert mail.outbox == []
-    assert Question.objects.get(pk=question.pk).notified_at is not None  # no endless retry
+    assert not _notices(question).exists()
+    assert "No editor has an e-mail address" in caplog.text
+    assert sweep_outbox() == 0 and mail.outbox == []
 
 
 def test_the_answer_sweep_sends_unsent_replies(make_question, reviewer):
     from questions import services
 
     question = make_question(email="ann@example.org")
+    _notices(question).update(status=Email.Status.SENT, sent_at=timezone.now())
     services.answer_question(question=question, by=reviewer, answer="Yes.")  # task not run
-    Question.objects.filter(pk=question.pk).update(
-        answered_at=timezone.now() - timedelta(minutes=5)
-    )
-    assert send_unsent_answers() == 1
-    assert send_unsent_answers() == 0
+    assert sweep_outbox() == 1
+    assert sweep_outbox() == 0
     assert [m.to for m in mail.outbox] == [["ann@example.org"]]
 
 

@@ -10,9 +10,10 @@ from django.core import mail
 
 from articles.selectors import latest_revision_id
 from config.celery import app as celery_app
+from outbox.models import Email
+from outbox.tasks import send_email
 from review import services
 from review.models import Notification
-from review.tasks import send_notification
 
 pytestmark = pytest.mark.needs_redis("broker")
 
@@ -26,12 +27,12 @@ def real_worker(transactional_db):
 
 
 @pytest.fixture
-def notification_task_done():
-    """Set by the worker's thread when a send_notification task has finished (not retrying)."""
+def send_task_done():
+    """Set by the worker's thread when a send_email task has finished."""
     done = threading.Event()
 
     def on_postrun(sender, state, **kwargs):
-        if sender.name == send_notification.name and state in states.READY_STATES:
+        if sender.name == send_email.name and state in states.READY_STATES:
             done.set()
 
     task_postrun.connect(on_postrun, weak=False)
@@ -40,15 +41,15 @@ def notification_task_done():
 
 
 def test_a_worker_on_redis_sends_the_submission_notice(
-    real_worker, notification_task_done, make_article, author, reviewer
+    real_worker, send_task_done, make_article, author, reviewer
 ):
     article = make_article()
     services.make_move(
         "submit", article=article, by=author, seen_revision_id=latest_revision_id(article)
     )
-    notification = Notification.objects.get(recipient=reviewer)
+    email = Notification.objects.get(recipient=reviewer).email
 
-    assert notification_task_done.wait(timeout=20), "the worker did not run send_notification"
-    notification.refresh_from_db()
-    assert notification.sent_at is not None, "the worker did not send the notification"
+    assert send_task_done.wait(timeout=20), "the worker did not run send_email"
+    email.refresh_from_db()
+    assert email.status == Email.Status.SENT, "the worker did not send the notification"
     assert [m.to for m in mail.outbox] == [[reviewer.email]]
