@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from .rendering import render_body
+
 
 class ReviewState(models.TextChoices):
     # The moves between these states are review.workflow's; only review.services writes them.
@@ -30,12 +32,9 @@ WORKFLOW_FIELDS = [
     "withdrawn_at",
     "withdrawal_reason",
     "co_authors",
+    "public_edition",
+    "published_at",
 ]
-UNAPPROVED_PUBLIC_STATES = (
-    ReviewState.SUBMITTED,
-    ReviewState.UNDER_REVIEW,
-    ReviewState.CHANGES_REQUESTED,
-)
 
 
 @reversion.register()
@@ -90,10 +89,10 @@ class ArticleQuerySet(models.QuerySet):
         text live; a never-approved one shows only the text last submitted, never a draft. A
         withdrawn article stays hidden until the board approves it again.
         """
-        shown = models.Q(live_revision__isnull=False)
-        if settings.VETTED_SHOW_UNAPPROVED:
-            shown |= models.Q(state__in=UNAPPROVED_PUBLIC_STATES, submitted_revision__isnull=False)
-        return self.filter(shown, withdrawn_at__isnull=True)
+        shown = self.filter(public_edition__isnull=False, withdrawn_at__isnull=True)
+        if not settings.VETTED_SHOW_UNAPPROVED:
+            shown = shown.filter(live_revision__isnull=False)
+        return shown
 
 
 # Citations travel with the article: reverting an article restores its reference list. The review
@@ -153,6 +152,14 @@ class Article(models.Model):
     # the reason, whatever the article's state while it is revised and resubmitted.
     withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
     withdrawal_reason = models.TextField(blank=True, editable=False)
+    # What readers are shown, as it was published: the current approved edition, or for a
+    # never-approved article the snapshot of the text last submitted. Only review.services
+    # writes these two; `published_at` orders the public lists.
+    public_edition = models.ForeignKey(
+        "Edition", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        editable=False,
+    )  # fmt: skip
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Authors besides `author` who may edit and submit this article (and so may not approve it).
     co_authors = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="co_authored_articles"
@@ -162,6 +169,14 @@ class Article(models.Model):
 
     class Meta:
         ordering = ["-updated_at"]
+        indexes = [
+            # The public lists: newest published first, only what readers may open.
+            models.Index(
+                fields=["-published_at", "-id"],
+                condition=models.Q(public_edition__isnull=False, withdrawn_at__isnull=True),
+                name="article_public_newest",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -174,19 +189,11 @@ class Article(models.Model):
         return self.withdrawn_at is not None
 
     @property
-    def public_revision_id(self) -> int | None:
-        """The revision readers are shown (the same rule as Article.objects.public()), or None."""
-        if self.withdrawn_at is not None:
-            return None
-        if self.live_revision_id is not None:
-            return self.live_revision_id
-        if settings.VETTED_SHOW_UNAPPROVED and self.state in UNAPPROVED_PUBLIC_STATES:
-            return self.submitted_revision_id
-        return None
-
-    @property
     def is_public(self) -> bool:
-        return self.public_revision_id is not None
+        """The same rule as Article.objects.public(), for an article already in hand."""
+        if self.withdrawn_at is not None or self.public_edition_id is None:
+            return False
+        return self.live_revision_id is not None or settings.VETTED_SHOW_UNAPPROVED
 
 
 # References are versioned on their own; a revision's references are read as they stood then
@@ -223,7 +230,103 @@ class Disclaimer(models.Model):
     audience = models.CharField(max_length=20, choices=Audience, unique=True)
     title = models.CharField(max_length=200)
     body = models.TextField(help_text="Markdown.")
+    # Rendered when saved, so no reader's request renders Markdown.
+    body_html = models.TextField(editable=False, default="")
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
         return f"{self.title} ({self.get_audience_display()})"
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_body(self.body, frozenset()).html
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "body_html"}
+        super().save(*args, **kwargs)
+
+
+class ImmutableEdition(Exception):
+    """Editions are the record of what was published: never changed, never deleted."""
+
+
+class EditionQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ImmutableEdition("Editions are never changed.")
+
+    def delete(self):
+        raise ImmutableEdition("Editions are never deleted.")
+
+    def approved(self) -> "EditionQuerySet":
+        return self.filter(kind=Edition.Kind.APPROVED)
+
+
+class Edition(models.Model):
+    """What readers were shown, exactly as published: written once when the board approves a
+    revision (or, for a never-approved article, when it is submitted) and never changed.
+
+    Readers, search and permalinks read editions only; reviewers work on revisions.
+    `renditions` holds the page of every reader role as rendered then (glossary applied), so an
+    old edition reads the same after any later change of code, references or roles.
+    """
+
+    class Kind(models.TextChoices):
+        APPROVED = "approved", "Approved edition"
+        PENDING = "pending", "Submitted, awaiting review"
+
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="editions")
+    kind = models.CharField(max_length=10, choices=Kind)
+    number = models.PositiveIntegerField(null=True, blank=True)  # 1, 2, 3… approved only
+    revision = models.ForeignKey("reversion.Revision", on_delete=models.PROTECT, related_name="+")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # As they were on the day: a later change of name or credentials does not rewrite history.
+    approver_name = models.CharField(max_length=200, blank=True)
+    approver_credentials = models.CharField(max_length=200, blank=True)
+    published_at = models.DateTimeField()
+    change_note = models.TextField(blank=True)
+    # SHA-256 of everything readers can be shown from the pinned revision (the approval's
+    # fingerprint), and of what this row stores; `manage.py verify_editions` recomputes both.
+    content_sha256 = models.CharField(max_length=64)
+    stored_sha256 = models.CharField(max_length=64)
+    title = models.CharField(max_length=300)
+    summary = models.TextField(blank=True)
+    literature_current_through = models.DateField(null=True, blank=True)
+    text_updated_at = models.DateTimeField(null=True, blank=True)
+    renditions = models.JSONField()  # role slug ("" for the default text) → the page's text
+    change_log = models.JSONField(default=list)  # every approved edition up to this one
+    search_text = models.TextField(blank=True)  # every word a reader of any role can read
+
+    objects = EditionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "number"],
+                condition=models.Q(number__isnull=False),
+                name="one_number_per_edition",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="pending", number__isnull=True)
+                | models.Q(kind="approved", number__isnull=False),
+                name="approved_editions_are_numbered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (edition {self.number})" if self.number else self.title
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ImmutableEdition("Editions are never changed.")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("public:edition", kwargs={"slug": self.article.slug, "number": self.number})
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableEdition("Editions are never deleted.")
+
+    @property
+    def is_approved(self) -> bool:
+        return self.kind == self.Kind.APPROVED

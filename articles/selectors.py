@@ -3,7 +3,6 @@
 import dataclasses
 import hashlib
 import json
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -13,7 +12,7 @@ from django.db import connection
 from django.db.models import Q
 from reversion.models import Version
 
-from .models import Article, Citation, Reference, ReviewState
+from .models import Article, Citation, Reference
 from .rendering import RenderedBody, render_body
 
 RENDER_CACHE_VERSION = "2"
@@ -109,46 +108,29 @@ def rendered_body(body: str, known_keys: frozenset[str]) -> RenderedBody:
     )
 
 
-def markdown_html(text: str) -> str:
-    """Plain Markdown (a disclaimer, a comment) to safe HTML, cached by content."""
-    return rendered_body(text, frozenset()).html
-
-
 def search_articles(query: str, limit: int = 50) -> list[Article]:
-    """Public articles matching a reader's query: PostgreSQL full-text where we have it."""
-    articles = Article.objects.public()
+    """Public articles whose published edition matches a reader's query (its words only)."""
+    articles = Article.objects.public().select_related("public_edition")
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 
         vector = (
-            SearchVector("title", weight="A")
-            + SearchVector("summary", weight="B")
-            + SearchVector("body", weight="C")
+            SearchVector("public_edition__title", weight="A")
+            + SearchVector("public_edition__summary", weight="B")
+            + SearchVector("public_edition__search_text", weight="C")
         )
         search = SearchQuery(query, search_type="websearch")
-        found = list(
+        return list(
             articles.annotate(rank=SearchRank(vector, search))
             .filter(rank__gt=0)
-            .order_by("-rank", "title")[:limit]
+            .order_by("-rank", "public_edition__title")[:limit]
         )
-    else:
-        matches = Q()
-        for word in query.split()[:10]:
-            matches &= (
-                Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
-            )
-        found = list(articles.filter(matches).order_by("title")[:limit])
-    return [article for article in found if _public_text_matches(article, query)]
-
-
-def _public_text_matches(article: Article, query: str) -> bool:
-    """The database searched the working text; while a later save waits for review, only words
-    of the text readers are shown may find it (a draft's words are not public)."""
-    if article.state == ReviewState.APPROVED:
-        return True  # the working text is the approved text
-    source = revision_source(article, article.public_revision_id)
-    text = " ".join((source.title, source.summary, source.body)).lower()
-    return all(word in text for word in re.findall(r"\w+", query.lower()))
+    matches = Q()
+    for word in query.split()[:10]:
+        matches &= Q(public_edition__title__icontains=word) | Q(
+            public_edition__search_text__icontains=word
+        )
+    return list(articles.filter(matches).order_by("-published_at")[:limit])
 
 
 def latest_revision_id(article: Article) -> int | None:

@@ -102,7 +102,7 @@ def reader_content(
     written_for = next((r for r in fallback_chain(role, roles) if r.pk in variants), None)
     content = content_of(source, variants[written_for.pk] if written_for else None)
     if role is not None and role.is_lay:
-        content = _with_glossary(content)
+        content = with_glossary(content)
     return ReaderContent(content=content, role=role, written_for=written_for)
 
 
@@ -134,7 +134,7 @@ def glossary_terms() -> list[Term]:
     ]
 
 
-def _with_glossary(content: ArticleContent) -> ArticleContent:
+def with_glossary(content: ArticleContent) -> ArticleContent:
     terms = glossary_terms()
     digest = hashlib.sha256(
         json.dumps([content.body_html, [vars(t) for t in terms]], default=list).encode()

@@ -88,7 +88,7 @@ def _generation_key(slug: str) -> str:
 
 
 def article_row(slug: str) -> Article | None:
-    return Article.objects.filter(slug=slug).select_related("approved_by").order_by().first()
+    return Article.objects.filter(slug=slug).select_related("public_edition").order_by().first()
 
 
 def page_key(slug: str, generation: str, role: ReaderRole | None, stamp: str) -> str:

@@ -1,19 +1,22 @@
 """Reader-facing pages. They compose the apps below through their selectors; no models here."""
 
+from datetime import datetime
+
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from articles.models import Article, Disclaimer, ReviewState
-from articles.selectors import markdown_html, revision_source, search_articles
-from personalization.selectors import reader_content, role_from_request
+from articles.models import Article, Disclaimer, Edition, ReviewState
+from articles.selectors import search_articles
+from personalization.editions import reader_from_edition
+from personalization.selectors import role_from_request
 from personalization.services import remember_role
 from questions.forms import blank_question_form
 from review.workflow import MOVES, TRACKER_STEP_OF_STATE, TRACKER_STEPS
@@ -23,18 +26,19 @@ from . import page_cache
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    articles = _listed(Article.objects.public())
+    articles = _listed(
+        Article.objects.public().select_related("public_edition").order_by("-published_at", "-id")
+    )
     return render(request, "public/home.html", {"articles": articles})
 
 
 def _listed(articles) -> list[dict]:
-    """Articles as lists show them: the title and summary readers are shown (approved, or for a
-    never-approved article the text last submitted; never a working draft)."""
-    listed = []
-    for article in articles:
-        source = revision_source(article, article.public_revision_id)
-        listed.append({"article": article, "title": source.title, "summary": source.summary})
-    return listed
+    """Articles as lists show them: the title and summary of the edition readers are shown."""
+    return [
+        {"article": article, "title": article.public_edition.title,
+         "summary": article.public_edition.summary}
+        for article in articles
+    ]  # fmt: skip
 
 
 @require_safe
@@ -86,12 +90,16 @@ def _anonymous_page(slug: str, role, roles) -> tuple[int, str]:
     return 200, render_to_string("public/article.html", context | anonymous)
 
 
-def _article_context(article, role, roles, started: str | None = None) -> dict:
-    approved = article.live_revision_id is not None
+def _article_context(
+    article, role, roles, started: str | None = None, edition: Edition | None = None
+) -> dict:
+    """The page of one edition (the public one unless another is named), as it was published."""
+    edition = edition or article.public_edition
+    approved = edition.is_approved
     # An article that was approved once shows its approved text and the Approved step, even
     # while a revision of it is back in review.
     step = ReviewState.APPROVED if approved else TRACKER_STEP_OF_STATE[article.state]
-    reader = reader_content(article, role, roles)
+    reader = reader_from_edition(edition, role, roles)
     audience = role.audience if role else Disclaimer.Audience.PROFESSIONAL
     disclaimer = Disclaimer.objects.filter(audience=audience).first()
     question_form = blank_question_form(
@@ -101,15 +109,47 @@ def _article_context(article, role, roles, started: str | None = None) -> dict:
         question_form.initial["started"] = started
     return {
         "article": article,
+        "edition": edition,
+        "change_log": _change_log(edition),
         "reader": reader,
         "content": reader.content,
         "roles": roles,
         "approved": approved,
         "tracker": [(state, label, state == step) for state, label in TRACKER_STEPS],
         "disclaimer": disclaimer,
-        "disclaimer_html": markdown_html(disclaimer.body) if disclaimer else "",
+        "disclaimer_html": disclaimer.body_html if disclaimer else "",
         "question_form": question_form,
     }
+
+
+def _change_log(edition: Edition) -> list[dict]:
+    """The edition's change log, newest first, with its dates read back as dates."""
+    return [
+        {**entry, "published_at": datetime.fromisoformat(entry["published_at"])}
+        for entry in reversed(edition.change_log)
+    ]
+
+
+@require_safe
+def edition_page(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """An approved edition, for good: its permalink, with a notice pointing to the current one."""
+    edition = get_object_or_404(
+        Edition.objects.approved().select_related("article__public_edition"),
+        article__slug=slug,
+        number=number,
+    )
+    article = edition.article
+    if article.is_withdrawn:
+        response = render(request, "public/withdrawn.html", {"article": article}, status=410)
+    else:
+        roles = page_cache.roles(page_cache.versions(slug)[0])
+        role, _ = role_from_request(request, roles)
+        context = _article_context(article, role, roles, edition=edition)
+        context["current"] = article.public_edition if article.is_public else None
+        context["permalink"] = True
+        response = render(request, "public/article.html", context)
+    patch_cache_control(response, no_cache=True)
+    return response
 
 
 @require_safe

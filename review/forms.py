@@ -44,6 +44,10 @@ class MoveForm(forms.Form):
     comment = forms.CharField(
         label="Comment", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )
+    note = forms.CharField(
+        label="What changed, for readers", required=False, max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip
     seen_revision_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 

@@ -25,7 +25,17 @@ from personalization.services import remove_variant, save_variant
 
 from .errors import InvalidTransition, NotAllowed, StaleRevision, WorkflowError
 from .models import Notification, ReviewAssignment, ReviewEvent
-from .workflow import ADMINS, AUTHORS, EDITORS, MOVES, REVIEWERS, Move, groups_of, refusal
+from .workflow import (
+    ADMINS,
+    AUTHORS,
+    EDITORS,
+    MOVES,
+    REVIEWERS,
+    Move,
+    MoveContext,
+    groups_of,
+    refusal,
+)
 
 __all__ = ["InvalidTransition", "NotAllowed", "StaleRevision", "WorkflowError", "make_move"]
 
@@ -39,14 +49,16 @@ def make_move(
     by: User,
     seen_revision_id: int | None,
     comment: str = "",
+    note: str = "",
     write: Callable[[Article], None] | None = None,
 ) -> ReviewEvent:
     """Make one move of the table (review.workflow.MOVES) on the revision the caller saw.
 
-    `write` changes the text of the locked article (edit moves only) and saves its revision.
+    `note` is the public note of what changed (approvals); `write` changes the text of the
+    locked article (edit moves only) and saves its revision.
     """
     move = MOVES[name]
-    comment = comment.strip()
+    comment, note = comment.strip(), note.strip()
     with transaction.atomic():
         locked = Article.objects.select_for_update().get(pk=article.pk)
         refused = refusal(move, article=locked, user=by)
@@ -55,11 +67,17 @@ def make_move(
         _require_current(locked, seen_revision_id)
         if move.comment_required and not comment:
             raise InvalidTransition(f"{move.label} needs a comment saying why.")
-        if len(comment) > MAX_COMMENT_CHARS:
+        if move.asks_note and locked.live_revision_id and not note:
             raise InvalidTransition(
-                f"The comment is {len(comment):,} characters long; the limit is "
-                f"{MAX_COMMENT_CHARS:,}. Nothing was changed."
+                f"{move.label} needs a note for readers saying what changed since the last "
+                "edition; it goes in the article's change log."
             )
+        for what, text in (("comment", comment), ("note", note)):
+            if len(text) > MAX_COMMENT_CHARS:
+                raise InvalidTransition(
+                    f"The {what} is {len(text):,} characters long; the limit is "
+                    f"{MAX_COMMENT_CHARS:,}. Nothing was changed."
+                )
         from_state = locked.state
         if write is not None:
             try:
@@ -69,9 +87,9 @@ def make_move(
         locked.state = move.target_from(from_state)
         fields = ["state", "updated_at"]
         if move.records:
-            fields += move.records(
-                locked, by=by, revision_id=seen_revision_id, comment=comment, at=timezone.now()
-            )
+            context = MoveContext(by=by, revision_id=seen_revision_id, comment=comment,
+                                  note=note, at=timezone.now())  # fmt: skip
+            fields += move.records(locked, context)
         if move.edits_text:
             locked.save(update_fields=fields)
             event = _record(locked, move, by=by, from_state=from_state, comment=comment,

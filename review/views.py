@@ -102,7 +102,11 @@ def move(request: HttpRequest, slug: str, name: str) -> HttpResponse:
     article = _visible_article(request, slug)
     form = MoveForm(request.POST)
     label = MOVES[name].label_for(article)
-    kept = {"failed_move": name, "kept_comment": request.POST.get("comment", "")}
+    kept = {
+        "failed_move": name,
+        "kept_comment": request.POST.get("comment", ""),
+        "kept_note": request.POST.get("note", ""),
+    }
     if not form.is_valid():  # say what was wrong; keep what was typed
         errors = " ".join(message for field in form.errors.values() for message in field)
         return article_review(request, slug, status=400, move_error=errors, **kept)
@@ -113,6 +117,7 @@ def move(request: HttpRequest, slug: str, name: str) -> HttpResponse:
             by=request.user,
             seen_revision_id=form.cleaned_data["seen_revision_id"],
             comment=form.cleaned_data["comment"],
+            note=form.cleaned_data["note"],
         )
     except (StaleRevision, InvalidTransition) as exc:  # refusals are the middleware's
         return article_review(request, slug, status=exc.status_code, move_error=exc.message, **kept)

@@ -18,6 +18,7 @@ from articles.models import Article, ReviewState
 from articles.selectors import latest_revision_id
 from personalization.selectors import approval_fingerprint, variant_grades
 
+from .editions import publish_approved, publish_pending
 from .errors import InvalidTransition, NotAllowed, WorkflowError
 from .models import ReviewEvent
 
@@ -137,27 +138,39 @@ def readable(article: Article, user: User) -> str | None:
 # What a move records on the article besides its state; each returns the fields it wrote. ------
 
 
-def remember_submitted(article: Article, *, by: User, revision_id: int | None, comment: str,
-                       at: datetime) -> list[str]:  # fmt: skip
-    article.submitted_revision_id = revision_id
-    return ["submitted_revision"]
+@dataclass(frozen=True)
+class MoveContext:
+    by: User
+    revision_id: int | None  # the revision the mover saw (the newest)
+    comment: str
+    note: str  # the public note of what changed (approvals)
+    at: datetime
 
 
-def pin_approval(article: Article, *, by: User, revision_id: int | None, comment: str,
-                 at: datetime) -> list[str]:  # fmt: skip
-    article.live_revision_id = revision_id
-    article.approved_by, article.approved_at = by, at
-    article.approved_sha256 = approval_fingerprint(article, revision_id)
+def remember_submitted(article: Article, move: MoveContext) -> list[str]:
+    article.submitted_revision_id = move.revision_id
+    fields = ["submitted_revision"]
+    if article.live_revision_id is None:  # readers may see it (with the caution) until approval
+        publish_pending(article, revision_id=move.revision_id, at=move.at)
+        fields += ["public_edition", "published_at"]
+    return fields
+
+
+def pin_approval(article: Article, move: MoveContext) -> list[str]:
+    article.live_revision_id = move.revision_id
+    article.approved_by, article.approved_at = move.by, move.at
+    article.approved_sha256 = approval_fingerprint(article, move.revision_id)
     article.withdrawn_at, article.withdrawal_reason = None, ""
+    publish_approved(article, revision_id=move.revision_id, by=move.by, at=move.at,
+                     note=move.note)  # fmt: skip
     return [
         "live_revision", "approved_by", "approved_at", "approved_sha256",
-        "withdrawn_at", "withdrawal_reason",
+        "withdrawn_at", "withdrawal_reason", "public_edition", "published_at",
     ]  # fmt: skip
 
 
-def take_down(article: Article, *, by: User, revision_id: int | None, comment: str,
-              at: datetime) -> list[str]:  # fmt: skip
-    article.withdrawn_at, article.withdrawal_reason = at, comment
+def take_down(article: Article, move: MoveContext) -> list[str]:
+    article.withdrawn_at, article.withdrawal_reason = move.at, move.comment
     return ["withdrawn_at", "withdrawal_reason"]
 
 
@@ -188,8 +201,11 @@ class Move:
     reopens: frozenset[str] = frozenset()  # states from which the move starts a new draft
     again_label: str = ""  # what the button says when the article makes this move again
     comment_required: bool = False
+    # A public note of what changed, for the article's change log: asked for by the move, and
+    # required once the article has been approved before.
+    asks_note: bool = False
     guards: tuple[Guard, ...] = ()
-    records: Callable[..., list[str]] | None = None
+    records: Callable[[Article, "MoveContext"], list[str]] | None = None
     notifies: Callable[[Article], list[User]] | None = None
     notice: str = ""  # the first words of the e-mail's subject
     dangerous: bool = False
@@ -277,6 +293,7 @@ MOVES: dict[str, Move] = {
             sources=frozenset({ReviewState.UNDER_REVIEW}),
             target=ReviewState.APPROVED,
             groups=frozenset({REVIEWERS}),
+            asks_note=True,
             guards=(has_a_revision, not_its_author, not_an_editor_since_approval, readable),
             records=pin_approval,
             notifies=its_authors,

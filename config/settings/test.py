@@ -7,3 +7,5 @@ MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend
 VETTED_ENVIRONMENT = "test"
 # Tests serve static files through the finders; there is no collected directory to look for.
 STATIC_ROOT = None
+# django-axes logs every sign-in at INFO; the tests sign in thousands of times.
+AXES_VERBOSE = False

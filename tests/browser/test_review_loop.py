@@ -97,9 +97,11 @@ def test_the_author_cannot_approve_their_own_article(live_server, demo, browser)
     expect(author.get_by_text("another reviewer must approve it")).to_be_visible()
 
 
-def _approve_demo(reviewer):
+def _approve_demo(reviewer, note=""):
     _open_article(reviewer)
     reviewer.get_by_role("button", name="Start review").click()
+    if note:
+        reviewer.get_by_label(re.compile("What changed, for readers")).fill(note)
     reviewer.get_by_role("button", name="Approve").click()
     expect(reviewer.get_by_text("Approve: done.")).to_be_visible()
 
@@ -142,8 +144,16 @@ def test_withdrawn_while_a_draft_waits_then_revised_and_back_at_its_address(
     assert page.goto(f"{base}/articles/{SLUG}/").status == 410  # not approved yet
 
     reviewer2 = _sign_in(browser, base, "reviewer2")
-    _approve_demo(reviewer2)
+    _approve_demo(reviewer2, note="Corrected a trial figure a reader reported.")
     response = page.goto(f"{base}/articles/{SLUG}/")
     assert response.status == 200
     expect(page.get_by_text("figures corrected.")).to_be_visible()
     expect(page.get_by_text(re.compile("Approved by Dr. Tomas Lind"))).to_be_visible()
+    changes = page.get_by_role("region", name="Changes to this article")
+    expect(changes).to_contain_text("Corrected a trial figure a reader reported.")
+    screenshot(page, "article-second-edition")
+    changes.get_by_role("link", name="Edition 1").click()
+    expect(page.get_by_text("You are reading edition 1")).to_be_visible()
+    expect(page.get_by_text("figures corrected.")).to_have_count(0)
+    screenshot(page, "article-edition-1-permalink")
+    expect(page.get_by_text(re.compile("Approved by Dr. Ana Reyes"))).to_be_visible()

@@ -89,8 +89,9 @@ def test_a_later_edit_stays_off_the_public_page_until_approved(
 
     for name, user in [("submit", author), ("start_review", reviewer2), ("approve", reviewer2)]:
         services.make_move(
-            name, article=article, by=user, seen_revision_id=seen(article), comment="ok"
-        )
+            name, article=article, by=user, seen_revision_id=seen(article), comment="ok",
+            note="Reworded the question; added the ESMO guideline.",
+        )  # fmt: skip
     html = _page(client, article).content.decode()
     assert "A reworded question?" in html and "ESMO 2022 guideline" in html
     assert "Dr. Tomas Lind" in html

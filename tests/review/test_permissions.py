@@ -3,12 +3,14 @@ leaves the database as it was."""
 
 import pytest
 from django.contrib.auth.models import AnonymousUser, Group
+from django.utils import timezone
 from reversion.models import Version
 
 from articles.models import Article, ReviewState
 from articles.selectors import latest_revision_id
 from articles.services import save_article
 from review import services
+from review.editions import publish_approved
 from review.models import Notification, ReviewEvent
 from tests.factories import UserFactory
 
@@ -95,8 +97,13 @@ def _article_written_by(role: str, user, make_reference) -> Article:
 def test_permission_matrix(db, make_reference, role, move_name, state):
     user = _user(role)
     article = _article_written_by(role, user, make_reference)
-    Article.objects.filter(pk=article.pk).update(  # test setup, not app code
-        state=state, live_revision_id=latest_revision_id(article)
+    # Test setup, not app code: approved once (edition 1), then put in the state under test.
+    edition = publish_approved(
+        article, revision_id=latest_revision_id(article), by=article.author,
+        at=timezone.now(), note="",
+    )  # fmt: skip
+    Article.objects.filter(pk=article.pk).update(
+        state=state, live_revision_id=edition.revision_id, public_edition=edition
     )
     before = _snapshot(article)
 
@@ -104,7 +111,7 @@ def test_permission_matrix(db, make_reference, role, move_name, state):
     if allowed:
         services.make_move(
             move_name, article=article, by=user, seen_revision_id=latest_revision_id(article),
-            comment="Why",
+            comment="Why", note="What changed",
         )  # fmt: skip
         article.refresh_from_db()
         assert article.state == TARGET[move_name]
@@ -112,7 +119,7 @@ def test_permission_matrix(db, make_reference, role, move_name, state):
         with pytest.raises(services.WorkflowError) as refused:
             services.make_move(
                 move_name, article=article, by=user,
-                seen_revision_id=latest_revision_id(article), comment="Why",
+                seen_revision_id=latest_revision_id(article), comment="Why", note="What changed",
             )  # fmt: skip
         assert refused.value.message  # says why, in words
         assert _snapshot(article) == before

@@ -16,7 +16,11 @@ PAGE = "/articles/{}/"
 def _post_move(client, article, name, comment="", seen=None):
     return client.post(
         f"/review/articles/{article.slug}/{name}/",
-        {"comment": comment, "seen_revision_id": seen or latest_revision_id(article)},
+        {
+            "comment": comment,
+            "note": "Corrected after review.",
+            "seen_revision_id": seen or latest_revision_id(article),
+        },
     )
 
 
