@@ -4,7 +4,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.text import Truncator
 
 from accounts.models import User
@@ -46,7 +46,14 @@ def question_queue(user: User, *, status: str = "open", article: str = "") -> Qu
         questions = questions.filter(status=status)
     if article.strip():
         questions = questions.filter(_article_matches(article))
-    return questions.order_by("-urgent", "-created_at", "-pk")
+    # The page's articles are fetched by key afterwards: joining them in would make the
+    # database join every question's article before it can sort and cut the page.
+    titles = Prefetch("article", Article.objects.only("pk", "slug", "title"))
+    return (
+        questions.select_related(None)
+        .prefetch_related(titles)
+        .order_by("-urgent", "-created_at", "-pk")
+    )
 
 
 def _article_matches(typed: str) -> Q:
