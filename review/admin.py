@@ -58,7 +58,11 @@ class ArticleAdmin(VersionAdmin):
     inlines = [CitationInline]
     list_display = ("title", "state", "author", "updated_at", "approved_at")
     list_filter = ("state", "topics")
-    search_fields = ("title", "slug", "summary", "body")
+    # Titles and addresses only: searching bodies reads every article's whole text.
+    search_fields = ("title", "slug")
+    list_select_related = ("author",)
+    list_per_page = 50
+    show_full_result_count = False  # a filtered list would count the whole table again
     prepopulated_fields = {"slug": ("title",)}
     readonly_fields = ("state", "author", "approved_by", "approved_at", "approved_sha256")
     history_latest_first = True
@@ -160,7 +164,10 @@ class ArticleAdmin(VersionAdmin):
 class ReviewEventAdmin(admin.ModelAdmin):
     list_display = ("created_at", "article", "actor", "action", "from_state", "to_state")
     list_filter = ("action",)
-    search_fields = ("article__title", "comment")
+    search_fields = ("article__title", "article__slug")
+    list_select_related = ("article", "actor")
+    list_per_page = 50
+    show_full_result_count = False
 
     def has_add_permission(self, request):
         return False
@@ -175,6 +182,9 @@ class ReviewEventAdmin(admin.ModelAdmin):
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
     list_display = ("created_at", "recipient", "subject", "sent_at")
+    list_select_related = ("recipient",)
+    list_per_page = 50
+    show_full_result_count = False
     readonly_fields = ("event", "recipient", "subject", "body", "created_at", "sent_at")
 
     def has_add_permission(self, request):
