@@ -11,7 +11,9 @@ from .models import Disclaimer, Reference, Topic
 class ReferenceAdmin(VersionAdmin):
     list_display = ("key", "kind", "title", "source", "year")
     list_filter = ("kind",)
-    search_fields = ("key", "title", "source", "authors", "doi", "pmid")
+    search_fields = ("key", "title", "doi", "pmid")
+    list_per_page = 50
+    show_full_result_count = False
 
 
 @admin.register(Topic)

@@ -7,6 +7,7 @@ from .models import GlossaryTerm, ReaderRole
 @admin.register(ReaderRole)
 class ReaderRoleAdmin(VersionAdmin):
     list_display = ("label", "slug", "audience", "target_grade", "fallback", "order")
+    list_select_related = ("fallback",)
     list_editable = ("order",)
     prepopulated_fields = {"slug": ("label",)}
 

@@ -189,17 +189,14 @@ class QueueFilterForm(_LabelledForm):
     ]
 
     status = forms.ChoiceField(label="Status", choices=STATUS_CHOICES, required=False)
-    article = forms.ModelChoiceField(
-        label="Article",
-        queryset=None,
+    article = forms.CharField(
+        label="Article (its address, or words from its title)",
         required=False,
-        empty_label="All articles",
-        to_field_name="slug",
+        max_length=200,
+        strip=True,
+        help_text="For example nsclc-her2-exon-20-first-line, or HER2 exon 20.",
+        widget=forms.TextInput(attrs={"type": "search"}),
     )
-
-    def __init__(self, *args, articles, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["article"].queryset = articles
 
 
 class AnswerForm(_LabelledForm):

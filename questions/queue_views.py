@@ -10,10 +10,11 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
+
+from review.paging import page_links, page_of
 
 from . import selectors, services
 from .forms import (
@@ -43,15 +44,13 @@ def _question(request: HttpRequest, pk: int) -> Question:
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     _require_editor(request)
-    filters = QueueFilterForm(
-        request.GET or None, articles=selectors.articles_with_questions(request.user)
-    )
-    status, article = "open", None
+    filters = QueueFilterForm(request.GET or None)
+    status, article = "open", ""
     if filters.is_valid():
         status = filters.cleaned_data["status"] or "open"
         article = filters.cleaned_data["article"]
     questions = selectors.question_queue(request.user, status=status, article=article)
-    page = Paginator(questions, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(questions, request.GET.get("page"), PAGE_SIZE)
     return render(
         request,
         "questions/queue.html",
@@ -60,7 +59,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "page": page,
             "status": status,
             "counts": selectors.status_counts(request.user),
-            "query": _query_without_page(request),
+            "page_links": page_links(request.GET, "page", page),
         },
     )
 
@@ -226,9 +225,3 @@ def request_change(request: HttpRequest, pk: int) -> HttpResponse:
         "The question is now on the article's review timeline.",
         lambda q: services.request_article_change(question=q, by=request.user, note=note),
     )
-
-
-def _query_without_page(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()

@@ -1,8 +1,10 @@
 """Reads for the question queue, scoped to who may see readers' questions."""
 
+import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.text import Truncator
 
 from accounts.models import User
@@ -15,6 +17,9 @@ from .workflow import ACTIONS, EDITOR_GROUPS
 
 OPEN_STATUSES = (Question.Status.NEW, Question.Status.TRIAGED)
 DRAFT_TITLE_MAX_CHARS = 200
+ARTICLE_FILTER_MAX_WORDS = 8
+_ARTICLE_PATH = re.compile(r"/articles/([-\w]+)")
+_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 _SLUG_MAX_CHARS = Article._meta.get_field("slug").max_length
 
 
@@ -28,28 +33,44 @@ def questions_visible_to(user: User) -> QuerySet[Question]:
     return questions if is_editor(user) else questions.none()
 
 
-def question_queue(
-    user: User, *, status: str = "open", article: Article | None = None
-) -> QuerySet[Question]:
-    """The editor's queue: urgent questions first, then the newest."""
+def question_queue(user: User, *, status: str = "open", article: str = "") -> QuerySet[Question]:
+    """The editor's queue: urgent questions first, then the newest.
+
+    `article` is what the editor typed: an article's address (or its slug), or words that all
+    appear in its title.
+    """
     questions = questions_visible_to(user)
     if status == "open":
         questions = questions.filter(status__in=OPEN_STATUSES)
     elif status in Question.Status.values:
         questions = questions.filter(status=status)
-    if article is not None:
-        questions = questions.filter(article=article)
-    return questions.order_by("-urgent", "-created_at", "-pk")
-
-
-def articles_with_questions(user: User) -> QuerySet[Article]:
-    if not is_editor(user):
-        return Article.objects.none()
+    if article.strip():
+        questions = questions.filter(_article_matches(article))
+    # The page's articles are fetched by key afterwards: joining them in would make the
+    # database join every question's article before it can sort and cut the page.
+    titles = Prefetch("article", Article.objects.only("pk", "slug", "title"))
     return (
-        Article.objects.annotate(question_count=Count("questions"))
-        .filter(question_count__gt=0)
-        .order_by("title")
+        questions.select_related(None)
+        .prefetch_related(titles)
+        .order_by("-urgent", "-created_at", "-pk")
     )
+
+
+def _article_matches(typed: str) -> Q:
+    slug = _slug_in(typed)
+    words = typed.split()[:ARTICLE_FILTER_MAX_WORDS]
+    in_title = Q()
+    for word in words:
+        in_title &= Q(article__title__icontains=word)
+    return Q(article__slug=slug) | in_title if slug else in_title
+
+
+def _slug_in(typed: str) -> str:
+    """The slug in an address such as https://…/articles/<slug>/, or the text if it is a slug."""
+    path = urlsplit(typed.strip()).path
+    found = _ARTICLE_PATH.search(path)
+    candidate = found.group(1) if found else path.strip("/")
+    return candidate if _SLUG.fullmatch(candidate) else ""
 
 
 def status_counts(user: User) -> dict[str, int]:

@@ -58,7 +58,11 @@ class ArticleAdmin(VersionAdmin):
     inlines = [CitationInline]
     list_display = ("title", "state", "author", "updated_at", "approved_at")
     list_filter = ("state", "topics")
-    search_fields = ("title", "slug", "summary", "body")
+    # Titles and addresses only: searching bodies reads every article's whole text.
+    search_fields = ("title", "slug")
+    list_select_related = ("author",)
+    list_per_page = 50
+    show_full_result_count = False  # a filtered list would count the whole table again
     prepopulated_fields = {"slug": ("title",)}
     readonly_fields = ("state", "author", "approved_by", "approved_at", "approved_sha256")
     history_latest_first = True
@@ -160,7 +164,10 @@ class ArticleAdmin(VersionAdmin):
 class ReviewEventAdmin(admin.ModelAdmin):
     list_display = ("created_at", "article", "actor", "action", "from_state", "to_state")
     list_filter = ("action",)
-    search_fields = ("article__title", "comment")
+    search_fields = ("article__title", "article__slug")
+    list_select_related = ("article", "actor")
+    list_per_page = 50
+    show_full_result_count = False
 
     def has_add_permission(self, request):
         return False
@@ -180,6 +187,8 @@ class NotificationAdmin(admin.ModelAdmin):
     list_filter = ("kind", "email__status")
     list_select_related = ("event__article", "event__actor", "recipient", "email")
     readonly_fields = ("event", "kind", "recipient", "email")
+    list_per_page = 50
+    show_full_result_count = False
 
     @admin.display(description="e-mail", ordering="email__status")
     def email_status(self, notification: Notification) -> str:

@@ -86,7 +86,12 @@ def compare_revisions(article, old_id: object, new_id: object) -> list[FieldDiff
         old_id, new_id = int(old_id), int(new_id)
     except (TypeError, ValueError):
         return None
-    known = set(Version.objects.get_for_object(article).values_list("revision_id", flat=True))
+    # Only the two asked for: an article may have thousands of versions.
+    known = set(
+        Version.objects.get_for_object(article)
+        .filter(revision_id__in=[old_id, new_id])
+        .values_list("revision_id", flat=True)
+    )
     if old_id not in known or new_id not in known:
         return None
     return article_diff(

@@ -1,7 +1,9 @@
 """Reads for the review area, scoped to what the user may see."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
+from django.core.paginator import Page
 from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 from reversion.models import Version
 
@@ -9,6 +11,7 @@ from accounts.models import User
 from articles.models import Article, ReviewState
 
 from .models import ReviewEvent
+from .paging import page_of
 from .workflow import (
     ADMINS,
     AUTHORS,
@@ -56,29 +59,61 @@ def with_state_since(articles: QuerySet[Article]) -> QuerySet[Article]:
     return articles.annotate(state_since=Subquery(last_move))
 
 
+DASHBOARD_PAGE_SIZE = 25
+TIMELINE_PAGE_SIZE = 20
+HISTORY_PAGE_SIZE = 20
+AWAITING = (ReviewState.SUBMITTED, ReviewState.UNDER_REVIEW)
+
+
+@dataclass(frozen=True)
+class Queue:
+    """One list on the dashboard: its heading, the query parameter that pages it, one page."""
+
+    parameter: str
+    title: str
+    empty: str
+    page: Page  # of Article, annotated with `state_since`
+
+
 @dataclass(frozen=True)
 class Dashboard:
-    awaiting_review: list[Article]
-    assigned_to_me: list[Article]
-    my_submissions: list[Article]
+    queues: list[Queue]  # only the lists this user's roles have
+
+    def __getitem__(self, parameter: str) -> Queue:
+        return next(queue for queue in self.queues if queue.parameter == parameter)
 
 
-def dashboard_for(user: User) -> Dashboard:
+def dashboard_for(user: User, *, pages: Mapping[str, str] | None = None) -> Dashboard:
+    """The user's lists, one page each (`pages` maps a list's parameter to its page number).
+
+    Two queries a list (its count and one page), however many articles there are; the age in
+    the state is one indexed lookup per article in the list (see with_state_since).
+    """
+    pages = pages or {}
     roles = roles_of(user)
     visible = with_state_since(articles_visible_to(user)).order_by("state_since", "pk")
-    awaiting = []
+    lists = []
     if roles & {REVIEWERS, ADMINS}:
-        awaiting = list(visible.filter(state__in=[ReviewState.SUBMITTED, ReviewState.UNDER_REVIEW]))
-    assigned = list(
-        visible.filter(assignments__reviewer=user).exclude(
+        awaiting = visible.filter(state__in=AWAITING)
+        assigned = visible.filter(assignments__reviewer=user).exclude(
             state__in=[ReviewState.APPROVED, ReviewState.WITHDRAWN]
         )
-    )
-    mine = []
+        lists += [
+            ("awaiting", "Awaiting review", "Nothing is waiting for review.", awaiting),
+            ("assigned", "Assigned to me", "Nothing is assigned to you.", assigned),
+        ]
     if AUTHORS in roles:
         co_author = Article.co_authors.through.objects.filter(article=OuterRef("pk"), user=user)
-        mine = list(visible.filter(Q(author=user) | Exists(co_author)).order_by("-updated_at"))
-    return Dashboard(awaiting_review=awaiting, assigned_to_me=assigned, my_submissions=mine)
+        mine = visible.filter(Q(author=user) | Exists(co_author)).order_by("-updated_at", "-pk")
+        lists.append(("mine", "My submissions", "You have not written any articles yet.", mine))
+    return Dashboard(
+        queues=[
+            Queue(
+                parameter, title, empty, page_of(items, pages.get(parameter), DASHBOARD_PAGE_SIZE)
+            )
+            for parameter, title, empty, items in lists
+        ]
+    )
 
 
 @dataclass(frozen=True)
@@ -129,11 +164,52 @@ def diff_baseline(article: Article) -> Baseline:
     return Baseline(None, "Changes: never approved, so all of it is new")
 
 
-def revision_history(article: Article) -> list[Version]:
-    return list(
-        Version.objects.get_for_object(article)
-        .select_related("revision__user")
-        .order_by("-revision_id")
+def timeline(article: Article, *, page: str | None = None) -> Page:
+    """One page of the article's review events, newest first."""
+    events = article.review_events.select_related("actor").order_by("-created_at", "-pk")
+    return page_of(events, page, TIMELINE_PAGE_SIZE)
+
+
+@dataclass(frozen=True)
+class PinnedVersion:
+    """A version offered for comparison on every page of the history."""
+
+    label: str
+    version: Version
+
+
+@dataclass(frozen=True)
+class History:
+    versions: Page  # of Version, newest first
+    pinned: list[PinnedVersion]  # the current and the approved version, when not on this page
+    current_revision_id: int | None  # the compare form starts from `compare_from` to this
+    compare_from: int | None
+
+
+def revision_history(article: Article, *, page: str | None = None) -> History:
+    """One page of the article's versions, plus the current and approved ones to compare with."""
+    versions = Version.objects.get_for_object(article).select_related("revision__user")
+    shown = page_of(versions.order_by("-revision_id"), page, HISTORY_PAGE_SIZE)
+    rows = list(shown.object_list)
+    on_page = {version.revision_id for version in rows}
+    current = rows[0] if shown.number == 1 and rows else versions.order_by("-revision_id").first()
+    wanted = {}
+    if current is not None:
+        wanted[current.revision_id] = "Current version"
+    if article.live_revision_id:
+        approved = (
+            "Last approved version (withdrawn)" if article.is_withdrawn else "Approved version"
+        )
+        wanted.setdefault(article.live_revision_id, approved)
+    missing = [revision_id for revision_id in wanted if revision_id not in on_page]
+    found = {v.revision_id: v for v in versions.filter(revision_id__in=missing)} if missing else {}
+    pinned = [PinnedVersion(wanted[pk], found[pk]) for pk in missing if pk in found]
+    older = [version.revision_id for version in rows if current is None or version != current]
+    return History(
+        versions=shown,
+        pinned=pinned,
+        current_revision_id=current.revision_id if current else None,
+        compare_from=older[0] if older else None,
     )
 
 

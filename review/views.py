@@ -30,6 +30,7 @@ from .forms import (
     ReferenceForm,
     VariantForm,
 )
+from .paging import page_links
 from .workflow import ADMINS, AUTHORS, BUTTON_MOVES, EDITORS, MOVES, REVIEWERS, WRITERS, refusal
 
 EVERYONE = {AUTHORS, EDITORS, REVIEWERS, ADMINS}
@@ -49,11 +50,15 @@ def _visible_article(request: HttpRequest, slug: str) -> Article:
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     roles = _require_roles(request, EVERYONE)
+    dashboard = selectors.dashboard_for(request.user, pages=request.GET)
     return render(
         request,
         "review/dashboard.html",
         {
-            "dashboard": selectors.dashboard_for(request.user),
+            "queues": [
+                (queue, page_links(request.GET, queue.parameter, queue.page))
+                for queue in dashboard.queues
+            ],
             "roles": sorted(roles),
             "can_write": bool(roles & WRITERS),
             "can_review": bool(roles & {REVIEWERS, ADMINS}),
@@ -72,7 +77,7 @@ def article_review(request: HttpRequest, slug: str, *, status: int = 200, **extr
     baseline_source = (
         revision_variant_source(article, baseline.revision_id) if baseline.revision_id else None
     )
-    events = article.review_events.select_related("actor")
+    events = selectors.timeline(article, page=request.GET.get("timeline"))
     context = {
         "article": article,
         "working": working,
@@ -83,6 +88,7 @@ def article_review(request: HttpRequest, slug: str, *, status: int = 200, **extr
         "moves": selectors.available_moves(article, request.user),
         "seen_revision_id": latest_revision_id(article),
         "events": events,
+        "event_links": page_links(request.GET, "timeline", events, anchor="#timeline-title"),
         "can_edit": selectors.may_edit(article, request.user),
         "can_assign": bool(roles & {REVIEWERS, ADMINS}),
         "assign_form": AssignForm(reviewers=selectors.eligible_reviewers(article)),
@@ -325,13 +331,17 @@ def assign(request: HttpRequest, slug: str) -> HttpResponse:
 def history(request: HttpRequest, slug: str) -> HttpResponse:
     _require_roles(request, EVERYONE)
     article = _visible_article(request, slug)
+    history = selectors.revision_history(article, page=request.GET.get("page"))
+    events = selectors.timeline(article, page=request.GET.get("timeline"))
     return render(
         request,
         "review/history.html",
         {
             "article": article,
-            "versions": selectors.revision_history(article),
-            "events": article.review_events.select_related("actor"),
+            "history": history,
+            "version_links": page_links(request.GET, "page", history.versions),
+            "events": events,
+            "event_links": page_links(request.GET, "timeline", events, anchor="#events-title"),
         },
     )
 
