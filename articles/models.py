@@ -34,6 +34,7 @@ WORKFLOW_FIELDS = [
     "co_authors",
     "public_edition",
     "published_at",
+    "state_changed_at",
 ]
 
 
@@ -160,6 +161,8 @@ class Article(models.Model):
         editable=False,
     )  # fmt: skip
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When the article entered its review state (the queues' "in this state for" and order).
+    state_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Authors besides `author` who may edit and submit this article (and so may not approve it).
     co_authors = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="co_authored_articles"
@@ -171,6 +174,7 @@ class Article(models.Model):
         ordering = ["-updated_at"]
         indexes = [
             # The public lists: newest published first, only what readers may open.
+            models.Index(fields=["state", "state_changed_at"], name="article_state_since"),
             models.Index(
                 fields=["-published_at", "-id"],
                 condition=models.Q(public_edition__isnull=False, withdrawn_at__isnull=True),

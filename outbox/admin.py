@@ -6,6 +6,8 @@ from .models import Email
 
 @admin.register(Email)
 class EmailAdmin(admin.ModelAdmin):
+    list_per_page = 50
+    show_full_result_count = False  # the outbox grows with every notice sent
     """The outbox: what was sent, what waits for its next attempt, and what failed and why."""
 
     list_display = ("created_at", "to", "subject", "status", "attempts", "next_attempt_at",

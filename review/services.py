@@ -86,6 +86,9 @@ def make_move(
                 raise InvalidTransition(" ".join(exc.messages)) from exc
         locked.state = move.target_from(from_state)
         fields = ["state", "updated_at"]
+        if locked.state != from_state:
+            locked.state_changed_at = timezone.now()
+            fields.append("state_changed_at")
         if move.records:
             context = MoveContext(by=by, revision_id=seen_revision_id, comment=comment,
                                   note=note, at=timezone.now())  # fmt: skip

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
+from django.db.models import F
 from django.utils import timezone
 
 from articles.models import Article, ReviewState
@@ -26,7 +27,7 @@ def remind_reviewers(days: int | None = None) -> int:
     ).filter(state_since__lt=cutoff)
     created = 0
     for article in waiting:
-        event = article.review_events.filter(created_at=article.state_since).latest("pk")
+        event = article.review_events.exclude(from_state=F("to_state")).latest("pk")
         # Under review, the nudge goes to the reviewer who took it; before that, to the board.
         if article.state == ReviewState.UNDER_REVIEW:
             recipients = [event.actor]

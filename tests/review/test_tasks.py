@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from articles.models import Article
 from articles.selectors import latest_revision_id
 from outbox.models import Email
 from review import services
@@ -21,8 +22,10 @@ def waiting(make_article, author, reviewer, reviewer2):
 
 
 def _age(article, days):
+    then = timezone.now() - timedelta(days=days)
+    Article.objects.filter(pk=article.pk).update(state_changed_at=then)  # test setup: time passed
     ReviewEvent.objects.filter(article=article).update(  # test setup: pretend time has passed
-        created_at=timezone.now() - timedelta(days=days)
+        created_at=then
     )
 
 
