@@ -41,7 +41,7 @@ class ReaderContent:
 
 
 def role_from_request(
-    request: HttpRequest, roles: list[ReaderRole]
+    request: HttpRequest, roles: list[ReaderRole], *, signed_in: bool = True
 ) -> tuple[ReaderRole | None, bool]:
     """The reader's role from ?role=, their cookie, or their profile; and whether ?role= chose it.
 
@@ -54,7 +54,7 @@ def role_from_request(
     remembered = request.COOKIES.get(ROLE_COOKIE)
     if remembered in by_slug:
         return by_slug[remembered], False
-    user = getattr(request, "user", None)
+    user = getattr(request, "user", None) if signed_in else None
     if user is not None and user.is_authenticated and user.preferred_reader_role in by_slug:
         return by_slug[user.preferred_reader_role], False
     return None, False

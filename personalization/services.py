@@ -41,12 +41,16 @@ def remove_variant(*, article: Article, role: ReaderRole, by: User, comment: str
         reversion.set_comment(comment or f"Removed the {role.label.lower()} version")
 
 
-def remember_role(request: HttpRequest, response: HttpResponse, role: ReaderRole) -> None:
+def remember_role(
+    request: HttpRequest, response: HttpResponse, role: ReaderRole, *, signed_in: bool = True
+) -> None:
     """Keep the reader's choice: a cookie, and their profile when they are signed in."""
     response.set_cookie(
         ROLE_COOKIE, role.slug, max_age=ROLE_COOKIE_MAX_AGE, samesite="Lax", httponly=True,
         secure=request.is_secure(),
     )  # fmt: skip
+    if not signed_in:
+        return
     user = request.user
     if user.is_authenticated and user.preferred_reader_role != role.slug:
         user.preferred_reader_role = role.slug

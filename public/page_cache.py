@@ -1,40 +1,43 @@
-"""Whole-page cache of the article page for anonymous readers.
+"""Whole-page cache of the article page for anonymous readers: one edition, one role, one page.
 
-A page is kept in the shared cache under a key made of two random tokens: the article's
-*generation* (replaced whenever its row is saved) and the site *stamp* (replaced whenever
-disclaimers, roles, glossary, variants, references, topics or shown users change). Nothing is
-ever deleted to invalidate: a change replaces a token, so every page rendered before it becomes
-unreachable, on every worker at once. Tokens are replaced when the change is saved *and again
-once it commits* (public/apps.py): a reader between the save and the commit reads the old rows
-and files its page under the in-between token, which the commit then retires.
+A page is kept in the shared cache as an entry under (slug, role), recording the two random
+tokens it was rendered under: the article's *generation* (replaced whenever its row is saved)
+and the site *stamp* (replaced whenever disclaimers, roles, glossary, variants, references,
+topics or shown users change). An entry is served only while both tokens are still current, so
+a change makes every older page unreachable on every worker at once, and nothing needs deleting.
+Tokens are replaced when the change is saved *and again once it commits* (public/apps.py): a
+reader between the save and the commit files its page under the in-between token, which the
+commit then retires.
 
-The two values that must differ per request, the CSRF token and the question form's signed
-start time, are rendered as slots and filled in on the way out, so the cached HTML holds no
-secret of anyone's.
+The page holds nothing per request (no CSRF token, no form timestamp: the question form's
+defences work without them, see questions.views), so one lookup of entry and tokens, in one
+round trip to the cache, answers a reader (public.fast_path), with a strong ETag.
 """
 
+import hashlib
 import secrets
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest
-from django.middleware.csrf import get_token
 
 from articles.models import Article
 from personalization.models import ReaderRole
-from questions.forms import started_token
 
-CSRF_SLOT = "vetted-slot-csrf-9d41c2"
-STARTED_SLOT = "vetted-slot-started-9d41c2"
 STAMP_KEY = "vetted:page-stamp"
 PAGE_SECONDS = 3600
 
 
 def is_cacheable(request: HttpRequest) -> bool:
-    """Only anonymous readers with nothing pending for them (a flash message) share pages."""
-    return not request.user.is_authenticated and "messages" not in request.COOKIES
+    """Only anonymous readers with nothing pending for them (a flash message) share pages.
+
+    Judged by the cookies alone: asking `request.user` would load the session and make the
+    response vary on the Cookie header even at an address that names the role."""
+    cookies = request.COOKIES
+    return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
 
 
 def _token() -> str:
@@ -91,9 +94,45 @@ def article_row(slug: str) -> Article | None:
     return Article.objects.filter(slug=slug).select_related("public_edition").order_by().first()
 
 
-def page_key(slug: str, generation: str, role: ReaderRole | None, stamp: str) -> str:
-    parts = (slug, generation, role.slug if role else "", stamp, settings.VETTED_SHOW_UNAPPROVED)
-    return "vetted:page:" + ":".join(map(str, parts))
+@dataclass(frozen=True)
+class Page:
+    """A rendered page and the tokens it was rendered under."""
+
+    status: int
+    html: str
+    stamp: str
+    generation: str
+
+    @property
+    def etag(self) -> str:
+        """Strong: the same bytes for as long as both tokens stand (quoted, as HTTP wants)."""
+        digest = hashlib.sha256(f"{self.stamp}:{self.generation}:{self.html}".encode())
+        return f'"{digest.hexdigest()[:32]}"'
+
+
+def entry_key(slug: str, role_slug: str) -> str:
+    return f"vetted:page:{slug}:{role_slug}:{int(settings.VETTED_SHOW_UNAPPROVED)}"
+
+
+def cached_page(slug: str, role_slug: str) -> tuple[Page | None, str | None, str | None]:
+    """The current page (or None), and the stamp and generation, in one round trip."""
+    key, generation_key = entry_key(slug, role_slug), _generation_key(slug)
+    found = cache.get_many([key, STAMP_KEY, generation_key])
+    page, stamp, generation = found.get(key), found.get(STAMP_KEY), found.get(generation_key)
+    if page is not None and (page.stamp, page.generation) != (stamp, generation):
+        page = None  # rendered before a change: never served again
+    return page, stamp, generation
+
+
+def render_page(
+    slug: str, role_slug: str, render: Callable[[list[ReaderRole]], tuple[int, str]]
+) -> Page:
+    """Render the page under the current tokens and keep it; `render` may raise Http404."""
+    stamp, generation = versions(slug)
+    status, html = render(roles(stamp))
+    page = Page(status=status, html=html, stamp=stamp, generation=generation)
+    cache.set(entry_key(slug, role_slug), page, PAGE_SECONDS)
+    return page
 
 
 _roles_memo: tuple[str, list[ReaderRole]] | None = None
@@ -106,14 +145,3 @@ def roles(stamp: str) -> list[ReaderRole]:
     if memo is None or memo[0] != stamp:
         memo = _roles_memo = (stamp, list(ReaderRole.objects.all()))
     return memo[1]
-
-
-def page(key: str, render: Callable[[], tuple[int, str]]) -> tuple[int, str]:
-    """The (status, HTML) cached under key, rendered now if missing; `render` may raise Http404
-    (nothing is cached then)."""
-    return cache.get_or_set(key, render, PAGE_SECONDS)
-
-
-def fill(html: str, request: HttpRequest) -> str:
-    """The cached page with this request's CSRF token and form start time."""
-    return html.replace(CSRF_SLOT, get_token(request)).replace(STARTED_SLOT, started_token())

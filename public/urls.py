@@ -7,6 +7,7 @@ app_name = "public"
 urlpatterns = [
     path("", views.home, name="home"),
     path("articles/<slug:slug>/", views.article_page, name="article"),
+    path("articles/<slug:slug>/for/<slug:role>/", views.article_for_role, name="article_for_role"),
     path("articles/<slug:slug>/editions/<int:number>/", views.edition_page, name="edition"),
     path("search/", views.search, name="search"),
     path("editorial-policy/", views.editorial_policy, name="editorial_policy"),

@@ -22,6 +22,7 @@ from questions.forms import blank_question_form
 from review.workflow import MOVES, TRACKER_STEP_OF_STATE, TRACKER_STEPS
 
 from . import page_cache
+from .fast_path import page_response
 
 
 @require_safe
@@ -43,31 +44,51 @@ def _listed(articles) -> list[dict]:
 
 @require_safe
 def article_page(request: HttpRequest, slug: str) -> HttpResponse:
-    response = _article_response(request, slug)
-    # A browser must ask again before reusing a page: a withdrawal (or a new approval after
-    # one) reaches readers on their next visit, never after a heuristic freshness lifetime.
-    patch_cache_control(response, no_cache=True)
+    """The article for the reader's role (from ?role=, their cookie or profile)."""
+    return _article_response(request, slug)
+
+
+@require_safe
+def article_for_role(request: HttpRequest, slug: str, role: str) -> HttpResponse:
+    """The article for one role at an address of its own, which any cache can key on."""
+    return _article_response(request, slug, url_role=role)
+
+
+def _article_response(request: HttpRequest, slug: str, url_role: str | None = None):
+    stamp, _ = page_cache.versions(slug)
+    roles = page_cache.roles(stamp)
+    if url_role is not None:
+        role = next((r for r in roles if r.slug == url_role), None)
+        if role is None:
+            raise Http404("No such reader role.")
+        chosen_now = False
+    else:
+        anonymous = page_cache.is_cacheable(request)
+        role, chosen_now = role_from_request(request, roles, signed_in=not anonymous)
+    role_slug = role.slug if role else ""
+    if page_cache.is_cacheable(request):
+        page, _, _ = page_cache.cached_page(slug, role_slug)
+        if page is None:
+            page = page_cache.render_page(
+                slug, role_slug, lambda roles: _anonymous_page(slug, role_slug, roles)
+            )
+        response = page_response(request, page, vary_on_cookie=url_role is None)
+    else:
+        response = _signed_in_page(request, slug, role, roles)
+    if chosen_now and response.status_code in (200, 304):
+        remember_role(request, response, role, signed_in=not page_cache.is_cacheable(request))
     return response
 
 
-def _article_response(request: HttpRequest, slug: str) -> HttpResponse:
-    stamp, generation = page_cache.versions(slug)
-    roles = page_cache.roles(stamp)
-    role, chosen_now = role_from_request(request, roles)
-    if page_cache.is_cacheable(request):
-        key = page_cache.page_key(slug, generation, role, stamp)
-        status, html = page_cache.page(key, lambda: _anonymous_page(slug, role, roles))
-        response = HttpResponse(page_cache.fill(html, request), status=status)
+def _signed_in_page(request: HttpRequest, slug: str, role, roles) -> HttpResponse:
+    article = _readable_article(slug)
+    if article.is_withdrawn:
+        response = render(request, "public/withdrawn.html", {"article": article}, status=410)
     else:
-        article = _readable_article(slug)
-        if article.is_withdrawn:
-            return render(request, "public/withdrawn.html", {"article": article}, status=410)
-        response = render(request, "public/article.html", _article_context(article, role, roles))
-    if response.status_code != 200:
-        return response
-    if chosen_now:
-        remember_role(request, response, role)
-    # The text depends on the role cookie: no shared cache may hand one role's page to another.
+        context = _article_context(article, role, roles)
+        response = render(request, "public/article.html", context)
+    # Their own page (the header names them): no shared cache keeps it.
+    patch_cache_control(response, private=True, no_cache=True)
     patch_vary_headers(response, ["Cookie"])
     return response
 
@@ -80,19 +101,18 @@ def _readable_article(slug: str) -> Article:
     return article
 
 
-def _anonymous_page(slug: str, role, roles) -> tuple[int, str]:
-    """The page any anonymous reader of this role gets, with slots for per-request values."""
+def _anonymous_page(slug: str, role_slug: str, roles) -> tuple[int, str]:
+    """The page every anonymous reader of this role gets: nothing in it differs per request."""
     article = _readable_article(slug)
-    anonymous = {"csrf_token": page_cache.CSRF_SLOT, "user": AnonymousUser()}
+    anonymous = {"user": AnonymousUser(), "messages": ()}
     if article.is_withdrawn:
         return 410, render_to_string("public/withdrawn.html", {"article": article, **anonymous})
-    context = _article_context(article, role, roles, started=page_cache.STARTED_SLOT)
+    role = next((r for r in roles if r.slug == role_slug), None)
+    context = _article_context(article, role, roles)
     return 200, render_to_string("public/article.html", context | anonymous)
 
 
-def _article_context(
-    article, role, roles, started: str | None = None, edition: Edition | None = None
-) -> dict:
+def _article_context(article, role, roles, edition: Edition | None = None) -> dict:
     """The page of one edition (the public one unless another is named), as it was published."""
     edition = edition or article.public_edition
     approved = edition.is_approved
@@ -102,11 +122,11 @@ def _article_context(
     reader = reader_from_edition(edition, role, roles)
     audience = role.audience if role else Disclaimer.Audience.PROFESSIONAL
     disclaimer = Disclaimer.objects.filter(audience=audience).first()
+    # No timestamp in the form: the page is the same for everyone (questions.views asks the
+    # reader to confirm, on a page of its own, before anything is stored).
     question_form = blank_question_form(
-        role.slug if role else "", roles=[(r.slug, r.label) for r in roles]
+        role.slug if role else "", roles=[(r.slug, r.label) for r in roles], timed=False
     )
-    if started is not None:
-        question_form.initial["started"] = started
     return {
         "article": article,
         "edition": edition,

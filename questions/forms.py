@@ -132,7 +132,9 @@ class QuestionForm(_LabelledForm):
     )
     started = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, roles: list[tuple[str, str]] | None = None, **kwargs):
+    def __init__(
+        self, *args, roles: list[tuple[str, str]] | None = None, timed: bool = True, **kwargs
+    ):
         # Prefixed ids: the form sits on the article page beside other forms.
         kwargs.setdefault("auto_id", "question_%s")
         super().__init__(*args, **kwargs)
@@ -148,7 +150,7 @@ class QuestionForm(_LabelledForm):
         self.fields["consent"].error_messages["required"] = (
             "Please tick this box to send your question."
         )
-        if not self.is_bound:
+        if not self.is_bound and timed:
             self.initial.setdefault("started", started_token())
 
     def looks_automated(self) -> bool:
@@ -157,6 +159,12 @@ class QuestionForm(_LabelledForm):
             return True
         elapsed = seconds_since_started(self.data.get("started", ""))
         return elapsed is not None and elapsed < settings.VETTED_QUESTION_MIN_SECONDS
+
+    def needs_confirmation(self) -> bool:
+        """Sent from the article page (untimed) with nothing else wrong: show it back to the
+        reader to confirm, on a timed page."""
+        codes = {error.code for error in self.non_field_errors().as_data()}
+        return codes == {"stale_form"} and not any(self.errors.get(f) for f in self.fields)
 
     def clean(self):
         cleaned = super().clean()
@@ -167,18 +175,21 @@ class QuestionForm(_LabelledForm):
             data["started"] = started_token()
             self.data = data
             raise forms.ValidationError(
-                "Sorry, we could not send that. Please press “Send question” again.",
+                "Please check your question and press “Send question” to send it.",
                 code="stale_form",
             )
         return cleaned
 
 
 def blank_question_form(
-    role_slug: str = "", roles: list[tuple[str, str]] | None = None
+    role_slug: str = "", roles: list[tuple[str, str]] | None = None, timed: bool = True
 ) -> QuestionForm:
-    """An empty question form for an article page, with the reader's role (if known) chosen."""
+    """An empty question form, with the reader's role (if known) chosen; untimed on the article
+    page, which is the same for everyone (the reader then confirms on a timed page)."""
     roles = reader_roles() if roles is None else roles
-    return QuestionForm(initial={"role": known_role(role_slug or "", roles)}, roles=roles)
+    return QuestionForm(
+        initial={"role": known_role(role_slug or "", roles)}, roles=roles, timed=timed
+    )
 
 
 class QueueFilterForm(_LabelledForm):

@@ -1,7 +1,15 @@
 """The reader's side: ask a follow-up question, and the thank-you page. Thin views over services.
 
-Intake order: rate limit (every POST counts, in the shared cache), then the bot traps (a bot gets
-the same redirect as a person, and nothing is stored), then validation, then the service.
+The form at the foot of every article page is the same for everyone (no CSRF token, no
+timestamp: the page is cached and served as is). So intake goes in two steps. The article page's
+form posts here; the reader is shown their question as it will be stored, with personal details
+already removed, on a page of its own that carries a signed timestamp, and confirms it; only
+then is it stored, and the reader redirected to the thank-you page.
+
+Intake order on every POST: cross-site posts refused (by the browser's Origin and
+Sec-Fetch-Site headers, see questions.origin), rate limit (every POST counts, in the shared
+cache), the bot traps (a bot gets the same redirect as a person, and nothing is stored), then
+validation, then the service.
 """
 
 import logging
@@ -13,6 +21,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.core import get_usage
 
@@ -20,6 +29,8 @@ from articles.models import Article
 
 from . import services
 from .forms import QuestionForm, blank_question_form
+from .origin import is_cross_site
+from .scrubbing import scrub
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +45,7 @@ def question_rate(group: str, request: HttpRequest) -> str:
     return settings.VETTED_QUESTION_RATE
 
 
+@csrf_exempt  # the page has no token to send; questions.origin refuses cross-site posts
 @never_cache
 @require_http_methods(["GET", "POST"])
 def ask(request: HttpRequest, slug: str) -> HttpResponse:
@@ -41,6 +53,8 @@ def ask(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method != "POST":
         form = blank_question_form(request.GET.get("role", ""))
         return _ask_page(request, article, form)
+    if is_cross_site(request):
+        return render(request, "questions/cross_site.html", {"article": article}, status=403)
 
     usage = _count_attempt(request)
     if usage is not None and usage["should_limit"]:
@@ -50,6 +64,8 @@ def ask(request: HttpRequest, slug: str) -> HttpResponse:
     if form.looks_automated():
         return _to_thanks(article)
     if not form.is_valid():
+        if form.needs_confirmation():
+            return _confirm_page(request, article, form)
         return _ask_page(request, article, form, status=400)
     data = form.cleaned_data
     question = services.receive_question(
@@ -126,6 +142,16 @@ def _rate_limited(request: HttpRequest, article: Article, usage: dict) -> HttpRe
     )
     response["Retry-After"] = str(seconds)
     return response
+
+
+def _confirm_page(request: HttpRequest, article: Article, form: QuestionForm) -> HttpResponse:
+    """The reader's question as it will be stored, to confirm: the timed second step."""
+    preview = scrub(form.cleaned_data["question"])
+    return render(
+        request,
+        "questions/confirm.html",
+        {"article": article, "form": form, "preview": preview.text},
+    )
 
 
 def _ask_page(request: HttpRequest, article: Article, form: QuestionForm, status: int = 200):

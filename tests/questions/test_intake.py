@@ -159,13 +159,30 @@ def test_the_minimum_fill_time_is_a_setting(client, article, ask, settings):
     assert not Question.objects.exists()
 
 
-def test_a_missing_or_forged_timestamp_asks_the_person_to_send_again(client, article, ask):
-    response = ask(client, article, started="forged:value:here", question="Keep my words please")
+def test_a_missing_or_forged_timestamp_asks_the_person_to_confirm(client, article, ask):
+    response = ask(
+        client, article, started="forged:value:here",
+        question="Keep my words please, my number is 555-123-4567",
+    )  # fmt: skip
     html = response.content.decode()
-    assert response.status_code == 400
-    assert "press “Send question” again" in html and "Keep my words please" in html
-    assert "forged:value:here" not in html  # a fresh timestamp replaces it
+    assert response.status_code == 200
+    assert "Check your question before sending" in html
+    assert "Keep my words please" in html and "forged:value:here" not in html
+    preview = html.split('class="preview-text"')[1].split("</blockquote>")[0]
+    assert "555-123-4567" not in preview  # shown as it will be stored
     assert not Question.objects.exists()
+
+
+def test_the_article_page_form_is_confirmed_then_stored(client, article, settings):
+    settings.VETTED_QUESTION_MIN_SECONDS = 0
+    data = form_data(question="What dose of T-DXd is used second line?")
+    data.pop("started", None)
+    first = client.post(f"/articles/{article.slug}/questions/", data)
+    assert first.status_code == 200 and not Question.objects.exists()
+    started = first.content.decode().split('name="started" value="')[1].split('"')[0]
+    second = client.post(f"/articles/{article.slug}/questions/", {**data, "started": started})
+    assert second.status_code == 303
+    assert Question.objects.get().text == "What dose of T-DXd is used second line?"
 
 
 @pytest.mark.parametrize("method", ["get", "post"])
@@ -191,16 +208,44 @@ def test_a_withdrawn_article_takes_no_questions(client, article, ask, reviewer):
     assert ask(client, article).status_code == 404
 
 
-def test_the_intake_is_csrf_protected(article):
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_SEC_FETCH_SITE": "cross-site", "HTTP_ORIGIN": "https://evil.example"},
+        {"HTTP_SEC_FETCH_SITE": "same-site", "HTTP_ORIGIN": "https://sub.testserver"},
+        {"HTTP_ORIGIN": "https://evil.example"},  # an older browser: Origin only
+        {"HTTP_ORIGIN": "null"},
+    ],
+)
+def test_a_cross_site_post_is_refused_and_nothing_stored(article, settings, headers):
+    settings.VETTED_QUESTION_MIN_SECONDS = 0
     client = Client(enforce_csrf_checks=True)
-    response = client.post(f"/articles/{article.slug}/questions/", form_data())
+    response = client.post(f"/articles/{article.slug}/questions/", form_data(), **headers)
     assert response.status_code == 403
+    assert "came from a page on another website" in response.content.decode()
     assert not Question.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_SEC_FETCH_SITE": "same-origin", "HTTP_ORIGIN": "http://testserver"},
+        {"HTTP_ORIGIN": "http://testserver"},
+        {},  # not a browser: no cross-site page can have sent it
+    ],
+)
+def test_a_same_site_post_needs_no_token(article, settings, headers):
+    settings.VETTED_QUESTION_MIN_SECONDS = 0
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(f"/articles/{article.slug}/questions/", form_data(), **headers)
+    assert response.status_code == 303
+    assert Question.objects.count() == 1
 
 
 def test_blank_form_for_the_article_page(db):
     form = blank_question_form("nurse")
     assert form["role"].value() == "nurse" and form["started"].value()
+    assert not blank_question_form("nurse", timed=False)["started"].value()
     assert not form.is_bound
     assert blank_question_form("<b>")["role"].value() == ""
     assert isinstance(blank_question_form(), QuestionForm)

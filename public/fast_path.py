@@ -1,0 +1,79 @@
+"""Anonymous readers' article pages straight from the shared cache, before the session,
+authentication, CSRF and message middleware run: nothing on the page depends on them.
+
+A request takes this path only when it is a GET or HEAD of an article page (or its per-role
+address), carries no session or message cookie, and its page is cached under the current tokens
+(one round trip to the cache). Anything else goes through the whole stack to the view, which
+renders and keeps the page for the next reader.
+"""
+
+import re
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.utils.cache import patch_cache_control, patch_vary_headers
+
+from personalization.selectors import ROLE_COOKIE, ROLE_COOKIE_MAX_AGE
+
+from . import page_cache
+
+ARTICLE_PATH = re.compile(r"^/articles/(?P<slug>[-\w]+)/(?:for/(?P<role>[-\w]+)/)?$", re.ASCII)
+ROLE_SLUG = re.compile(r"^[-a-z0-9_]{0,50}$")
+
+
+def page_response(request: HttpRequest, page: page_cache.Page, *, vary_on_cookie: bool):
+    """The cached page, or 304 when the reader's copy is this one."""
+    if page.etag in _etags(request.headers.get("If-None-Match", "")):
+        response = HttpResponseNotModified()
+    else:
+        response = HttpResponse(page.html, status=page.status)
+    response["ETag"] = page.etag
+    # Any cache may keep it, but must ask again before reusing it (a 304 is cheap): a withdrawal
+    # reaches readers on their next request, wherever the page was kept.
+    patch_cache_control(response, public=True, no_cache=True)
+    if vary_on_cookie:  # the role may come from the reader's cookie
+        patch_vary_headers(response, ["Cookie"])
+    return response
+
+
+def _etags(header: str) -> set[str]:
+    return {tag.strip() for tag in header.split(",") if tag.strip()}
+
+
+class ArticleFastPathMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self._from_cache(request) or self.get_response(request)
+
+    def _from_cache(self, request: HttpRequest) -> HttpResponse | None:
+        if request.method not in ("GET", "HEAD"):
+            return None
+        match = ARTICLE_PATH.match(request.path_info)
+        if match is None:
+            return None
+        cookies = request.COOKIES
+        if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
+            return None
+        asked = request.GET.get("role")
+        if match["role"] is not None:
+            role_slug = match["role"]
+        elif asked is not None:
+            role_slug = asked
+        else:
+            role_slug = cookies.get(ROLE_COOKIE, "")
+        if not ROLE_SLUG.match(role_slug):
+            return None  # not a role anyone could have chosen: the view ignores it
+        page, _, _ = page_cache.cached_page(match["slug"], role_slug)
+        if page is None:
+            return None  # not cached, or an unknown role: the view decides
+        response = page_response(request, page, vary_on_cookie=match["role"] is None)
+        if asked and match["role"] is None and page.status == 200:
+            # A page is cached only under a real role's slug, so this choice is one to keep.
+            response.set_cookie(
+                ROLE_COOKIE, role_slug, max_age=ROLE_COOKIE_MAX_AGE, samesite="Lax",
+                httponly=True, secure=request.is_secure(),
+            )  # fmt: skip
+        return response
