@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 DEMO_PASSWORD ?= vetted-demo-2025
 export DEMO_PASSWORD
 
-.PHONY: run test install lint format chromium worker beat clean
+.PHONY: run test install lint format chromium nginx worker beat clean
 
 run: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput
@@ -14,7 +14,7 @@ run: $(VENV)/.installed
 	@echo "Demo users: author, reviewer, reviewer2, admin; password: $$DEMO_PASSWORD"
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: $(VENV)/.installed chromium
+test: $(VENV)/.installed chromium nginx
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 install: $(VENV)/.installed
@@ -31,6 +31,12 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 		echo "Installing Debian's chromium for the browser tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+# The baked-site tests serve through Debian's nginx with deploy/nginx.conf.
+nginx:
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { \
+		echo "Installing Debian's nginx for the baked-site tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx; }
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -16,6 +16,7 @@ DB=/tmp/vetted-bench.sqlite3
 PORT=8090
 STATE="${STATE:-approved}"
 URL="http://127.0.0.1:$PORT/articles/nsclc-her2-exon-20-first-line/"
+PATIENT_URL="${URL}for/patient/"
 
 make install >/dev/null
 rm -f "$DB"
@@ -41,4 +42,5 @@ for _ in $(seq 1 100); do curl -sf -o /dev/null "$URL" && break; sleep 0.2; done
 curl -sf -o /dev/null "$URL" || { echo "Vetted did not answer at $URL"; exit 1; }
 
 # From /tmp, so the anchors' Python is the machine's default, as when RESULTS.md was measured.
-(cd /tmp && "$ANCHORS" --targets "${TARGETS:-B-sync2,C,C-site}" --extra "vetted-$STATE=$URL" "$@")
+(cd /tmp && "$ANCHORS" --targets "${TARGETS:-B-sync2,C,C-site}" --extra "vetted-$STATE=$URL" \
+    --extra "vetted-patient=$PATIENT_URL" "$@")

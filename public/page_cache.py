@@ -27,6 +27,8 @@ from django.http import HttpRequest
 from articles.models import Article
 from personalization.models import ReaderRole
 
+from .baking import queue_bake
+
 STAMP_KEY = "vetted:page-stamp"
 PAGE_SECONDS = 3600
 
@@ -61,6 +63,7 @@ def versions(slug: str) -> tuple[str, str]:
 def bump_stamp(**kwargs) -> None:
     """Every cached page is stale (connected to saves of what pages show beyond articles)."""
     _now_and_after_commit(lambda: cache.set(STAMP_KEY, _token(), None))
+    queue_bake(None)
 
 
 def forget_article(sender, instance: Article, **kwargs) -> None:
@@ -73,6 +76,7 @@ def forget_article(sender, instance: Article, **kwargs) -> None:
     _now_and_after_commit(
         lambda: cache.set_many({_generation_key(slug): _token() for slug in slugs}, None)
     )
+    queue_bake(slugs)
 
 
 def _now_and_after_commit(retire: Callable[[], None]) -> None:

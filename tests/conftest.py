@@ -231,3 +231,23 @@ def public_article(make_article, author, seen, professional_disclaimer) -> Artic
     article = make_article()
     make_move("submit", article=article, by=author, seen_revision_id=seen(article))
     return article
+
+
+@pytest.fixture
+def demo_approved(db, monkeypatch) -> Article:
+    """The demo article (load_demo), approved by `reviewer` as the board would."""
+    import os
+
+    from django.core.management import call_command
+
+    from accounts.models import User
+    from review.services import make_move
+
+    monkeypatch.setenv("DEMO_PASSWORD", "test-demo-password")
+    call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    article = Article.objects.get(slug="nsclc-her2-exon-20-first-line")
+    reviewer = User.objects.get(username="reviewer")
+    for name in ("start_review", "approve"):
+        make_move(name, article=article, by=reviewer, seen_revision_id=latest_revision_id(article))
+    article.refresh_from_db()
+    return article

@@ -249,6 +249,8 @@ X_FRAME_OPTIONS = "DENY"
 VETTED_ENVIRONMENT = "development"
 # Articles that were never approved are shown with a "pending review" caution; off hides them.
 VETTED_SHOW_UNAPPROVED = env.bool("VETTED_SHOW_UNAPPROVED", default=True)
+# Where the baked site lives (manage.py bake; deploy/nginx.conf serves it). Empty: no baking.
+VETTED_BAKE_DIR = env.str("VETTED_BAKE_DIR", default="")
 # Article bodies longer than this are refused where content is saved.
 VETTED_MAX_BODY_CHARS = env.int("VETTED_MAX_BODY_CHARS", default=200_000)
 # A reader-role version reading above its role's target grade is a warning on the review page;
