@@ -4,6 +4,8 @@ Every model here is registered with django-reversion: nothing is
 ever lost, and an approval can pin the exact revision it approved.
 """
 
+from datetime import date, timedelta
+
 import reversion
 from django.conf import settings
 from django.db import models
@@ -35,6 +37,8 @@ WORKFLOW_FIELDS = [
     "public_edition",
     "published_at",
     "state_changed_at",
+    "review_due_since",
+    "review_due_reason",
 ]
 
 
@@ -161,6 +165,13 @@ class Article(models.Model):
         editable=False,
     )  # fmt: skip
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The review cycle: how often the board looks again, and why (since when) a review is due —
+    # its interval ran out, or a reference it cites was flagged. Set by review tasks and moves.
+    review_interval_months = models.PositiveSmallIntegerField(
+        default=12, help_text="Months between reviews; shorter for fast-moving topics."
+    )
+    review_due_since = models.DateTimeField(null=True, blank=True, editable=False)
+    review_due_reason = models.CharField(max_length=300, blank=True, editable=False)
     # When the article entered its review state (the queues' "in this state for" and order).
     state_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Authors besides `author` who may edit and submit this article (and so may not approve it).
@@ -176,6 +187,11 @@ class Article(models.Model):
             # The public lists: newest published first, only what readers may open.
             models.Index(fields=["state", "state_changed_at"], name="article_state_since"),
             models.Index(
+                fields=["review_due_since"],
+                condition=models.Q(review_due_since__isnull=False),
+                name="article_review_due",
+            ),
+            models.Index(
                 fields=["-published_at", "-id"],
                 condition=models.Q(public_edition__isnull=False, withdrawn_at__isnull=True),
                 name="article_public_newest",
@@ -187,6 +203,10 @@ class Article(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("public:article", kwargs={"slug": self.slug})
+
+    @property
+    def is_due_for_review(self) -> bool:
+        return self.review_due_since is not None
 
     @property
     def is_withdrawn(self) -> bool:
@@ -292,10 +312,19 @@ class Edition(models.Model):
     # fingerprint), and of what this row stores; `manage.py verify_editions` recomputes both.
     content_sha256 = models.CharField(max_length=64)
     stored_sha256 = models.CharField(max_length=64)
+    # Which fields stored_sha256 covers (review.editions.stored_sha256): editions keep the
+    # fingerprint they were written with.
+    stored_sha256_version = models.PositiveSmallIntegerField(default=1)
     title = models.CharField(max_length=300)
     summary = models.TextField(blank=True)
     literature_current_through = models.DateField(null=True, blank=True)
     text_updated_at = models.DateTimeField(null=True, blank=True)
+    # When the board means to look at it again (published_at + the article's review interval).
+    next_review_due = models.DateField(null=True, blank=True)
+    # Who wrote it and what it is about, as published: [{name, credentials, username}], [{name,
+    # slug}].
+    authors = models.JSONField(default=list)
+    topics = models.JSONField(default=list)
     renditions = models.JSONField()  # role slug ("" for the default text) → the page's text
     change_log = models.JSONField(default=list)  # every approved edition up to this one
     search_text = models.TextField(blank=True)  # every word a reader of any role can read
@@ -334,3 +363,9 @@ class Edition(models.Model):
     @property
     def is_approved(self) -> bool:
         return self.kind == self.Kind.APPROVED
+
+    def is_overdue(self, today: date) -> bool:
+        """Past its review date and the grace period: the page says so."""
+        if self.next_review_due is None:
+            return False
+        return today > self.next_review_due + timedelta(days=settings.VETTED_REVIEW_GRACE_DAYS)

@@ -64,8 +64,17 @@ def render_markdown(text: str) -> str:
     return render_body(text, known_keys=frozenset()).html
 
 
+# List or quote markers opening one line: Python-Markdown recurses once per level, so a hostile
+# text could exhaust the stack wherever it happens to be rendered; refuse it before rendering.
+_NESTING = re.compile(r"^(?:\s*(?:[-*+>]|\d+[.)])(?=\s|$))+", re.MULTILINE)
+MAX_NESTING = 40
+
+
 def render_body(text: str, known_keys: Container[str]) -> RenderedBody:
     """An article body to sanitized HTML with numbered citations."""
+    for opening in _NESTING.finditer(text):
+        if len(re.findall(r"[-*+>]|\d+[.)]", opening.group())) > MAX_NESTING:
+            raise UnrenderableMarkdown("The text nests lists or quotes too deeply.")
     numbering = _CitationNumbering(known_keys)
     md = markdown.Markdown(extensions=[*MARKDOWN_EXTENSIONS, _CitationExtension(numbering)])
     try:

@@ -9,6 +9,7 @@ from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -21,7 +22,7 @@ from personalization.services import remember_role
 from questions.forms import blank_question_form
 from review.workflow import MOVES, TRACKER_STEP_OF_STATE, TRACKER_STEPS
 
-from . import page_cache
+from . import page_cache, provenance
 from .fast_path import page_response
 
 
@@ -127,9 +128,15 @@ def _article_context(article, role, roles, edition: Edition | None = None) -> di
     question_form = blank_question_form(
         role.slug if role else "", roles=[(r.slug, r.label) for r in roles], timed=False
     )
+    today = timezone.localdate()
     return {
         "article": article,
         "edition": edition,
+        "overdue": edition.is_approved and edition.is_overdue(today),
+        "json_ld": provenance.json_ld(
+            provenance.medical_web_page(article, edition, reader.content.references, role)
+        ),
+        "cite_url": provenance.permalink(article, edition) if edition.is_approved else "",
         "change_log": _change_log(edition),
         "reader": reader,
         "content": reader.content,

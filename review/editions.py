@@ -3,7 +3,8 @@ the article's row lock; an edition is never changed afterwards (articles.models.
 
 import hashlib
 import json
-from datetime import datetime
+from calendar import monthrange
+from datetime import date, datetime
 
 from accounts.models import User
 from articles.models import Article, Edition
@@ -23,6 +24,7 @@ def publish_approved(
     entry = {"number": number, "published_at": at.isoformat(), "note": note}
     return _publish(
         article, revision_id=revision_id, at=at, kind=Edition.Kind.APPROVED, number=number,
+        next_review_due=add_months(at.date(), article.review_interval_months),
         approved_by=by, approver_name=by.public_name, approver_credentials=by.credentials,
         change_note=note, change_log=[*(previous.change_log if previous else []), entry],
     )  # fmt: skip
@@ -46,6 +48,12 @@ def _publish(article: Article, *, revision_id: int, at: datetime, **fields) -> E
         text_updated_at=source.updated_at,
         renditions=renditions(article, revision_id, list(ReaderRole.objects.all())),
         search_text=search_text(article, revision_id),
+        authors=[
+            {"name": user.public_name, "credentials": user.credentials, "username": user.username}
+            for user in [article.author, *article.co_authors.all()]
+        ],
+        topics=[{"name": topic.name, "slug": topic.slug} for topic in article.topics.all()],
+        stored_sha256_version=STORED_SHA256_VERSION,
         **fields,
     )
     edition.stored_sha256 = stored_sha256(edition)
@@ -54,8 +62,21 @@ def _publish(article: Article, *, revision_id: int, at: datetime, **fields) -> E
     return edition
 
 
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later (the month's last day where it is shorter)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, monthrange(year, month)[1]))
+
+
+STORED_SHA256_VERSION = 2
+
+
 def stored_sha256(edition: Edition) -> str:
-    """A fingerprint of what the row stores for readers, to notice any later change of it."""
+    """A fingerprint of what the row stores for readers, to notice any later change of it.
+
+    Version 1 (the first editions) covers the text and the approver; version 2 adds the review
+    date, the authors and the topics. An edition keeps the version it was written with."""
     payload = [
         edition.kind,
         edition.number,
@@ -67,6 +88,8 @@ def stored_sha256(edition: Edition) -> str:
         edition.approver_name,
         edition.approver_credentials,
     ]
+    if edition.stored_sha256_version >= 2:
+        payload += [edition.next_review_due, edition.authors, edition.topics]
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 

@@ -1,18 +1,19 @@
 """Background work of the review app. Tasks are safe to run twice; they import the services in
 their bodies (the services import the outbox's tasks). Its e-mails go through the outbox."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from celery import shared_task
 from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
+from accounts.models import User
 from articles.models import Article, ReviewState
 
 from .models import Notification
 from .selectors import with_state_since
-from .workflow import the_board
+from .workflow import REVIEWERS, the_board
 
 
 @shared_task
@@ -48,3 +49,50 @@ def remind_reviewers(days: int | None = None) -> int:
             )
             created += reminder is not None
     return created
+
+
+@shared_task
+def flag_reviews_due(today: str | None = None) -> int:
+    """Put approved articles whose review date has come into the "Review due" queue, and tell
+    the board once a day how many wait there. Readers keep the approved text meanwhile."""
+    from outbox.services import queue_email
+
+    day = date.fromisoformat(today) if today else timezone.localdate()
+    due = Article.objects.filter(
+        live_revision__isnull=False,
+        withdrawn_at__isnull=True,
+        review_due_since__isnull=True,
+        public_edition__next_review_due__lte=day,
+    ).select_related("public_edition")
+    flagged = 0
+    for article in due.iterator(chunk_size=200):
+        article.review_due_since = timezone.now()
+        article.review_due_reason = (
+            f"Scheduled review (every {article.review_interval_months} months) was due on "
+            f"{article.public_edition.next_review_due:%B %-d, %Y}."
+        )
+        # A save, not a bulk update: the page caches and the baked site hear of it.
+        article.save(update_fields=["review_due_since", "review_due_reason"])
+        flagged += 1
+    # Pages that tell readers the review is overdue from today on: their caches and baked files
+    # are renewed by the save.
+    overdue_from_today = day - timedelta(days=settings.VETTED_REVIEW_GRACE_DAYS + 1)
+    for article in Article.objects.filter(
+        withdrawn_at__isnull=True, public_edition__next_review_due=overdue_from_today
+    ).iterator(chunk_size=200):
+        article.save(update_fields=["updated_at"])
+    waiting = Article.objects.filter(review_due_since__isnull=False).count()
+    if waiting:
+        for reviewer in User.objects.filter(groups__name=REVIEWERS, is_active=True).distinct():
+            if reviewer.email:
+                queue_email(
+                    to=reviewer.email, recipient=reviewer,
+                    subject=f"{waiting} article{'s' * (waiting != 1)} due for review",
+                    body=(
+                        f"{waiting} approved article{'s are' if waiting != 1 else ' is'} due "
+                        f"for review. Readers still see the approved text.\n\n"
+                        f"{settings.VETTED_SITE_URL}/review/due/"
+                    ),
+                    dedupe_key=f"reviews-due:{day.isoformat()}:{reviewer.pk}",
+                )  # fmt: skip
+    return flagged

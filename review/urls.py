@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import due_views, views
 
 app_name = "review"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("new/", views.new_article, name="new"),
     path("references/", views.references, name="references"),
+    path("due/", due_views.review_due, name="due"),
     path("articles/<slug:slug>/", views.article_review, name="article"),
     path("articles/<slug:slug>/edit/", views.edit, name="edit"),
     path("articles/<slug:slug>/versions/<slug:role>/", views.edit_variant, name="variant"),

@@ -166,7 +166,21 @@ def pin_approval(article: Article, move: MoveContext) -> list[str]:
     return [
         "live_revision", "approved_by", "approved_at", "approved_sha256",
         "withdrawn_at", "withdrawal_reason", "public_edition", "published_at",
+        *_review_done(article),
     ]  # fmt: skip
+
+
+def record_review(article: Article, move: MoveContext) -> list[str]:
+    """The board looked again and the text stands: a new edition of the same text, so the
+    change log says so and the next review date moves."""
+    publish_approved(article, revision_id=article.live_revision_id, by=move.by, at=move.at,
+                     note=move.note or "Reviewed, no changes.")  # fmt: skip
+    return ["public_edition", "published_at", *_review_done(article)]
+
+
+def _review_done(article: Article) -> list[str]:
+    article.review_due_since, article.review_due_reason = None, ""
+    return ["review_due_since", "review_due_reason"]
 
 
 def take_down(article: Article, move: MoveContext) -> list[str]:
@@ -301,6 +315,19 @@ MOVES: dict[str, Move] = {
             explanation=(
                 "A reviewer who is not its author and did not edit this version approves the "
                 "exact text; that text is what readers see."
+            ),
+        ),
+        Move(
+            name="confirm_current",
+            label="Confirm still current",
+            sources=frozenset({ReviewState.APPROVED}),
+            groups=frozenset({REVIEWERS}),
+            guards=(has_a_revision, not_its_author),
+            records=record_review,
+            explanation=(
+                "A reviewer checks an approved article against the current literature and "
+                "confirms that it stands: the text does not change, the change log records the "
+                "review, and the next review date moves."
             ),
         ),
         Move(

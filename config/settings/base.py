@@ -224,6 +224,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     # The one mail sweep: due retries, and whatever the broker missed or a lost worker left.
     "outbox-sweep": {"task": "outbox.tasks.sweep_outbox", "schedule": 60.0},
+    "reviews-due": {
+        "task": "review.tasks.flag_reviews_due",
+        "schedule": crontab(hour=6, minute=30),
+    },
     "question-purge": {
         "task": "questions.tasks.purge_expired_questions",
         "schedule": crontab(hour=3, minute=30),
@@ -258,6 +262,8 @@ VETTED_MAX_BODY_CHARS = env.int("VETTED_MAX_BODY_CHARS", default=200_000)
 VETTED_READABILITY_BLOCKS_APPROVAL = env.bool("VETTED_READABILITY_BLOCKS_APPROVAL", default=False)
 # Reviewers are reminded of articles waiting in review longer than this.
 VETTED_REVIEW_REMINDER_DAYS = env.int("VETTED_REVIEW_REMINDER_DAYS", default=3)
+# Days past an article's review date before its page tells readers it is overdue for review.
+VETTED_REVIEW_GRACE_DAYS = env.int("VETTED_REVIEW_GRACE_DAYS", default=30)
 # Follow-up questions: how long they are kept, how fast a person can plausibly type one, how
 # many one client address may send, and where links in e-mails point.
 VETTED_QUESTION_RETENTION_DAYS = env.int("VETTED_QUESTION_RETENTION_DAYS", default=180)

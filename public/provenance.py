@@ -1,0 +1,87 @@
+"""What a clinician checks, in words and for machines: the page's JSON-LD (schema.org
+MedicalWebPage, built from the edition as published) and how to cite it."""
+
+import json
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+
+from articles.models import Article, Edition
+from personalization.models import ReaderRole
+
+
+def absolute(path: str) -> str:
+    return settings.VETTED_SITE_URL.rstrip("/") + path
+
+
+def permalink(article: Article, edition: Edition) -> str:
+    return absolute(reverse("public:edition", args=[article.slug, edition.number]))
+
+
+def medical_web_page(
+    article: Article, edition: Edition, references, role: ReaderRole | None
+) -> dict:
+    lay = role is not None and role.is_lay
+    data = {
+        "@context": "https://schema.org",
+        "@type": "MedicalWebPage",
+        "name": edition.title,
+        "headline": edition.title,
+        "description": edition.summary,
+        "url": absolute(article.get_absolute_url()),
+        "inLanguage": "en",
+        "dateModified": (edition.text_updated_at or edition.published_at).isoformat(),
+        "audience": {
+            "@type": "MedicalAudience" if not lay else "PeopleAudience",
+            "audienceType": "Patient" if lay else "Clinician",
+        },
+        "author": [_person(a["name"], a["credentials"]) for a in edition.authors],
+        "about": [{"@type": "Thing", "name": topic["name"]} for topic in edition.topics],
+        "citation": [_citation(ref) for ref in references],
+        "publisher": {"@type": "Organization", "name": "Vetted"},
+    }
+    if edition.is_approved:
+        data |= {
+            "lastReviewed": edition.published_at.date().isoformat(),
+            "reviewedBy": _person(edition.approver_name, edition.approver_credentials),
+            "version": str(edition.number),
+        }
+    return data
+
+
+def json_ld(data: dict) -> SafeString:
+    """For a <script type="application/ld+json"> element: nothing in it can close the element."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+        text = text.replace(char, escaped)
+    return mark_safe(text)
+
+
+def _person(name: str, credentials: str) -> dict:
+    person = {"@type": "Person", "name": name}
+    if credentials:
+        person["honorificSuffix"] = credentials
+    return person
+
+
+def _citation(ref) -> dict:
+    work = {"@type": "CreativeWork", "name": ref.title}
+    if ref.authors:
+        work["author"] = ref.authors
+    if ref.year:
+        work["datePublished"] = str(ref.year)
+    if ref.source:
+        work["isPartOf"] = ref.source
+    identifiers = []
+    if ref.doi:
+        identifiers.append({"@type": "PropertyValue", "propertyID": "DOI", "value": ref.doi})
+        work["url"] = ref.doi_url
+    if ref.pmid:
+        identifiers.append({"@type": "PropertyValue", "propertyID": "PMID", "value": ref.pmid})
+        work.setdefault("url", ref.pmid_url)
+    if identifiers:
+        work["identifier"] = identifiers
+    if ref.url:
+        work.setdefault("url", ref.url)
+    return work
