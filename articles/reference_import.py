@@ -481,6 +481,10 @@ class PlannedReference:
     duplicate_of: str = ""
 
     @property
+    def kind_label(self) -> str:
+        return Reference.Kind(self.record.kind).label
+
+    @property
     def description(self) -> str:
         if self.outcome is Outcome.DUPLICATE:
             return f"duplicate of {self.duplicate_of} ({self.reason})"
