@@ -135,7 +135,7 @@ def test_unsafe_or_unknown_files_are_refused_on_the_form(client, author, name, c
     assert SESSION_KEY not in client.session
 
 
-def test_files_over_the_limit_are_refused(client, author, settings):
+def test_files_over_the_limit_are_refused(client, author):
     client.force_login(author)
     big = b"TY  - JOUR\nTI  - Padding\nER  - \n" + b" " * (5 * 1024 * 1024)
     response = upload(client, "big.ris", big)
