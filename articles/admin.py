@@ -2,18 +2,68 @@
 recover deleted). Articles are registered in review/admin.py, where edits go through review."""
 
 from django.contrib import admin
+from django.db.models import Q
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html, format_html_join
 from reversion.admin import VersionAdmin
 
-from .models import Disclaimer, Reference, Topic
+from .models import Article, Disclaimer, Reference, Topic, normalize_doi
+
+
+class IdentifierFilter(admin.SimpleListFilter):
+    title = "identifier"
+    parameter_name = "identifier"
+
+    def lookups(self, request, model_admin):
+        return [("doi", "Has a DOI"), ("pmid", "Has a PMID"), ("none", "Neither")]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case "doi":
+                return queryset.exclude(doi="")
+            case "pmid":
+                return queryset.exclude(pmid="")
+            case "none":
+                return queryset.filter(Q(doi="") & Q(pmid=""))
+        return queryset
 
 
 @admin.register(Reference)
 class ReferenceAdmin(VersionAdmin):
     list_display = ("key", "kind", "title", "source", "year")
-    list_filter = ("kind",)
     search_fields = ("key", "title", "doi", "pmid")
     list_per_page = 50
     show_full_result_count = False
+    list_filter = ("kind", "year", IdentifierFilter)
+    readonly_fields = ("cited_by",)
+
+    def get_search_results(self, request, queryset, search_term):
+        # A DOI pasted as its doi.org link finds the reference, which stores the bare DOI.
+        if search_term.strip().lower().startswith(("https://doi.org/", "http://doi.org/", "doi:")):
+            search_term = normalize_doi(search_term)
+        return super().get_search_results(request, queryset, search_term)
+
+    @admin.display(description="Cited by")
+    def cited_by(self, reference: Reference) -> str:
+        if reference.pk is None:
+            return "—"
+        articles = Article.objects.filter(citations__reference=reference).order_by("title")
+        if not articles:
+            return "No article cites it."
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "", '<li><a href="{}">{}</a> ({})</li>',
+                ((_admin_url(a), a.title, a.get_state_display()) for a in articles),
+            ),
+        )  # fmt: skip
+
+
+def _admin_url(article: Article) -> str:
+    try:
+        return reverse("admin:articles_article_change", args=[article.pk])
+    except NoReverseMatch:  # articles are registered by review.admin; a site without it
+        return article.get_absolute_url()
 
 
 @admin.register(Topic)

@@ -4,11 +4,15 @@ Every model here is registered with django-reversion: nothing is
 ever lost, and an approval can pin the exact revision it approved.
 """
 
+import re
 from datetime import date, timedelta
 
 import reversion
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
 
 from .rendering import render_body
@@ -54,6 +58,26 @@ class Topic(models.Model):
         return self.name
 
 
+validate_doi = RegexValidator(
+    r"^10\.\d{4,9}/\S+$",
+    "Enter a DOI such as 10.1056/NEJMoa2112431 (a link to doi.org is shortened to it).",
+    code="invalid_doi",
+)
+validate_pmid = RegexValidator(
+    r"^\d{1,8}$", "Enter a PubMed ID: 1 to 8 digits, such as 34534430.", code="invalid_pmid"
+)
+_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
+
+
+def normalize_doi(value: str) -> str:
+    """A DOI as stored: no resolver link or "doi:" before it, lower-case (DOIs ignore case)."""
+    return _DOI_PREFIX.sub("", value.strip()).strip().lower()
+
+
+def normalize_pmid(value: str) -> str:
+    return re.sub(r"^pmid:\s*", "", value.strip(), flags=re.IGNORECASE)
+
+
 @reversion.register()
 class Reference(models.Model):
     """A source an article cites. Its `key` is what the Markdown names: `[@key]`."""
@@ -75,15 +99,51 @@ class Reference(models.Model):
     )
     year = models.PositiveSmallIntegerField(null=True, blank=True)
     authors = models.CharField(max_length=500, blank=True)
-    doi = models.CharField("DOI", max_length=200, blank=True)
-    pmid = models.CharField("PMID", max_length=20, blank=True)
+    doi = models.CharField("DOI", max_length=200, blank=True, validators=[validate_doi])
+    pmid = models.CharField("PMID", max_length=20, blank=True, validators=[validate_pmid])
     url = models.URLField("URL", max_length=500, blank=True)
 
     class Meta:
         ordering = ["key"]
+        constraints = [
+            # The backstop for clean(): two imports racing each other cannot both add a DOI.
+            models.UniqueConstraint(
+                Lower("doi"),
+                condition=~models.Q(doi=""),
+                name="unique_reference_doi",
+                violation_error_message="Another reference has this DOI.",
+            ),
+            models.UniqueConstraint(
+                fields=["pmid"],
+                condition=~models.Q(pmid=""),
+                name="unique_reference_pmid",
+                violation_error_message="Another reference has this PMID.",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.year})" if self.year else self.title
+
+    def clean_fields(self, exclude=None) -> None:
+        # Before the validators, so a pasted https://doi.org/… link is accepted as its DOI.
+        self.doi = normalize_doi(self.doi)
+        self.pmid = normalize_pmid(self.pmid)
+        super().clean_fields(exclude=exclude)
+
+    def clean(self) -> None:
+        """Refuse a second reference to the same work, naming the one that exists."""
+        others = Reference.objects.exclude(pk=self.pk) if self.pk else Reference.objects.all()
+        errors = {}
+        if self.doi and (same := others.filter(doi__iexact=self.doi).first()):
+            errors["doi"] = ValidationError(
+                "[@%(key)s] already has this DOI.", code="duplicate_doi", params={"key": same.key}
+            )
+        if self.pmid and (same := others.filter(pmid=self.pmid).first()):
+            errors["pmid"] = ValidationError(
+                "[@%(key)s] already has this PMID.", code="duplicate_pmid", params={"key": same.key}
+            )
+        if errors:
+            raise ValidationError(errors)
 
 
 class ArticleQuerySet(models.QuerySet):

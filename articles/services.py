@@ -3,17 +3,19 @@
 The review state is not written here: that is review.services' alone.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 import reversion
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from django.utils.text import slugify
 
 from accounts.models import User
 
 from .importing import ArticleSource
 from .models import Article, Citation, Reference, Topic
+from .reference_import import ImportChanged, ImportPlan, ParsedFile, plan_import
 from .rendering import ANY_KEY, UnrenderableMarkdown, cited_keys, render_body
 
 
@@ -99,6 +101,38 @@ def save_reference(*, reference: Reference, by: User, comment: str) -> Reference
         reversion.set_user(by)
         reversion.set_comment(comment)
     return reference
+
+
+def import_references(
+    *, parsed: ParsedFile, by: User | None, expected_keys: Sequence[str] | None = None
+) -> ImportPlan:
+    """Save a file's new references, all or none, as one revision; duplicates are skipped.
+
+    The plan is made again inside the transaction, from the parsed file alone: what was shown in
+    a preview is checked (`expected_keys`, the keys it would add), never trusted. `by` is None
+    only for a command-line import that names nobody.
+    """
+    try:
+        with reversion.create_revision():  # atomic itself: one refused save undoes them all
+            plan = plan_import(parsed)
+            keys = [row.key for row in plan.new]
+            if expected_keys is not None and list(expected_keys) != keys:
+                raise ImportChanged(
+                    "The references changed since the preview; nothing was saved. "
+                    "Check the new preview and save again."
+                )
+            for row in plan.new:
+                reference = row.reference()
+                reference.full_clean()
+                reference.save()
+            reversion.set_user(by)
+            reversion.set_comment(f"Imported {len(keys)} references from {parsed.name}")
+    except IntegrityError as exc:  # someone added one of these references at the same moment
+        raise ImportChanged(
+            "Another change added some of these references meanwhile; nothing was saved. "
+            "Check the new preview and save again."
+        ) from exc
+    return plan
 
 
 def topics_named(names: Iterable[str]) -> list[Topic]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import due_views, views
+from . import due_views, reference_import_views, views
 
 app_name = "review"
 
@@ -9,6 +9,21 @@ urlpatterns = [
     path("new/", views.new_article, name="new"),
     path("references/", views.references, name="references"),
     path("due/", due_views.review_due, name="due"),
+    path(
+        "references/import/",
+        reference_import_views.reference_import,
+        name="reference_import",
+    ),
+    path(
+        "references/import/<str:token>/",
+        reference_import_views.reference_import_preview,
+        name="reference_import_preview",
+    ),
+    path(
+        "references/import/<str:token>/save/",
+        reference_import_views.reference_import_save,
+        name="reference_import_save",
+    ),
     path("articles/<slug:slug>/", views.article_review, name="article"),
     path("articles/<slug:slug>/edit/", views.edit, name="edit"),
     path("articles/<slug:slug>/versions/<slug:role>/", views.edit_variant, name="variant"),
