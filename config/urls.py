@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("review/questions/", include("questions.review_urls")),
     path("review/", include("review.urls")),
+    path("api/v1/", include("api.urls")),
     path("", include("questions.urls")),
     path("", include("public.urls")),
 ]
