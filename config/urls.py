@@ -1,6 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.sitemaps import views as sitemap_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.views.generic import RedirectView, TemplateView
+
+from public.feeds import ApprovedChangesFeed, TopicChangesFeed
+from public.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -9,6 +16,32 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("review/questions/", include("questions.review_urls")),
     path("review/", include("review.urls")),
+    path("api/v1/", include("api.urls")),
+    path("feed/", ApprovedChangesFeed(), name="feed"),
+    path("topics/<slug:slug>/feed/", TopicChangesFeed(), name="topic_feed"),
+    # One sitemap of everything (to 50,000 URLs a page), and an index of every page of each
+    # section for when the site outgrows one: robots.txt points crawlers at the index.
+    path("sitemap.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap-index.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
+        name="sitemap_index",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap_section",
+    ),
+    path(
+        "robots.txt",
+        TemplateView.as_view(template_name="robots.txt", content_type="text/plain; charset=utf-8"),
+        name="robots",
+    ),
+    # For clients that ask for /favicon.ico without reading the page's <link rel="icon">. Lazy:
+    # the hashed name comes from the static manifest, which need not exist when URLs load.
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.svg"))),
     path("", include("questions.urls")),
     path("", include("public.urls")),
 ]

@@ -30,11 +30,17 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "django.contrib.sitemaps",
+    "django.contrib.syndication",
     "reversion",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "accounts",
     "outbox",
     "articles",
@@ -42,6 +48,7 @@ INSTALLED_APPS = [
     "review",
     "questions",
     "public",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -281,6 +288,38 @@ VETTED_RENDER_CACHE_SECONDS = env.int("VETTED_RENDER_CACHE_SECONDS", default=24 
 VETTED_MAIL_MAX_ATTEMPTS = env.int("VETTED_MAIL_MAX_ATTEMPTS", default=6)
 VETTED_MAIL_FIRST_RETRY_SECONDS = env.int("VETTED_MAIL_FIRST_RETRY_SECONDS", default=60)
 VETTED_MAIL_SENDING_LEASE_SECONDS = env.int("VETTED_MAIL_SENDING_LEASE_SECONDS", default=10 * 60)
+
+# The read-only JSON API (api/): anonymous, JSON only, rate limited per client address in the
+# shared cache (with the cache down it lets requests through, as the question form does).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerAddressThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api": env.str("VETTED_API_RATE", default="120/min")},
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_VERSIONING_CLASS": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Vetted API",
+    "DESCRIPTION": (
+        "Read-only JSON of what the medical advisory board approved: articles as published, "
+        "their numbered editions and the references they cite. Nothing unapproved is ever here."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The docs page loads Swagger UI from our own static files (drf-spectacular-sidecar), as the
+    # Content-Security-Policy allows scripts from this site only.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "tryItOutEnabled": False},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.document_refusals",
+    ],
+}
 
 # Sign-in throttling (django-axes), on /accounts/login/ and /admin/login/ alike. An account is
 # locked after AXES_FAILURE_LIMIT wrong passwords from anywhere, and an address after as many for

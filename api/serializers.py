@@ -1,0 +1,176 @@
+"""The API's representations. Read-only: every field is output, from approved editions only."""
+
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+
+def _absolute(context: dict, name: str, **kwargs) -> str:
+    return context["request"].build_absolute_uri(reverse(name, kwargs=kwargs))
+
+
+class TopicSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+
+
+class ApproverSerializer(serializers.Serializer):
+    """Who approved the edition, with the credentials shown that day."""
+
+    name = serializers.CharField(source="approver_name")
+    credentials = serializers.CharField(source="approver_credentials")
+
+
+class ChangeLogEntrySerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    published_at = serializers.DateTimeField()
+    note = serializers.CharField()
+
+
+class ReferenceFieldsSerializer(serializers.Serializer):
+    key = serializers.SlugField()
+    kind_label = serializers.CharField()
+    title = serializers.CharField()
+    source = serializers.CharField()
+    year = serializers.IntegerField(allow_null=True)
+    authors = serializers.CharField()
+    doi = serializers.CharField(help_text="Empty when the reference has none.")
+    pmid = serializers.CharField(help_text="Empty when the reference has none.")
+    url = serializers.CharField(help_text="Empty when the reference has none.")
+
+
+class CitedReferenceSerializer(ReferenceFieldsSerializer):
+    number = serializers.IntegerField(help_text="Its number in the text, by first citation.")
+
+
+class ArticleSummarySerializer(serializers.Serializer):
+    """An article in a list: its current approved edition's title and default summary."""
+
+    slug = serializers.SlugField()
+    api_url = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField(help_text="The public page.")
+    title = serializers.CharField(source="public_edition.title")
+    summary = serializers.CharField(source="public_edition.summary")
+    edition = serializers.IntegerField(source="public_edition.number")
+    published_at = serializers.DateTimeField(help_text="When the current edition was approved.")
+    topics = TopicSerializer(many=True, source="topics.all")
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_api_url(self, article) -> str:
+        return _absolute(self.context, "api:article", slug=article.slug)
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, article) -> str:
+        return _absolute(self.context, "public:article", slug=article.slug)
+
+
+class EditionPageSerializer(serializers.Serializer):
+    """One approved edition as a reader of the asked role was shown it (a ReaderPage)."""
+
+    slug = serializers.SlugField(source="article.slug")
+    url = serializers.SerializerMethodField(help_text="The edition's permanent public page.")
+    edition = serializers.IntegerField(source="edition.number")
+    title = serializers.CharField(source="edition.title")
+    role = serializers.SerializerMethodField(
+        help_text="The reader role asked for (?role=); null for the default text or an unknown "
+        "role."
+    )
+    written_for = serializers.SerializerMethodField(
+        help_text="Whose version this is: the role's own, the role it falls back to, or null "
+        "for the default text (written for health professionals)."
+    )
+    summary = serializers.CharField()
+    body_html = serializers.CharField(help_text="Sanitized HTML, as published.")
+    references = CitedReferenceSerializer(many=True)
+    approver = ApproverSerializer(source="edition")
+    published_at = serializers.DateTimeField(source="edition.published_at")
+    change_note = serializers.CharField(source="edition.change_note")
+    literature_current_through = serializers.DateField(
+        source="edition.literature_current_through", allow_null=True
+    )
+    text_updated_at = serializers.DateTimeField(source="edition.text_updated_at", allow_null=True)
+    change_log = ChangeLogEntrySerializer(many=True, source="edition.change_log")
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, page) -> str:
+        return _absolute(
+            self.context, "public:edition", slug=page.article.slug, number=page.edition.number
+        )
+
+    @extend_schema_field(serializers.SlugField(allow_null=True))
+    def get_role(self, page) -> str | None:
+        return page.role.slug if page.role else None
+
+    @extend_schema_field(serializers.SlugField(allow_null=True))
+    def get_written_for(self, page) -> str | None:
+        return page.written_for.slug if page.written_for else None
+
+
+class ArticleSerializer(EditionPageSerializer):
+    """The article as readers see it now: its current approved edition, and its topics."""
+
+    url = serializers.SerializerMethodField(help_text="The public page.")
+    topics = TopicSerializer(many=True, source="article.topics.all")
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, page) -> str:
+        return _absolute(self.context, "public:article", slug=page.article.slug)
+
+
+class EditionSummarySerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    published_at = serializers.DateTimeField()
+    note = serializers.CharField(source="change_note")
+    approver = ApproverSerializer(source="*")
+    api_url = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField(help_text="The edition's permanent public page.")
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_api_url(self, edition) -> str:
+        return _absolute(
+            self.context, "api:edition", slug=edition.article.slug, number=edition.number
+        )
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, edition) -> str:
+        return _absolute(
+            self.context, "public:edition", slug=edition.article.slug, number=edition.number
+        )
+
+
+class CitingArticleSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    title = serializers.CharField()
+    api_url = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_api_url(self, citing) -> str:
+        return _absolute(self.context, "api:article", slug=citing.slug)
+
+
+class PublishedReferenceSerializer(ReferenceFieldsSerializer):
+    """A reference as the newest published edition citing it shows it."""
+
+    api_url = serializers.SerializerMethodField()
+    cited_by = CitingArticleSerializer(many=True)
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_api_url(self, reference) -> str:
+        return _absolute(self.context, "api:reference", key=reference.key)
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+class WithdrawnSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    reason = serializers.CharField(help_text="The advisory board's reason, as shown to readers.")
+    withdrawn_at = serializers.DateTimeField()
+
+
+class InvalidParametersSerializer(serializers.Serializer):
+    """400: each refused query parameter, with what was wrong with it."""
+
+    changed_since = serializers.ListField(child=serializers.CharField(), required=False)

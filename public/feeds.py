@@ -1,0 +1,102 @@
+"""Atom feeds of approved changes: every approved edition, newest first, site-wide and per topic.
+
+Each entry is one edition (its permalink, its approval time, the board's note of what changed),
+so a reader subscribed to a topic hears of every approved change and of nothing else: pending
+text and withdrawn articles never appear.
+"""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.urls import NoReverseMatch, reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import format_html
+
+from articles.models import Article, Edition, Topic
+
+# Approved and not withdrawn: what the feeds, the sitemap and the API may show. (The never-approved
+# articles that Article.objects.public() also lets through, with a caution, are left out.)
+APPROVED_AND_LIVE = Q(
+    live_revision__isnull=False, withdrawn_at__isnull=True, public_edition__kind="approved"
+)
+FEED_ENTRIES = 50
+
+
+def approved_articles() -> QuerySet[Article]:
+    return Article.objects.filter(APPROVED_AND_LIVE)
+
+
+def approved_editions() -> QuerySet[Edition]:
+    """Every approved edition of an article readers may open now: a withdrawal hides them all."""
+    return (
+        Edition.objects.approved()
+        .filter(article__in=approved_articles())
+        .select_related("article")
+        .order_by("-published_at", "-id")
+    )
+
+
+class ApprovedChangesFeed(Feed):
+    feed_type = Atom1Feed
+    title = "Vetted: approved changes"
+    subtitle = "Every article and revision the medical advisory board approved, newest first."
+    author_name = "Vetted Medical Advisory Board"
+
+    def link(self, obj=None) -> str:
+        return reverse("public:home")
+
+    def items(self, obj=None) -> QuerySet[Edition]:
+        return approved_editions()[:FEED_ENTRIES]
+
+    def item_title(self, edition: Edition) -> str:
+        return f"{edition.title} (edition {edition.number})"
+
+    def item_link(self, edition: Edition) -> str:
+        return edition.get_absolute_url()
+
+    def item_guid(self, edition: Edition) -> str:
+        # A tag URI (RFC 4151) by article id and number: stable if the slug or host changes.
+        host = urlsplit(settings.VETTED_SITE_URL).hostname or "vetted.invalid"
+        day = edition.published_at.date().isoformat()
+        return f"tag:{host},{day}:article-{edition.article_id}/edition-{edition.number}"
+
+    item_guid_is_permalink = False
+
+    def item_updateddate(self, edition: Edition):
+        return edition.published_at
+
+    def item_pubdate(self, edition: Edition):
+        return edition.published_at
+
+    def item_description(self, edition: Edition) -> str:
+        return format_html(
+            "<p><strong>What changed:</strong> {}</p><p>{}</p>",
+            edition.change_note,
+            edition.summary,
+        )
+
+    def item_categories(self, edition: Edition) -> list[str]:
+        return [topic.name for topic in edition.article.topics.all()]
+
+
+class TopicChangesFeed(ApprovedChangesFeed):
+    def get_object(self, request, slug: str) -> Topic:
+        return get_object_or_404(Topic, slug=slug)
+
+    def title(self, topic: Topic) -> str:
+        return f"Vetted: approved changes on {topic.name}"
+
+    def link(self, topic: Topic) -> str:
+        try:  # the topic page, where this branch's merge finds one
+            return reverse("public:topic", kwargs={"slug": topic.slug})
+        except NoReverseMatch:
+            return reverse("public:home")
+
+    def feed_url(self, topic: Topic) -> str:
+        return reverse("topic_feed", kwargs={"slug": topic.slug})
+
+    def items(self, topic: Topic) -> QuerySet[Edition]:
+        return approved_editions().filter(article__topics=topic)[:FEED_ENTRIES]

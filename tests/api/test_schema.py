@@ -1,0 +1,63 @@
+"""Schemathesis against the OpenAPI schema the app serves: every operation, generated requests,
+the default checks (no server error, documented status codes, content types and bodies).
+
+The schema is loaded from the WSGI app when the module is collected (the schema view reads no
+table); the data the requests meet is a fixture. Not `schemathesis.pytest.from_fixture`: with
+pytest 9 it fails on a private attribute pytest no longer has (`Function._nodeid`).
+"""
+
+import pytest
+import schemathesis
+from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
+from hypothesis import HealthCheck, settings
+
+from api.views import DEMO_SLUG
+
+
+@pytest.fixture
+def api_data(
+    make_article, make_reference, approve, revise, withdraw, pending, topic, roles, settings
+):
+    """Approved, revised, pending and withdrawn articles, at the addresses the schema's examples
+    name."""
+    # Hundreds of requests from one address in one test: the rate limit has its own test.
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"api": "100000/min"}
+    }  # fmt: skip
+    make_reference("her2-ex20-guideline-overview", title="HER2 exon 20 guideline overview")
+    article = make_article(
+        slug=DEMO_SLUG, title="First-line treatment?",
+        body="## Answer\n\nPlatinum doublet.[@her2-ex20-guideline-overview]\n",
+    )  # fmt: skip
+    article.topics.add(topic)
+    approve(article)
+    revise(article, "## Answer\n\nPlatinum, then more.[@her2-ex20-guideline-overview]\n")
+    approve(article, note="Second edition.")
+    withdraw(approve(make_article(slug="withdrawn-one")))
+
+
+@pytest.fixture
+def keep_the_test_connection():
+    """Schemathesis calls the WSGI app itself, not Django's test client, so the app would close
+    the database connection after each request, and on PostgreSQL the test's transaction with
+    it. Do as the test client does: leave the connection alone."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", get_wsgi_application())
+
+
+@schema.parametrize()
+@settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+def test_every_operation_answers_as_documented(case, api_data, keep_the_test_connection):
+    case.call_and_validate()

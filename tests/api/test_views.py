@@ -1,0 +1,272 @@
+"""The read-only API: approved editions only, by role, with ETags and a rate limit."""
+
+from datetime import timedelta
+
+import pytest
+
+from api.pagination import NewestFirst
+from articles.models import Reference
+
+
+def _slugs(response) -> list[str]:
+    assert response.status_code == 200, response.content
+    return [item["slug"] for item in response.json()["results"]]
+
+
+def test_the_list_holds_approved_articles_only(client, published, pending, withdrawn):
+    assert _slugs(client.get("/api/v1/articles/")) == ["first-line-nsclc"]
+
+
+def test_the_list_shows_each_article_as_its_current_edition(client, published, topic):
+    [item] = client.get("/api/v1/articles/").json()["results"]
+    assert item["title"] == "What is first-line treatment?"
+    assert item["summary"] == "A doublet."
+    assert item["edition"] == 1
+    assert item["url"] == "http://testserver/articles/first-line-nsclc/"
+    assert item["api_url"] == "http://testserver/api/v1/articles/first-line-nsclc/"
+    assert item["topics"] == [{"slug": "lung-cancer", "name": "Lung cancer"}]
+
+
+def test_the_list_filters_by_topic(client, published, make_article, approve, other_topic):
+    heart = make_article(slug="heart-article", title="Heart?")
+    heart.topics.add(other_topic)
+    approve(heart)
+    assert _slugs(client.get("/api/v1/articles/?topic=heart-failure")) == ["heart-article"]
+    assert _slugs(client.get("/api/v1/articles/?topic=lung-cancer")) == ["first-line-nsclc"]
+    assert _slugs(client.get("/api/v1/articles/?topic=no-such-topic")) == []
+
+
+def test_changed_since_keeps_articles_approved_at_or_after_it(client, published):
+    at = published.published_at
+    since = (at - timedelta(seconds=1)).isoformat()
+    assert _slugs(client.get("/api/v1/articles/", {"changed_since": since})) == [published.slug]
+    assert _slugs(client.get("/api/v1/articles/", {"changed_since": at.isoformat()})) == [
+        published.slug
+    ]
+    later = (at + timedelta(seconds=1)).isoformat()
+    assert _slugs(client.get("/api/v1/articles/", {"changed_since": later})) == []
+
+
+@pytest.mark.parametrize("value", ["last-tuesday", "", "2026-13-45T00:00:00Z"])
+def test_a_bad_changed_since_is_refused_with_a_message(client, published, value):
+    response = client.get("/api/v1/articles/", {"changed_since": value})
+    assert response.status_code == 400
+    assert "ISO 8601" in response.json()["changed_since"][0]
+
+
+def test_the_list_is_paginated_newest_first(client, make_article, approve, monkeypatch):
+    for n in range(3):
+        approve(make_article(slug=f"article-{n}", title=f"Question {n}?"))
+    monkeypatch.setattr(NewestFirst, "page_size", 2)
+    first = client.get("/api/v1/articles/").json()
+    second = client.get(first["next"]).json()
+    assert [a["slug"] for a in first["results"]] == ["article-2", "article-1"]
+    assert [a["slug"] for a in second["results"]] == ["article-0"]
+    assert second["next"] is None
+
+
+def test_an_article_is_its_current_approved_edition(client, published):
+    body = client.get("/api/v1/articles/first-line-nsclc/").json()
+    assert body["edition"] == 1
+    assert body["title"] == "What is first-line treatment?"
+    assert "Platinum doublet first." in body["body_html"]
+    assert body["role"] is None and body["written_for"] is None
+    assert body["approver"] == {"name": "Dr. Ana Reyes", "credentials": "MD, Oncology"}
+    assert body["url"] == "http://testserver/articles/first-line-nsclc/"
+    assert body["topics"] == [{"slug": "lung-cancer", "name": "Lung cancer"}]
+    assert [entry["number"] for entry in body["change_log"]] == [1]
+    assert body["change_log"][0]["note"] == "First edition."
+    [reference] = body["references"]
+    assert (reference["key"], reference["number"]) == ("nccn-2024", 1)
+    assert body["published_at"].startswith(str(published.published_at.date()))
+
+
+def test_role_picks_the_reader_version_or_its_fallback(client, published):
+    patient = client.get("/api/v1/articles/first-line-nsclc/?role=patient").json()
+    assert (patient["role"], patient["written_for"]) == ("patient", "patient")
+    assert patient["summary"] == "Two drugs together."
+    assert "Two drugs, one with platinum." in patient["body_html"]
+    caregiver = client.get("/api/v1/articles/first-line-nsclc/?role=caregiver").json()
+    assert (caregiver["role"], caregiver["written_for"]) == ("caregiver", "patient")
+    physician = client.get("/api/v1/articles/first-line-nsclc/?role=physician").json()
+    assert (physician["role"], physician["written_for"]) == ("physician", None)
+    assert "Platinum doublet first." in physician["body_html"]
+
+
+def test_an_unknown_role_reads_the_default_text_and_is_not_echoed(client, published):
+    body = client.get("/api/v1/articles/first-line-nsclc/?role=<astronaut>").json()
+    assert (body["role"], body["written_for"]) == (None, None)
+    assert "Platinum doublet first." in body["body_html"]
+    assert "astronaut" not in str(body)
+
+
+def test_an_approved_article_keeps_its_approved_text_while_a_revision_is_drafted(
+    client, published, revise
+):
+    revise(published, "## Answer\n\nAn unreviewed draft sentence.[@nccn-2024]\n")
+    body = client.get("/api/v1/articles/first-line-nsclc/").json()
+    assert "Platinum doublet first." in body["body_html"]
+    assert "unreviewed" not in str(body)
+
+
+def test_a_never_approved_article_is_not_found(client, pending, settings):
+    settings.VETTED_SHOW_UNAPPROVED = True  # readers of the site may see it; the API never
+    assert client.get("/articles/awaiting-review/").status_code == 200
+    for url in (
+        "/api/v1/articles/awaiting-review/",
+        "/api/v1/articles/awaiting-review/editions/",
+        "/api/v1/articles/awaiting-review/editions/1/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert "Pending question" not in response.content.decode()
+
+
+def test_a_withdrawn_article_is_gone_with_the_reason(client, withdrawn):
+    for url in (
+        "/api/v1/articles/withdrawn-one/",
+        "/api/v1/articles/withdrawn-one/editions/",
+        "/api/v1/articles/withdrawn-one/editions/1/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 410, url
+        body = response.json()
+        assert body["reason"] == "A trial it relied on was retracted."
+        assert "body_html" not in body and body["withdrawn_at"]
+
+
+def test_a_new_approval_brings_a_withdrawn_article_back(client, withdrawn, approve):
+    approve(withdrawn, note="Rewritten without the retracted trial.")
+    body = client.get("/api/v1/articles/withdrawn-one/").json()
+    assert body["edition"] == 2
+    assert body["change_note"] == "Rewritten without the retracted trial."
+
+
+def test_editions_are_listed_newest_first_and_each_reads_as_published(
+    client, published, revise, approve
+):
+    revise(published, "## Answer\n\nA doublet, then T-DXd.[@nccn-2024]\n")
+    approve(published, note="Added second-line T-DXd.")
+    editions = client.get("/api/v1/articles/first-line-nsclc/editions/").json()["results"]
+    assert [(e["number"], e["note"]) for e in editions] == [
+        (2, "Added second-line T-DXd."),
+        (1, "First edition."),
+    ]
+    assert editions[1]["url"] == "http://testserver/articles/first-line-nsclc/editions/1/"
+    assert editions[1]["approver"]["name"] == "Dr. Ana Reyes"
+    first = client.get(editions[1]["api_url"]).json()
+    assert "Platinum doublet first." in first["body_html"] and "T-DXd" not in first["body_html"]
+    assert first["url"] == "http://testserver/articles/first-line-nsclc/editions/1/"
+    current = client.get("/api/v1/articles/first-line-nsclc/").json()
+    assert current["edition"] == 2 and "T-DXd" in current["body_html"]
+    assert [entry["number"] for entry in current["change_log"]] == [1, 2]
+
+
+@pytest.mark.parametrize("number", ["99", "0", "one", "-1"])
+def test_a_missing_edition_is_a_json_404(client, published, number):
+    response = client.get(f"/api/v1/articles/first-line-nsclc/editions/{number}/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+
+
+def test_anything_else_under_the_api_is_a_json_404(client, db):
+    response = client.get("/api/v1/no/such/thing/")
+    assert response.status_code == 404 and response.json() == {"detail": "No such API resource."}
+
+
+def test_references_are_those_approved_editions_cite(client, published, pending, withdrawn):
+    listed = client.get("/api/v1/references/").json()
+    assert [r["key"] for r in listed["results"]] == ["nccn-2024"]
+    [reference] = listed["results"]
+    assert [a["slug"] for a in reference["cited_by"]] == ["first-line-nsclc"]  # not the withdrawn
+    assert client.get("/api/v1/references/nccn-2024/").json()["title"] == "Reference nccn-2024"
+    assert client.get("/api/v1/references/draft-only-trial/").status_code == 404
+
+
+def test_a_reference_only_a_draft_cites_is_not_listed(client, published, make_reference, revise):
+    make_reference("new-trial", title="Not yet reviewed")
+    client.get("/api/v1/references/")  # the index is built and cached
+    revise(published, "## Answer\n\nSee the new trial.[@new-trial][@nccn-2024]\n")
+    assert [r["key"] for r in client.get("/api/v1/references/").json()["results"]] == ["nccn-2024"]
+
+
+def test_references_read_as_published_and_follow_withdrawals(client, published, author, withdraw):
+    reference = Reference.objects.get(key="nccn-2024")
+    reference.title = "Edited after approval"
+    reference.save()
+    assert client.get("/api/v1/references/nccn-2024/").json()["title"] == "Reference nccn-2024"
+    withdraw(published)
+    assert client.get("/api/v1/references/nccn-2024/").status_code == 404
+
+
+def test_a_repeated_read_with_the_etag_is_not_modified(client, published):
+    first = client.get("/api/v1/articles/first-line-nsclc/?role=patient")
+    etag = first["ETag"]
+    assert etag.startswith('"') and not etag.startswith("W/")
+    assert "no-cache" in first["Cache-Control"]
+    again = client.get("/api/v1/articles/first-line-nsclc/?role=patient", HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304 and again.content == b"" and again["ETag"] == etag
+    other_role = client.get("/api/v1/articles/first-line-nsclc/", HTTP_IF_NONE_MATCH=etag)
+    assert other_role.status_code == 200 and other_role["ETag"] != etag
+
+
+def test_a_list_etag_changes_when_an_article_is_withdrawn(client, published, withdraw):
+    etag = client.get("/api/v1/articles/")["ETag"]
+    assert client.get("/api/v1/articles/", HTTP_IF_NONE_MATCH=etag).status_code == 304
+    withdraw(published)  # no published_at moves: the ETag must still change
+    response = client.get("/api/v1/articles/", HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200 and response.json()["results"] == []
+
+
+def test_a_detail_etag_changes_when_the_topics_do(client, published, other_topic):
+    etag = client.get("/api/v1/articles/first-line-nsclc/")["ETag"]
+    published.topics.add(other_topic)
+    response = client.get("/api/v1/articles/first-line-nsclc/", HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200 and len(response.json()["topics"]) == 2
+
+
+def test_a_withdrawn_article_is_never_answered_not_modified(client, published, withdraw):
+    etag = client.get("/api/v1/articles/first-line-nsclc/")["ETag"]
+    withdraw(published)
+    response = client.get("/api/v1/articles/first-line-nsclc/", HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 410
+
+
+def test_requests_past_the_rate_are_refused_per_address(client, published, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"api": "3/min"}
+    }  # fmt: skip
+    for _ in range(3):
+        assert client.get("/api/v1/articles/").status_code == 200
+    refused = client.get("/api/v1/articles/first-line-nsclc/")
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert client.get("/api/v1/articles/", REMOTE_ADDR="10.9.8.7").status_code == 200
+    forged = client.get("/api/v1/articles/", HTTP_X_FORWARDED_FOR="10.1.1.1")
+    assert forged.status_code == 429  # no trusted proxy: the header is not the address
+
+
+def test_the_schema_is_openapi_3_and_names_every_endpoint(client, db):
+    response = client.get("/api/v1/schema/?format=json")
+    assert response.status_code == 200
+    schema = response.json()
+    assert schema["openapi"].startswith("3.")
+    assert set(schema["paths"]) == {
+        "/api/v1/articles/",
+        "/api/v1/articles/{slug}/",
+        "/api/v1/articles/{slug}/editions/",
+        "/api/v1/articles/{slug}/editions/{number}/",
+        "/api/v1/references/",
+        "/api/v1/references/{key}/",
+    }
+    assert all(set(path) == {"get"} for path in schema["paths"].values())  # read-only
+
+
+def test_the_docs_page_loads_its_scripts_from_this_site(client, db):
+    response = client.get("/api/v1/docs/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<style>" not in html and "<script>" not in html  # nothing the CSP refuses inline
+    assert '<script src="/static/drf_spectacular_sidecar/swagger-ui-dist/' in html
+    script = client.get("/api/v1/docs/?script=")
+    assert script["Content-Type"].startswith("application/javascript")
+    assert "/api/v1/schema/" in script.content.decode()
