@@ -1,0 +1,141 @@
+"""The review cycle and the provenance a clinician checks: four dates, an overdue notice, the
+"Review due" queue, "Confirm still current", JSON-LD and how to cite."""
+
+import csv
+import io
+import json
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from articles.models import Article, Edition
+from articles.selectors import latest_revision_id
+from outbox.models import Email
+from review.services import make_move
+from review.tasks import flag_reviews_due
+
+
+@pytest.fixture
+def approved(make_article, author, reviewer, professional_disclaimer):
+    article = make_article()
+    for name, by in (("submit", author), ("start_review", reviewer), ("approve", reviewer)):
+        make_move(name, article=article, by=by, seen_revision_id=latest_revision_id(article))
+    article.refresh_from_db()
+    return article
+
+
+def _json_ld(html: str) -> dict:
+    return json.loads(html.split('<script type="application/ld+json">')[1].split("</script>")[0])
+
+
+def test_the_page_shows_the_four_dates(client, approved):
+    approved.literature_current_through = date(2025, 7, 21)
+    Article.objects.filter(pk=approved.pk).update(literature_current_through=date(2025, 7, 21))
+    edition = approved.public_edition
+    assert edition.next_review_due == edition.published_at.date().replace(
+        year=edition.published_at.year + 1
+    )
+    html = client.get(approved.get_absolute_url()).content.decode()
+    dates = html.split('<dl class="dates">')[1].split("</dl>")[0]
+    for label in ("Last reviewed", "Last updated", "Next review due"):
+        assert label in dates
+    assert edition.next_review_due.strftime("%B") in dates
+
+
+def test_a_due_review_is_queued_and_the_board_told_readers_keep_the_text(
+    client, approved, reviewer, django_capture_on_commit_callbacks
+):
+    due_day = approved.public_edition.next_review_due
+    assert flag_reviews_due(today=(due_day - timedelta(days=1)).isoformat()) == 0
+    assert flag_reviews_due(today=due_day.isoformat()) == 1
+    approved.refresh_from_db()
+    assert approved.is_due_for_review and "Scheduled review" in approved.review_due_reason
+    assert Email.objects.filter(to=reviewer.email, subject__contains="due for review").count() == 1
+    assert flag_reviews_due(today=due_day.isoformat()) == 0  # once
+    assert client.get(approved.get_absolute_url()).status_code == 200  # still readable
+
+    client.force_login(reviewer)
+    page = client.get("/review/due/").content.decode()
+    assert approved.title in page and "Due for review</dt><dd>1" in page
+    export = client.get("/review/due/?format=csv")
+    rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode())))
+    assert rows[0][:2] == ["slug", "title"] and rows[1][0] == approved.slug
+
+
+def test_readers_are_told_when_the_review_is_overdue(client, approved, settings):
+    settings.VETTED_REVIEW_GRACE_DAYS = 30
+    url = approved.get_absolute_url()
+    assert "Overdue for review" not in client.get(url).content.decode()
+    later = approved.public_edition.next_review_due + timedelta(days=31)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(timezone, "localdate", lambda *a, **k: later)
+        Article.objects.get(pk=approved.pk).save(update_fields=["updated_at"])  # a new day's page
+        assert "Overdue for review" in client.get(url).content.decode()
+
+
+def test_confirm_still_current_records_a_review_without_changing_the_text(
+    client, approved, reviewer2, author
+):
+    Article.objects.filter(pk=approved.pk).update(  # test setup: the daily task's flag
+        review_due_since=timezone.now(), review_due_reason="Scheduled review"
+    )
+    client.force_login(reviewer2)
+    page = client.get(f"/review/articles/{approved.slug}/").content.decode()
+    assert ">Confirm still current</button>" in page
+    response = client.post(
+        f"/review/articles/{approved.slug}/confirm_current/",
+        {"seen_revision_id": latest_revision_id(approved), "comment": ""},
+    )
+    assert response.status_code == 302
+    approved.refresh_from_db()
+    edition = approved.public_edition
+    assert edition.number == 2 and edition.revision_id == approved.live_revision_id
+    assert (
+        edition.change_note == "Reviewed, no changes." and edition.approver_name == "Dr. Tomas Lind"
+    )
+    assert not approved.is_due_for_review
+    html = client.get(approved.get_absolute_url()).content.decode()
+    assert "Reviewed, no changes." in html and "Platinum doublet first." in html
+    # Its author may not confirm it.
+    author.groups.add(*reviewer2.groups.all())
+    client.force_login(author)
+    refused = client.post(f"/review/articles/{approved.slug}/confirm_current/",
+                          {"seen_revision_id": latest_revision_id(approved)})  # fmt: skip
+    assert refused.status_code == 403
+
+
+def test_json_ld_describes_the_published_edition(client, approved, make_reference):
+    html = client.get(approved.get_absolute_url()).content.decode()
+    data = _json_ld(html)
+    assert data["@type"] == "MedicalWebPage" and data["name"] == "What is the answer?"
+    assert data["url"].endswith(f"/articles/{approved.slug}/")
+    assert data["reviewedBy"] == {"@type": "Person", "name": "Dr. Ana Reyes",
+                                  "honorificSuffix": "MD, Oncology"}  # fmt: skip
+    assert data["author"][0]["name"] == "Sam Carter"
+    assert data["lastReviewed"] == approved.public_edition.published_at.date().isoformat()
+    assert data["dateModified"] and data["audience"]["audienceType"] == "Clinician"
+    assert data["citation"][0]["name"] == "Reference nccn-2024"
+
+
+def test_json_ld_cannot_close_its_script_element(client, make_article, author, reviewer):
+    article = make_article(title="Is </script><script>alert(1)</script> safe?")
+    for name, by in (("submit", author), ("start_review", reviewer), ("approve", reviewer)):
+        make_move(name, article=article, by=by, seen_revision_id=latest_revision_id(article))
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "<script>alert(1)" not in html
+    assert _json_ld(html)["name"] == "Is </script><script>alert(1)</script> safe?"
+
+
+def test_how_to_cite_names_the_edition_permalink(client, approved, settings):
+    settings.VETTED_SITE_URL = "https://vetted.example.org"
+    Article.objects.get(pk=approved.pk).save(update_fields=["updated_at"])
+    html = client.get(approved.get_absolute_url()).content.decode()
+    cite = html.split('id="cite-title"')[1].split("</section>")[0]
+    assert f"https://vetted.example.org/articles/{approved.slug}/editions/1/" in cite
+    assert "edition 1" in cite
+
+
+def test_editions_keep_their_authors_and_topics_as_published(approved):
+    edition = Edition.objects.get(pk=approved.public_edition_id)
+    assert edition.authors == [{"name": "Sam Carter", "credentials": "", "username": "author"}]
