@@ -30,11 +30,11 @@ class IdentifierFilter(admin.SimpleListFilter):
 
 @admin.register(Reference)
 class ReferenceAdmin(VersionAdmin):
-    list_display = ("key", "kind", "title", "source", "year")
+    list_display = ("key", "kind", "title", "source", "year", "flag")
     search_fields = ("key", "title", "doi", "pmid")
     list_per_page = 50
     show_full_result_count = False
-    list_filter = ("kind", "year", IdentifierFilter)
+    list_filter = ("kind", "year", "flag", IdentifierFilter)
     readonly_fields = ("cited_by",)
 
     def get_search_results(self, request, queryset, search_term):

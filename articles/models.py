@@ -102,6 +102,18 @@ class Reference(models.Model):
     doi = models.CharField("DOI", max_length=200, blank=True, validators=[validate_doi])
     pmid = models.CharField("PMID", max_length=20, blank=True, validators=[validate_pmid])
     url = models.URLField("URL", max_length=500, blank=True)
+    # A warning an admin raised about this source: every article citing it goes back to the
+    # board (review.services.flag_reference), and its reviewers see the flag.
+    flag = models.CharField(
+        max_length=20, blank=True,
+        choices=[
+            ("retracted", "Retracted"),
+            ("superseded", "Superseded by newer evidence"),
+            ("market_withdrawal", "The drug it concerns was withdrawn from a market"),
+        ],
+    )  # fmt: skip
+    flagged_on = models.DateField(null=True, blank=True)
+    flag_note = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["key"]

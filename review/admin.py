@@ -8,7 +8,8 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from reversion.admin import VersionAdmin
 
-from articles.models import Article, Citation
+from articles.admin import ReferenceAdmin
+from articles.models import Article, Citation, Reference
 from articles.selectors import latest_revision_id
 from articles.services import save_article, validate_body
 from personalization.selectors import revision_variant_source, working_variant_source
@@ -202,3 +203,17 @@ class NotificationAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# A flag raised on a reference sends every citing article back to the board: the references'
+# admin (articles/admin.py) gains that here, where the review services may be called.
+admin.site.unregister(Reference)
+
+
+@admin.register(Reference)
+class FlaggingReferenceAdmin(ReferenceAdmin):
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if obj.flag and "flag" in form.changed_data:
+            count = services.flag_reference(reference=obj, by=request.user)
+            self.message_user(request, f"{count} citing article(s) are now due for review.")

@@ -15,7 +15,7 @@ from django.utils import timezone
 from reversion.models import Version
 
 from accounts.models import User
-from articles.models import Article, ReviewState
+from articles.models import Article, Reference, ReviewState
 from articles.selectors import latest_revision_id, revision_source
 from articles.services import save_article
 from outbox.services import queue_email
@@ -288,3 +288,27 @@ def _require_current(article: Article, seen_revision_id: int | None) -> None:
 def _require_group(user: User, groups: set[str], what: str) -> None:
     if not groups_of(user) & groups:
         raise NotAllowed(f"Only {' or '.join(sorted(groups)).lower()} may {what}.")
+
+
+def flag_reference(*, reference: Reference, by: User) -> int:
+    """An admin raised a flag on a reference (saved on it): every article citing it goes to the
+    "Review due" queue with the reason, and its timeline says so. Returns how many."""
+    _require_group(by, {ADMINS}, "flag references")
+    label = reference.get_flag_display().lower()
+    when = f" on {reference.flagged_on:%B %-d, %Y}" if reference.flagged_on else ""
+    reason = f"Reference [@{reference.key}] flagged: {label}{when}. {reference.flag_note}"
+    reason = reason.strip()[:300]
+    count = 0
+    with transaction.atomic():
+        citing = Article.objects.select_for_update().filter(citations__reference=reference)
+        for article in citing.distinct():
+            article.review_due_since = article.review_due_since or timezone.now()
+            article.review_due_reason = reason
+            article.save(update_fields=["review_due_since", "review_due_reason"])
+            ReviewEvent.objects.create(
+                article=article, actor=by, action=ReviewEvent.Action.COMMENT,
+                from_state=article.state, to_state=article.state,
+                revision_id=latest_revision_id(article), comment=reason,
+            )  # fmt: skip
+            count += 1
+    return count

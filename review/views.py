@@ -84,6 +84,9 @@ def article_review(request: HttpRequest, slug: str, *, status: int = 200, **extr
         "baseline": baseline,
         "diff": article_diff(baseline_source, with_variants(working.source, article)),
         "grades": variant_grades(article),
+        "flagged_references": Reference.objects.filter(citations__article=article)
+        .exclude(flag="")
+        .distinct(),
         "variant_roles": ReaderRole.objects.all(),
         "moves": selectors.available_moves(article, request.user),
         "seen_revision_id": latest_revision_id(article),

@@ -139,3 +139,37 @@ def test_how_to_cite_names_the_edition_permalink(client, approved, settings):
 def test_editions_keep_their_authors_and_topics_as_published(approved):
     edition = Edition.objects.get(pk=approved.public_edition_id)
     assert edition.authors == [{"name": "Sam Carter", "credentials": "", "username": "author"}]
+
+
+def test_a_flagged_reference_sends_every_citing_article_back_to_the_board(
+    client, approved, admin_user, reviewer
+):
+    client.force_login(admin_user)
+    reference = approved.citations.get().reference
+    response = client.post(
+        f"/admin/articles/reference/{reference.pk}/change/",
+        {
+            "key": reference.key, "kind": reference.kind, "title": reference.title,
+            "source": reference.source, "year": reference.year, "authors": "", "doi": "",
+            "pmid": "", "url": "", "flag": "retracted", "flagged_on": "2026-11-20",
+            "flag_note": "Retracted for data irregularities",
+        },
+    )  # fmt: skip
+    assert response.status_code == 302
+    approved.refresh_from_db()
+    assert approved.is_due_for_review
+    assert "[@nccn-2024] flagged: retracted on November 20, 2026" in approved.review_due_reason
+    assert client.get(approved.get_absolute_url()).status_code == 200  # readers keep the text
+    client.force_login(reviewer)
+    page = client.get(f"/review/articles/{approved.slug}/").content.decode()
+    assert "Retracted for data irregularities" in page and "Due for review" in page
+    assert approved.title in client.get("/review/due/").content.decode()
+
+
+def test_only_admins_flag_references(approved, reviewer):
+    from review.errors import NotAllowed
+    from review.services import flag_reference
+
+    reference = approved.citations.get().reference
+    with pytest.raises(NotAllowed):
+        flag_reference(reference=reference, by=reviewer)
