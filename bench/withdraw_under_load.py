@@ -6,6 +6,7 @@ reader role in turn, anonymous, loopback only), withdraws it from this process a
 requests that *started* after the withdrawal's commit and still got 200 with the article.
 
     .venv/bin/python bench/withdraw_under_load.py                     # SQLite in /tmp, Redis db 11
+    .venv/bin/python bench/withdraw_under_load.py --baked             # readers through nginx
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/vetted_bench \\
     CACHE_URL=redis://127.0.0.1:6379/1 \\
         .venv/bin/python bench/withdraw_under_load.py --flush --readers 16 --after 5
@@ -16,9 +17,11 @@ Prints e.g. `stale: 0 of 4210 requests started after the commit; last stale answ
 """
 
 import argparse
+import getpass
 import http.client
 import itertools
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -33,6 +36,7 @@ PATH = f"/articles/{SLUG}/"
 ARTICLE_MARKER = b'id="article-title"'
 ROLES = ["", "patient", "caregiver", "student", "nurse", "physician"]
 SQLITE_DEFAULT = "sqlite:////tmp/vetted-withdraw-bench.sqlite3"
+BAKE_DIR = Path("/tmp/vetted-withdraw-baked")
 
 
 @dataclass(frozen=True)
@@ -69,7 +73,10 @@ def main() -> None:
         "DEBUG": "false",
         "CELERY_BROKER_URL": "",
     }
+    if args.baked:
+        dev["VETTED_BAKE_DIR"] = prod["VETTED_BAKE_DIR"] = str(BAKE_DIR)
     _prepare_database(database_url, dev, prod, flush=args.flush)
+    nginx = _start_nginx(args, prod) if args.baked else None
     server = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi:application", "-w", "2",
          "-b", f"127.0.0.1:{args.port}", "--error-logfile", "/tmp/vetted-withdraw-bench.log"],
@@ -82,6 +89,8 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(10)
+        if nginx is not None:
+            subprocess.run([*nginx, "-s", "stop"], check=False)
 
 
 def _arguments() -> argparse.Namespace:
@@ -91,10 +100,36 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--after", type=float, default=5.0, help="seconds of reading after")
     parser.add_argument("--port", type=int, default=8110)
     parser.add_argument("--flush", action="store_true", help="empty a non-SQLite database first")
+    parser.add_argument(
+        "--baked", action="store_true",
+        help="read through nginx (deploy/nginx.conf) from the baked site, on --port + 1",
+    )  # fmt: skip
     args = parser.parse_args()
     args.readers = max(1, min(args.readers, 64))
     args.warmup, args.after = min(args.warmup, 30), min(args.after, 60)
     return args
+
+
+def _start_nginx(args: argparse.Namespace, prod: dict) -> list[str]:
+    """Bake the site and serve it with deploy/nginx.conf in front of gunicorn on --port."""
+    shutil.rmtree(BAKE_DIR, ignore_errors=True)
+    manage = [str(ROOT / ".venv/bin/python"), "manage.py"]
+    subprocess.run([*manage, "bake", str(BAKE_DIR)], cwd=ROOT, env=prod, check=True)
+    run = BAKE_DIR.parent / "vetted-withdraw-nginx"
+    run.mkdir(exist_ok=True)
+    conf = (ROOT / "deploy/nginx.conf").read_text()
+    for name, value in {
+        "@USER@": getpass.getuser(), "@LISTEN@": f"127.0.0.1:{args.port + 1}",
+        "@UPSTREAM@": f"127.0.0.1:{args.port}", "@BAKE_DIR@": str(BAKE_DIR),
+        "@STATIC_ROOT@": str(ROOT / "staticfiles"), "@RUN_DIR@": str(run),
+        "@MIME_TYPES@": "/etc/nginx/mime.types",
+    }.items():  # fmt: skip
+        conf = conf.replace(name, value)
+    (run / "nginx.conf").write_text(conf)
+    nginx = ["nginx", "-c", str(run / "nginx.conf"), "-e", str(run / "error.log")]
+    subprocess.run(nginx, check=True)
+    args.read_port = args.port + 1
+    return nginx
 
 
 def _prepare_database(database_url: str, dev: dict, prod: dict, *, flush: bool) -> None:
@@ -128,7 +163,7 @@ def _wait_for_page(port: int) -> None:
 
 
 def _read(port: int, path: str) -> Reading:
-    started = time.monotonic()
+    started = time.time()  # wall clock: the withdrawal commits in another process
     try:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         connection.request("GET", path)
@@ -137,14 +172,10 @@ def _read(port: int, path: str) -> Reading:
         connection.close()
     except OSError:
         body, status = b"", 0
-    return Reading(started, time.monotonic(), status, status == 200 and ARTICLE_MARKER in body)
+    return Reading(started, time.time(), status, status == 200 and ARTICLE_MARKER in body)
 
 
 def _run(args: argparse.Namespace) -> None:
-    import django
-
-    sys.path.insert(0, str(ROOT))
-    django.setup()
     stop = threading.Event()
     readings: list[Reading] = []  # list.append is atomic; no lock needed
 
@@ -153,7 +184,11 @@ def _run(args: argparse.Namespace) -> None:
             if stop.is_set():
                 return
             role = ROLES[(number + turn) % len(ROLES)]
-            readings.append(_read(args.port, PATH + (f"?role={role}" if role else "")))
+            if args.baked:  # nginx: the role by address (a ?role= goes on to gunicorn)
+                path = PATH + (f"for/{role}/" if role else "")
+            else:
+                path = PATH + (f"?role={role}" if role else "")
+            readings.append(_read(getattr(args, "read_port", args.port), path))
 
     threads = [threading.Thread(target=reader, args=(i,)) for i in range(args.readers)]
     for thread in threads:
@@ -169,30 +204,33 @@ def _run(args: argparse.Namespace) -> None:
     _report(readings, committed, args)
 
 
+WITHDRAW = f"""
+import time
+from django.db import transaction
+from accounts.models import User
+from articles.models import Article
+from articles.selectors import latest_revision_id
+from review.services import make_move
+
+article = Article.objects.get(slug={SLUG!r})
+with transaction.atomic():
+    # Registered before the move's own callbacks, so it runs first, right at the commit.
+    transaction.on_commit(lambda: print("committed", time.time(), flush=True))
+    make_move("withdraw", article=article, by=User.objects.get(username="reviewer"),
+              seen_revision_id=latest_revision_id(article),
+              comment="Benchmark: withdrawn under load")
+"""
+
+
 def _withdraw_demo_article() -> float:
-    """Withdraw the demo article; the monotonic time of its commit."""
-    from django.db import transaction
-
-    from accounts.models import User
-    from articles.models import Article
-
-    article = Article.objects.get(slug=SLUG)
-    reviewer = User.objects.get(username="reviewer")
-    committed: list[float] = []
-    with transaction.atomic():
-        # Registered before the move's own callbacks, so it runs first, right at the commit.
-        transaction.on_commit(lambda: committed.append(time.monotonic()))
-        withdraw(article=article, by=reviewer, comment="Benchmark: withdrawn under load")
-    return committed[0]
-
-
-def withdraw(*, article, by, comment: str) -> None:
-    """The reviewer presses Withdraw."""
-    from articles.selectors import latest_revision_id
-    from review.services import make_move
-
-    seen = latest_revision_id(article)
-    make_move("withdraw", article=article, by=by, seen_revision_id=seen, comment=comment)
+    """The reviewer presses Withdraw, in a process of its own (as a gunicorn worker would, not
+    competing with the readers' threads); the wall-clock time of its commit."""
+    done = subprocess.run(
+        [str(ROOT / ".venv/bin/python"), "manage.py", "shell", "-v0", "-c", WITHDRAW],
+        cwd=ROOT, env=os.environ, check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    line = next(line for line in done.stdout.splitlines() if line.startswith("committed"))
+    return float(line.split()[1])
 
 
 def _report(readings: list[Reading], committed: float, args: argparse.Namespace) -> None:

@@ -4,8 +4,9 @@ Layout under the bake directory (what deploy/nginx.conf reads):
 
     articles/<slug>/index.html             the page for readers who chose no role
     articles/<slug>/for/<role>/index.html  the page for one role (also its own address)
-    articles/<slug>/gone.html              present only while the article is withdrawn: nginx
-                                           answers 410 with it instead of any page
+    articles/<slug>/gone                   present only while the article is withdrawn: nginx
+                                           answers 410 instead of any page...
+    articles/<slug>/gone.html              ...with this page (the board's reason)
 
 Each file is written to a temporary name in its directory and renamed into place, so nginx never
 serves half a page. Baking reads what the Django path serves (public.views._anonymous_page), so
@@ -65,6 +66,7 @@ def bake_site(outdir: Path) -> int:
             if stale.is_dir() and stale.name not in baked:
                 shutil.rmtree(stale, ignore_errors=True)
     _write(outdir / "errors" / "503.html", render_to_string("public/unavailable.html"))
+    _write(outdir / "errors" / "410.html", render_to_string("public/withdrawn.html"))
     return len(baked)
 
 
@@ -73,22 +75,28 @@ def bake_article(outdir: Path, slug: str, roles: list[ReaderRole] | None = None)
     may not see it."""
     from .views import _anonymous_page  # the page the Django path serves, byte for byte
 
-    roles = list(ReaderRole.objects.all()) if roles is None else roles
     here = outdir / "articles" / slug
+    if Article.objects.filter(slug=slug, withdrawn_at__isnull=False).exists():
+        # First, before rendering anything: from this moment nginx answers 410.
+        here.mkdir(parents=True, exist_ok=True)
+        (here / "gone").touch()
+    roles = list(ReaderRole.objects.all()) if roles is None else roles
     try:
         status, html = _anonymous_page(slug, "", roles)
     except Http404:
         shutil.rmtree(here, ignore_errors=True)
         return False
     if status == 410:
-        _write(here / "gone.html", html)  # first: from now on nginx answers 410
+        _write(here / "gone.html", html)  # the page nginx answers 410 with
+        (here / "gone").touch()
         for page in [here / "index.html", *here.glob("for/*/index.html")]:
             page.unlink(missing_ok=True)
         return True
     _write(here / "index.html", html)
     for role in roles:
         _write(here / "for" / role.slug / "index.html", _anonymous_page(slug, role.slug, roles)[1])
-    (here / "gone.html").unlink(missing_ok=True)  # last: the pages are in place
+    (here / "gone").unlink(missing_ok=True)  # last: the pages are in place
+    (here / "gone.html").unlink(missing_ok=True)
     return True
 
 
