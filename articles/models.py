@@ -6,6 +6,7 @@ ever lost, and an approval can pin the exact revision it approved.
 
 import reversion
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
 
@@ -330,3 +331,24 @@ class Edition(models.Model):
     @property
     def is_approved(self) -> bool:
         return self.kind == self.Kind.APPROVED
+
+
+class SearchEntry(models.Model):
+    """PostgreSQL's search index of one public article: the weighted `tsvector` of its public
+    edition (title A, summary B, every other word readers can read C), GIN-indexed.
+
+    Written only by articles.search. Unmanaged: the migration creates it on PostgreSQL alone;
+    SQLite keeps the same entries in an FTS5 table (see articles/search.py).
+    """
+
+    article = models.OneToOneField(
+        Article, primary_key=True, on_delete=models.DO_NOTHING, related_name="search_entry"
+    )
+    document = SearchVectorField()
+
+    class Meta:
+        managed = False
+        db_table = "articles_searchentry"
+
+    def __str__(self) -> str:
+        return f"Search entry of article {self.article_id}"
