@@ -335,7 +335,8 @@ class Edition(models.Model):
 
 class SearchEntry(models.Model):
     """PostgreSQL's search index of one public article: the weighted `tsvector` of its public
-    edition (title A, summary B, every other word readers can read C), GIN-indexed.
+    edition (title A, summary B, every other word readers can read C), GIN-indexed, with that of
+    its title and summary alone and its publication time.
 
     Written only by articles.search. Unmanaged: the migration creates it on PostgreSQL alone;
     SQLite keeps the same entries in an FTS5 table (see articles/search.py).
@@ -344,7 +345,9 @@ class SearchEntry(models.Model):
     article = models.OneToOneField(
         Article, primary_key=True, on_delete=models.DO_NOTHING, related_name="search_entry"
     )
-    document = SearchVectorField()
+    published_at = models.DateTimeField()  # the edition's: matches are windowed newest first
+    title_document = SearchVectorField()  # the title and summary alone
+    document = SearchVectorField()  # everything readers can read
 
     class Meta:
         managed = False

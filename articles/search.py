@@ -22,19 +22,23 @@ from html import unescape
 from django.core.paginator import Page, Paginator
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import F, Func, Value
+from django.db.models.functions import Left
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .models import Article, Edition
+from .models import Article, Edition, SearchEntry
 
 CONFIG = "english"  # stemming and stop words, the same for the entries and the queries
 FTS_TABLE = "articles_search_fts"
 PER_PAGE = 20
-# Counting every match of a word found in most articles would cost more than ranking the page;
-# past this many a reader is told "more than" and pages stop there.
-MAX_COUNTED = 1000
+# A query ranks at most this many of its matches (PostgreSQL: twice, see _PostgreSQLMatches);
+# past it a reader is told "more than", pages stop there, and adding words narrows the search.
+# Ranking reads each match's whole document: ranking all 100 000 for a word in every article
+# would take seconds.
+MAX_COUNTED = 300
 MAX_QUERY_WORDS = 32
 BATCH = 10_000  # articles a statement of index_articles covers
+HEADLINE_CHARS = 2000  # of an edition's text, where PostgreSQL looks for a snippet
 # The columns a list of articles shows (title and summary come from the edition; its renditions,
 # the large part of the row, are never loaded for a list).
 ARTICLE_LIST_FIELDS = (
@@ -99,17 +103,16 @@ class _Matches:
     """What Paginator pages through: a (capped) count, and any slice ranked and highlighted."""
 
     def __init__(self, text: str):
-        self.text = text
-        self.backend = _backend(DEFAULT_DB_ALIAS)
+        self.found = _backend(DEFAULT_DB_ALIAS).find(text)
         self.more_than_counted = False
 
     def count(self) -> int:
-        found = self.backend.count(self.text, limit=MAX_COUNTED + 1)
+        found = self.found.count(limit=MAX_COUNTED + 1)
         self.more_than_counted = found > MAX_COUNTED
         return min(found, MAX_COUNTED)
 
     def __getitem__(self, window: slice) -> list[SearchHit]:
-        return self.backend.hits(self.text, offset=window.start, limit=window.stop - window.start)
+        return self.found.hits(offset=window.start, limit=window.stop - window.start)
 
 
 def _listed(article_ids: Sequence[int]) -> dict[int, Article]:
@@ -144,21 +147,29 @@ _CITATION_AFTER_WORD = (r"([[:alpha:]][.!?])([0-9])", r"\1 \2", "g")
 
 class _PostgreSQL:
     table = "articles_searchentry"
-    text = "regexp_replace(e.search_text, %s, %s, %s)"
-    document = (
+    # The title (A) and summary (B) alone, for the title window of a broad query (see below),
+    # then the whole document: those and every other word readers can read (C).
+    heading = (
         f"setweight(to_tsvector('{CONFIG}', e.title), 'A')"
         f" || setweight(to_tsvector('{CONFIG}', e.summary), 'B')"
-        f" || setweight(to_tsvector('{CONFIG}', {text}), 'C')"
+    )
+    columns = (
+        "(article_id, published_at, title_document, document)"
+        " SELECT e.article_id, e.published_at, h.heading, h.heading"
+        f" || setweight(to_tsvector('{CONFIG}', regexp_replace(e.search_text, %s, %s, %s)), 'C')"
+    )
+    upsert = (
+        " ON CONFLICT (article_id) DO UPDATE SET published_at = EXCLUDED.published_at,"
+        " title_document = EXCLUDED.title_document, document = EXCLUDED.document"
     )
 
     def index(self, cursor, ids: list[int]) -> int:
         # One upsert (an UPDATE where the entry exists) and one delete for the whole batch.
         cursor.execute(
-            f"INSERT INTO {self.table} (article_id, document)"
-            f" SELECT a.id, {self.document} FROM articles_article a"
+            f"INSERT INTO {self.table} {self.columns} FROM articles_article a"
             " JOIN articles_edition e ON e.id = a.public_edition_id"
-            " WHERE a.id = ANY(%s) AND a.withdrawn_at IS NULL"
-            " ON CONFLICT (article_id) DO UPDATE SET document = EXCLUDED.document",
+            f" CROSS JOIN LATERAL (SELECT {self.heading} AS heading) h"
+            f" WHERE a.id = ANY(%s) AND a.withdrawn_at IS NULL {self.upsert}",
             [*_CITATION_AFTER_WORD, ids],
         )
         written = cursor.rowcount
@@ -172,42 +183,73 @@ class _PostgreSQL:
 
     def index_edition(self, cursor, edition_id: int) -> None:
         cursor.execute(
-            f"INSERT INTO {self.table} (article_id, document)"
-            f" SELECT e.article_id, {self.document} FROM articles_edition e WHERE e.id = %s"
-            " ON CONFLICT (article_id) DO UPDATE SET document = EXCLUDED.document",
+            f"INSERT INTO {self.table} {self.columns} FROM articles_edition e"
+            f" CROSS JOIN LATERAL (SELECT {self.heading} AS heading) h"
+            f" WHERE e.id = %s {self.upsert}",
             [*_CITATION_AFTER_WORD, edition_id],
         )
 
     @staticmethod
-    def _query(text: str):
+    def find(text: str) -> "_PostgreSQLMatches":
+        return _PostgreSQLMatches(text)
+
+
+class _PostgreSQLMatches:
+    """The matches of one query. Ranking reads each match's whole document, so a word found in
+    most of 100 000 articles would rank them all for every page; instead a query ranks at most
+    two windows of its matches, found through the GIN indexes: the newest MAX_COUNTED + 1
+    matches, and the newest MAX_COUNTED + 1 whose title or summary match (so an older article
+    named for the words is not lost). A query with fewer matches than that ranks them all."""
+
+    def __init__(self, text: str):
         from django.contrib.postgres.search import SearchQuery
 
         # websearch syntax ("quoted phrases", or, -word) never raises on any input.
-        return SearchQuery(text, config=CONFIG, search_type="websearch")
+        self.query = SearchQuery(text, config=CONFIG, search_type="websearch")
+        self._windows: tuple[list[int], int] | None = None
 
-    def _matching(self, text: str):
-        return Article.objects.public().filter(search_entry__document=self._query(text))
+    def _candidates(self) -> tuple[list[int], int]:
+        """The ids of both windows, and how many the window of all matches holds."""
+        if self._windows is None:
+            public = Article.objects.public()
 
-    def count(self, text: str, limit: int) -> int:
-        return self._matching(text).order_by().values("pk")[:limit].count()
+            def newest(field: str, window: int):
+                entries = SearchEntry.objects.filter(**{field: self.query}, article__in=public)
+                return (
+                    entries.annotate(window=Value(window))
+                    .order_by("-published_at", "-article_id")
+                    .values_list("article_id", "window")[: MAX_COUNTED + 1]
+                )
 
-    def hits(self, text: str, offset: int, limit: int) -> list[SearchHit]:
+            rows = list(newest("document", 1).union(newest("title_document", 0), all=True))
+            self._windows = (list({pk for pk, _ in rows}), sum(w for _, w in rows))
+        return self._windows
+
+    def count(self, limit: int) -> int:
+        ids, all_matches = self._candidates()
+        return all_matches if all_matches >= limit else min(len(ids), limit)
+
+    def hits(self, offset: int, limit: int) -> list[SearchHit]:
         from django.contrib.postgres.search import SearchHeadline, SearchRank
 
-        query = self._query(text)
-        # The GIN index finds the matches; only those are ranked, on the stored vectors.
+        ids, _ = self._candidates()
         ranked = (
-            self._matching(text)
-            .annotate(rank=SearchRank(F("search_entry__document"), query))
+            Article.objects.public()
+            .filter(pk__in=ids)
+            .annotate(rank=SearchRank(F("search_entry__document"), self.query))
             .order_by("-rank", "-published_at", "-id")
             .select_related("public_edition")
             .only(*ARTICLE_LIST_FIELDS)
         )
         articles = list(ranked[offset : offset + limit])
-        # Headlines parse the edition's text again: only for this page's rows.
-        text = Func(F("search_text"), *map(Value, _CITATION_AFTER_WORD), function="regexp_replace")
+        # Headlines parse the edition's text again: only this page's, and only its opening
+        # HEADLINE_CHARS (an article of every reader version runs to tens of thousands).
+        text = Func(
+            Left("search_text", HEADLINE_CHARS), *map(Value, _CITATION_AFTER_WORD),
+            function="regexp_replace",
+        )  # fmt: skip
         headline = SearchHeadline(
-            text, query, config=CONFIG, start_sel=_START, stop_sel=_STOP,
+            text, self.query, config=CONFIG, start_sel=_START, stop_sel=_STOP,
             max_fragments=2, min_words=8, max_words=24, fragment_delimiter=" … ",
         )  # fmt: skip
         editions = Edition.objects.filter(pk__in=[a.public_edition_id for a in articles])
@@ -246,6 +288,9 @@ class _SQLite:
             " WHERE e.id = %s",
             [edition_id],
         )
+
+    def find(self, text: str) -> "_SQLiteMatches":
+        return _SQLiteMatches(self, text)
 
     @staticmethod
     def match_expression(text: str) -> str:
@@ -288,6 +333,18 @@ class _SQLite:
             rows = cursor.fetchall()
         articles = _listed([article_id for article_id, _ in rows])
         return [_hit(articles[article_id], snippet) for article_id, snippet in rows]
+
+
+@dataclass(frozen=True)
+class _SQLiteMatches:
+    backend: _SQLite
+    text: str
+
+    def count(self, limit: int) -> int:
+        return self.backend.count(self.text, limit)
+
+    def hits(self, offset: int, limit: int) -> list[SearchHit]:
+        return self.backend.hits(self.text, offset, limit)
 
 
 _BACKENDS = {"postgresql": _PostgreSQL(), "sqlite": _SQLite()}

@@ -10,8 +10,16 @@ POSTGRESQL = [
     # No foreign key: Django's flush (between transactional tests) truncates articles_article
     # without knowing this table. An article with editions is never deleted (PROTECT), and every
     # read of an entry joins its article.
-    "CREATE TABLE articles_searchentry (article_id bigint PRIMARY KEY, document tsvector NOT NULL)",
+    """CREATE TABLE articles_searchentry (
+        article_id bigint PRIMARY KEY,
+        published_at timestamp with time zone NOT NULL,
+        title_document tsvector NOT NULL,
+        document tsvector NOT NULL
+    )""",
     "CREATE INDEX articles_searchentry_document ON articles_searchentry USING gin (document)",
+    "CREATE INDEX articles_searchentry_title ON articles_searchentry USING gin (title_document)",
+    "CREATE INDEX articles_searchentry_newest"
+    " ON articles_searchentry (published_at DESC, article_id DESC)",
 ]
 SQLITE = [
     # porter: "treatments" finds "treatment", as PostgreSQL's english configuration does.
@@ -55,6 +63,8 @@ class Migration(migrations.Migration):
             name='SearchEntry',
             fields=[
                 ('article', models.OneToOneField(on_delete=django.db.models.deletion.DO_NOTHING, primary_key=True, related_name='search_entry', serialize=False, to='articles.article')),
+                ('published_at', models.DateTimeField()),
+                ('title_document', django.contrib.postgres.search.SearchVectorField()),
                 ('document', django.contrib.postgres.search.SearchVectorField()),
             ],
             options={

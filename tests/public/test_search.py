@@ -258,7 +258,7 @@ def test_postgresql_finds_matches_through_the_gin_index(publish):
     from articles.models import SearchEntry
 
     publish("article", title="Is platinum first?")
-    matching = SearchEntry.objects.filter(document=search._PostgreSQL._query("platinum"))
+    matching = SearchEntry.objects.filter(document=search._PostgreSQLMatches("platinum").query)
     sql, params = matching.values("pk").query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
@@ -273,3 +273,16 @@ def test_a_word_just_before_a_citation_is_found_and_highlighted(client, publish,
     titles, html = _titles(client, "zongertinib")
     assert titles == ["Is platinum first?"]
     assert "<mark>zongertinib</mark>" in html.lower()
+
+
+def test_an_old_title_match_is_not_lost_among_many_newer_body_matches(
+    client, publish, make_reference, monkeypatch
+):
+    monkeypatch.setattr(search, "MAX_COUNTED", 2)  # PostgreSQL ranks windows of 3 matches
+    make_reference("nccn-2024")
+    publish("old", title="Zoledronate for bone metastases?")
+    for n in range(4):
+        publish(f"body-{n}", title=f"Bone health {n}?", body=BODY)
+    titles, html = _titles(client, "zoledronate")
+    assert titles[0] == "Zoledronate for bone metastases?"
+    assert "More than 2 results" in html
