@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 import reversion
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -441,3 +442,27 @@ class Edition(models.Model):
         if self.next_review_due is None:
             return False
         return today > self.next_review_due + timedelta(days=settings.VETTED_REVIEW_GRACE_DAYS)
+
+
+class SearchEntry(models.Model):
+    """PostgreSQL's search index of one public article: the weighted `tsvector` of its public
+    edition (title A, summary B, every other word readers can read C), GIN-indexed, with that of
+    its title and summary alone and its publication time.
+
+    Written only by articles.search. Unmanaged: the migration creates it on PostgreSQL alone;
+    SQLite keeps the same entries in an FTS5 table (see articles/search.py).
+    """
+
+    article = models.OneToOneField(
+        Article, primary_key=True, on_delete=models.DO_NOTHING, related_name="search_entry"
+    )
+    published_at = models.DateTimeField()  # the edition's: matches are windowed newest first
+    title_document = SearchVectorField()  # the title and summary alone
+    document = SearchVectorField()  # everything readers can read
+
+    class Meta:
+        managed = False
+        db_table = "articles_searchentry"
+
+    def __str__(self) -> str:
+        return f"Search entry of article {self.article_id}"

@@ -8,12 +8,11 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
-from django.db.models import Q
 from reversion.models import Version
 
 from .models import Article, Citation, Reference
 from .rendering import RenderedBody, render_body
+from .search import SearchResults, search
 
 RENDER_CACHE_VERSION = "2"
 
@@ -108,29 +107,13 @@ def rendered_body(body: str, known_keys: frozenset[str]) -> RenderedBody:
     )
 
 
-def search_articles(query: str, limit: int = 50) -> list[Article]:
-    """Public articles whose published edition matches a reader's query (its words only)."""
-    articles = Article.objects.public().select_related("public_edition")
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+def search_articles(query: str, *, page: int | str = 1) -> SearchResults:
+    """A page of the public articles whose public edition matches a reader's query, best first:
+    found by the words readers can read, never by a working draft's (articles.search).
 
-        vector = (
-            SearchVector("public_edition__title", weight="A")
-            + SearchVector("public_edition__summary", weight="B")
-            + SearchVector("public_edition__search_text", weight="C")
-        )
-        search = SearchQuery(query, search_type="websearch")
-        return list(
-            articles.annotate(rank=SearchRank(vector, search))
-            .filter(rank__gt=0)
-            .order_by("-rank", "public_edition__title")[:limit]
-        )
-    matches = Q()
-    for word in query.split()[:10]:
-        matches &= Q(public_edition__title__icontains=word) | Q(
-            public_edition__search_text__icontains=word
-        )
-    return list(articles.filter(matches).order_by("-published_at")[:limit])
+    Raises django.core.paginator.InvalidPage for a page that does not exist.
+    """
+    return search(query, page)
 
 
 def latest_revision_id(article: Article) -> int | None:

@@ -1,11 +1,14 @@
 """Reader-facing pages. They compose the apps below through their selectors; no models here."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
+from django.core.paginator import InvalidPage, Page, Paginator
 from django.db import connection
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -14,7 +17,8 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from articles.models import Article, Disclaimer, Edition, ReviewState
+from articles.models import Article, Disclaimer, Edition, ReviewState, Topic
+from articles.search import ARTICLE_LIST_FIELDS
 from articles.selectors import search_articles
 from personalization.editions import reader_from_edition
 from personalization.selectors import role_from_request
@@ -25,22 +29,57 @@ from review.workflow import MOVES, TRACKER_STEP_OF_STATE, TRACKER_STEPS
 from . import page_cache, provenance
 from .fast_path import page_response
 
+PER_PAGE = 20
+
+
+@dataclass(frozen=True)
+class ListedArticle:
+    """An article as lists show it: the title and summary of the edition readers are shown."""
+
+    article: Article
+    title: str
+    summary: str
+
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    articles = _listed(
-        Article.objects.public().select_related("public_edition").order_by("-published_at", "-id")
+    page = _page_of(Article.objects.public(), request)
+    return render(request, "public/home.html", {"page": page, "articles": _listed(page)})
+
+
+@require_safe
+def topic(request: HttpRequest, slug: str) -> HttpResponse:
+    shown = get_object_or_404(Topic, slug=slug)
+    page = _page_of(Article.objects.public().filter(topics=shown), request)
+    return render(
+        request, "public/topic.html", {"topic": shown, "page": page, "articles": _listed(page)}
     )
-    return render(request, "public/home.html", {"articles": articles})
 
 
-def _listed(articles) -> list[dict]:
-    """Articles as lists show them: the title and summary of the edition readers are shown."""
-    return [
-        {"article": article, "title": article.public_edition.title,
-         "summary": article.public_edition.summary}
-        for article in articles
-    ]  # fmt: skip
+def _page_of(articles, request: HttpRequest) -> Page:
+    """One page of a public list, newest published first (on the index article_public_newest);
+    a page that is not there is 404."""
+    newest = articles.order_by("-published_at", "-id").select_related("public_edition")
+    try:
+        return Paginator(newest.only(*ARTICLE_LIST_FIELDS), PER_PAGE).page(
+            request.GET.get("page", 1)
+        )
+    except InvalidPage as exc:
+        raise Http404("No such page.") from exc
+
+
+def _listed(articles) -> list[ListedArticle]:
+    listed = [
+        ListedArticle(article=a, title=a.public_edition.title, summary=a.public_edition.summary)
+        for a in articles
+    ]
+    _with_topics([item.article for item in listed])
+    return listed
+
+
+def _with_topics(articles: list[Article]) -> None:
+    """Each article's topics, for its links, in one query for the whole page."""
+    prefetch_related_objects(articles, Prefetch("topics", Topic.objects.only("name", "slug")))
 
 
 @require_safe
@@ -182,8 +221,20 @@ def edition_page(request: HttpRequest, slug: str, number: int) -> HttpResponse:
 @require_safe
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
-    results = _listed(search_articles(query)) if query else []
-    return render(request, "public/search.html", {"query": query, "results": results})
+    context = {"query": query}
+    if query:
+        try:
+            found = search_articles(query, page=request.GET.get("page", 1))
+        except InvalidPage as exc:
+            raise Http404("No such page of results.") from exc
+        hits = found.page.object_list  # SearchHits: title, summary and snippet, like ListedArticle
+        _with_topics([hit.article for hit in hits])
+        context |= {
+            "page": found.page,
+            "results": hits,
+            "more_than_counted": found.more_than_counted,
+        }
+    return render(request, "public/search.html", context)
 
 
 @require_safe

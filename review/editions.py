@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from accounts.models import User
 from articles.models import Article, Edition
+from articles.search import index_edition
 from articles.selectors import revision_source
 from personalization.editions import renditions, search_text
 from personalization.models import ReaderRole
@@ -58,6 +59,7 @@ def _publish(article: Article, *, revision_id: int, at: datetime, **fields) -> E
     )
     edition.stored_sha256 = stored_sha256(edition)
     edition.save()
+    index_edition(edition)  # in this transaction: the edition and its entry commit together
     article.public_edition, article.published_at = edition, at
     return edition
 

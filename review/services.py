@@ -15,7 +15,7 @@ from django.utils import timezone
 from reversion.models import Version
 
 from accounts.models import User
-from articles.models import Article, Reference, ReviewState
+from articles.models import Article, Citation, Reference, ReviewState
 from articles.selectors import latest_revision_id, revision_source
 from articles.services import save_article
 from outbox.services import queue_email
@@ -300,8 +300,8 @@ def flag_reference(*, reference: Reference, by: User) -> int:
     reason = reason.strip()[:300]
     count = 0
     with transaction.atomic():
-        citing = Article.objects.select_for_update().filter(citations__reference=reference)
-        for article in citing.distinct():
+        cited_in = Citation.objects.filter(reference=reference).values("article_id")
+        for article in Article.objects.select_for_update().filter(pk__in=cited_in):
             article.review_due_since = article.review_due_since or timezone.now()
             article.review_due_reason = reason
             article.save(update_fields=["review_due_since", "review_due_reason"])

@@ -17,10 +17,10 @@ pytestmark = pytest.mark.needs_postgres  # real row locks
 @pytest.fixture
 def article_under_review(transactional_db, make_article, author, reviewer):
     article = make_article()
-    services.makeservices.make_move(
+    services.make_move(
         "submit", article=article, by=author, seen_revision_id=latest_revision_id(article)
     )
-    services.makeservices.make_move(
+    services.make_move(
         "start_review", article=article, by=reviewer, seen_revision_id=latest_revision_id(article)
     )
     return article
@@ -37,7 +37,7 @@ def test_concurrent_approvals_give_exactly_one(article_under_review, author):
 
     results = race(
         8,
-        lambda i: services.makeservices.make_move(
+        lambda i: services.make_move(
             "approve",
             article=Article.objects.get(pk=article_under_review.pk),
             by=reviewers[i],

@@ -1,0 +1,357 @@
+"""Full-text search of what readers can read: one entry per public article, built from its public
+edition (never from a working draft), and the ranked, highlighted pages of matches.
+
+PostgreSQL keeps the entries in `articles_searchentry` (SearchEntry: a weighted tsvector with a
+GIN index); SQLite, the embedded default, in the FTS5 table `articles_search_fts` (rowid = article
+id; columns title, summary, body). Migration 0005 creates whichever the database has.
+
+Entries follow editions. review.editions writes an article's entry from the edition it publishes,
+in the same transaction (the two commit or roll back together, under the article's row lock);
+`index_articles` rebuilds the entries of many articles from the database at once (the data
+migration, `generate_articles`, a repair). A withdrawal does not touch the index: every search is
+filtered by Article.objects.public(), so a withdrawn article is never found, and the next
+`index_articles` of it drops its entry.
+"""
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from html import unescape
+
+from django.core.paginator import Page, Paginator
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.models import F, Func, Value
+from django.db.models.functions import Left
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from .models import Article, Edition, SearchEntry
+
+CONFIG = "english"  # stemming and stop words, the same for the entries and the queries
+FTS_TABLE = "articles_search_fts"
+PER_PAGE = 20
+# A query ranks at most this many of its matches (PostgreSQL: twice, see _PostgreSQLMatches);
+# past it a reader is told "more than", pages stop there, and adding words narrows the search.
+# Ranking reads each match's whole document: ranking all 100 000 for a word in every article
+# would take seconds.
+MAX_COUNTED = 300
+MAX_QUERY_WORDS = 32
+BATCH = 10_000  # articles a statement of index_articles covers
+HEADLINE_CHARS = 2000  # of an edition's text, where PostgreSQL looks for a snippet
+# The columns a list of articles shows (title and summary come from the edition; its renditions,
+# the large part of the row, are never loaded for a list).
+ARTICLE_LIST_FIELDS = (
+    "slug",
+    "live_revision",
+    "published_at",
+    "public_edition",
+    "public_edition__title",
+    "public_edition__summary",
+)
+# Private-use characters the database puts around a highlighted word; no article text uses them.
+_START, _STOP = "\ue000", "\ue001"
+_HIGHLIGHT = re.compile(f"{_START}(.*?){_STOP}", re.DOTALL)
+_WEIGHTS = {"title": 10.0, "summary": 4.0, "body": 1.0}  # SQLite's bm25() column weights
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One match, as a results page shows it."""
+
+    article: Article
+    title: str
+    summary: str
+    snippet: SafeString  # escaped text, words of the query in <mark>
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    page: Page  # its object_list: the SearchHits of this page, best first
+    more_than_counted: bool  # more matches than MAX_COUNTED: `count` is a floor
+
+
+def search(text: str, page_number: int | str = 1) -> SearchResults:
+    """The page of public articles whose public edition matches `text`, best match first.
+
+    Raises django.core.paginator.InvalidPage for a page that does not exist.
+    """
+    matches = _Matches(text)
+    page = Paginator(matches, PER_PAGE).page(page_number)
+    return SearchResults(page=page, more_than_counted=matches.more_than_counted)
+
+
+def index_articles(article_ids: Iterable[int], *, using: str = DEFAULT_DB_ALIAS) -> int:
+    """(Re)build the entries of these articles from their public editions, and drop the entries
+    of those readers cannot open (withdrawn, or never published). Returns the entries written."""
+    ids = sorted(set(article_ids))
+    backend = _backend(using)
+    written = 0
+    with transaction.atomic(using=using), connections[using].cursor() as cursor:
+        for start in range(0, len(ids), BATCH):
+            written += backend.index(cursor, ids[start : start + BATCH])
+    return written
+
+
+def index_edition(edition: Edition, *, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Write the entry of the edition's article from this edition, where it is published."""
+    with connections[using].cursor() as cursor:
+        _backend(using).index_edition(cursor, edition.pk)
+
+
+class _Matches:
+    """What Paginator pages through: a (capped) count, and any slice ranked and highlighted."""
+
+    def __init__(self, text: str):
+        self.found = _backend(DEFAULT_DB_ALIAS).find(text)
+        self.more_than_counted = False
+
+    def count(self) -> int:
+        found = self.found.count(limit=MAX_COUNTED + 1)
+        self.more_than_counted = found > MAX_COUNTED
+        return min(found, MAX_COUNTED)
+
+    def __getitem__(self, window: slice) -> list[SearchHit]:
+        return self.found.hits(offset=window.start, limit=window.stop - window.start)
+
+
+def _listed(article_ids: Sequence[int]) -> dict[int, Article]:
+    articles = Article.objects.select_related("public_edition").only(*ARTICLE_LIST_FIELDS)
+    return articles.in_bulk(article_ids)
+
+
+def _hit(article: Article, snippet: str) -> SearchHit:
+    return SearchHit(
+        article=article,
+        title=article.public_edition.title,
+        summary=article.public_edition.summary,
+        snippet=highlighted(snippet),
+    )
+
+
+def highlighted(snippet: str) -> SafeString:
+    """The database's snippet as safe HTML: its text escaped, its highlights (only) as <mark>.
+
+    The indexed text is the edition's rendered HTML with the tags stripped, so its entities are
+    read back first (else "&amp;" would show as such).
+    """
+    html = _HIGHLIGHT.sub(r"<mark>\1</mark>", escape(unescape(snippet)))
+    return mark_safe(html.replace(_START, "").replace(_STOP, ""))  # escaped above
+
+
+# The edition's text has its citation numbers glued to the sentence they end ("first.1", from
+# "first.<sup>1</sup>"), which PostgreSQL's parser reads as one file-name-like word, so the word
+# could not be found. A space goes between a letter's full stop and a digit (2.5 stays 2.5).
+_CITATION_AFTER_WORD = (r"([[:alpha:]][.!?])([0-9])", r"\1 \2", "g")
+
+
+class _PostgreSQL:
+    table = "articles_searchentry"
+    # The title (A) and summary (B) alone, for the title window of a broad query (see below),
+    # then the whole document: those and every other word readers can read (C).
+    heading = (
+        f"setweight(to_tsvector('{CONFIG}', e.title), 'A')"
+        f" || setweight(to_tsvector('{CONFIG}', e.summary), 'B')"
+    )
+    columns = (
+        "(article_id, published_at, title_document, document)"
+        " SELECT e.article_id, e.published_at, h.heading, h.heading"
+        f" || setweight(to_tsvector('{CONFIG}', regexp_replace(e.search_text, %s, %s, %s)), 'C')"
+    )
+    upsert = (
+        " ON CONFLICT (article_id) DO UPDATE SET published_at = EXCLUDED.published_at,"
+        " title_document = EXCLUDED.title_document, document = EXCLUDED.document"
+    )
+
+    def index(self, cursor, ids: list[int]) -> int:
+        # One upsert (an UPDATE where the entry exists) and one delete for the whole batch.
+        cursor.execute(
+            f"INSERT INTO {self.table} {self.columns} FROM articles_article a"
+            " JOIN articles_edition e ON e.id = a.public_edition_id"
+            f" CROSS JOIN LATERAL (SELECT {self.heading} AS heading) h"
+            f" WHERE a.id = ANY(%s) AND a.withdrawn_at IS NULL {self.upsert}",
+            [*_CITATION_AFTER_WORD, ids],
+        )
+        written = cursor.rowcount
+        cursor.execute(
+            f"DELETE FROM {self.table} WHERE article_id = ANY(%s) AND article_id NOT IN ("
+            " SELECT id FROM articles_article WHERE id = ANY(%s)"
+            " AND public_edition_id IS NOT NULL AND withdrawn_at IS NULL)",
+            [ids, ids],
+        )
+        return written
+
+    def index_edition(self, cursor, edition_id: int) -> None:
+        cursor.execute(
+            f"INSERT INTO {self.table} {self.columns} FROM articles_edition e"
+            f" CROSS JOIN LATERAL (SELECT {self.heading} AS heading) h"
+            f" WHERE e.id = %s {self.upsert}",
+            [*_CITATION_AFTER_WORD, edition_id],
+        )
+
+    @staticmethod
+    def find(text: str) -> "_PostgreSQLMatches":
+        return _PostgreSQLMatches(text)
+
+
+class _PostgreSQLMatches:
+    """The matches of one query. Ranking reads each match's whole document, so a word found in
+    most of 100 000 articles would rank them all for every page; instead a query ranks at most
+    two windows of its matches, found through the GIN indexes: the newest MAX_COUNTED + 1
+    matches, and the newest MAX_COUNTED + 1 whose title or summary match (so an older article
+    named for the words is not lost). A query with fewer matches than that ranks them all."""
+
+    def __init__(self, text: str):
+        from django.contrib.postgres.search import SearchQuery
+
+        # websearch syntax ("quoted phrases", or, -word) never raises on any input.
+        self.query = SearchQuery(text, config=CONFIG, search_type="websearch")
+        self._windows: tuple[list[int], int] | None = None
+
+    def _candidates(self) -> tuple[list[int], int]:
+        """The ids of both windows, and how many the window of all matches holds."""
+        if self._windows is None:
+            public = Article.objects.public()
+
+            def newest(field: str, window: int):
+                entries = SearchEntry.objects.filter(**{field: self.query}, article__in=public)
+                return (
+                    entries.annotate(window=Value(window))
+                    .order_by("-published_at", "-article_id")
+                    .values_list("article_id", "window")[: MAX_COUNTED + 1]
+                )
+
+            rows = list(newest("document", 1).union(newest("title_document", 0), all=True))
+            self._windows = (list({pk for pk, _ in rows}), sum(w for _, w in rows))
+        return self._windows
+
+    def count(self, limit: int) -> int:
+        ids, all_matches = self._candidates()
+        return all_matches if all_matches >= limit else min(len(ids), limit)
+
+    def hits(self, offset: int, limit: int) -> list[SearchHit]:
+        from django.contrib.postgres.search import SearchHeadline, SearchRank
+
+        ids, _ = self._candidates()
+        ranked = (
+            Article.objects.public()
+            .filter(pk__in=ids)
+            .annotate(rank=SearchRank(F("search_entry__document"), self.query))
+            .order_by("-rank", "-published_at", "-id")
+            .select_related("public_edition")
+            .only(*ARTICLE_LIST_FIELDS)
+        )
+        articles = list(ranked[offset : offset + limit])
+        # Headlines parse the edition's text again: only this page's, and only its opening
+        # HEADLINE_CHARS (an article of every reader version runs to tens of thousands).
+        text = Func(
+            Left("search_text", HEADLINE_CHARS), *map(Value, _CITATION_AFTER_WORD),
+            function="regexp_replace",
+        )  # fmt: skip
+        headline = SearchHeadline(
+            text, self.query, config=CONFIG, start_sel=_START, stop_sel=_STOP,
+            max_fragments=2, min_words=8, max_words=24, fragment_delimiter=" … ",
+        )  # fmt: skip
+        editions = Edition.objects.filter(pk__in=[a.public_edition_id for a in articles])
+        snippets = dict(editions.annotate(snippet=headline).values_list("pk", "snippet"))
+        return [_hit(a, snippets.get(a.public_edition_id, "")) for a in articles]
+
+
+class _SQLite:
+    table = FTS_TABLE
+
+    def index(self, cursor, ids: list[int]) -> int:
+        # FTS5 has no upsert: the batch's rows go, and those still public come back in one
+        # INSERT ... SELECT (the ids travel as one JSON parameter, whatever their number).
+        batch = json.dumps(ids)
+        cursor.execute(
+            f"DELETE FROM {self.table} WHERE rowid IN (SELECT value FROM json_each(%s))", [batch]
+        )
+        cursor.execute(
+            f"INSERT INTO {self.table} (rowid, title, summary, body)"
+            " SELECT a.id, e.title, e.summary, e.search_text FROM articles_article a"
+            " JOIN articles_edition e ON e.id = a.public_edition_id"
+            " WHERE a.id IN (SELECT value FROM json_each(%s)) AND a.withdrawn_at IS NULL",
+            [batch],
+        )
+        return cursor.rowcount
+
+    def index_edition(self, cursor, edition_id: int) -> None:
+        cursor.execute(
+            f"DELETE FROM {self.table} WHERE rowid ="
+            " (SELECT article_id FROM articles_edition WHERE id = %s)",
+            [edition_id],
+        )
+        cursor.execute(
+            f"INSERT INTO {self.table} (rowid, title, summary, body)"
+            " SELECT e.article_id, e.title, e.summary, e.search_text FROM articles_edition e"
+            " WHERE e.id = %s",
+            [edition_id],
+        )
+
+    def find(self, text: str) -> "_SQLiteMatches":
+        return _SQLiteMatches(self, text)
+
+    @staticmethod
+    def match_expression(text: str) -> str:
+        """The reader's words as FTS5 phrases, all required: each word is quoted (a quote in
+        it doubled), so no FTS5 syntax in the input (", *, NEAR, -, :, parentheses) is read as
+        such. A word with no letter or digit in it is left out (it matches nothing)."""
+        words = [w for w in text.split() if any(c.isalnum() for c in w)]
+        return " ".join('"' + w.replace('"', '""') + '"' for w in words[:MAX_QUERY_WORDS])
+
+    def _matching_sql(self, match: str) -> tuple[str, list]:
+        public, params = Article.objects.public().order_by().values("pk").query.sql_with_params()
+        sql = (
+            f" FROM {self.table} JOIN articles_article a ON a.id = {self.table}.rowid"
+            f" WHERE {self.table} MATCH %s AND a.id IN ({public})"
+        )
+        return sql, [match, *params]
+
+    def count(self, text: str, limit: int) -> int:
+        match = self.match_expression(text)
+        if not match:
+            return 0
+        matching, params = self._matching_sql(match)
+        with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM (SELECT 1 {matching} LIMIT %s)", [*params, limit])
+            return cursor.fetchone()[0]
+
+    def hits(self, text: str, offset: int, limit: int) -> list[SearchHit]:
+        match = self.match_expression(text)
+        if not match:
+            return []
+        matching, params = self._matching_sql(match)
+        weights = ", ".join(str(w) for w in _WEIGHTS.values())
+        with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+            cursor.execute(
+                f"SELECT a.id, snippet({self.table}, 2, %s, %s, ' … ', 24) {matching}"
+                f" ORDER BY bm25({self.table}, {weights}), a.published_at DESC, a.id DESC"
+                " LIMIT %s OFFSET %s",
+                [_START, _STOP, *params, limit, offset],
+            )
+            rows = cursor.fetchall()
+        articles = _listed([article_id for article_id, _ in rows])
+        return [_hit(articles[article_id], snippet) for article_id, snippet in rows]
+
+
+@dataclass(frozen=True)
+class _SQLiteMatches:
+    backend: _SQLite
+    text: str
+
+    def count(self, limit: int) -> int:
+        return self.backend.count(self.text, limit)
+
+    def hits(self, offset: int, limit: int) -> list[SearchHit]:
+        return self.backend.hits(self.text, offset, limit)
+
+
+_BACKENDS = {"postgresql": _PostgreSQL(), "sqlite": _SQLite()}
+
+
+def _backend(using: str):
+    vendor = connections[using].vendor
+    if vendor not in _BACKENDS:
+        raise NotImplementedError(f"Search needs PostgreSQL or SQLite, not {vendor}.")
+    return _BACKENDS[vendor]
