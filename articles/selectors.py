@@ -15,7 +15,7 @@ from reversion.models import Version
 from .models import Article, Citation, Reference
 from .rendering import RenderedBody, render_body
 
-RENDER_CACHE_VERSION = "2"
+RENDER_CACHE_VERSION = "3"  # 3: evidence grades
 
 
 @dataclass(frozen=True)
