@@ -2,7 +2,10 @@
 
 Citation markers are written `[@key]`, where `key` is a Reference's key. They become superscript
 links to the reference list, numbered by first appearance in the rendered text, so the numbers a
-reader sees always follow reading order. Every fragment goes through nh3 before it leaves here.
+reader sees always follow reading order. Evidence grades are written `{grade 1A}` (see
+evidence.py) and become a badge linking to the editorial policy; a marker naming no grade stays
+as it was written and is reported, so the services can refuse it. Every fragment goes through nh3
+before it leaves here.
 """
 
 import re
@@ -16,6 +19,8 @@ from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
+from .evidence import GRADE_CLASSES, GRADE_MARKER_PATTERN, POLICY_URL, parse_grade
+
 CITATION_PATTERN = r"\[@([A-Za-z0-9][A-Za-z0-9_-]{0,79})\]"
 CITATION_MARKER = re.compile(CITATION_PATTERN)
 MARKDOWN_EXTENSIONS = ["sane_lists", "tables"]
@@ -26,12 +31,16 @@ ALLOWED_TAGS = {
     "table", "tbody", "td", "th", "thead", "tr", "ul",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {
-    "a": {"href", "title", "aria-label"},
+    "a": {"href", "title", "aria-label"},  # the title of a grade badge says what it means
     "abbr": {"title"},
     "ol": {"start"},
     "th": {"scope"},
 }
-ALLOWED_CLASSES = {"sup": {"citation"}, "span": {"citation-missing", "gloss", "visually-hidden"}}
+ALLOWED_CLASSES = {
+    "a": GRADE_CLASSES,
+    "sup": {"citation"},
+    "span": {"citation-missing", "gloss", "visually-hidden"},
+}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
 
@@ -44,6 +53,7 @@ class RenderedBody:
     html: str
     cited_keys: tuple[str, ...]  # in numbering order: cited_keys[0] is [1]
     dangling_keys: tuple[str, ...]  # markers naming no known reference
+    invalid_grades: tuple[str, ...] = ()  # `{grade ...}` markers naming no grade, as written
 
 
 def sanitize(html: str) -> str:
@@ -76,7 +86,14 @@ def render_body(text: str, known_keys: Container[str]) -> RenderedBody:
         if len(re.findall(r"[-*+>]|\d+[.)]", opening.group())) > MAX_NESTING:
             raise UnrenderableMarkdown("The text nests lists or quotes too deeply.")
     numbering = _CitationNumbering(known_keys)
-    md = markdown.Markdown(extensions=[*MARKDOWN_EXTENSIONS, _CitationExtension(numbering)])
+    invalid_grades: list[str] = []
+    md = markdown.Markdown(
+        extensions=[
+            *MARKDOWN_EXTENSIONS,
+            _CitationExtension(numbering),
+            _GradeExtension(invalid_grades),
+        ]
+    )
     try:
         html = sanitize(md.convert(text))
     except RecursionError as exc:
@@ -85,6 +102,7 @@ def render_body(text: str, known_keys: Container[str]) -> RenderedBody:
         html=html,
         cited_keys=tuple(numbering.numbers),
         dangling_keys=tuple(dict.fromkeys(numbering.dangling)),
+        invalid_grades=tuple(dict.fromkeys(invalid_grades)),
     )
 
 
@@ -153,3 +171,36 @@ class _CitationExtension(Extension):
         md.inlinePatterns.register(_CitationInline(CITATION_PATTERN, md), "citation", 175)
         # After inline parsing (priority 20), before prettifying (10).
         md.treeprocessors.register(_NumberCitations(md, self.numbering), "number_citations", 15)
+
+
+class _GradeInline(InlineProcessor):
+    """`{grade 1A}` → a badge whose text a screen reader reads whole: "Grade 1A: strong
+    recommendation, high-quality evidence"; the title says the same to a pointer."""
+
+    def __init__(self, pattern: str, md, invalid: list[str]) -> None:
+        super().__init__(f"(?i){pattern}", md)
+        self.invalid = invalid
+
+    def handleMatch(self, m, data):
+        grade = parse_grade(m.group(1))
+        if grade is None:
+            self.invalid.append(m.group(0))
+            return None, None, None  # left as written: never a broken page
+        badge = etree.Element("a", href=POLICY_URL, title=grade.meaning.capitalize())
+        badge.set("class", f"grade {grade.css_class}")
+        badge.text = f"Grade {grade.code}"
+        meaning = etree.SubElement(badge, "span")
+        meaning.set("class", "visually-hidden")
+        meaning.text = f": {grade.meaning}"
+        return badge, m.start(0), m.end(0)
+
+
+class _GradeExtension(Extension):
+    def __init__(self, invalid: list[str]) -> None:
+        super().__init__()
+        self.invalid = invalid
+
+    def extendMarkdown(self, md):
+        # Below backticks (190) and escapes (180): `{grade 1A}` in code and \{grade 1A} stay text.
+        grades = _GradeInline(GRADE_MARKER_PATTERN, md, self.invalid)
+        md.inlinePatterns.register(grades, "grade", 174)

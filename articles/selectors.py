@@ -14,7 +14,7 @@ from .models import Article, Citation, Reference
 from .rendering import RenderedBody, render_body
 from .search import SearchResults, search
 
-RENDER_CACHE_VERSION = "2"
+RENDER_CACHE_VERSION = "3"  # 3: evidence grades
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from django.utils.text import slugify
 
 from accounts.models import User
 
+from .evidence import SYNTAX_HELP
 from .importing import ArticleSource
 from .models import Article, Citation, Reference, Topic
 from .reference_import import ImportChanged, ImportPlan, ParsedFile, plan_import
@@ -20,7 +21,8 @@ from .rendering import ANY_KEY, UnrenderableMarkdown, cited_keys, render_body
 
 
 def validate_body(body: str) -> None:
-    """Refuse a body that is too long, cannot be parsed, or cites a reference that is missing."""
+    """Refuse a body that is too long, cannot be parsed, cites a missing reference or names no
+    evidence grade."""
     limit, length = settings.VETTED_MAX_BODY_CHARS, len(body.rstrip("\n"))
     if length > limit:
         raise ValidationError(
@@ -32,6 +34,12 @@ def validate_body(body: str) -> None:
         rendered = render_body(body, known_keys=ANY_KEY)
     except UnrenderableMarkdown as exc:
         raise ValidationError(str(exc), code="unrenderable") from exc
+    if rendered.invalid_grades:
+        names = ", ".join(rendered.invalid_grades)
+        raise ValidationError(
+            f"The body has {names}, which is not an evidence grade. {SYNTAX_HELP}",
+            code="invalid_grade",
+        )
     cited = set(rendered.cited_keys)
     known = set(Reference.objects.filter(key__in=cited).values_list("key", flat=True))
     dangling = [key for key in rendered.cited_keys if key not in known]

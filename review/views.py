@@ -1,5 +1,6 @@
 """The review area: thin views over review.services; refusals become messages and status codes."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,9 +9,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from articles.evidence import ungraded_recommendations
 from articles.models import Article, Reference
 from articles.selectors import latest_revision_id, working_content
 from articles.services import save_article, save_reference
+from personalization.consistency import version_mismatches
 from personalization.models import ArticleVariant, ReaderRole
 from personalization.selectors import (
     revision_variant_source,
@@ -97,6 +100,9 @@ def article_review(request: HttpRequest, slug: str, *, status: int = 200, **extr
         "assign_form": AssignForm(reviewers=selectors.eligible_reviewers(article)),
         "assignments": article.assignments.select_related("reviewer"),
         "comment_form": CommentForm(),
+        "ungraded": ungraded_recommendations(working.body_html),
+        "consistency": version_mismatches(article),
+        "consistency_blocks": settings.VETTED_CONSISTENCY_BLOCKS_APPROVAL,
         **extra,
     }
     return render(request, "review/article.html", context, status=status)

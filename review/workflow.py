@@ -16,6 +16,7 @@ from reversion.models import Version
 from accounts.models import User
 from articles.models import Article, ReviewState
 from articles.selectors import latest_revision_id
+from personalization.consistency import version_mismatches
 from personalization.selectors import approval_fingerprint, variant_grades
 
 from .editions import publish_approved, publish_pending
@@ -131,6 +132,20 @@ def readable(article: Article, user: User) -> str | None:
             return (
                 f"The {role.label.lower()} version reads at grade {grade.grade}; its target is "
                 f"{target:g}. Simplify it before approval."
+            )
+    return None
+
+
+@guard(InvalidTransition)
+def consistent(article: Article, user: User) -> str | None:
+    """With VETTED_CONSISTENCY_BLOCKS_APPROVAL, no version states what the default text does not."""
+    if not settings.VETTED_CONSISTENCY_BLOCKS_APPROVAL:
+        return None
+    for version in version_mismatches(article):
+        if version.mismatches:
+            return (
+                f"The {version.role.label.lower()} version differs from the default text: "
+                f"{version.mismatches[0].message}. Make them agree before approval."
             )
     return None
 
@@ -308,7 +323,13 @@ MOVES: dict[str, Move] = {
             target=ReviewState.APPROVED,
             groups=frozenset({REVIEWERS}),
             asks_note=True,
-            guards=(has_a_revision, not_its_author, not_an_editor_since_approval, readable),
+            guards=(
+                has_a_revision,
+                not_its_author,
+                not_an_editor_since_approval,
+                readable,
+                consistent,
+            ),
             records=pin_approval,
             notifies=its_authors,
             notice="Approved",

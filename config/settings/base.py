@@ -267,6 +267,9 @@ VETTED_MAX_BODY_CHARS = env.int("VETTED_MAX_BODY_CHARS", default=200_000)
 # A reader-role version reading above its role's target grade is a warning on the review page;
 # with this on, it also blocks approval.
 VETTED_READABILITY_BLOCKS_APPROVAL = env.bool("VETTED_READABILITY_BLOCKS_APPROVAL", default=False)
+# A figure, drug or trial in a reader version that the default text lacks is listed on the
+# review page; with this on, it also blocks approval.
+VETTED_CONSISTENCY_BLOCKS_APPROVAL = env.bool("VETTED_CONSISTENCY_BLOCKS_APPROVAL", default=False)
 # Reviewers are reminded of articles waiting in review longer than this.
 VETTED_REVIEW_REMINDER_DAYS = env.int("VETTED_REVIEW_REMINDER_DAYS", default=3)
 # Days past an article's review date before its page tells readers it is overdue for review.
