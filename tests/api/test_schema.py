@@ -57,6 +57,9 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", get_wsgi_
 @settings(
     max_examples=20,
     deadline=None,
+    # The same examples every run: CI must not turn red on a draw it never saw before (a
+    # finding is fixed, then kept as a test of its own).
+    derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 def test_every_operation_answers_as_documented(case, api_data, keep_the_test_connection):
