@@ -1,5 +1,6 @@
 """Every API list is paginated (STYLE: public reads are cheap by construction)."""
 
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 
 
@@ -23,3 +24,16 @@ class ReferencePages(PageNumberPagination):
     """References by key; numbered pages over the index of what approved editions cite."""
 
     page_size = 50
+
+    def get_page_number(self, request, paginator):
+        # One whole number or nothing: anything else is the client's mistake, said plainly
+        # (DRF would quietly take the last of several values).
+        values = request.query_params.getlist(self.page_query_param)
+        if not values:
+            return 1
+        try:  # a whole number out of range (0, -3, past the end) is a 404, as DRF answers it
+            if len(values) == 1 and str(int(values[0])) == values[0].strip().lstrip("+"):
+                return values[0]
+        except ValueError:
+            pass
+        raise ValidationError({self.page_query_param: "Give one page number: 1, 2, 3…"})

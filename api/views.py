@@ -200,7 +200,7 @@ class EditionDetail(ConditionalGetMixin, APIView):
     summary="References cited by published articles",
     description="Every reference a current approved edition cites, by key, as the newest such "
     "edition shows it. References that only drafts cite are not listed.",
-    responses={200: PublishedReferenceSerializer, 404: NOT_FOUND},
+    responses={200: PublishedReferenceSerializer, 400: BAD_REQUEST, 404: NOT_FOUND},
 )
 class ReferenceList(ConditionalGetMixin, generics.ListAPIView):
     serializer_class = PublishedReferenceSerializer

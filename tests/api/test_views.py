@@ -270,3 +270,11 @@ def test_the_docs_page_loads_its_scripts_from_this_site(client, db):
     script = client.get("/api/v1/docs/?script=")
     assert script["Content-Type"].startswith("application/javascript")
     assert "/api/v1/schema/" in script.content.decode()
+
+
+def test_a_page_that_is_not_one_whole_number_gets_a_400_with_a_message(client, db):
+    for query in ("page=abc", "page=1&page=2", "page=1.5"):
+        response = client.get(f"/api/v1/references/?{query}")
+        assert response.status_code == 400, query
+        assert "page number" in response.json()["page"][0]
+    assert client.get("/api/v1/references/?page=0").status_code == 404
