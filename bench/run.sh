@@ -3,7 +3,10 @@
 #
 #   bench/run.sh                      # approved demo article, SQLite, gunicorn sync -w 2
 #   STATE=submitted bench/run.sh      # the demo as loaded: pending review
-#   TARGETS=B-sync2,C bench/run.sh    # which anchors to run beside it (default B-sync2,C,C-site)
+#   TARGETS=A,B-sync2 bench/run.sh    # which anchors to run beside it (default A,B-sync2,C,C-site)
+#
+# Besides the Django path (default text and the patient address), the baked site is measured
+# through deploy/nginx.conf on PORT+1.
 #
 # Vetted runs as in production (config.settings.production, DEBUG off, whitenoise, collected
 # static files, Redis as the shared cache), on SQLite like the Wagtail anchor, with the same
@@ -37,10 +40,22 @@ fi
 "${prod[@]}" .venv/bin/gunicorn config.wsgi:application -b "127.0.0.1:$PORT" -w 2 \
     --error-logfile /tmp/vetted-bench.log &
 SERVER=$!
-trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null' EXIT
+# The baked site through deploy/nginx.conf, in front of the same gunicorn.
+BAKED=/tmp/vetted-bench-baked NGINX_RUN=/tmp/vetted-bench-nginx BAKED_PORT=$((PORT + 1))
+rm -rf "$BAKED" "$NGINX_RUN" && mkdir -p "$NGINX_RUN"
+"${prod[@]}" .venv/bin/python manage.py bake "$BAKED" >/dev/null
+sed -e "s|@USER@|$(id -un)|; s|@LISTEN@|127.0.0.1:$BAKED_PORT|; s|@UPSTREAM@|127.0.0.1:$PORT|" \
+    -e "s|@BAKE_DIR@|$BAKED|; s|@STATIC_ROOT@|$ROOT/staticfiles|; s|@RUN_DIR@|$NGINX_RUN|" \
+    -e "s|@MIME_TYPES@|/etc/nginx/mime.types|" deploy/nginx.conf > "$NGINX_RUN/nginx.conf"
+NGINX=(nginx -c "$NGINX_RUN/nginx.conf" -e "$NGINX_RUN/error.log")
+"${NGINX[@]}"
+trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; "${NGINX[@]}" -s stop' EXIT
 for _ in $(seq 1 100); do curl -sf -o /dev/null "$URL" && break; sleep 0.2; done
 curl -sf -o /dev/null "$URL" || { echo "Vetted did not answer at $URL"; exit 1; }
 
 # From /tmp, so the anchors' Python is the machine's default, as when RESULTS.md was measured.
-(cd /tmp && "$ANCHORS" --targets "${TARGETS:-B-sync2,C,C-site}" --extra "vetted-$STATE=$URL" \
-    --extra "vetted-patient=$PATIENT_URL" "$@")
+(cd /tmp && "$ANCHORS" --targets "${TARGETS:-A,B-sync2,C,C-site}" --extra "vetted-$STATE=$URL" \
+    --extra "vetted-patient=$PATIENT_URL" \
+    --extra "vetted-baked=http://127.0.0.1:$BAKED_PORT/articles/nsclc-her2-exon-20-first-line/" \
+    --extra "vetted-baked-patient=http://127.0.0.1:$BAKED_PORT/articles/nsclc-her2-exon-20-first-line/for/patient/" \
+    "$@")

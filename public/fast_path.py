@@ -27,7 +27,7 @@ def page_response(request: HttpRequest, page: page_cache.Page, *, vary_on_cookie
     if page.etag in _etags(request.headers.get("If-None-Match", "")):
         response = HttpResponseNotModified()
     else:
-        response = HttpResponse(page.html, status=page.status)
+        response = HttpResponse(page.body, status=page.status)
     response["ETag"] = page.etag
     # Any cache may keep it, but must ask again before reusing it (a 304 is cheap): a withdrawal
     # reaches readers on their next request, wherever the page was kept.

@@ -100,32 +100,54 @@ def article_row(slug: str) -> Article | None:
 
 @dataclass(frozen=True)
 class Page:
-    """A rendered page and the tokens it was rendered under."""
+    """A rendered page, ready to send, and the tokens it was rendered under."""
 
     status: int
-    html: str
+    body: bytes
     stamp: str
     generation: str
+    etag: str  # strong: the same bytes for as long as both tokens stand (quoted, as HTTP wants)
 
-    @property
-    def etag(self) -> str:
-        """Strong: the same bytes for as long as both tokens stand (quoted, as HTTP wants)."""
-        digest = hashlib.sha256(f"{self.stamp}:{self.generation}:{self.html}".encode())
-        return f'"{digest.hexdigest()[:32]}"'
+    @classmethod
+    def of(cls, status: int, html: str, stamp: str, generation: str) -> "Page":
+        body = html.encode()
+        digest = hashlib.sha256(f"{stamp}:{generation}:".encode() + body).hexdigest()
+        return cls(status, body, stamp, generation, f'"{digest[:32]}"')
 
 
 def entry_key(slug: str, role_slug: str) -> str:
-    return f"vetted:page:{slug}:{role_slug}:{int(settings.VETTED_SHOW_UNAPPROVED)}"
+    # "page2": the shape of Page; a deploy that changes it must not read the old entries.
+    return f"vetted:page2:{slug}:{role_slug}:{int(settings.VETTED_SHOW_UNAPPROVED)}"
+
+
+# Pages this process has served, by entry key. A page is used only while both tokens, read from
+# the shared cache on every request, are the ones it was rendered under; so this saves moving
+# the page itself over the network, never a check.
+_pages_here: dict[str, Page] = {}
+_PAGES_HERE_MAX = 512
 
 
 def cached_page(slug: str, role_slug: str) -> tuple[Page | None, str | None, str | None]:
-    """The current page (or None), and the stamp and generation, in one round trip."""
+    """The current page (or None), and the stamp and generation: the tokens in one round trip,
+    the page from this process when it has it, else in a second."""
     key, generation_key = entry_key(slug, role_slug), _generation_key(slug)
-    found = cache.get_many([key, STAMP_KEY, generation_key])
-    page, stamp, generation = found.get(key), found.get(STAMP_KEY), found.get(generation_key)
-    if page is not None and (page.stamp, page.generation) != (stamp, generation):
-        page = None  # rendered before a change: never served again
+    found = cache.get_many([STAMP_KEY, generation_key])
+    stamp, generation = found.get(STAMP_KEY), found.get(generation_key)
+    if stamp is None or generation is None:
+        return None, stamp, generation
+    page = _pages_here.get(key)
+    if page is None or (page.stamp, page.generation) != (stamp, generation):
+        page = cache.get(key)
+        if page is None or (page.stamp, page.generation) != (stamp, generation):
+            return None, stamp, generation  # rendered before a change: never served again
+        _remember_here(key, page)
     return page, stamp, generation
+
+
+def _remember_here(key: str, page: Page) -> None:
+    if len(_pages_here) >= _PAGES_HERE_MAX:
+        _pages_here.clear()
+    _pages_here[key] = page
 
 
 def render_page(
@@ -134,7 +156,7 @@ def render_page(
     """Render the page under the current tokens and keep it; `render` may raise Http404."""
     stamp, generation = versions(slug)
     status, html = render(roles(stamp))
-    page = Page(status=status, html=html, stamp=stamp, generation=generation)
+    page = Page.of(status, html, stamp, generation)
     cache.set(entry_key(slug, role_slug), page, PAGE_SECONDS)
     return page
 
