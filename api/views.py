@@ -1,5 +1,7 @@
 """The read-only JSON API of approved content. Thin views: the selectors decide what is shown."""
 
+from datetime import UTC
+
 from django.http import HttpRequest, JsonResponse
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
@@ -114,6 +116,7 @@ class ArticleFilter(filters.FilterSet):
     changed_since = filters.IsoDateTimeFilter(
         field_name="published_at",
         lookup_expr="gte",
+        method="filter_changed_since",
         help_text="Only articles whose current edition was approved at or after this ISO 8601 "
         "time (e.g. 2026-01-31T09:00:00Z; without an offset, UTC).",
         error_messages={"invalid": CHANGED_SINCE_FORMAT},
@@ -122,6 +125,11 @@ class ArticleFilter(filters.FilterSet):
     class Meta:
         model = Article
         fields = ["topic", "changed_since"]
+
+    def filter_changed_since(self, queryset, name: str, value):
+        # In UTC: any offset Python accepts (up to ±23:59) then reaches the database as one it
+        # accepts too (PostgreSQL refuses offsets past ±15:59).
+        return queryset.filter(published_at__gte=value.astimezone(UTC))
 
     def is_valid(self) -> bool:
         # django-filter reads an empty value as no filter; a client that sent one meant a time.

@@ -278,3 +278,8 @@ def test_a_page_that_is_not_one_whole_number_gets_a_400_with_a_message(client, d
         assert response.status_code == 400, query
         assert "page number" in str(response.json())
     assert client.get("/api/v1/references/?page=0").status_code == 404
+
+
+def test_changed_since_takes_any_offset_python_reads(client, db):
+    response = client.get("/api/v1/articles/?changed_since=1581-10-01T02:35:29%2B18:32")
+    assert response.status_code == 200
