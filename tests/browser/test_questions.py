@@ -26,6 +26,13 @@ def test_a_reader_asks_and_an_editor_answers_by_email(
     form.get_by_label("I am asking as").select_option(label="Caregiver or family member")
     form.get_by_role("checkbox").check()
     form.get_by_role("button", name="Send question").click()
+    # The reader sees their question as it will be kept, identifiers removed, and confirms it.
+    expect(page.get_by_role("heading", name="Check your question before sending")).to_be_visible()
+    preview = page.get_by_role("region", name="This is what we will keep")
+    expect(preview).to_contain_text("[date removed]")
+    expect(preview).not_to_contain_text("8841223")
+    screenshot(page, "question-confirm")
+    page.get_by_role("button", name="Send question").click()
 
     expect(
         page.get_by_role("heading", name=re.compile("we have received your question"))
