@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.db.models import Count, Max, Q, QuerySet
 
 from articles.models import Article, Edition
-from articles.selectors import CitedReference
+from articles.selectors import CitedReference, ReferenceText
 from personalization.editions import reader_from_edition
 from personalization.models import ReaderRole
 
@@ -80,19 +80,10 @@ class CitingArticle:
 
 
 @dataclass(frozen=True)
-class PublishedReference:
+class PublishedReference(ReferenceText):
     """A reference as the newest published edition citing it shows it, and who cites it."""
 
-    key: str
-    kind_label: str
-    title: str
-    source: str
-    year: int | None
-    authors: str
-    doi: str
-    pmid: str
-    url: str
-    cited_by: tuple[CitingArticle, ...]
+    cited_by: tuple[CitingArticle, ...] = ()
 
 
 def published_references() -> dict[str, PublishedReference]:
