@@ -12,6 +12,8 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http.cookie import parse_cookie
+from django.http.request import validate_host
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from personalization.selectors import ROLE_COOKIE, ROLE_COOKIE_MAX_AGE
@@ -77,3 +79,80 @@ class ArticleFastPathMiddleware:
                 httponly=True, secure=request.is_secure(),
             )  # fmt: skip
         return response
+
+
+class ArticlePagesFirst:
+    """WSGI: an anonymous reader's cached article page, answered before Django builds a request.
+
+    The same rules as ArticleFastPathMiddleware (which still serves the cases left to Django,
+    such as a first choice of role with ?role=), for the common request: a GET or HEAD of an
+    article page or per-role address with no query string and no session or message cookie. The
+    response headers are the ones Django itself sent for such a page, learnt from its first one
+    in this process (security headers, content type); until then, and for anything else, Django
+    answers.
+    """
+
+    LEARNT_WITHOUT = {"set-cookie", "content-length", "etag", "vary", "cache-control", "date"}
+
+    def __init__(self, application) -> None:
+        self.application = application
+        self.headers: list[tuple[str, str]] | None = None
+
+    def __call__(self, environ, start_response):
+        match = self._eligible(environ)
+        if match is None:
+            return self.application(environ, start_response)
+        if self.headers is not None:
+            served = self._from_cache(environ, start_response, match)
+            if served is not None:
+                return served
+
+        def learning(status: str, headers: list, exc_info=None):
+            if status.startswith("200 ") and self.headers is None:
+                self.headers = [(k, v) for k, v in headers if k.lower() not in self.LEARNT_WITHOUT]
+            return start_response(status, headers, exc_info)
+
+        return self.application(environ, learning)
+
+    @staticmethod
+    def _eligible(environ) -> re.Match | None:
+        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or environ.get("QUERY_STRING"):
+            return None
+        if settings.SECURE_SSL_REDIRECT and not _is_secure(environ):
+            return None  # Django redirects it
+        host = environ.get("HTTP_HOST", "").rsplit(":", 1)[0]
+        if not validate_host(host.lower(), settings.ALLOWED_HOSTS):
+            return None  # Django refuses it
+        return ARTICLE_PATH.match(environ.get("PATH_INFO", ""))
+
+    def _from_cache(self, environ, start_response, match: re.Match):
+        cookies = parse_cookie(environ.get("HTTP_COOKIE", ""))
+        if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
+            return None
+        role_slug = match["role"] if match["role"] is not None else cookies.get(ROLE_COOKIE, "")
+        if not ROLE_SLUG.match(role_slug):
+            return None
+        page, _, _ = page_cache.cached_page(match["slug"], role_slug)
+        if page is None:
+            return None
+        headers = [
+            *self.headers, ("ETag", page.etag), ("Cache-Control", "public, no-cache"),
+        ]  # fmt: skip
+        if match["role"] is None:
+            headers.append(("Vary", "Cookie"))
+        if page.etag in _etags(environ.get("HTTP_IF_NONE_MATCH", "")):
+            start_response("304 Not Modified", headers)
+            return [b""]
+        status = "200 OK" if page.status == 200 else f"{page.status} {_REASONS[page.status]}"
+        start_response(status, [*headers, ("Content-Length", str(len(page.body)))])
+        return [b"" if environ["REQUEST_METHOD"] == "HEAD" else page.body]
+
+
+_REASONS = {410: "Gone", 404: "Not Found"}
+
+
+def _is_secure(environ) -> bool:
+    if environ.get("wsgi.url_scheme") == "https":
+        return True
+    header = settings.SECURE_PROXY_SSL_HEADER
+    return bool(header) and environ.get(header[0]) == header[1]
