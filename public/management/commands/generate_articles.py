@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from articles.models import Article, ReviewState
-from public.generator import writer
+from public.generator import material, writer
 from public.generator.writer import Plan, Writer
 
 
@@ -43,12 +43,12 @@ class Command(BaseCommand):
             raise CommandError("N and K must be 0 or more, and --batch at least 1.")
         started = time.monotonic()
         with transaction.atomic():
-            cast = writer.cast()
+            cast = material.cast()
             gen = Writer(
                 seed=seed,
                 cast=cast,
-                topics=writer.topics(),
-                references=writer.references(random.Random(seed), by=cast.authors[0]),
+                topics=material.topics(),
+                references=material.references(random.Random(seed), by=cast.authors[0]),
             )
         first = self._next_number(seed)
         plans = self._plans(seed, first, count)
