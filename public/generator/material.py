@@ -3,6 +3,7 @@
 Made once a run (the people, topics and references are reused by later runs).
 """
 
+import functools
 import random
 import re
 from dataclasses import dataclass
@@ -122,3 +123,9 @@ class BodyTemplate:
     @staticmethod
     def fill(rendered: str, values: dict[str, str]) -> str:
         return SENTINEL.sub(lambda m: values[m[1]], rendered)
+
+
+@functools.cache
+def rendered_templates(seed: int, count: int) -> list[BodyTemplate]:
+    """The run's body templates, rendered once a process (rendering is pure)."""
+    return [BodyTemplate.render(body) for body in words.body_templates(random.Random(seed), count)]

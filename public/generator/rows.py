@@ -93,4 +93,4 @@ class VersionData:
         for name in self.m2m:
             values[name] = (m2m or {}).get(name, [])
         data = {"model": self.label, "pk": pk, "fields": values}
-        return "[" + json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False) + "]"
+        return "[" + json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False) + "]\n"

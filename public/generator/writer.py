@@ -32,7 +32,7 @@ from review.models import ReviewAssignment, ReviewEvent
 from review.workflow import MOVES
 
 from . import vocabulary as words
-from .material import BodyTemplate, Cast
+from .material import Cast, rendered_templates
 from .rows import Table, VersionData, reserve
 
 SAMPLE_EVERY = 1000
@@ -211,10 +211,8 @@ class Writer:
     def __init__(
         self, *, seed: int, cast: Cast, topics: list[Topic], references: list[Reference]
     ) -> None:
-        rng = random.Random(seed)
         self.cast, self.topics, self.references = cast, topics, references
-        bodies = words.body_templates(rng, BODY_TEMPLATES)
-        self.templates = [BodyTemplate.render(body) for body in bodies]
+        self.templates = rendered_templates(seed, BODY_TEMPLATES)
         self.reference_texts = {r.key: _reference_text(r) for r in references}
         self.roles = list(ReaderRole.objects.all())
         self.article_type = ContentType.objects.get_for_model(Article).pk
@@ -302,7 +300,9 @@ class _Story:
         self.title_form, self.summary_form = rng.choice(words.TITLES), rng.choice(words.SUMMARIES)
         self.values = words.article_values(rng)
         words.check_plain(self.values)
-        self.topic_ids = sorted(t.pk for t in rng.sample(writer.topics, rng.randint(1, 3)))
+        # In the order the serializer lists them: Topic's ordering (name), then pk.
+        chosen_topics = sorted(rng.sample(writer.topics, rng.randint(1, 3)), key=_by_name)
+        self.topic_ids = [topic.pk for topic in chosen_topics]
         self.citation_ids: list[int] = []
         self.last_edition: dict | None = None
         self.text: Text | None = None
@@ -441,6 +441,10 @@ class _Story:
 
 def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:]  # "Metformin or …", keeping "eGFR", "HbA1c" inside
+
+
+def _by_name(topic: Topic) -> tuple[str, int]:
+    return topic.name, topic.pk
 
 
 def _count(plans: list[Plan], steps: tuple[str, ...]) -> int:
