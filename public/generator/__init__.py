@@ -1,0 +1,1 @@
+"""Benchmark data: many realistic articles written in bulk (`manage.py generate_articles`)."""
