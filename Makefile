@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 DEMO_PASSWORD ?= vetted-demo-2025
 export DEMO_PASSWORD
 
-.PHONY: run test install lint format chromium nginx worker beat clean
+.PHONY: run test install lint format chromium nginx checkers worker beat clean
 
 run: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput
@@ -14,7 +14,7 @@ run: $(VENV)/.installed
 	@echo "Demo users: author, reviewer, reviewer2, admin; password: $$DEMO_PASSWORD"
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: $(VENV)/.installed chromium nginx
+test: $(VENV)/.installed chromium nginx checkers
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 install: $(VENV)/.installed
@@ -38,6 +38,18 @@ nginx:
 		echo "Installing Debian's nginx for the baked-site tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx; }
 
+# The page checkers the browser tests run (tests/browser/test_page_checks.py): the Nu Html
+# Checker (vnu.jar, needs Java) and axe-core, pinned in package-lock.json. --ignore-scripts:
+# vnu-jar's install script would download a Java runtime; Debian's is used instead.
+checkers: node_modules/.installed
+
+node_modules/.installed: package.json package-lock.json
+	@command -v java >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || { \
+		echo "Installing Debian's Java runtime and npm for the page checkers"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless npm; }
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -53,4 +65,4 @@ beat: $(VENV)/.installed
 	$(BIN)/celery -A config beat --loglevel=info
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
+	rm -rf $(VENV) node_modules db.sqlite3 staticfiles .pytest_cache
