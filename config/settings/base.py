@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "accounts",
     "outbox",
     "articles",
+    "contributors",
     "personalization",
     "review",
     "questions",
