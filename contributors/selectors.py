@@ -75,6 +75,13 @@ class Byline:
     approver: Credit | None  # as the edition recorded them (None before approval)
 
 
+# What a byline reads of a person (not their e-mail or password hash).
+CREDITED_FIELDS = (
+    "username", "first_name", "last_name", "display_name", "credentials",
+    "contributor_profile__slug", "contributor_profile__is_public",
+)  # fmt: skip
+
+
 def byline(article: Article, edition: Edition) -> Byline:
     """Who wrote the article and who approved this edition, in one query.
 
@@ -89,6 +96,7 @@ def byline(article: Article, edition: Edition) -> Byline:
         )
         .annotate(is_co_author=Exists(co_author))
         .select_related("contributor_profile")
+        .only(*CREDITED_FIELDS)
         .distinct()
     )
     slugs, authors, co_authors = {}, [], []
