@@ -279,3 +279,19 @@ def test_a_disclosure_with_nothing_to_declare_lists_no_conflicts(client, admin_u
     assert "lists no conflicts" in response.content.decode()
     assert not Disclosure.objects.exists()
     assert ContributorProfile.objects.get().disclosures.count() == 0
+
+
+def test_an_admin_adds_a_disclosure_on_the_contributors_page(client, admin_user, reviewer_page):
+    topic = Topic.objects.create(name="Lung cancer", slug="lung-cancer")
+    client.force_login(admin_user)
+    url = f"/admin/accounts/contributorprofile/{reviewer_page.pk}/change/"
+    fields = {"user": reviewer_page.user_id, "slug": "ana-reyes", "board_role": "Board",
+              "affiliations": "", "bio": "", "is_public": "on"}  # fmt: skip
+    inline = {"disclosures-TOTAL_FORMS": "1", "disclosures-INITIAL_FORMS": "0",
+              "disclosures-0-declared_on": "2025-03-03", "disclosures-0-statement": "Fees.",
+              "disclosures-0-conflict_topics": [topic.pk]}  # fmt: skip
+    response = client.post(url, fields | inline)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    disclosure = Disclosure.objects.get()
+    assert disclosure.declared_on == date(2025, 3, 3)
+    assert list(disclosure.conflict_topics.all()) == [topic]
