@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.urls import reverse
 
 
 class User(AbstractUser):
@@ -22,3 +23,38 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.public_name
+
+
+class ContributorProfile(models.Model):
+    """The public page of an author or reviewer (`/contributors/<slug>/`), shown only when public.
+
+    A profile of its own rather than fields on User: most users (editors, admins) have none, and
+    the slug is unique among those who do. Disclosures live in the contributors app, which may
+    name topics; this app is the bottom layer and names nothing above it.
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="contributor_profile")
+    slug = models.SlugField(max_length=80, unique=True, help_text="The page's address.")
+    board_role = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text='e.g. "Medical Advisory Board, thoracic oncology".',
+    )
+    affiliations = models.TextField(blank=True, help_text="One affiliation per line.")
+    bio = models.TextField(blank=True, help_text="Plain text, shown to readers.")
+    is_public = models.BooleanField(
+        default=False, help_text="Readers see the page, and bylines link to it."
+    )
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return f"{self.user.public_name} ({self.slug})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("public:contributor", kwargs={"slug": self.slug})
+
+    @property
+    def affiliation_list(self) -> list[str]:
+        return [line.strip() for line in self.affiliations.splitlines() if line.strip()]

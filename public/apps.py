@@ -7,7 +7,7 @@ class PublicConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
-        from accounts.models import User
+        from accounts.models import ContributorProfile, User
         from articles.models import Article, Citation, Disclaimer, Reference, Topic
         from personalization.models import ArticleVariant, GlossaryTerm, ReaderRole
 
@@ -27,6 +27,11 @@ class PublicConfig(AppConfig):
         post_delete.connect(forget_article, sender=Article, dispatch_uid="page-article-deleted")
         # An approver's name and credentials are on approved pages; a sign-in is not.
         post_save.connect(_user_saved, sender=User, dispatch_uid="page-stamp-user")
+        # Bylines link to contributor pages while they are public (and by their slug).
+        post_save.connect(bump_stamp, sender=ContributorProfile, dispatch_uid="page-stamp-profile")
+        post_delete.connect(
+            bump_stamp, sender=ContributorProfile, dispatch_uid="page-stamp-del-profile"
+        )
 
 
 def _user_saved(sender, update_fields=None, **kwargs) -> None:

@@ -17,9 +17,11 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from accounts.selectors import public_profile
 from articles.models import Article, Disclaimer, Edition, ReviewState, Topic
 from articles.search import ARTICLE_LIST_FIELDS
 from articles.selectors import search_articles
+from contributors.selectors import disclosures_of, editions_of
 from personalization.editions import reader_from_edition
 from personalization.selectors import role_from_request
 from personalization.services import remember_role
@@ -280,3 +282,26 @@ def _check_broker() -> str:
         return "ok"
     except Exception as exc:
         return f"error: {type(exc).__name__}"
+
+
+CONTRIBUTIONS_PER_PAGE = 20
+
+
+@require_safe
+def contributor(request: HttpRequest, slug: str) -> HttpResponse:
+    """An author's or reviewer's public page: credentials, disclosures, what they published."""
+    profile = public_profile(slug)
+    if profile is None:
+        raise Http404("No contributor here.")
+    person = profile.user
+    editions = Paginator(editions_of(person), CONTRIBUTIONS_PER_PAGE)
+    return render(
+        request,
+        "public/contributor.html",
+        {
+            "profile": profile,
+            "person": person,
+            "disclosures": disclosures_of(profile, today=timezone.localdate()),
+            "editions": editions.get_page(request.GET.get("page")),
+        },
+    )

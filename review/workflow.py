@@ -11,11 +11,13 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db.models import Q
+from django.utils.formats import date_format
 from reversion.models import Version
 
 from accounts.models import User
 from articles.models import Article, ReviewState
 from articles.selectors import latest_revision_id
+from contributors.selectors import declared_conflict
 from personalization.consistency import version_mismatches
 from personalization.selectors import approval_fingerprint, variant_grades
 
@@ -105,6 +107,18 @@ def not_its_author(article: Article, user: User) -> str | None:
 def not_an_editor_since_approval(article: Article, user: User) -> str | None:
     if user.pk in editors_since_approval(article):
         return "You wrote or edited this version, so another reviewer must approve it."
+    return None
+
+
+@guard(NotAllowed)
+def no_declared_conflict(article: Article, user: User) -> str | None:
+    # The disclosure in force counts, however old: an overdue renewal never clears a conflict.
+    conflict = declared_conflict(user=user, article=article)
+    if conflict:
+        return (
+            f"You declared a conflict of interest on {conflict.topic} (disclosure of "
+            f"{date_format(conflict.declared_on, 'F j, Y')}), so another reviewer must approve it."
+        )
     return None
 
 
@@ -327,6 +341,7 @@ MOVES: dict[str, Move] = {
                 has_a_revision,
                 not_its_author,
                 not_an_editor_since_approval,
+                no_declared_conflict,
                 readable,
                 consistent,
             ),
@@ -334,8 +349,9 @@ MOVES: dict[str, Move] = {
             notifies=its_authors,
             notice="Approved",
             explanation=(
-                "A reviewer who is not its author and did not edit this version approves the "
-                "exact text; that text is what readers see."
+                "A reviewer who is not its author, did not edit this version and declared no "
+                "conflict of interest on its topics approves the exact text; that text is what "
+                "readers see."
             ),
         ),
         Move(

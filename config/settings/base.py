@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "accounts",
     "outbox",
     "articles",
+    "contributors",
     "personalization",
     "review",
     "questions",

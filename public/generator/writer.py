@@ -27,7 +27,7 @@ from articles.selectors import ArticleContent, CitedReference, ReferenceText
 from personalization.editions import DEFAULT, renditions, search_text
 from personalization.models import ReaderRole
 from personalization.selectors import approval_fingerprint
-from review.editions import stored_sha256
+from review.editions import STORED_SHA256_VERSION, add_months, stored_sha256
 from review.models import ReviewAssignment, ReviewEvent
 from review.workflow import MOVES
 
@@ -87,13 +87,14 @@ ARTICLE_COLUMNS = (
     "id", "slug", "title", "summary", "body", "author_id", "state", "literature_current_through",
     "created_at", "updated_at", "live_revision_id", "approved_by_id", "approved_at",
     "approved_sha256", "submitted_revision_id", "withdrawn_at", "withdrawal_reason",
-    "public_edition_id", "published_at",
+    "public_edition_id", "published_at", "state_changed_at", "review_interval_months",
+    "review_due_since", "review_due_reason",
 )  # fmt: skip
 EDITION_COLUMNS = (
     "id", "article_id", "kind", "number", "revision_id", "approved_by_id", "approver_name",
     "approver_credentials", "published_at", "change_note", "content_sha256", "stored_sha256",
     "title", "summary", "literature_current_through", "text_updated_at", "renditions",
-    "change_log", "search_text",
+    "change_log", "search_text", "next_review_due", "authors", "topics", "stored_sha256_version",
 )  # fmt: skip
 
 
@@ -314,7 +315,8 @@ class _Story:
             "state": ReviewState.DRAFT, "created_at": times[0], "live_revision_id": None,
             "approved_by_id": None, "approved_at": None, "approved_sha256": "",
             "submitted_revision_id": None, "withdrawn_at": None, "withdrawal_reason": "",
-            "public_edition_id": None, "published_at": None,
+            "public_edition_id": None, "published_at": None, "state_changed_at": times[0],
+            "review_interval_months": 12, "review_due_since": None, "review_due_reason": "",
         }  # fmt: skip
         self.rows.topic_links += [(self.article["id"], pk) for pk in self.topic_ids]
         for step, at in zip(self.plan.steps, times, strict=True):
@@ -332,6 +334,8 @@ class _Story:
             self._revision(at, comment="Edited")
         if step != "assign":  # assigning a reviewer is no move of the table
             article["state"] = MOVES[step].target_from(from_state)
+            if article["state"] != from_state:
+                article["state_changed_at"] = at
         if step == "submit":
             article["submitted_revision_id"] = self.text.revision_id
             if article["live_revision_id"] is None:  # readers may see it, with the caution
@@ -406,6 +410,9 @@ class _Story:
             "content_sha256": hashlib.sha256(json.dumps([content.sha256]).encode()).hexdigest(),
             "renditions": {DEFAULT: _rendition(content, self._reference_dicts())},
             "search_text": "\n".join(w for w in (text.title, text.summary, words_) if w),
+            "next_review_due": None, "topics": [], "stored_sha256_version": STORED_SHA256_VERSION,
+            "authors": [{"name": self.author.public_name, "credentials": self.author.credentials,
+                         "username": self.author.username}],
         }  # fmt: skip
         if kind == Edition.Kind.APPROVED:
             previous = self.last_edition
@@ -413,6 +420,7 @@ class _Story:
             note = "First edition." if number == 1 else self.rng.choice(NOTES)
             entry = {"number": number, "published_at": at.isoformat(), "note": note}
             edition.update(
+                next_review_due=add_months(at.date(), 12),
                 number=number, approved_by_id=self.reviewer.pk,
                 approver_name=self.reviewer.public_name,
                 approver_credentials=self.reviewer.credentials, change_note=note,

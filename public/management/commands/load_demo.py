@@ -10,12 +10,14 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import ContributorProfile, User
 from articles.importing import read_article_file
 from articles.models import Article, Disclaimer
 from articles.selectors import latest_revision_id
 from articles.services import import_article
+from contributors.models import Disclosure
 from personalization.models import Audience, GlossaryTerm, ReaderRole
 from personalization.services import save_variant
 from public.demo import disclaimers
@@ -49,6 +51,16 @@ DEMO_USERS = (
     ("admin", "Site administrator", "", ADMINS),
 )
 
+DEMO_PROFILES = (
+    # username, contributor page slug, board role, affiliations (one a line), bio
+    ("reviewer", "ana-reyes", "Medical Advisory Board, thoracic oncology",
+     "Department of Medical Oncology, Example University Hospital\n"
+     "Lung Cancer Working Group, Example Oncology Society",
+     "Medical oncologist treating lung cancer; reviews Vetted's thoracic oncology articles."),
+    ("author", "sam-carter", "", "Vetted editorial team",
+     "Medical writer; drafts Vetted's articles from the guidelines they cite."),
+)  # fmt: skip
+
 
 class Command(BaseCommand):
     help = "Load the demo data (safe to run again). Passwords come from DEMO_PASSWORD."
@@ -61,6 +73,7 @@ class Command(BaseCommand):
             raise CommandError("Set DEMO_PASSWORD to the password the demo users should have.")
         with transaction.atomic():
             users = self._users(password)
+            self._contributors(users)
             self._disclaimers(users["admin"])
             self._roles(users["admin"])
             self._glossary(users["admin"])
@@ -84,6 +97,25 @@ class Command(BaseCommand):
             user.groups.set([groups[group]])
             users[username] = user
         return users
+
+    def _contributors(self, users: dict[str, User]) -> None:
+        for username, slug, board_role, affiliations, bio in DEMO_PROFILES:
+            if ContributorProfile.objects.filter(user=users[username]).exists():
+                continue  # admins may have edited it
+            profile = ContributorProfile.objects.create(
+                user=users[username], slug=slug, board_role=board_role,
+                affiliations=affiliations, bio=bio, is_public=True,
+            )  # fmt: skip
+            if username == "reviewer":
+                with reversion.create_revision():
+                    Disclosure.objects.create(
+                        contributor=profile, declared_on=timezone.localdate(),
+                        none_to_declare=True,
+                        statement="No financial relationships with companies whose products "
+                        "are discussed in articles I review.",
+                    )  # fmt: skip
+                    reversion.set_user(users["admin"])
+                    reversion.set_comment("Demo disclosure")
 
     def _disclaimers(self, admin: User) -> None:
         for audience, (title, body) in (

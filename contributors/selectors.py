@@ -1,0 +1,118 @@
+"""Reads for contributor pages, bylines and the conflict-of-interest guard."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from accounts.models import ContributorProfile, User
+from articles.models import Article, Edition, Topic
+
+from .models import Disclosure
+
+
+@dataclass(frozen=True)
+class Conflict:
+    topic: str
+    declared_on: date
+
+
+def declared_conflict(*, user: User, article: Article) -> Conflict | None:
+    """A topic of the article on which the user's disclosure in force declares a conflict."""
+    current = Disclosure.objects.current_for(user.pk)
+    if current is None:
+        return None
+    topic = current.conflict_topics.filter(articles=article).order_by("name").only("name").first()
+    return Conflict(topic.name, current.declared_on) if topic else None
+
+
+@dataclass(frozen=True)
+class DisclosureEntry:
+    disclosure: Disclosure
+    topics: list[Topic]
+    in_force: bool  # the newest: earlier ones are history
+    due_for_renewal: bool  # in force and declared a year ago or more
+
+
+def disclosures_of(profile: ContributorProfile, *, today: date) -> list[DisclosureEntry]:
+    """Every disclosure, newest (the one in force) first."""
+    disclosures = profile.disclosures.prefetch_related(
+        Prefetch("conflict_topics", queryset=Topic.objects.order_by("name"))
+    )
+    return [
+        DisclosureEntry(
+            disclosure=disclosure,
+            topics=list(disclosure.conflict_topics.all()),
+            in_force=index == 0,
+            due_for_renewal=index == 0 and disclosure.is_due_for_renewal(today),
+        )
+        for index, disclosure in enumerate(disclosures)
+    ]
+
+
+def editions_of(user: User) -> QuerySet[Edition]:
+    """Approved editions readers can open that the person approved or (co-)wrote, newest first."""
+    return (
+        Edition.objects.approved()
+        .filter(article__withdrawn_at__isnull=True)
+        .filter(Q(approved_by=user) | Q(article__author=user) | Q(article__co_authors=user))
+        .select_related("article")
+        .distinct()
+        .order_by("-published_at", "-id")
+    )
+
+
+@dataclass(frozen=True)
+class Credit:
+    name: str
+    credentials: str
+    slug: str = ""  # their public contributor page, if they have one
+
+
+@dataclass(frozen=True)
+class Byline:
+    authors: tuple[Credit, ...]
+    approver: Credit | None  # as the edition recorded them (None before approval)
+
+
+# What a byline reads of a person (not their e-mail or password hash).
+CREDITED_FIELDS = (
+    "username", "first_name", "last_name", "display_name", "credentials",
+    "contributor_profile__slug", "contributor_profile__is_public",
+)  # fmt: skip
+
+
+def byline(article: Article, edition: Edition) -> Byline:
+    """Who wrote the article and who approved this edition, in one query.
+
+    Authors are named as they are now; the approver as the edition recorded them on the day,
+    linked to the page of the user who approved.
+    """
+    co_author = Article.co_authors.through.objects.filter(article=article, user=OuterRef("pk"))
+    people = (
+        User.objects.filter(
+            Q(pk__in={article.author_id, edition.approved_by_id} - {None})
+            | Q(co_authored_articles=article)
+        )
+        .annotate(is_co_author=Exists(co_author))
+        .select_related("contributor_profile")
+        .only(*CREDITED_FIELDS)
+        .distinct()
+    )
+    slugs, authors, co_authors = {}, [], []
+    for person in people:
+        profile = getattr(person, "contributor_profile", None)
+        slugs[person.pk] = profile.slug if profile and profile.is_public else ""
+        credit = Credit(person.public_name, person.credentials, slugs[person.pk])
+        if person.pk == article.author_id:
+            authors.append(credit)
+        elif person.is_co_author:
+            co_authors.append(credit)
+    approver = None
+    if edition.is_approved:
+        approver = Credit(
+            edition.approver_name,
+            edition.approver_credentials,
+            slugs.get(edition.approved_by_id, ""),
+        )
+    return Byline(tuple(authors + sorted(co_authors, key=lambda c: c.name)), approver)

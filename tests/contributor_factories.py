@@ -1,0 +1,31 @@
+"""Builders of contributor pages and disclosures (tests/accounts, tests/review)."""
+
+import factory
+from django.utils import timezone
+
+from accounts.models import ContributorProfile
+from contributors.models import Disclosure
+
+
+class ContributorProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ContributorProfile
+
+    slug = factory.LazyAttribute(lambda p: p.user.username.replace("_", "-"))
+    is_public = True
+
+
+class DisclosureFactory(factory.django.DjangoModelFactory):
+    """A disclosure declaring the conflict topics passed as `conflict_topics=[...]`, if any."""
+
+    class Meta:
+        model = Disclosure
+        skip_postgeneration_save = True
+
+    declared_on = factory.LazyFunction(timezone.localdate)
+    statement = "Consulting fees from a maker of a drug discussed."
+
+    @factory.post_generation
+    def conflict_topics(disclosure, create, extracted, **kwargs):
+        if create and extracted:
+            disclosure.conflict_topics.set(extracted)
