@@ -1,0 +1,27 @@
+"""The printed article keeps what a clinician checks and leaves out what paper cannot use."""
+
+from playwright.sync_api import expect
+
+SLUG = "nsclc-her2-exon-20-first-line"
+
+
+def test_the_printed_page_keeps_dates_reviewer_references_and_disclaimer(
+    live_server, demo, page, screenshot
+):
+    from accounts.models import User
+    from articles.models import Article
+    from articles.selectors import latest_revision_id
+    from review.services import make_move
+
+    article, reviewer = Article.objects.get(slug=SLUG), User.objects.get(username="reviewer")
+    for name in ("start_review", "approve"):
+        make_move(name, article=article, by=reviewer, seen_revision_id=latest_revision_id(article))
+    page.goto(f"{live_server.url}/articles/{SLUG}/")
+    page.emulate_media(media="print")
+    expect(page.get_by_role("region", name="Personalize")).to_be_hidden()
+    expect(page.get_by_role("region", name="Have a follow-up question?")).to_be_hidden()
+    expect(page.get_by_text("Next review due")).to_be_visible()
+    expect(page.locator(".approver")).to_contain_text("Dr. Ana Reyes")
+    expect(page.get_by_role("region", name="References")).to_be_visible()
+    expect(page.locator(".disclaimer")).to_be_visible()
+    screenshot(page, "article-print")
