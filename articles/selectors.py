@@ -173,12 +173,6 @@ def revision_content(article: Article, revision_id: int) -> ArticleContent:
     return content_of(revision_source(article, revision_id))
 
 
-def public_source(article: Article) -> ArticleText:
-    """What readers are shown: the approved revision, or for a never-approved article the
-    revision last submitted (see Article.public_revision_id)."""
-    return revision_source(article, article.public_revision_id)
-
-
 def revision_versions(revision_id: int, model: type) -> list[Version]:
     """The saved versions of one model in a revision (e.g. an app's rows that follow articles)."""
     return list(Version.objects.get_for_model(model).filter(revision_id=revision_id))

@@ -15,7 +15,6 @@ from articles.selectors import (
     ArticleText,
     VersionText,
     content_of,
-    public_source,
     revision_source,
     revision_versions,
     working_source,
@@ -90,20 +89,6 @@ def variant_texts(article: Article, revision_id: int | None = None) -> dict[int,
         saved,
         settings.VETTED_RENDER_CACHE_SECONDS,
     )
-
-
-def reader_content(
-    article: Article, role: ReaderRole | None, roles: list[ReaderRole]
-) -> ReaderContent:
-    """The public text for this reader: approved (or pending) text in their role's version."""
-    revision_id = article.public_revision_id
-    source = public_source(article)
-    variants = variant_texts(article, revision_id)
-    written_for = next((r for r in fallback_chain(role, roles) if r.pk in variants), None)
-    content = content_of(source, variants[written_for.pk] if written_for else None)
-    if role is not None and role.is_lay:
-        content = with_glossary(content)
-    return ReaderContent(content=content, role=role, written_for=written_for)
 
 
 def approval_fingerprint(article: Article, revision_id: int) -> str:
