@@ -251,3 +251,18 @@ def demo_approved(db, monkeypatch) -> Article:
         make_move(name, article=article, by=reviewer, seen_revision_id=latest_revision_id(article))
     article.refresh_from_db()
     return article
+
+
+@pytest.fixture
+def keep_the_test_connection():
+    """A test that calls the WSGI app itself, not Django's test client: the app would close the
+    database connection after each request, and on PostgreSQL the test's transaction with it.
+    Do as the test client does: leave the connection alone."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)

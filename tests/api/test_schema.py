@@ -8,9 +8,7 @@ pytest 9 it fails on a private attribute pytest no longer has (`Function._nodeid
 
 import pytest
 import schemathesis
-from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from api.views import DEMO_SLUG
@@ -36,18 +34,6 @@ def api_data(
     revise(article, "## Answer\n\nPlatinum, then more.[@her2-ex20-guideline-overview]\n")
     approve(article, note="Second edition.")
     withdraw(approve(make_article(slug="withdrawn-one")))
-
-
-@pytest.fixture
-def keep_the_test_connection():
-    """Schemathesis calls the WSGI app itself, not Django's test client, so the app would close
-    the database connection after each request, and on PostgreSQL the test's transaction with
-    it. Do as the test client does: leave the connection alone."""
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
 
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", get_wsgi_application())

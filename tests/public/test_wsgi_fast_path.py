@@ -39,7 +39,7 @@ class Counting:
 
 
 @pytest.fixture
-def approved(make_article, author, reviewer, professional_disclaimer):
+def approved(make_article, author, reviewer, professional_disclaimer, keep_the_test_connection):
     article = make_article()
     for name, by in (("submit", author), ("start_review", reviewer), ("approve", reviewer)):
         make_move(name, article=article, by=by, seen_revision_id=latest_revision_id(article))
