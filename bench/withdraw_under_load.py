@@ -17,7 +17,6 @@ Prints e.g. `stale: 0 of 4210 requests started after the commit; last stale answ
 """
 
 import argparse
-import getpass
 import http.client
 import itertools
 import os
@@ -117,14 +116,13 @@ def _start_nginx(args: argparse.Namespace, prod: dict) -> list[str]:
     subprocess.run([*manage, "bake", str(BAKE_DIR)], cwd=ROOT, env=prod, check=True)
     run = BAKE_DIR.parent / "vetted-withdraw-nginx"
     run.mkdir(exist_ok=True)
-    conf = (ROOT / "deploy/nginx.conf").read_text()
-    for name, value in {
-        "@USER@": getpass.getuser(), "@LISTEN@": f"127.0.0.1:{args.port + 1}",
-        "@UPSTREAM@": f"127.0.0.1:{args.port}", "@BAKE_DIR@": str(BAKE_DIR),
-        "@STATIC_ROOT@": str(ROOT / "staticfiles"), "@RUN_DIR@": str(run),
-        "@MIME_TYPES@": "/etc/nginx/mime.types",
-    }.items():  # fmt: skip
-        conf = conf.replace(name, value)
+    sys.path.insert(0, str(ROOT))
+    from deploy.nginx import render
+
+    conf = render(
+        listen=f"127.0.0.1:{args.port + 1}", upstream=f"127.0.0.1:{args.port}",
+        bake_dir=BAKE_DIR, static_root=ROOT / "staticfiles", run_dir=run,
+    )  # fmt: skip
     (run / "nginx.conf").write_text(conf)
     nginx = ["nginx", "-c", str(run / "nginx.conf"), "-e", str(run / "error.log")]
     subprocess.run(nginx, check=True)

@@ -2,7 +2,6 @@
 withdrawal answered with 410 as soon as it commits, reading on with gunicorn down, and a friendly
 503 for the question form meanwhile."""
 
-import getpass
 import http.client
 import os
 import shutil
@@ -16,10 +15,10 @@ from django.core.management import call_command
 from accounts.models import User
 from articles.models import Article
 from articles.selectors import latest_revision_id
+from deploy.nginx import render
 from review.services import make_move
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-CONF = Path(__file__).resolve().parents[2] / "deploy" / "nginx.conf"
 SLUG = "nsclc-her2-exon-20-first-line"
 
 pytestmark = pytest.mark.skipif(
@@ -48,14 +47,10 @@ def nginx(tmp_path, baked):
     port, run = _free_port(), tmp_path / "run"
     run.mkdir()
     tmp_path.chmod(0o755)  # nginx's workers read the baked files
-    conf = CONF.read_text()
-    for name, value in {
-        "@USER@": getpass.getuser(), "@LISTEN@": f"127.0.0.1:{port}",
-        "@UPSTREAM@": f"127.0.0.1:{_free_port()}", "@BAKE_DIR@": str(baked),
-        "@STATIC_ROOT@": str(tmp_path / "static"), "@RUN_DIR@": str(run),
-        "@MIME_TYPES@": "/etc/nginx/mime.types",
-    }.items():  # fmt: skip
-        conf = conf.replace(name, value)
+    conf = render(
+        listen=f"127.0.0.1:{port}", upstream=f"127.0.0.1:{_free_port()}", bake_dir=baked,
+        static_root=tmp_path / "static", run_dir=run,
+    )  # fmt: skip
     (run / "nginx.conf").write_text(conf)
     start = [NGINX, "-c", str(run / "nginx.conf"), "-e", str(run / "error.log")]
     subprocess.run([*start, "-t", "-q"], check=True)
