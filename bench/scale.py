@@ -191,7 +191,7 @@ def _timed(client, url: str, cold: bool) -> tuple[float, int, int]:
 
     if cold:
         cache.clear()
-        page_cache._roles_memo = None
+        page_cache.forget_furniture()
     with CaptureQueriesContext(connection) as queries:
         started = time.perf_counter()
         response = client.get(url)

@@ -17,6 +17,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -24,7 +25,9 @@ from django.http import Http404
 from django.template.loader import render_to_string
 
 from articles.models import Article
-from personalization.models import ReaderRole
+
+if TYPE_CHECKING:
+    from .page_cache import Furniture
 
 
 def queue_bake(slugs: set[str] | None) -> None:
@@ -57,9 +60,11 @@ def bake_dir() -> Path | None:
 
 def bake_site(outdir: Path) -> int:
     """Every published or withdrawn article; pages of articles no longer public are removed."""
-    roles = list(ReaderRole.objects.all())
+    furniture = _furniture()
     slugs = Article.objects.filter(public_edition__isnull=False).values_list("slug", flat=True)
-    baked = {slug for slug in slugs.iterator(chunk_size=500) if bake_article(outdir, slug, roles)}
+    baked = {
+        slug for slug in slugs.iterator(chunk_size=500) if bake_article(outdir, slug, furniture)
+    }
     articles_dir = outdir / "articles"
     if articles_dir.is_dir():
         for stale in articles_dir.iterdir():
@@ -70,7 +75,14 @@ def bake_site(outdir: Path) -> int:
     return len(baked)
 
 
-def bake_article(outdir: Path, slug: str, roles: list[ReaderRole] | None = None) -> bool:
+def _furniture() -> "Furniture":
+    """The roles and disclaimers as the database has them now (not a process's memo)."""
+    from .page_cache import Furniture
+
+    return Furniture.load(stamp="")
+
+
+def bake_article(outdir: Path, slug: str, furniture: "Furniture | None" = None) -> bool:
     """(Re)write one article's pages, or its 410 marker; False (and nothing left) when readers
     may not see it."""
     from .views import _anonymous_page  # the page the Django path serves, byte for byte
@@ -80,9 +92,9 @@ def bake_article(outdir: Path, slug: str, roles: list[ReaderRole] | None = None)
         # First, before rendering anything: from this moment nginx answers 410.
         here.mkdir(parents=True, exist_ok=True)
         (here / "gone").touch()
-    roles = list(ReaderRole.objects.all()) if roles is None else roles
+    furniture = _furniture() if furniture is None else furniture
     try:
-        status, html = _anonymous_page(slug, "", roles)
+        status, html = _anonymous_page(slug, "", furniture)
     except Http404:
         shutil.rmtree(here, ignore_errors=True)
         return False
@@ -93,8 +105,9 @@ def bake_article(outdir: Path, slug: str, roles: list[ReaderRole] | None = None)
             page.unlink(missing_ok=True)
         return True
     _write(here / "index.html", html)
-    for role in roles:
-        _write(here / "for" / role.slug / "index.html", _anonymous_page(slug, role.slug, roles)[1])
+    for role in furniture.roles:
+        page = _anonymous_page(slug, role.slug, furniture)[1]
+        _write(here / "for" / role.slug / "index.html", page)
     (here / "gone").unlink(missing_ok=True)  # last: the pages are in place
     (here / "gone.html").unlink(missing_ok=True)
     return True

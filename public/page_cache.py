@@ -22,9 +22,10 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Subquery
 from django.http import HttpRequest
 
-from articles.models import Article
+from articles.models import Article, Disclaimer
 from personalization.models import ReaderRole
 
 from .baking import queue_bake
@@ -151,23 +152,75 @@ def _remember_here(key: str, page: Page) -> None:
 
 
 def render_page(
-    slug: str, role_slug: str, render: Callable[[list[ReaderRole]], tuple[int, str]]
+    slug: str, role_slug: str, render: Callable[["Furniture"], tuple[int, str]]
 ) -> Page:
     """Render the page under the current tokens and keep it; `render` may raise Http404."""
     stamp, generation = versions(slug)
-    status, html = render(roles(stamp))
+    status, html = render(furniture(stamp))
     page = Page.of(status, html, stamp, generation)
     cache.set(entry_key(slug, role_slug), page, PAGE_SECONDS)
     return page
 
 
-_roles_memo: tuple[str, list[ReaderRole]] | None = None
+@dataclass(frozen=True)
+class DisclaimerText:
+    title: str
+    html: str
+
+
+@dataclass(frozen=True)
+class Furniture:
+    """What every article page shows besides the article: the reader roles and the disclaimers."""
+
+    stamp: str
+    roles: list[ReaderRole]
+    disclaimers: dict[str, DisclaimerText]  # audience → its disclaimer
+
+    @classmethod
+    def load(cls, stamp: str) -> "Furniture":
+        """Both in one query: each role row carries every audience's disclaimer (two small,
+        uncorrelated subqueries the database runs once)."""
+        audiences = Disclaimer.Audience.values
+        fields = {}
+        for audience in audiences:
+            of = Disclaimer.objects.filter(audience=audience)
+            fields[f"d_{audience}_title"] = Subquery(of.values("title")[:1])
+            fields[f"d_{audience}_html"] = Subquery(of.values("body_html")[:1])
+        roles = list(ReaderRole.objects.annotate(**fields))
+        if roles:
+            found = {a: (getattr(roles[0], f"d_{a}_title"), getattr(roles[0], f"d_{a}_html"))
+                     for a in audiences}  # fmt: skip
+        else:  # no roles yet (a new site): the disclaimers alone
+            found = {d.audience: (d.title, d.body_html) for d in Disclaimer.objects.all()}
+        disclaimers = {
+            audience: DisclaimerText(title, html or "")
+            for audience, (title, html) in found.items()
+            if title is not None
+        }
+        return cls(stamp=stamp, roles=roles, disclaimers=disclaimers)
+
+    def disclaimer(self, audience: str) -> DisclaimerText | None:
+        return self.disclaimers.get(audience)
+
+
+_furniture_memo: Furniture | None = None
+
+
+def furniture(stamp: str) -> Furniture:
+    """Kept in this process until the stamp moves (a role or disclaimer was edited)."""
+    global _furniture_memo
+    memo = _furniture_memo
+    if memo is None or memo.stamp != stamp:
+        memo = _furniture_memo = Furniture.load(stamp)
+    return memo
 
 
 def roles(stamp: str) -> list[ReaderRole]:
-    """The reader roles, kept in this process until the stamp moves (a role was edited)."""
-    global _roles_memo
-    memo = _roles_memo
-    if memo is None or memo[0] != stamp:
-        memo = _roles_memo = (stamp, list(ReaderRole.objects.all()))
-    return memo[1]
+    """The reader roles, as of the stamp."""
+    return furniture(stamp).roles
+
+
+def forget_furniture() -> None:
+    """Drop this process's roles and disclaimers (benchmarks of a cold page, tests)."""
+    global _furniture_memo
+    _furniture_memo = None

@@ -98,7 +98,8 @@ def article_for_role(request: HttpRequest, slug: str, role: str) -> HttpResponse
 
 def _article_response(request: HttpRequest, slug: str, url_role: str | None = None):
     stamp, _ = page_cache.versions(slug)
-    roles = page_cache.roles(stamp)
+    furniture = page_cache.furniture(stamp)
+    roles = furniture.roles
     if url_role is not None:
         role = next((r for r in roles if r.slug == url_role), None)
         if role is None:
@@ -112,22 +113,22 @@ def _article_response(request: HttpRequest, slug: str, url_role: str | None = No
         page, _, _ = page_cache.cached_page(slug, role_slug)
         if page is None:
             page = page_cache.render_page(
-                slug, role_slug, lambda roles: _anonymous_page(slug, role_slug, roles)
+                slug, role_slug, lambda furniture: _anonymous_page(slug, role_slug, furniture)
             )
         response = page_response(request, page, vary_on_cookie=url_role is None)
     else:
-        response = _signed_in_page(request, slug, role, roles)
+        response = _signed_in_page(request, slug, role, furniture)
     if chosen_now and response.status_code in (200, 304):
         remember_role(request, response, role, signed_in=not page_cache.is_cacheable(request))
     return response
 
 
-def _signed_in_page(request: HttpRequest, slug: str, role, roles) -> HttpResponse:
+def _signed_in_page(request: HttpRequest, slug: str, role, furniture) -> HttpResponse:
     article = _readable_article(slug)
     if article.is_withdrawn:
         response = render(request, "public/withdrawn.html", {"article": article}, status=410)
     else:
-        context = _article_context(article, role, roles)
+        context = _article_context(article, role, furniture)
         response = render(request, "public/article.html", context)
     # Their own page (the header names them): no shared cache keeps it.
     patch_cache_control(response, private=True, no_cache=True)
@@ -143,27 +144,27 @@ def _readable_article(slug: str) -> Article:
     return article
 
 
-def _anonymous_page(slug: str, role_slug: str, roles) -> tuple[int, str]:
+def _anonymous_page(slug: str, role_slug: str, furniture) -> tuple[int, str]:
     """The page every anonymous reader of this role gets: nothing in it differs per request."""
     article = _readable_article(slug)
     anonymous = {"user": AnonymousUser(), "messages": ()}
     if article.is_withdrawn:
         return 410, render_to_string("public/withdrawn.html", {"article": article, **anonymous})
-    role = next((r for r in roles if r.slug == role_slug), None)
-    context = _article_context(article, role, roles)
+    role = next((r for r in furniture.roles if r.slug == role_slug), None)
+    context = _article_context(article, role, furniture)
     return 200, render_to_string("public/article.html", context | anonymous)
 
 
-def _article_context(article, role, roles, edition: Edition | None = None) -> dict:
+def _article_context(article, role, furniture, edition: Edition | None = None) -> dict:
     """The page of one edition (the public one unless another is named), as it was published."""
     edition = edition or article.public_edition
     approved = edition.is_approved
     # An article that was approved once shows its approved text and the Approved step, even
     # while a revision of it is back in review.
     step = ReviewState.APPROVED if approved else TRACKER_STEP_OF_STATE[article.state]
+    roles = furniture.roles
     reader = reader_from_edition(edition, role, roles)
-    audience = role.audience if role else Disclaimer.Audience.PROFESSIONAL
-    disclaimer = Disclaimer.objects.filter(audience=audience).first()
+    disclaimer = furniture.disclaimer(role.audience if role else Disclaimer.Audience.PROFESSIONAL)
     # No timestamp in the form: the page is the same for everyone (questions.views asks the
     # reader to confirm, on a page of its own, before anything is stored).
     question_form = blank_question_form(
@@ -185,7 +186,6 @@ def _article_context(article, role, roles, edition: Edition | None = None) -> di
         "approved": approved,
         "tracker": [(state, label, state == step) for state, label in TRACKER_STEPS],
         "disclaimer": disclaimer,
-        "disclaimer_html": disclaimer.body_html if disclaimer else "",
         "question_form": question_form,
     }
 
@@ -210,9 +210,9 @@ def edition_page(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     if article.is_withdrawn:
         response = render(request, "public/withdrawn.html", {"article": article}, status=410)
     else:
-        roles = page_cache.roles(page_cache.versions(slug)[0])
-        role, _ = role_from_request(request, roles)
-        context = _article_context(article, role, roles, edition=edition)
+        furniture = page_cache.furniture(page_cache.versions(slug)[0])
+        role, _ = role_from_request(request, furniture.roles)
+        context = _article_context(article, role, furniture, edition=edition)
         context["current"] = article.public_edition if article.is_public else None
         context["permalink"] = True
         response = render(request, "public/article.html", context)
