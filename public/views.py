@@ -6,7 +6,7 @@ from datetime import datetime
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
-from django.core.paginator import InvalidPage, Page, Paginator
+from django.core.paginator import InvalidPage, Paginator
 from django.db import connection
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -19,7 +19,6 @@ from django.views.decorators.http import require_safe
 
 from accounts.selectors import public_profile
 from articles.models import Article, Disclaimer, Edition, ReviewState, Topic
-from articles.search import ARTICLE_LIST_FIELDS
 from articles.selectors import search_articles
 from contributors.selectors import disclosures_of, editions_of
 from personalization.editions import reader_from_edition
@@ -30,6 +29,7 @@ from review.workflow import MOVES, TRACKER_STEP_OF_STATE, TRACKER_STEPS
 
 from . import page_cache, provenance
 from .fast_path import page_response
+from .listing import ListPage, newest_page
 
 PER_PAGE = 20
 
@@ -58,16 +58,9 @@ def topic(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _page_of(articles, request: HttpRequest) -> Page:
-    """One page of a public list, newest published first (on the index article_public_newest);
-    a page that is not there is 404."""
-    newest = articles.order_by("-published_at", "-id").select_related("public_edition")
-    try:
-        return Paginator(newest.only(*ARTICLE_LIST_FIELDS), PER_PAGE).page(
-            request.GET.get("page", 1)
-        )
-    except InvalidPage as exc:
-        raise Http404("No such page.") from exc
+def _page_of(articles, request: HttpRequest) -> ListPage:
+    """One page of a public list, newest published first; a page that is not there is 404."""
+    return newest_page(articles, request.GET.get("page", 1), PER_PAGE)
 
 
 def _listed(articles) -> list[ListedArticle]:

@@ -29,7 +29,7 @@ def test_home_lists_the_newest_first_a_page_at_a_time(client, publish, two_a_pag
     assert _titles(first) == ["Question 4?", "Question 3?"]
     assert _titles(second) == ["Question 2?", "Question 1?"]
     assert _titles(last) == ["Question 0?"]
-    assert "Page 2 of 3" in second
+    assert "Page 2" in second and "Page 2 of" not in second  # not counted
     assert 'href="?page=1" rel="prev">Newer articles</a>' in second
     assert 'href="?page=3" rel="next">Older articles</a>' in second
     assert "Newer articles" not in first and "Older articles" not in last
@@ -93,7 +93,10 @@ def _read(client, url):
 
 @pytest.mark.parametrize(
     ("url", "queries"),
-    [("/", 3), ("/topics/lung-cancer/", 4)],  # (the topic,) the count, the page, its topics
+    [
+        ("/", 3),
+        ("/topics/lung-cancer/", 4),
+    ],  # (the topic,) the page's ids, their rows with editions, their topics
 )
 def test_lists_read_a_bounded_number_of_queries_whatever_the_number_of_articles(
     client, publish, django_assert_max_num_queries, url, queries
