@@ -257,13 +257,19 @@ class Article(models.Model):
     class Meta:
         ordering = ["-updated_at"]
         indexes = [
-            # The public lists: newest published first, only what readers may open.
             models.Index(fields=["state", "state_changed_at"], name="article_state_since"),
+            # The board's queue of what awaits review, longest waiting first.
+            models.Index(
+                fields=["state_changed_at", "id"],
+                condition=models.Q(state__in=["submitted", "under_review"]),
+                name="article_awaiting",
+            ),
             models.Index(
                 fields=["review_due_since"],
                 condition=models.Q(review_due_since__isnull=False),
                 name="article_review_due",
             ),
+            # The public lists: newest published first, only what readers may open.
             models.Index(
                 fields=["-published_at", "-id"],
                 condition=models.Q(public_edition__isnull=False, withdrawn_at__isnull=True),

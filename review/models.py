@@ -70,10 +70,22 @@ class ReviewAssignment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # While the article is open for review (not approved or withdrawn, and not a draft the board
+    # may not open): when it entered its state, the order of the reviewer's "Assigned to me"
+    # queue; else null. Kept by review.services.queue_assignments whenever the state changes,
+    # so the queue and its count read this table's index alone, however many articles there are.
+    queued_since = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["article", "reviewer"], name="one_assignment_each"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["reviewer", "queued_since", "article"],
+                condition=models.Q(queued_since__isnull=False),
+                name="assignment_queue",
+            ),
         ]
 
     def __str__(self) -> str:

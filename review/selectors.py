@@ -10,6 +10,7 @@ from reversion.models import Version
 from accounts.models import User
 from articles.models import Article, ReviewState
 
+from .models import ReviewAssignment
 from .paging import page_of
 from .workflow import (
     ADMINS,
@@ -55,7 +56,12 @@ def with_state_since(articles: QuerySet[Article]) -> QuerySet[Article]:
 DASHBOARD_PAGE_SIZE = 25
 TIMELINE_PAGE_SIZE = 20
 HISTORY_PAGE_SIZE = 20
-AWAITING = (ReviewState.SUBMITTED, ReviewState.UNDER_REVIEW)
+AWAITING = (ReviewState.SUBMITTED, ReviewState.UNDER_REVIEW)  # (also in articles.models)
+# What a queue shows of an article (its body and text fields are never loaded for a list).
+QUEUE_FIELDS = (
+    "slug", "title", "state", "state_changed_at", "updated_at",
+    "author__username", "author__first_name", "author__last_name", "author__display_name",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -79,17 +85,24 @@ class Dashboard:
 def dashboard_for(user: User, *, pages: Mapping[str, str] | None = None) -> Dashboard:
     """The user's lists, one page each (`pages` maps a list's parameter to its page number).
 
-    Two queries a list (its count and one page), however many articles there are; the age in
-    the state is one indexed lookup per article in the list (see with_state_since).
+    Two queries a list (its count and one page), however many articles there are: "Awaiting
+    review" reads the index article_awaiting, "Assigned to me" the index assignment_queue.
     """
     pages = pages or {}
     roles = roles_of(user)
-    visible = with_state_since(articles_visible_to(user)).order_by("state_since", "pk")
+    visible = with_state_since(articles_visible_to(user).only(*QUEUE_FIELDS))
+    visible = visible.order_by("state_since", "pk")
     lists = []
     if roles & {REVIEWERS, ADMINS}:
-        awaiting = visible.filter(state__in=AWAITING)
-        assigned = visible.filter(assignments__reviewer=user).exclude(
-            state__in=[ReviewState.APPROVED, ReviewState.WITHDRAWN]
+        # Submitted and under-review articles are never hidden from the board: this queue reads
+        # one page of the index article_awaiting, and counts that index alone.
+        awaiting = with_state_since(Article.objects.select_related("author").only(*QUEUE_FIELDS))
+        awaiting = awaiting.filter(state__in=AWAITING).order_by("state_since", "pk")
+        assigned = (
+            ReviewAssignment.objects.filter(reviewer=user, queued_since__isnull=False)
+            .select_related("article__author")
+            .only("queued_since", *(f"article__{name}" for name in QUEUE_FIELDS))
+            .order_by("queued_since", "article_id")
         )
         lists += [
             ("awaiting", "Awaiting review", "Nothing is waiting for review.", awaiting),
@@ -99,14 +112,20 @@ def dashboard_for(user: User, *, pages: Mapping[str, str] | None = None) -> Dash
         co_author = Article.co_authors.through.objects.filter(article=OuterRef("pk"), user=user)
         mine = visible.filter(Q(author=user) | Exists(co_author)).order_by("-updated_at", "-pk")
         lists.append(("mine", "My submissions", "You have not written any articles yet.", mine))
-    return Dashboard(
-        queues=[
-            Queue(
-                parameter, title, empty, page_of(items, pages.get(parameter), DASHBOARD_PAGE_SIZE)
-            )
-            for parameter, title, empty, items in lists
-        ]
-    )
+    queues = []
+    for parameter, title, empty, items in lists:
+        page = page_of(items, pages.get(parameter), DASHBOARD_PAGE_SIZE)
+        if items.model is ReviewAssignment:
+            page.object_list = [_queued(assignment) for assignment in page.object_list]
+        queues.append(Queue(parameter, title, empty, page))
+    return Dashboard(queues=queues)
+
+
+def _queued(assignment: ReviewAssignment) -> Article:
+    """The assignment's article, as the other queues list theirs (with `state_since`)."""
+    article = assignment.article
+    article.state_since = assignment.queued_since
+    return article
 
 
 @dataclass(frozen=True)

@@ -5,12 +5,13 @@ who acted on an older revision, writes an append-only ReviewEvent and a django-r
 and queues its notifications to go out once the transaction has committed.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 
 import reversion
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from reversion.models import Version
 
@@ -105,6 +106,8 @@ def make_move(
             event = _record(locked, move, by=by, from_state=from_state, comment=comment,
                             revision_id=seen_revision_id,
                             created_revision_id=latest_revision_id(locked))  # fmt: skip
+        if locked.state != from_state:
+            queue_assignments([locked.pk])
         if move.notifies:
             _notify(event, move.notifies(locked), f"{move.notice}: {locked.title}")
     article.refresh_from_db()
@@ -220,6 +223,7 @@ def assign_reviewer(*, article: Article, reviewer: User, by: User) -> ReviewEven
         )
         if not created:
             raise InvalidTransition(f"{reviewer} is already assigned to this article.")
+        queue_assignments([locked.pk])
         event = ReviewEvent.objects.create(
             article=locked,
             actor=by,
@@ -231,6 +235,22 @@ def assign_reviewer(*, article: Article, reviewer: User, by: User) -> ReviewEven
         )
         _notify(event, [reviewer], f"Please review: {locked.title}")
     return event
+
+
+# An article a reviewer's "Assigned to me" queue lists: open for review, and one the board may
+# open (not a draft that was never approved or withdrawn: its author has not submitted it).
+_OPEN_TO_THE_BOARD = ~Q(state__in=[ReviewState.APPROVED, ReviewState.WITHDRAWN]) & (
+    ~Q(state=ReviewState.DRAFT) | Q(live_revision__isnull=False) | Q(withdrawn_at__isnull=False)
+)
+
+
+def queue_assignments(article_ids: Iterable[int]) -> int:
+    """Bring the assignments of these articles into line with their state (one UPDATE): each
+    open one queued since its article entered its state, each other one out of the queue."""
+    entered = Article.objects.filter(_OPEN_TO_THE_BOARD, pk=OuterRef("article_id"))
+    return ReviewAssignment.objects.filter(article_id__in=list(article_ids)).update(
+        queued_since=Subquery(entered.values("state_changed_at")[:1])
+    )
 
 
 def add_comment(*, article: Article, by: User, body: str) -> ReviewEvent:

@@ -36,9 +36,19 @@ WRITERS = frozenset({AUTHORS, EDITORS, ADMINS})
 
 
 def groups_of(user: User) -> set[str]:
+    """The user's Vetted groups, read once per user object (as Django keeps `_perm_cache`: a
+    request's user is read afresh on the next request)."""
     if not user.is_authenticated or not user.is_active:
         return set()
-    return set(user.groups.filter(name__in=GROUPS).values_list("name", flat=True))
+    if not hasattr(user, "_vetted_groups"):
+        names = user.groups.filter(name__in=GROUPS).values_list("name", flat=True)
+        user._vetted_groups = frozenset(names)
+    return set(user._vetted_groups)
+
+
+def forget_groups(sender, instance, **kwargs) -> None:
+    """A user's groups (or a group's users) changed: drop the groups kept on that object."""
+    instance.__dict__.pop("_vetted_groups", None)
 
 
 def is_author(article: Article, user: User) -> bool:

@@ -15,7 +15,7 @@ from articles.models import Article, Citation, Edition, ReviewState
 from articles.rendering import render_body
 from public.generator import vocabulary as words
 from public.generator.material import BodyTemplate
-from review.models import ReviewEvent
+from review.models import ReviewAssignment, ReviewEvent
 
 CAUTION = "still waiting for review"
 
@@ -68,6 +68,14 @@ def test_the_dashboard_lists_what_awaits_review(generate, client, reviewer):
     assert waiting
     for article in waiting:
         assert escape(article.title) in page
+    # Their reviewers' queues are kept as the review moves keep them.
+    open_states = (ReviewState.UNDER_REVIEW, ReviewState.CHANGES_REQUESTED)
+    assigned = ReviewAssignment.objects.filter(article__in=articles)
+    assert assigned.exists()
+    for assignment in assigned.select_related("article"):
+        queued = assignment.article.state in open_states
+        expected = assignment.article.state_changed_at if queued else None
+        assert assignment.queued_since == expected, assignment.article.slug
 
 
 def test_runs_twice_without_slug_collisions(generate):

@@ -244,3 +244,32 @@ def test_the_review_timeline_is_newest_first_and_paged(client, many_versions, re
     assert "Newer entries" in last and "Older entries" not in last
     history = client.get(f"/review/articles/{article.slug}/history/", {"timeline": "2"})
     assert _comments(_section(history.content.decode(), "events-title"))[0] == 24
+
+
+def test_assigned_to_me_follows_each_article_through_its_moves(
+    client, make_article, author, reviewer, admin_user, seen
+):
+    """The queue is kept on the assignments (so it reads one index at any size): it must still
+    list exactly the open articles the board may open, in the order they entered their state."""
+    draft = make_article(slug="waiting-00", title="Waiting question 0?")
+    other = make_article(slug="waiting-01", title="Waiting question 1?")
+    make_move("submit", article=other, by=author, seen_revision_id=seen(other))
+    for article in (draft, other):
+        services.assign_reviewer(article=article, reviewer=reviewer, by=admin_user)
+    client.force_login(reviewer)
+
+    def listed() -> list[str]:
+        html = client.get(DASHBOARD).content.decode()
+        return _titles(_section(html, "assigned-title"))
+
+    assert listed() == ["1"]  # a draft its author has not submitted is not the board's yet
+    make_move("submit", article=draft, by=author, seen_revision_id=seen(draft))
+    assert listed() == ["1", "0"]  # submitted after the other one
+    make_move("start_review", article=other, by=reviewer, seen_revision_id=seen(other))
+    assert listed() == ["0", "1"]  # the other one entered its new state last
+    make_move("approve", article=other, by=reviewer, seen_revision_id=seen(other))
+    assert listed() == ["0"]
+    make_move("withdraw", article=draft, by=reviewer, seen_revision_id=seen(draft),
+              comment="Outdated")  # fmt: skip
+    assert listed() == []
+    assert ">Assigned to me (0)</h2>" in client.get(DASHBOARD).content.decode()

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from articles.models import Article, ReviewState
 from public.generator import material, writer
+from review.services import queue_assignments
 from public.generator.writer import Plan, Writer
 
 
@@ -54,14 +55,18 @@ class Command(BaseCommand):
         plans = self._plans(seed, first, count)
         written: list[int] = []
         for start in range(0, count, batch):
-            written += gen.write(plans[start : start + batch])
+            batch_ids = gen.write(plans[start : start + batch])
+            queue_assignments(batch_ids)  # the reviewers' queues, as the review moves keep them
+            written += batch_ids
             rate = len(written) / (time.monotonic() - started)
             self.stdout.write(f"{len(written):>9,}/{count:,} articles  ({rate:,.0f}/s)")
         if versions_of_one:
             slug = f"gen-{seed}-{first + count}-many-versions"
             rng = random.Random(f"{seed}:{first + count}")
             steps = writer.many_versions_story(versions_of_one)
-            written += gen.write([Plan(slug, ReviewState.SUBMITTED, steps, rng)])
+            batch_ids = gen.write([Plan(slug, ReviewState.SUBMITTED, steps, rng)])
+            queue_assignments(batch_ids)
+            written += batch_ids
             self.stdout.write(f"/review/articles/{slug}/: {versions_of_one:,} versions")
         self._index(written)
         self.stdout.write(
