@@ -10,8 +10,8 @@ from django.db import transaction
 
 from articles.models import Article, ReviewState
 from public.generator import material, writer
-from review.services import queue_assignments
 from public.generator.writer import Plan, Writer
+from review.services import queue_assignments
 
 
 class Command(BaseCommand):
