@@ -16,6 +16,7 @@ from reversion.models import Version
 
 from accounts.models import User
 from articles.models import Article, ReviewState
+from articles.search import remove_entry
 from articles.selectors import latest_revision_id
 from contributors.selectors import declared_conflict
 from personalization.consistency import version_mismatches
@@ -224,6 +225,7 @@ def _review_done(article: Article) -> list[str]:
 
 def take_down(article: Article, move: MoveContext) -> list[str]:
     article.withdrawn_at, article.withdrawal_reason = move.at, move.comment
+    remove_entry(article.pk)  # search stops finding it when the withdrawal commits
     return ["withdrawn_at", "withdrawal_reason"]
 
 

@@ -92,10 +92,12 @@ def test_search_finds_the_new_text_once_it_is_approved(client, publish, author, 
 def test_search_never_finds_a_withdrawn_article(client, publish, withdraw):
     article = publish("withdrawn", title="Is platinum first?", approve=True)
     publish("kept", title="Is platinum still first?")
+    assert article.pk in _entry_ids()
     withdraw(article)
     assert _titles(client, "platinum")[0] == ["Is platinum still first?"]
-    # Its entry stays until the next indexing of it, which drops it.
-    assert article.pk in _entry_ids()
+    # The withdrawal removed its entry (PostgreSQL finds matches without joining the articles),
+    # and a rebuild of the entries agrees.
+    assert article.pk not in _entry_ids()
     index_articles([article.pk])
     assert article.pk not in _entry_ids()
     assert _titles(client, "platinum")[0] == ["Is platinum still first?"]
@@ -245,7 +247,9 @@ def test_search_reads_a_bounded_number_of_queries(
     assert "2 results for" in html
     for n in range(2, 9):
         publish(f"article-{n}", title=f"Platinum question {n}?", topics=topics)
-    with django_assert_max_num_queries(4):
+    # (PostgreSQL: where the newest spans begin,) the matches, the ranked page, its snippets,
+    # its topics
+    with django_assert_max_num_queries(5):
         response = client.get("/search/", {"q": "platinum"})
     html = response.content.decode()
     assert response.status_code == 200 and "9 results for" in html
@@ -286,3 +290,22 @@ def test_an_old_title_match_is_not_lost_among_many_newer_body_matches(
     titles, html = _titles(client, "zoledronate")
     assert titles[0] == "Zoledronate for bone metastases?"
     assert "More than 2 results" in html
+
+
+@pytest.mark.needs_postgres
+def test_postgresql_widens_the_span_it_looks_in_until_it_has_enough_matches(
+    client, publish, make_reference, monkeypatch
+):
+    """Matches are looked for among the newest entries first (RECENT), then among all: a rare
+    word in an old article is still found, a common one stops at the newest span."""
+    monkeypatch.setattr(search, "MAX_COUNTED", 2)
+    monkeypatch.setattr(search, "RECENT", (3, 6))
+    make_reference("nccn-2024")
+    publish("old", title="An old question?", body="## Answer\n\nTry tucatinib.[@nccn-2024]\n")
+    for n in range(8):
+        publish(f"new-{n}", title=f"A newer question {n}?", body=BODY)
+    titles, html = _titles(client, "tucatinib")
+    assert titles == ["An old question?"] and "1 result for" in html
+    titles, html = _titles(client, "zoledronate")
+    assert "More than 2 results" in html
+    assert set(titles) <= {f"A newer question {n}?" for n in (5, 6, 7)}  # the newest span
