@@ -37,13 +37,13 @@ PER_PAGE = 20
 # past it a reader is told "more than", pages stop there, and adding words narrows the search.
 # Ranking reads each match's whole document: ranking all 100 000 for a word in every article
 # would take seconds.
-MAX_COUNTED = 200
+MAX_COUNTED = 100
 MAX_QUERY_WORDS = 32
 # The newest entries among which PostgreSQL looks for a query's newest matches first, then
 # second, before looking among all of them (see _PostgreSQLMatches).
 RECENT = (10_000,)
 BATCH = 10_000  # articles a statement of index_articles covers
-HEADLINE_CHARS = 2000  # of an edition's text, where PostgreSQL looks for a snippet
+HEADLINE_CHARS = 1200  # of an edition's text, where PostgreSQL looks for a snippet
 # The columns a list of articles shows (title and summary come from the edition; its renditions,
 # the large part of the row, are never loaded for a list).
 ARTICLE_LIST_FIELDS = (
