@@ -167,10 +167,16 @@ class ArticleQuerySet(models.QuerySet):
         text live; a never-approved one shows only the text last submitted, never a draft. A
         withdrawn article stays hidden until the board approves it again.
         """
-        shown = self.filter(public_edition__isnull=False, withdrawn_at__isnull=True)
-        if not settings.VETTED_SHOW_UNAPPROVED:
-            shown = shown.filter(live_revision__isnull=False)
-        return shown
+        return self.filter(readable())
+
+
+def readable(prefix: str = "") -> models.Q:
+    """What Article.objects.public() keeps, also through a relation (prefix "article__")."""
+    shown = models.Q(**{f"{prefix}public_edition__isnull": False,
+                        f"{prefix}withdrawn_at__isnull": True})  # fmt: skip
+    if not settings.VETTED_SHOW_UNAPPROVED:
+        shown &= models.Q(**{f"{prefix}live_revision__isnull": False})
+    return shown
 
 
 # Citations travel with the article: reverting an article restores its reference list. The review

@@ -17,18 +17,17 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from html import unescape
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
-from django.db.models import F, Func, Value
+from django.db.models import F, Func, Subquery, Value
 from django.db.models.functions import Left
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .models import Article, Edition, SearchEntry
+from .models import Article, Edition, SearchEntry, readable
 
 CONFIG = "english"  # stemming and stop words, the same for the entries and the queries
 FTS_TABLE = "articles_search_fts"
@@ -39,9 +38,9 @@ PER_PAGE = 20
 # would take seconds.
 MAX_COUNTED = 100
 MAX_QUERY_WORDS = 32
-# The newest entries among which PostgreSQL looks for a query's newest matches first, then
-# second, before looking among all of them (see _PostgreSQLMatches).
-RECENT = (10_000,)
+# The newest entries among which PostgreSQL looks for a query's newest matches first, before
+# looking among all of them (see _PostgreSQLMatches).
+RECENT = 10_000
 BATCH = 10_000  # articles a statement of index_articles covers
 HEADLINE_CHARS = 1200  # of an edition's text, where PostgreSQL looks for a snippet
 # The columns a list of articles shows (title and summary come from the edition; its renditions,
@@ -216,14 +215,13 @@ class _PostgreSQLMatches:
 
     Finding the newest matches of a common word still visits every match's row (9 000 rows,
     tens of milliseconds, for a word in one article of ten at 100 000 articles). So the newest
-    matches are looked for first among the newest RECENT entries (the GIN index and the
-    publication-time index combined, a BitmapAnd: only the matches in that span are visited),
-    then among more, and only then among all: a common word stops at the first span, a rare
-    one has few matches to visit anyway.
+    matches are looked for first among the newest RECENT entries (the GIN index holds each
+    document's publication time too, so only the matches in that span are visited), and only
+    then among all: a common word stops at the first span, a rare one has few matches to visit.
 
     Entries are kept for public articles only (an edition writes its article's entry, a
     withdrawal removes it, in the same transaction), so matches need no join with the articles;
-    the ranked page is still read through Article.objects.public().
+    the ranked page still joins each entry's article and keeps what readers may open.
     """
 
     def __init__(self, text: str):
@@ -236,7 +234,7 @@ class _PostgreSQLMatches:
     def _entries(self, field: str):
         entries = SearchEntry.objects.filter(**{field: self.query})
         if not settings.VETTED_SHOW_UNAPPROVED:  # entries of pending editions are kept too
-            entries = entries.filter(article__in=Article.objects.public())
+            entries = entries.filter(readable("article__"))
         return entries
 
     @staticmethod
@@ -247,32 +245,19 @@ class _PostgreSQLMatches:
             .values_list("article_id", "window")[: MAX_COUNTED + 1]
         )
 
-    @staticmethod
-    def _spans() -> list[datetime]:
-        """When the newest RECENT[0], RECENT[1], … entries begin (fewer where there are not
-        that many entries), read from the publication-time index in one query."""
-        nth = (
-            f"(SELECT published_at FROM {_PostgreSQL.table}"
-            " ORDER BY published_at DESC, article_id DESC OFFSET %s LIMIT 1)"
-        )
-        with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
-            cursor.execute("SELECT " + ", ".join([nth] * len(RECENT)), [n - 1 for n in RECENT])
-            return [start for start in cursor.fetchone() if start is not None]
-
     def _candidates(self) -> tuple[list[int], int]:
         """The ids of both windows, and how many the window of all matches holds."""
         if self._windows is None:
-            spans = self._spans()
-            by_title = self._newest(self._entries("title_document"), 0)
             documents = self._entries("document")
-            first = documents.filter(published_at__gte=spans[0]) if spans else documents
-            rows = list(self._newest(first, 1).union(by_title, all=True))
+            # Where the newest RECENT entries begin (none where there are fewer: then the
+            # second query below looks among all of them).
+            newest = SearchEntry.objects.order_by("-published_at", "-article_id")
+            start = Subquery(newest.values("published_at")[RECENT - 1 : RECENT])
+            recent = self._newest(documents.filter(published_at__gte=start), 1)
+            rows = list(recent.union(self._newest(self._entries("title_document"), 0), all=True))
             found = [pk for pk, window in rows if window]
-            for start in [*spans[1:], None][: len(spans)]:
-                if len(found) > MAX_COUNTED:
-                    break
-                wider = documents.filter(published_at__gte=start) if start else documents
-                found = list(self._newest(wider, 1).values_list("article_id", flat=True))
+            if len(found) <= MAX_COUNTED:  # too few among the newest: look among all
+                found = list(self._newest(documents, 1).values_list("article_id", flat=True))
             ids = {pk for pk, window in rows if not window} | set(found)
             self._windows = (list(ids), len(found))
         return self._windows
@@ -282,31 +267,37 @@ class _PostgreSQLMatches:
         return all_matches if all_matches >= limit else min(len(ids), limit)
 
     def hits(self, offset: int, limit: int) -> list[SearchHit]:
+        """The page: its ids ranked among the candidates' entries (joining each entry's article,
+        to read it through what readers may open), then those articles with their editions'
+        titles, summaries and snippets in one query."""
         from django.contrib.postgres.search import SearchHeadline, SearchRank
 
         ids, _ = self._candidates()
         ranked = (
-            Article.objects.public()
-            .filter(pk__in=ids)
-            .annotate(rank=SearchRank(F("search_entry__document"), self.query))
-            .order_by("-rank", "-published_at", "-id")
-            .select_related("public_edition")
-            .only(*ARTICLE_LIST_FIELDS)
+            SearchEntry.objects.filter(readable("article__"), article_id__in=ids)
+            .annotate(rank=SearchRank(F("document"), self.query))
+            .order_by("-rank", "-published_at", "-article_id")
+            .values_list("article_id", flat=True)
         )
-        articles = list(ranked[offset : offset + limit])
+        page = list(ranked[offset : offset + limit])
         # Headlines parse the edition's text again: only this page's, and only its opening
         # HEADLINE_CHARS (an article of every reader version runs to tens of thousands).
         text = Func(
-            Left("search_text", HEADLINE_CHARS), *map(Value, _CITATION_AFTER_WORD),
+            Left("public_edition__search_text", HEADLINE_CHARS), *map(Value, _CITATION_AFTER_WORD),
             function="regexp_replace",
         )  # fmt: skip
         headline = SearchHeadline(
             text, self.query, config=CONFIG, start_sel=_START, stop_sel=_STOP,
             max_fragments=2, min_words=8, max_words=24, fragment_delimiter=" … ",
         )  # fmt: skip
-        editions = Edition.objects.filter(pk__in=[a.public_edition_id for a in articles])
-        snippets = dict(editions.annotate(snippet=headline).values_list("pk", "snippet"))
-        return [_hit(a, snippets.get(a.public_edition_id, "")) for a in articles]
+        articles = (
+            Article.objects.filter(pk__in=page)
+            .select_related("public_edition")
+            .only(*ARTICLE_LIST_FIELDS)
+            .annotate(snippet=headline)
+            .in_bulk()
+        )
+        return [_hit(articles[pk], articles[pk].snippet) for pk in page if pk in articles]
 
 
 class _SQLite:

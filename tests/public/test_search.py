@@ -247,8 +247,8 @@ def test_search_reads_a_bounded_number_of_queries(
     assert "2 results for" in html
     for n in range(2, 9):
         publish(f"article-{n}", title=f"Platinum question {n}?", topics=topics)
-    # (PostgreSQL: where the newest spans begin,) the matches, the ranked page, its snippets,
-    # its topics
+    # the matches (PostgreSQL: among the newest, then among all), the ranked page, its rows
+    # with snippets (SQLite: with the ranking), its topics
     with django_assert_max_num_queries(5):
         response = client.get("/search/", {"q": "platinum"})
     html = response.content.decode()
@@ -299,7 +299,7 @@ def test_postgresql_widens_the_span_it_looks_in_until_it_has_enough_matches(
     """Matches are looked for among the newest entries first (RECENT), then among all: a rare
     word in an old article is still found, a common one stops at the newest span."""
     monkeypatch.setattr(search, "MAX_COUNTED", 2)
-    monkeypatch.setattr(search, "RECENT", (3, 6))
+    monkeypatch.setattr(search, "RECENT", 3)
     make_reference("nccn-2024")
     publish("old", title="An old question?", body="## Answer\n\nTry tucatinib.[@nccn-2024]\n")
     for n in range(8):
@@ -308,4 +308,4 @@ def test_postgresql_widens_the_span_it_looks_in_until_it_has_enough_matches(
     assert titles == ["An old question?"] and "1 result for" in html
     titles, html = _titles(client, "zoledronate")
     assert "More than 2 results" in html
-    assert set(titles) <= {f"A newer question {n}?" for n in (5, 6, 7)}  # the newest span
+    assert set(titles) <= {f"A newer question {n}?" for n in (5, 6, 7)}  # the newest three
