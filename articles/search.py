@@ -15,8 +15,10 @@ articles from the database at once (the data migration, `generate_articles`, a r
 
 import json
 import re
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from html import unescape
 
 from django.conf import settings
@@ -41,6 +43,7 @@ MAX_QUERY_WORDS = 32
 # The newest entries among which PostgreSQL looks for a query's newest matches first, before
 # looking among all of them (see _PostgreSQLMatches).
 RECENT = 10_000
+RECENT_SECONDS = 300
 BATCH = 10_000  # articles a statement of index_articles covers
 HEADLINE_CHARS = 1200  # of an edition's text, where PostgreSQL looks for a snippet
 # The columns a list of articles shows (title and summary come from the edition; its renditions,
@@ -206,6 +209,22 @@ class _PostgreSQL:
         return _PostgreSQLMatches(text)
 
 
+_recent: tuple[float, datetime | None] | None = None  # (until when, where the span begins)
+
+
+def _recent_start() -> datetime | None:
+    """When the newest RECENT entries begin (None while there are fewer), kept in this process
+    for RECENT_SECONDS. Any start is correct (matches found after it are newer than any before
+    it); a recent one only keeps the first look short, so a few minutes' lag does no harm."""
+    global _recent
+    now = time.monotonic()
+    if _recent is None or _recent[0] < now:
+        newest = SearchEntry.objects.order_by("-published_at", "-article_id")
+        start = next(iter(newest.values_list("published_at", flat=True)[RECENT - 1 : RECENT]), None)
+        _recent = (now + RECENT_SECONDS, start)
+    return _recent[1]
+
+
 class _PostgreSQLMatches:
     """The matches of one query. Ranking reads each match's whole document, so a word found in
     most of 100 000 articles would rank them all for every page; instead a query ranks at most
@@ -249,14 +268,15 @@ class _PostgreSQLMatches:
         """The ids of both windows, and how many the window of all matches holds."""
         if self._windows is None:
             documents = self._entries("document")
-            # Where the newest RECENT entries begin (none where there are fewer: then the
-            # second query below looks among all of them).
-            newest = SearchEntry.objects.order_by("-published_at", "-article_id")
-            start = Subquery(newest.values("published_at")[RECENT - 1 : RECENT])
-            recent = self._newest(documents.filter(published_at__gte=start), 1)
-            rows = list(recent.union(self._newest(self._entries("title_document"), 0), all=True))
+            by_title = self._newest(self._entries("title_document"), 0)
+            start = _recent_start()
+            if start is None:  # fewer entries than RECENT: all of them are recent
+                rows = list(self._newest(documents, 1).union(by_title, all=True))
+            else:
+                recent = self._newest(documents.filter(published_at__gte=start), 1)
+                rows = list(recent.union(by_title, all=True))
             found = [pk for pk, window in rows if window]
-            if len(found) <= MAX_COUNTED:  # too few among the newest: look among all
+            if start is not None and len(found) <= MAX_COUNTED:  # too few recent: look at all
                 found = list(self._newest(documents, 1).values_list("article_id", flat=True))
             ids = {pk for pk, window in rows if not window} | set(found)
             self._windows = (list(ids), len(found))
@@ -267,9 +287,9 @@ class _PostgreSQLMatches:
         return all_matches if all_matches >= limit else min(len(ids), limit)
 
     def hits(self, offset: int, limit: int) -> list[SearchHit]:
-        """The page: its ids ranked among the candidates' entries (joining each entry's article,
-        to read it through what readers may open), then those articles with their editions'
-        titles, summaries and snippets in one query."""
+        """The page, in one query: its ids ranked among the candidates' entries (each entry's
+        article joined, to keep what readers may open), then those articles with their editions'
+        titles, summaries and snippets, ranked again (twenty rows) to keep the order."""
         from django.contrib.postgres.search import SearchHeadline, SearchRank
 
         ids, _ = self._candidates()
@@ -277,9 +297,8 @@ class _PostgreSQLMatches:
             SearchEntry.objects.filter(readable("article__"), article_id__in=ids)
             .annotate(rank=SearchRank(F("document"), self.query))
             .order_by("-rank", "-published_at", "-article_id")
-            .values_list("article_id", flat=True)
+            .values("article_id")
         )
-        page = list(ranked[offset : offset + limit])
         # Headlines parse the edition's text again: only this page's, and only its opening
         # HEADLINE_CHARS (an article of every reader version runs to tens of thousands).
         text = Func(
@@ -290,14 +309,14 @@ class _PostgreSQLMatches:
             text, self.query, config=CONFIG, start_sel=_START, stop_sel=_STOP,
             max_fragments=2, min_words=8, max_words=24, fragment_delimiter=" … ",
         )  # fmt: skip
-        articles = (
-            Article.objects.filter(pk__in=page)
+        page = (
+            Article.objects.filter(pk__in=Subquery(ranked[offset : offset + limit]))
             .select_related("public_edition")
             .only(*ARTICLE_LIST_FIELDS)
-            .annotate(snippet=headline)
-            .in_bulk()
+            .annotate(rank=SearchRank(F("search_entry__document"), self.query), snippet=headline)
+            .order_by("-rank", "-published_at", "-id")
         )
-        return [_hit(articles[pk], articles[pk].snippet) for pk in page if pk in articles]
+        return [_hit(article, article.snippet) for article in page]
 
 
 class _SQLite:

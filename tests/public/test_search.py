@@ -300,6 +300,7 @@ def test_postgresql_widens_the_span_it_looks_in_until_it_has_enough_matches(
     word in an old article is still found, a common one stops at the newest span."""
     monkeypatch.setattr(search, "MAX_COUNTED", 2)
     monkeypatch.setattr(search, "RECENT", 3)
+    monkeypatch.setattr(search, "_recent", None)  # where the span begins: read again
     make_reference("nccn-2024")
     publish("old", title="An old question?", body="## Answer\n\nTry tucatinib.[@nccn-2024]\n")
     for n in range(8):
