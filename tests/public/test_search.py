@@ -247,8 +247,9 @@ def test_search_reads_a_bounded_number_of_queries(
     assert "2 results for" in html
     for n in range(2, 9):
         publish(f"article-{n}", title=f"Platinum question {n}?", topics=topics)
-    # the matches (PostgreSQL: among the newest, then among all), the ranked page, its rows
-    # with snippets (SQLite: with the ranking), its topics
+    # PostgreSQL: where the newest entries begin (every few minutes), the matches (among the
+    # newest, then among all), the ranked page with its snippets, its topics; SQLite: the count,
+    # the ranked page, its rows, its topics
     with django_assert_max_num_queries(5):
         response = client.get("/search/", {"q": "platinum"})
     html = response.content.decode()
