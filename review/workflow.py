@@ -48,7 +48,9 @@ def groups_of(user: User) -> set[str]:
 
 
 def forget_groups(sender, instance, **kwargs) -> None:
-    """A user's groups (or a group's users) changed: drop the groups kept on that object."""
+    """A user's groups changed through that user object (`user.groups.add(...)`): drop the
+    groups it kept. (A change made through the group reaches other user objects on their next
+    request, which reads its user afresh.)"""
     instance.__dict__.pop("_vetted_groups", None)
 
 
