@@ -70,6 +70,7 @@ class SearchHit:
     title: str
     summary: str
     snippet: SafeString  # escaped text, words of the query in <mark>
+    topics: tuple = ()  # what the results page links to (public.views adds them)
 
 
 @dataclass(frozen=True)
