@@ -24,12 +24,10 @@ from html import unescape
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
-from django.db.models import F, Func, Subquery, Value
-from django.db.models.functions import Left
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .models import Article, Edition, SearchEntry, readable
+from .models import Article, Edition, SearchEntry
 
 CONFIG = "english"  # stemming and stop words, the same for the entries and the queries
 FTS_TABLE = "articles_search_fts"
@@ -247,38 +245,45 @@ class _PostgreSQLMatches:
     def __init__(self, text: str):
         from django.contrib.postgres.search import SearchQuery
 
+        self.text = text
         # websearch syntax ("quoted phrases", or, -word) never raises on any input.
         self.query = SearchQuery(text, config=CONFIG, search_type="websearch")
         self._windows: tuple[list[int], int] | None = None
 
-    def _entries(self, field: str):
-        entries = SearchEntry.objects.filter(**{field: self.query})
-        if not settings.VETTED_SHOW_UNAPPROVED:  # entries of pending editions are kept too
-            entries = entries.filter(readable("article__"))
-        return entries
+    # The statements are written out: two short ones a search, planned and run for every reader,
+    # where the ORM's joins and parameter lists cost as much as the work (see the README's
+    # benchmarks).
+    _QUERY = "websearch_to_tsquery(%s::regconfig, %s)"
+    # When only approved articles are public, entries of pending editions are kept too.
+    _APPROVED_ONLY = (
+        " AND s.article_id IN (SELECT id FROM articles_article WHERE live_revision_id IS NOT NULL)"
+    )
 
-    @staticmethod
-    def _newest(entries, window: int):
-        return (
-            entries.annotate(window=Value(window))
-            .order_by("-published_at", "-article_id")
-            .values_list("article_id", "window")[: MAX_COUNTED + 1]
-        )
+    def _newest(self, column: str, window: int, since: datetime | None) -> tuple[str, list]:
+        """The newest MAX_COUNTED + 1 entries whose `column` matches (published `since`)."""
+        sql = f"SELECT s.article_id, {window} FROM {_PostgreSQL.table} s WHERE s.{column} @@ "
+        sql += self._QUERY + (" AND s.published_at >= %s" if since else "")
+        if not settings.VETTED_SHOW_UNAPPROVED:
+            sql += self._APPROVED_ONLY
+        sql += " ORDER BY s.published_at DESC, s.article_id DESC LIMIT %s"
+        return f"({sql})", [CONFIG, self.text, *([since] if since else []), MAX_COUNTED + 1]
+
+    def _rows(self, *parts: tuple[str, list]) -> list[tuple[int, int]]:
+        with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(sql for sql, _ in parts),
+                           [p for _, params in parts for p in params])  # fmt: skip
+            return cursor.fetchall()
 
     def _candidates(self) -> tuple[list[int], int]:
         """The ids of both windows, and how many the window of all matches holds."""
         if self._windows is None:
-            documents = self._entries("document")
-            by_title = self._newest(self._entries("title_document"), 0)
-            start = _recent_start()
-            if start is None:  # fewer entries than RECENT: all of them are recent
-                rows = list(self._newest(documents, 1).union(by_title, all=True))
-            else:
-                recent = self._newest(documents.filter(published_at__gte=start), 1)
-                rows = list(recent.union(by_title, all=True))
+            start = _recent_start()  # None: fewer entries than RECENT, all of them are recent
+            rows = self._rows(
+                self._newest("document", 1, start), self._newest("title_document", 0, None)
+            )
             found = [pk for pk, window in rows if window]
             if start is not None and len(found) <= MAX_COUNTED:  # too few recent: look at all
-                found = list(self._newest(documents, 1).values_list("article_id", flat=True))
+                found = [pk for pk, _ in self._rows(self._newest("document", 1, None))]
             ids = {pk for pk, window in rows if not window} | set(found)
             self._windows = (list(ids), len(found))
         return self._windows
@@ -287,37 +292,46 @@ class _PostgreSQLMatches:
         ids, all_matches = self._candidates()
         return all_matches if all_matches >= limit else min(len(ids), limit)
 
-    def hits(self, offset: int, limit: int) -> list[SearchHit]:
-        """The page, in one query: its ids ranked among the candidates' entries (each entry's
-        article joined, to keep what readers may open), then those articles with their editions'
-        titles, summaries and snippets, ranked again (twenty rows) to keep the order."""
-        from django.contrib.postgres.search import SearchHeadline, SearchRank
+    _PAGE = (
+        "SELECT a.id, a.slug, a.live_revision_id, a.public_edition_id, a.published_at,"
+        " e.title, e.summary, ts_headline(%s::regconfig,"
+        " regexp_replace(left(e.search_text, %s), %s, %s, %s), " + _QUERY + ", %s)"
+        " FROM (SELECT s.article_id, s.published_at, ts_rank(s.document, " + _QUERY + ") AS rank"
+        "  FROM articles_searchentry s JOIN articles_article r ON r.id = s.article_id"
+        "  WHERE s.article_id = ANY(%s) AND r.public_edition_id IS NOT NULL"
+        "  AND r.withdrawn_at IS NULL {approved_only}"
+        "  ORDER BY rank DESC, s.published_at DESC, s.article_id DESC LIMIT %s OFFSET %s) page"
+        " JOIN articles_article a ON a.id = page.article_id"
+        " JOIN articles_edition e ON e.id = a.public_edition_id"
+        " ORDER BY page.rank DESC, page.published_at DESC, page.article_id DESC"
+    )
+    # ts_headline's options: the words found between private-use marks, two fragments.
+    _HEADLINE = (
+        f"StartSel='{_START}', StopSel='{_STOP}', MaxFragments=2, MinWords=8, MaxWords=24,"
+        " FragmentDelimiter=' … '"
+    )
+    _FIELDS = ("id", "slug", "live_revision_id", "public_edition_id", "published_at")
 
+    def hits(self, offset: int, limit: int) -> list[SearchHit]:
+        """The page, in one statement: its ids ranked among the candidates' entries (each entry's
+        article joined, to keep what readers may open), then those articles with their editions'
+        titles, summaries and snippets. Snippets parse only the opening HEADLINE_CHARS of the
+        edition's text (an article of every reader version runs to tens of thousands)."""
         ids, _ = self._candidates()
-        ranked = (
-            SearchEntry.objects.filter(readable("article__"), article_id__in=ids)
-            .annotate(rank=SearchRank(F("document"), self.query))
-            .order_by("-rank", "-published_at", "-article_id")
-            .values("article_id")
+        approved_only = (
+            "" if settings.VETTED_SHOW_UNAPPROVED else "AND r.live_revision_id IS NOT NULL"
         )
-        # Headlines parse the edition's text again: only this page's, and only its opening
-        # HEADLINE_CHARS (an article of every reader version runs to tens of thousands).
-        text = Func(
-            Left("public_edition__search_text", HEADLINE_CHARS), *map(Value, _CITATION_AFTER_WORD),
-            function="regexp_replace",
-        )  # fmt: skip
-        headline = SearchHeadline(
-            text, self.query, config=CONFIG, start_sel=_START, stop_sel=_STOP,
-            max_fragments=2, min_words=8, max_words=24, fragment_delimiter=" … ",
-        )  # fmt: skip
-        page = (
-            Article.objects.filter(pk__in=Subquery(ranked[offset : offset + limit]))
-            .select_related("public_edition")
-            .only(*ARTICLE_LIST_FIELDS)
-            .annotate(rank=SearchRank(F("search_entry__document"), self.query), snippet=headline)
-            .order_by("-rank", "-published_at", "-id")
-        )
-        return [_hit(article, article.snippet) for article in page]
+        params = [CONFIG, HEADLINE_CHARS, *_CITATION_AFTER_WORD, CONFIG, self.text, self._HEADLINE,
+                  CONFIG, self.text, ids, limit, offset]  # fmt: skip
+        with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+            cursor.execute(self._PAGE.format(approved_only=approved_only), params)
+            rows = cursor.fetchall()
+        hits = []
+        for row in rows:
+            article = Article.from_db(DEFAULT_DB_ALIAS, self._FIELDS, row[:5])
+            title, summary, snippet = row[5:]
+            hits.append(SearchHit(article, title, summary, highlighted(snippet)))
+        return hits
 
 
 class _SQLite:
