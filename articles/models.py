@@ -264,6 +264,8 @@ class Article(models.Model):
         ordering = ["-updated_at"]
         indexes = [
             models.Index(fields=["state", "state_changed_at"], name="article_state_since"),
+            # An author's own articles on their dashboard, newest change first.
+            models.Index(fields=["author", "-updated_at", "-id"], name="article_author_recent"),
             # The board's queue of what awaits review, longest waiting first.
             models.Index(
                 fields=["state_changed_at", "id"],

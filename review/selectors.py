@@ -109,8 +109,19 @@ def dashboard_for(user: User, *, pages: Mapping[str, str] | None = None) -> Dash
             ("assigned", "Assigned to me", "Nothing is assigned to you.", assigned),
         ]
     if AUTHORS in roles:
-        co_author = Article.co_authors.through.objects.filter(article=OuterRef("pk"), user=user)
-        mine = visible.filter(Q(author=user) | Exists(co_author)).order_by("-updated_at", "-pk")
+        # Their own articles (always theirs to see), newest change first: by the index
+        # article_author_recent, with the few they co-author (if any) added by id.
+        co_authored = list(
+            Article.co_authors.through.objects.filter(user=user).values_list(
+                "article_id", flat=True
+            )
+        )
+        mine = (
+            Article.objects.filter(Q(author=user) | Q(pk__in=co_authored))
+            .select_related("author")
+            .only(*QUEUE_FIELDS)
+            .order_by("-updated_at", "-pk")
+        )
         lists.append(("mine", "My submissions", "You have not written any articles yet.", mine))
     queues = []
     for parameter, title, empty, items in lists:

@@ -273,3 +273,21 @@ def test_assigned_to_me_follows_each_article_through_its_moves(
               comment="Outdated")  # fmt: skip
     assert listed() == []
     assert ">Assigned to me (0)</h2>" in client.get(DASHBOARD).content.decode()
+
+
+def test_my_submissions_lists_what_they_wrote_and_co_wrote_newest_change_first(
+    client, make_article, author, reviewer
+):
+    """Their own articles are read by the index article_author_recent; the ones they co-write
+    are added by id: both in one list, newest change first, and nobody else's."""
+    other = reviewer  # writes the articles the author only co-writes
+    own = make_article(slug="waiting-00", title="Waiting question 0?")
+    shared = make_article(slug="waiting-01", title="Waiting question 1?", author=other, by=other)
+    make_article(slug="waiting-02", title="Waiting question 2?", author=other, by=other)
+    shared.co_authors.add(author)
+    own.title = "Waiting question 3?"
+    save_article(article=own, by=author, comment="Retitled")  # changed last
+    client.force_login(author)
+    html = client.get(DASHBOARD).content.decode()
+    assert ">My submissions (2)</h2>" in html
+    assert _titles(_section(html, "mine-title")) == ["3", "1"]
