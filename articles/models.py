@@ -29,6 +29,10 @@ class ReviewState(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
+# What waits for the board: the "Awaiting review" queue, its index, the reminders.
+AWAITING_REVIEW = (ReviewState.SUBMITTED, ReviewState.UNDER_REVIEW)
+
+
 WORKFLOW_FIELDS = [
     "state",
     "live_revision",
@@ -269,7 +273,7 @@ class Article(models.Model):
             # The board's queue of what awaits review, longest waiting first.
             models.Index(
                 fields=["state_changed_at", "id"],
-                condition=models.Q(state__in=["submitted", "under_review"]),
+                condition=models.Q(state__in=AWAITING_REVIEW),
                 name="article_awaiting",
             ),
             models.Index(

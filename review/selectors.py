@@ -4,17 +4,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.core.paginator import Page
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from reversion.models import Version
 
 from accounts.models import User
-from articles.models import Article, ReviewState
+from articles.models import AWAITING_REVIEW, Article
 
 from .models import ReviewAssignment
 from .paging import page_of
 from .workflow import (
     ADMINS,
     AUTHORS,
+    BOARD_MAY_OPEN,
     BUTTON_MOVES,
     EDIT_ANY,
     MOVES,
@@ -37,26 +38,12 @@ def articles_visible_to(user: User) -> QuerySet[Article]:
     if roles & EDIT_ANY:
         return articles
     co_author = Article.co_authors.through.objects.filter(article=OuterRef("pk"), user=user)
-    return articles.filter(
-        ~Q(state=ReviewState.DRAFT)
-        | Q(author=user)
-        | Q(live_revision__isnull=False)
-        | Q(withdrawn_at__isnull=False)
-        | Exists(co_author)
-    )
-
-
-def with_state_since(articles: QuerySet[Article]) -> QuerySet[Article]:
-    """Annotate `state_since`: when the article entered its current state (kept on the row by
-    review.services.make_move, and indexed with the state, so a queue sorted by it reads one
-    page of the index)."""
-    return articles.annotate(state_since=F("state_changed_at"))
+    return articles.filter(BOARD_MAY_OPEN | Q(author=user) | Exists(co_author))
 
 
 DASHBOARD_PAGE_SIZE = 25
 TIMELINE_PAGE_SIZE = 20
 HISTORY_PAGE_SIZE = 20
-AWAITING = (ReviewState.SUBMITTED, ReviewState.UNDER_REVIEW)  # (also in articles.models)
 # What a queue shows of an article (its body and text fields are never loaded for a list).
 QUEUE_FIELDS = (
     "slug", "title", "state", "state_changed_at", "updated_at",
@@ -71,7 +58,7 @@ class Queue:
     parameter: str
     title: str
     empty: str
-    page: Page  # of Article, annotated with `state_since`
+    page: Page  # of Article
 
 
 @dataclass(frozen=True)
@@ -90,14 +77,14 @@ def dashboard_for(user: User, *, pages: Mapping[str, str] | None = None) -> Dash
     """
     pages = pages or {}
     roles = roles_of(user)
-    visible = with_state_since(articles_visible_to(user).only(*QUEUE_FIELDS))
-    visible = visible.order_by("state_since", "pk")
+    shown = Article.objects.select_related("author").only(*QUEUE_FIELDS)
     lists = []
     if roles & {REVIEWERS, ADMINS}:
         # Submitted and under-review articles are never hidden from the board: this queue reads
         # one page of the index article_awaiting, and counts that index alone.
-        awaiting = with_state_since(Article.objects.select_related("author").only(*QUEUE_FIELDS))
-        awaiting = awaiting.filter(state__in=AWAITING).order_by("state_since", "pk")
+        awaiting = shown.filter(state__in=AWAITING_REVIEW).order_by("state_changed_at", "pk")
+        # Kept on the assignments (review.services.queue_assignments): their article, in the
+        # order it entered its state (queued_since is its state_changed_at).
         assigned = (
             ReviewAssignment.objects.filter(reviewer=user, queued_since__isnull=False)
             .select_related("article__author")
@@ -116,27 +103,15 @@ def dashboard_for(user: User, *, pages: Mapping[str, str] | None = None) -> Dash
                 "article_id", flat=True
             )
         )
-        mine = (
-            Article.objects.filter(Q(author=user) | Q(pk__in=co_authored))
-            .select_related("author")
-            .only(*QUEUE_FIELDS)
-            .order_by("-updated_at", "-pk")
-        )
+        mine = shown.filter(Q(author=user) | Q(pk__in=co_authored)).order_by("-updated_at", "-pk")
         lists.append(("mine", "My submissions", "You have not written any articles yet.", mine))
     queues = []
     for parameter, title, empty, items in lists:
         page = page_of(items, pages.get(parameter), DASHBOARD_PAGE_SIZE)
-        if items.model is ReviewAssignment:
-            page.object_list = [_queued(assignment) for assignment in page.object_list]
+        if items.model is ReviewAssignment:  # the queue lists their articles
+            page.object_list = [assignment.article for assignment in page.object_list]
         queues.append(Queue(parameter, title, empty, page))
     return Dashboard(queues=queues)
-
-
-def _queued(assignment: ReviewAssignment) -> Article:
-    """The assignment's article, as the other queues list theirs (with `state_since`)."""
-    article = assignment.article
-    article.state_since = assignment.queued_since
-    return article
 
 
 @dataclass(frozen=True)

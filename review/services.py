@@ -29,6 +29,7 @@ from .models import Notification, ReviewAssignment, ReviewEvent
 from .workflow import (
     ADMINS,
     AUTHORS,
+    BOARD_MAY_OPEN,
     EDITORS,
     MOVES,
     REVIEWERS,
@@ -238,16 +239,14 @@ def assign_reviewer(*, article: Article, reviewer: User, by: User) -> ReviewEven
 
 
 # An article a reviewer's "Assigned to me" queue lists: open for review, and one the board may
-# open (not a draft that was never approved or withdrawn: its author has not submitted it).
-_OPEN_TO_THE_BOARD = ~Q(state__in=[ReviewState.APPROVED, ReviewState.WITHDRAWN]) & (
-    ~Q(state=ReviewState.DRAFT) | Q(live_revision__isnull=False) | Q(withdrawn_at__isnull=False)
-)
+# open.
+_IN_A_REVIEWERS_QUEUE = ~Q(state__in=[ReviewState.APPROVED, ReviewState.WITHDRAWN]) & BOARD_MAY_OPEN
 
 
 def queue_assignments(article_ids: Iterable[int]) -> int:
     """Bring the assignments of these articles into line with their state (one UPDATE): each
     open one queued since its article entered its state, each other one out of the queue."""
-    entered = Article.objects.filter(_OPEN_TO_THE_BOARD, pk=OuterRef("article_id"))
+    entered = Article.objects.filter(_IN_A_REVIEWERS_QUEUE, pk=OuterRef("article_id"))
     return ReviewAssignment.objects.filter(article_id__in=list(article_ids)).update(
         queued_since=Subquery(entered.values("state_changed_at")[:1])
     )

@@ -9,10 +9,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
-from articles.models import Article, ReviewState
+from articles.models import AWAITING_REVIEW, Article, ReviewState
 
 from .models import Notification
-from .selectors import with_state_since
 from .workflow import REVIEWERS, the_board
 
 
@@ -23,9 +22,7 @@ def remind_reviewers(days: int | None = None) -> int:
 
     days = settings.VETTED_REVIEW_REMINDER_DAYS if days is None else days
     cutoff = timezone.now() - timedelta(days=days)
-    waiting = with_state_since(
-        Article.objects.filter(state__in=[ReviewState.SUBMITTED, ReviewState.UNDER_REVIEW])
-    ).filter(state_since__lt=cutoff)
+    waiting = Article.objects.filter(state__in=AWAITING_REVIEW, state_changed_at__lt=cutoff)
     created = 0
     for article in waiting:
         event = article.review_events.exclude(from_state=F("to_state")).latest("pk")

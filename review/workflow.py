@@ -36,6 +36,13 @@ EDIT_ANY = frozenset({EDITORS, ADMINS})
 WRITERS = frozenset({AUTHORS, EDITORS, ADMINS})
 
 
+# What the whole board may open: everything but a draft nobody has submitted yet (a draft of an
+# approved or withdrawn article has text readers saw).
+BOARD_MAY_OPEN = (
+    ~Q(state=ReviewState.DRAFT) | Q(live_revision__isnull=False) | Q(withdrawn_at__isnull=False)
+)
+
+
 def groups_of(user: User) -> set[str]:
     """The user's Vetted groups, read once per user object (as Django keeps `_perm_cache`: a
     request's user is read afresh on the next request)."""
