@@ -8,7 +8,7 @@ renders and keeps the page for the next reader.
 """
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
@@ -39,6 +39,18 @@ def page_response(request: HttpRequest, page: page_cache.Page, *, vary_on_cookie
     return response
 
 
+def _cached_for(cookies: Mapping[str, str], slug: str, role_slug: str | None):
+    """The cached page for a reader who shares pages, of the role named (else the one in their
+    cookie); None when there is none to give them, and the view decides."""
+    if not page_cache.shares_pages(cookies):
+        return None
+    if role_slug is None:
+        role_slug = cookies.get(ROLE_COOKIE, "")
+    if not ROLE_SLUG.match(role_slug):
+        return None  # not a role anyone could have chosen: the view ignores it
+    return page_cache.cached_page(slug, role_slug)
+
+
 def _etags(header: str) -> set[str]:
     return {tag.strip() for tag in header.split(",") if tag.strip()}
 
@@ -56,19 +68,9 @@ class ArticleFastPathMiddleware:
         match = ARTICLE_PATH.match(request.path_info)
         if match is None:
             return None
-        cookies = request.COOKIES
-        if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
-            return None
         asked = request.GET.get("role")
-        if match["role"] is not None:
-            role_slug = match["role"]
-        elif asked is not None:
-            role_slug = asked
-        else:
-            role_slug = cookies.get(ROLE_COOKIE, "")
-        if not ROLE_SLUG.match(role_slug):
-            return None  # not a role anyone could have chosen: the view ignores it
-        page, _, _ = page_cache.cached_page(match["slug"], role_slug)
+        role_slug = match["role"] if match["role"] is not None else asked
+        page = _cached_for(request.COOKIES, match["slug"], role_slug)
         if page is None:
             return None  # not cached, or an unknown role: the view decides
         response = page_response(request, page, vary_on_cookie=match["role"] is None)
@@ -127,12 +129,7 @@ class ArticlePagesFirst:
 
     def _from_cache(self, environ, start_response, match: re.Match):
         cookies = parse_cookie(environ.get("HTTP_COOKIE", ""))
-        if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
-            return None
-        role_slug = match["role"] if match["role"] is not None else cookies.get(ROLE_COOKIE, "")
-        if not ROLE_SLUG.match(role_slug):
-            return None
-        page, _, _ = page_cache.cached_page(match["slug"], role_slug)
+        page = _cached_for(cookies, match["slug"], match["role"])
         if page is None:
             return None
         headers = [

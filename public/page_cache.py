@@ -16,7 +16,7 @@ round trip to the cache, answers a reader (public.fast_path), with a strong ETag
 
 import hashlib
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -35,11 +35,14 @@ PAGE_SECONDS = 3600
 
 
 def is_cacheable(request: HttpRequest) -> bool:
+    return shares_pages(request.COOKIES)
+
+
+def shares_pages(cookies: Mapping[str, str]) -> bool:
     """Only anonymous readers with nothing pending for them (a flash message) share pages.
 
     Judged by the cookies alone: asking `request.user` would load the session and make the
     response vary on the Cookie header even at an address that names the role."""
-    cookies = request.COOKIES
     return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
 
 
@@ -128,21 +131,22 @@ _pages_here: dict[str, Page] = {}
 _PAGES_HERE_MAX = 512
 
 
-def cached_page(slug: str, role_slug: str) -> tuple[Page | None, str | None, str | None]:
-    """The current page (or None), and the stamp and generation: the tokens in one round trip,
-    the page from this process when it has it, else in a second."""
-    key, generation_key = entry_key(slug, role_slug), _generation_key(slug)
-    found = cache.get_many([STAMP_KEY, generation_key])
-    stamp, generation = found.get(STAMP_KEY), found.get(generation_key)
-    if stamp is None or generation is None:
-        return None, stamp, generation
+def cached_page(slug: str, role_slug: str, tokens: tuple[str, str] | None = None) -> Page | None:
+    """The current page, or None: the tokens in one round trip (unless the caller has just read
+    them, with `versions`), the page from this process when it has it, else in a second."""
+    if tokens is None:
+        found = cache.get_many([STAMP_KEY, _generation_key(slug)])
+        tokens = (found.get(STAMP_KEY), found.get(_generation_key(slug)))
+        if None in tokens:
+            return None
+    key = entry_key(slug, role_slug)
     page = _pages_here.get(key)
-    if page is None or (page.stamp, page.generation) != (stamp, generation):
+    if page is None or (page.stamp, page.generation) != tokens:
         page = cache.get(key)
-        if page is None or (page.stamp, page.generation) != (stamp, generation):
-            return None, stamp, generation  # rendered before a change: never served again
+        if page is None or (page.stamp, page.generation) != tokens:
+            return None  # rendered before a change: never served again
         _remember_here(key, page)
-    return page, stamp, generation
+    return page
 
 
 def _remember_here(key: str, page: Page) -> None:
@@ -152,10 +156,14 @@ def _remember_here(key: str, page: Page) -> None:
 
 
 def render_page(
-    slug: str, role_slug: str, render: Callable[["Furniture"], tuple[int, str]]
+    slug: str,
+    role_slug: str,
+    tokens: tuple[str, str],
+    render: Callable[["Furniture"], tuple[int, str]],
 ) -> Page:
-    """Render the page under the current tokens and keep it; `render` may raise Http404."""
-    stamp, generation = versions(slug)
+    """Render the page under these tokens (from `versions`, read before anything the page shows)
+    and keep it; `render` may raise Http404."""
+    stamp, generation = tokens
     status, html = render(furniture(stamp))
     page = Page.of(status, html, stamp, generation)
     cache.set(entry_key(slug, role_slug), page, PAGE_SECONDS)
@@ -178,8 +186,8 @@ class Furniture:
 
     @classmethod
     def load(cls, stamp: str) -> "Furniture":
-        """Both in one query: each role row carries every audience's disclaimer (two small,
-        uncorrelated subqueries the database runs once)."""
+        """Both in one query: each role row carries every audience's disclaimer (its title and
+        text: small, uncorrelated subqueries the database runs once)."""
         audiences = Disclaimer.Audience.values
         fields = {}
         for audience in audiences:

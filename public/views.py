@@ -103,8 +103,8 @@ def article_for_role(request: HttpRequest, slug: str, role: str) -> HttpResponse
 
 
 def _article_response(request: HttpRequest, slug: str, url_role: str | None = None):
-    stamp, _ = page_cache.versions(slug)
-    furniture = page_cache.furniture(stamp)
+    tokens = page_cache.versions(slug)
+    furniture = page_cache.furniture(tokens[0])
     roles = furniture.roles
     if url_role is not None:
         role = next((r for r in roles if r.slug == url_role), None)
@@ -116,11 +116,9 @@ def _article_response(request: HttpRequest, slug: str, url_role: str | None = No
         role, chosen_now = role_from_request(request, roles, signed_in=not anonymous)
     role_slug = role.slug if role else ""
     if page_cache.is_cacheable(request):
-        page, _, _ = page_cache.cached_page(slug, role_slug)
-        if page is None:
-            page = page_cache.render_page(
-                slug, role_slug, lambda furniture: _anonymous_page(slug, role_slug, furniture)
-            )
+        page = page_cache.cached_page(slug, role_slug, tokens) or page_cache.render_page(
+            slug, role_slug, tokens, lambda furniture: _anonymous_page(slug, role_slug, furniture)
+        )
         response = page_response(request, page, vary_on_cookie=url_role is None)
     else:
         response = _signed_in_page(request, slug, role, furniture)
