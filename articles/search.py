@@ -107,10 +107,9 @@ def index_edition(edition: Edition, *, using: str = DEFAULT_DB_ALIAS) -> None:
 
 def remove_entry(article_id: int, *, using: str = DEFAULT_DB_ALIAS) -> None:
     """Readers may no longer open the article (it is withdrawn): search no longer finds it."""
-    table = _backend(using).table
-    key = "article_id" if table == _PostgreSQL.table else "rowid"
+    backend = _backend(using)
     with connections[using].cursor() as cursor:
-        cursor.execute(f"DELETE FROM {table} WHERE {key} = %s", [article_id])
+        cursor.execute(f"DELETE FROM {backend.table} WHERE {backend.key} = %s", [article_id])
 
 
 class _Matches:
@@ -161,6 +160,7 @@ _CITATION_AFTER_WORD = (r"([[:alpha:]][.!?])([0-9])", r"\1 \2", "g")
 
 class _PostgreSQL:
     table = "articles_searchentry"
+    key = "article_id"  # the column holding the entry's article
     # The title (A) and summary (B) alone, for the title window of a broad query (see below),
     # then the whole document: those and every other word readers can read (C).
     heading = (
@@ -336,6 +336,7 @@ class _PostgreSQLMatches:
 
 class _SQLite:
     table = FTS_TABLE
+    key = "rowid"
 
     def index(self, cursor, ids: list[int]) -> int:
         # FTS5 has no upsert: the batch's rows go, and those still public come back in one

@@ -42,9 +42,6 @@ class ListPage:
     def __iter__(self):
         return iter(self.object_list)
 
-    def __len__(self) -> int:
-        return len(self.object_list)
-
 
 def newest_page(articles: QuerySet[Article], number: str | int, per_page: int) -> ListPage:
     """Page `number` (1, 2, …) of these articles, newest published first; 404 for a page that

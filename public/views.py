@@ -70,24 +70,21 @@ def _page_of(articles, request: HttpRequest) -> ListPage:
 
 
 def _listed(articles) -> list[ListedArticle]:
-    articles = list(articles)
-    topics = _topics_of([a.pk for a in articles])
-    return [
-        ListedArticle(article=a, title=a.public_edition.title, summary=a.public_edition.summary,
-                      topics=topics.get(a.pk, ()))
-        for a in articles
-    ]  # fmt: skip
+    return _with_topics(
+        [ListedArticle(article=a, title=a.public_edition.title, summary=a.public_edition.summary)
+         for a in articles]
+    )  # fmt: skip
 
 
-def _topics_of(article_ids: list[int]) -> dict[int, tuple[TopicLink, ...]]:
-    """Each article's topics, by name, for its links: one query for the whole page (plain rows:
-    a list needs no Topic objects)."""
-    links = Article.topics.through.objects.filter(article_id__in=article_ids)
+def _with_topics(items: list) -> list:
+    """The list's items (ListedArticles, SearchHits) with their articles' topics, by name, for
+    their links: one query for the whole page (plain rows: a list needs no Topic objects)."""
+    links = Article.topics.through.objects.filter(article_id__in=[i.article.pk for i in items])
     rows = links.order_by("topic__name").values_list("article_id", "topic__name", "topic__slug")
     found: dict[int, list[TopicLink]] = {}
     for article_id, name, slug in rows:
         found.setdefault(article_id, []).append(TopicLink(name, slug))
-    return {article_id: tuple(topics) for article_id, topics in found.items()}
+    return [replace(item, topics=tuple(found.get(item.article.pk, ()))) for item in items]
 
 
 @require_safe
@@ -233,12 +230,9 @@ def search(request: HttpRequest) -> HttpResponse:
             found = search_articles(query, page=request.GET.get("page", 1))
         except InvalidPage as exc:
             raise Http404("No such page of results.") from exc
-        found_hits = found.page.object_list  # SearchHits: title, summary, snippet
-        topics = _topics_of([hit.article.pk for hit in found_hits])
-        hits = [replace(hit, topics=topics.get(hit.article.pk, ())) for hit in found_hits]
         context |= {
             "page": found.page,
-            "results": hits,
+            "results": _with_topics(found.page.object_list),  # SearchHits: + snippet
             "more_than_counted": found.more_than_counted,
         }
     return render(request, "public/search.html", context)
