@@ -403,7 +403,7 @@ class Edition(models.Model):
     # fingerprint), and of what this row stores; `manage.py verify_editions` recomputes both.
     content_sha256 = models.CharField(max_length=64)
     stored_sha256 = models.CharField(max_length=64)
-    # Which fields stored_sha256 covers (review.editions.stored_sha256): editions keep the
+    # Which fields stored_sha256 covers (publishing.editions.stored_sha256): editions keep the
     # fingerprint they were written with.
     stored_sha256_version = models.PositiveSmallIntegerField(default=1)
     title = models.CharField(max_length=300)

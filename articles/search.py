@@ -5,8 +5,9 @@ PostgreSQL keeps the entries in `articles_searchentry` (SearchEntry: a weighted 
 GIN index); SQLite, the embedded default, in the FTS5 table `articles_search_fts` (rowid = article
 id; columns title, summary, body). Migration 0005 creates whichever the database has.
 
-Entries follow editions. review.editions writes an article's entry from the edition it publishes,
-in the same transaction (the two commit or roll back together, under the article's row lock);
+Entries follow editions. publishing.editions writes an article's entry from the edition it
+publishes, in the same transaction (the two commit or roll back together, under the article's
+row lock);
 a withdrawal removes the entry, in its transaction too (`remove_entry`), so the entries are those
 of the public articles and PostgreSQL finds matches without joining the articles (results are
 still read through Article.objects.public()). `index_articles` rebuilds the entries of many

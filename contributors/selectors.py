@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from accounts.models import ContributorProfile, User
 from articles.models import Article, Edition, Topic
@@ -83,31 +83,26 @@ CREDITED_FIELDS = (
 
 
 def byline(article: Article, edition: Edition) -> Byline:
-    """Who wrote the article and who approved this edition, in one query.
+    """Who wrote this edition and who approved it, in one query.
 
-    Authors are named as they are now; the approver as the edition recorded them on the day,
-    linked to the page of the user who approved.
-    """
-    co_author = Article.co_authors.through.objects.filter(article=article, user=OuterRef("pk"))
+    Who is credited is the edition's, as published (a co-author added to a later draft is not
+    on this page); authors are named as they are now (a change of name or of a public profile
+    is a change of the pages' surroundings: publishing.services.change_surroundings), the
+    approver as the edition recorded them on the day, linked to the page of the user who
+    approved."""
+    usernames = [credited["username"] for credited in edition.authors]
     people = (
-        User.objects.filter(
-            Q(pk__in={article.author_id, edition.approved_by_id} - {None})
-            | Q(co_authored_articles=article)
-        )
-        .annotate(is_co_author=Exists(co_author))
+        User.objects.filter(Q(username__in=usernames) | Q(pk=edition.approved_by_id))
         .select_related("contributor_profile")
         .only(*CREDITED_FIELDS)
-        .distinct()
     )
-    slugs, authors, co_authors = {}, [], []
+    slugs, credits = {}, {}
     for person in people:
         profile = getattr(person, "contributor_profile", None)
         slugs[person.pk] = profile.slug if profile and profile.is_public else ""
-        credit = Credit(person.public_name, person.credentials, slugs[person.pk])
-        if person.pk == article.author_id:
-            authors.append(credit)
-        elif person.is_co_author:
-            co_authors.append(credit)
+        credits[person.username] = Credit(person.public_name, person.credentials, slugs[person.pk])
+    named = [credits[name] for name in usernames if name in credits]
+    authors, co_authors = named[:1], named[1:]
     approver = None
     if edition.is_approved:
         approver = Credit(

@@ -3,6 +3,7 @@
 import reversion
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
 
 from accounts.models import User
 from articles.models import Article
@@ -45,13 +46,20 @@ def remember_role(
     request: HttpRequest, response: HttpResponse, role: ReaderRole, *, signed_in: bool = True
 ) -> None:
     """Keep the reader's choice: a cookie, and their profile when they are signed in."""
-    response.set_cookie(
-        ROLE_COOKIE, role.slug, max_age=ROLE_COOKIE_MAX_AGE, samesite="Lax", httponly=True,
-        secure=request.is_secure(),
-    )  # fmt: skip
+    remember_role_cookie(request, response, role.slug)
     if not signed_in:
         return
     user = request.user
     if user.is_authenticated and user.preferred_reader_role != role.slug:
         user.preferred_reader_role = role.slug
         user.save(update_fields=["preferred_reader_role"])
+
+
+def remember_role_cookie(request: HttpRequest, response: HttpResponse, role_slug: str) -> None:
+    """The cookie that keeps a reader's choice of role. A response that sets it is the reader's
+    own: no shared cache may keep it (it would hand the cookie to the next reader)."""
+    response.set_cookie(
+        ROLE_COOKIE, role_slug, max_age=ROLE_COOKIE_MAX_AGE, samesite="Lax", httponly=True,
+        secure=request.is_secure(),
+    )  # fmt: skip
+    patch_cache_control(response, private=True)

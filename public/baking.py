@@ -8,109 +8,117 @@ Layout under the bake directory (what deploy/nginx.conf reads):
                                            answers 410 instead of any page...
     articles/<slug>/gone.html              ...with this page (the board's reason)
 
-Each file is written to a temporary name in its directory and renamed into place, so nginx never
-serves half a page. Baking reads what the Django path serves (public.views._anonymous_page), so
-the two paths cannot disagree.
+The publication log keeps it in step (BakedSite, the surface public registers): each entry
+re-bakes the article it names, or, for a change of surroundings, the pages that show it. An
+article is baked under a lock of its own, reading its public pointer inside the lock: of two
+bakes of one article, the later reads the later state, so a bake that began before a withdrawal
+can never write the page back after it. Each file is written to a temporary name and renamed
+into place, so nginx never serves half a page. Pages are the ones the Django path serves
+(public.views.anonymous_page), byte for byte.
 """
 
+import fcntl
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db import transaction
-from django.http import Http404
 from django.template.loader import render_to_string
 
-from articles.models import Article
+from articles.models import Article, Disclaimer
+from publishing.models import PublicationEntry
+from publishing.selectors import public_pointer
+from publishing.surfaces import Progress
 
-if TYPE_CHECKING:
-    from .page_cache import Furniture
+from . import page_cache
 
-
-def queue_bake(slugs: set[str] | None) -> None:
-    """After the commit, re-bake these articles (None: the whole site); once per transaction."""
-    if not settings.VETTED_BAKE_DIR:
-        return
-    from config.queue import enqueue_on_commit
-
-    from . import tasks
-
-    connection = transaction.get_connection()
-    queued = connection.__dict__.setdefault("vetted_bakes_queued", set())
-    if not connection.in_atomic_block:
-        queued.clear()
-    for key in [None] if slugs is None else sorted(slugs):
-        if key in queued:
-            continue
-        queued.add(key)
-        if key is None:
-            enqueue_on_commit(tasks.bake_site)
-        else:
-            enqueue_on_commit(tasks.bake_article, key)
-    if connection.in_atomic_block:
-        transaction.on_commit(queued.clear)
+BATCH = 200  # articles a republication records its progress after
 
 
 def bake_dir() -> Path | None:
     return Path(settings.VETTED_BAKE_DIR) if settings.VETTED_BAKE_DIR else None
 
 
-def bake_site(outdir: Path) -> int:
-    """Every published or withdrawn article; pages of articles no longer public are removed."""
-    furniture = _furniture()
-    slugs = Article.objects.filter(public_edition__isnull=False).values_list("slug", flat=True)
-    baked = {
-        slug for slug in slugs.iterator(chunk_size=500) if bake_article(outdir, slug, furniture)
-    }
+def bake_site(outdir: Path, *, audience: str | None = None, resume_after: int = 0,
+              progress: Progress | None = None) -> int:  # fmt: skip
+    """Every published or withdrawn article (only the pages of one audience, if named); pages
+    of articles no longer public are removed. Returns how many articles were baked."""
+    shown = Article.objects.filter(public_edition__isnull=False)
+    total = shown.count()
+    done = shown.filter(pk__lte=resume_after).count() if resume_after else 0
+    baked: set[str] = set()
+    ids = shown.filter(pk__gt=resume_after).order_by("pk").values_list("pk", "slug")
+    for article_id, slug in ids.iterator(chunk_size=BATCH):
+        if bake_article(outdir, slug, audience=audience):
+            baked.add(slug)
+        done += 1
+        if progress and done % BATCH == 0:
+            progress(done, total, article_id)
+    if not resume_after:
+        _remove_unpublished(outdir, baked)
+    _write(outdir / "errors" / "503.html", render_to_string("public/unavailable.html"))
+    _write(outdir / "errors" / "410.html", render_to_string("public/withdrawn.html"))
+    if progress:
+        progress(done, total, 0)
+    return len(baked)
+
+
+def _remove_unpublished(outdir: Path, baked: set[str]) -> None:
     articles_dir = outdir / "articles"
     if articles_dir.is_dir():
         for stale in articles_dir.iterdir():
             if stale.is_dir() and stale.name not in baked:
-                shutil.rmtree(stale, ignore_errors=True)
-    _write(outdir / "errors" / "503.html", render_to_string("public/unavailable.html"))
-    _write(outdir / "errors" / "410.html", render_to_string("public/withdrawn.html"))
-    return len(baked)
+                bake_article(outdir, stale.name)  # removes it unless it became readable since
 
 
-def _furniture() -> "Furniture":
-    """The roles and disclaimers as the database has them now (not a process's memo)."""
-    from .page_cache import Furniture
-
-    return Furniture.load(stamp="")
-
-
-def bake_article(outdir: Path, slug: str, furniture: "Furniture | None" = None) -> bool:
-    """(Re)write one article's pages, or its 410 marker; False (and nothing left) when readers
-    may not see it."""
-    from .views import _anonymous_page  # the page the Django path serves, byte for byte
+def bake_article(outdir: Path, slug: str, *, audience: str | None = None) -> bool:
+    """(Re)write one article's pages, or its 410 marker, as its public pointer says now; False
+    (and nothing left) when readers may not see it. With `audience`, only the pages that show
+    that audience's disclaimer."""
+    from .views import anonymous_page  # the page the Django path serves, byte for byte
 
     here = outdir / "articles" / slug
-    if Article.objects.filter(slug=slug, withdrawn_at__isnull=False).exists():
-        # First, before rendering anything: from this moment nginx answers 410.
-        here.mkdir(parents=True, exist_ok=True)
-        (here / "gone").touch()
-    furniture = _furniture() if furniture is None else furniture
-    try:
-        status, html = _anonymous_page(slug, "", furniture)
-    except Http404:
-        shutil.rmtree(here, ignore_errors=True)
-        return False
-    if status == 410:
-        _write(here / "gone.html", html)  # the page nginx answers 410 with
-        (here / "gone").touch()
-        for page in [here / "index.html", *here.glob("for/*/index.html")]:
-            page.unlink(missing_ok=True)
+    with _locked(outdir, slug):
+        pointer = public_pointer(slug)
+        if pointer is None or not (pointer.is_public or pointer.is_withdrawn):
+            shutil.rmtree(here, ignore_errors=True)
+            return False
+        if pointer.is_withdrawn:
+            # First, before anything else: from this moment nginx answers 410.
+            here.mkdir(parents=True, exist_ok=True)
+            (here / "gone").touch()
+            frame = page_cache.furniture(pointer.surroundings)
+            _write(here / "gone.html", anonymous_page(pointer, "", frame)[1])
+            for page in [here / "index.html", *here.glob("for/*/index.html")]:
+                page.unlink(missing_ok=True)
+            return True
+        frame = page_cache.furniture(pointer.surroundings)
+        professional = Disclaimer.Audience.PROFESSIONAL
+        if audience in (None, professional):
+            _write(here / "index.html", anonymous_page(pointer, "", frame)[1])
+        for role in frame.roles:
+            if audience in (None, role.audience):
+                page = anonymous_page(pointer, role.slug, frame)[1]
+                _write(here / "for" / role.slug / "index.html", page)
+        (here / "gone").unlink(missing_ok=True)  # last: the pages are in place
+        (here / "gone.html").unlink(missing_ok=True)
         return True
-    _write(here / "index.html", html)
-    for role in furniture.roles:
-        page = _anonymous_page(slug, role.slug, furniture)[1]
-        _write(here / "for" / role.slug / "index.html", page)
-    (here / "gone").unlink(missing_ok=True)  # last: the pages are in place
-    (here / "gone.html").unlink(missing_ok=True)
-    return True
+
+
+@contextmanager
+def _locked(outdir: Path, slug: str) -> Iterator[None]:
+    """One bake of an article at a time, across processes (an advisory lock on a file)."""
+    locks = outdir / ".locks"
+    locks.mkdir(parents=True, exist_ok=True)
+    with open(locks / f"{slug}.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def _write(path: Path, text: str) -> None:
@@ -120,3 +128,23 @@ def _write(path: Path, text: str) -> None:
         file.write(text)
     os.chmod(temporary, 0o644)
     os.replace(temporary, path)
+
+
+class BakedSite:
+    """The publication log's surface for the baked site (only where VETTED_BAKE_DIR is set)."""
+
+    name = "baked"
+
+    def enabled(self) -> bool:
+        return bake_dir() is not None
+
+    def apply(self, entry: PublicationEntry, *, resume_after: int, progress: Progress) -> None:
+        outdir = bake_dir()
+        if outdir is None:
+            return
+        if entry.article_id is not None:
+            bake_article(outdir, entry.article.slug)
+            return
+        # A change of surroundings: the pages that show it (one audience's disclaimer, or all).
+        audience = entry.part if entry.part in Disclaimer.Audience.values else None
+        bake_site(outdir, audience=audience, resume_after=resume_after, progress=progress)

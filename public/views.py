@@ -23,11 +23,13 @@ from contributors.selectors import disclosures_of, editions_of
 from personalization.editions import reader_from_edition
 from personalization.selectors import role_from_request
 from personalization.services import remember_role
+from publishing.delivery import oldest_unapplied
+from publishing.selectors import PublicPointer, public_pointer
 from questions.forms import blank_question_form
 from review.workflow import MOVES, TRACKER_STEP_OF_STATE, TRACKER_STEPS
 
 from . import page_cache, provenance
-from .fast_path import page_response
+from .fast_path import page_response, readable_pointer
 from .listing import ListPage, newest_page
 
 PER_PAGE = 20
@@ -100,8 +102,10 @@ def article_for_role(request: HttpRequest, slug: str, role: str) -> HttpResponse
 
 
 def _article_response(request: HttpRequest, slug: str, url_role: str | None = None):
-    tokens = page_cache.versions(slug)
-    furniture = page_cache.furniture(tokens[0])
+    pointer = getattr(request, "public_pointer", None) or readable_pointer(slug)
+    if pointer is None:
+        raise Http404("No article here.")
+    furniture = page_cache.furniture(pointer.surroundings)
     roles = furniture.roles
     if url_role is not None:
         role = next((r for r in roles if r.slug == url_role), None)
@@ -113,23 +117,23 @@ def _article_response(request: HttpRequest, slug: str, url_role: str | None = No
         role, chosen_now = role_from_request(request, roles, signed_in=not anonymous)
     role_slug = role.slug if role else ""
     if page_cache.is_cacheable(request):
-        page = page_cache.cached_page(slug, role_slug, tokens) or page_cache.render_page(
-            slug, role_slug, tokens, lambda furniture: _anonymous_page(slug, role_slug, furniture)
+        page = page_cache.cached_page(pointer, role_slug) or page_cache.render_page(
+            pointer, role_slug, lambda furniture: anonymous_page(pointer, role_slug, furniture)
         )
         response = page_response(request, page, vary_on_cookie=url_role is None)
     else:
-        response = _signed_in_page(request, slug, role, furniture)
+        response = _signed_in_page(request, pointer, role, furniture)
     if chosen_now and response.status_code in (200, 304):
         remember_role(request, response, role, signed_in=not page_cache.is_cacheable(request))
     return response
 
 
-def _signed_in_page(request: HttpRequest, slug: str, role, furniture) -> HttpResponse:
-    article = _readable_article(slug)
-    if article.is_withdrawn:
+def _signed_in_page(request: HttpRequest, pointer: PublicPointer, role, furniture) -> HttpResponse:
+    article, edition = _shown(pointer)
+    if pointer.is_withdrawn:
         response = render(request, "public/withdrawn.html", {"article": article}, status=410)
     else:
-        context = _article_context(article, role, furniture)
+        context = _article_context(article, role, furniture, edition=edition, state=pointer.state)
         response = render(request, "public/article.html", context)
     # Their own page (the header names them): no shared cache keeps it.
     patch_cache_control(response, private=True, no_cache=True)
@@ -137,32 +141,38 @@ def _signed_in_page(request: HttpRequest, slug: str, role, furniture) -> HttpRes
     return response
 
 
-def _readable_article(slug: str) -> Article:
-    """The article row, public or withdrawn (which readers are told); else 404."""
-    article = page_cache.article_row(slug)
-    if article is None or not (article.is_public or article.is_withdrawn):
-        raise Http404("No article here.")
-    return article
+def _shown(pointer: PublicPointer) -> tuple[Article, Edition | None]:
+    """The article and the edition the pointer names (not whatever the row says by now: the
+    page is kept under the pointer's key, so it must show exactly that)."""
+    if pointer.is_withdrawn or pointer.edition_id is None:
+        return Article.objects.only(*SHOWN_ARTICLE_FIELDS).get(pk=pointer.article_id), None
+    edition = Edition.objects.select_related("article").get(pk=pointer.edition_id)
+    return edition.article, edition
 
 
-def _anonymous_page(slug: str, role_slug: str, furniture) -> tuple[int, str]:
-    """The page every anonymous reader of this role gets: nothing in it differs per request."""
-    article = _readable_article(slug)
+# What the page of a withdrawn article reads of its row.
+SHOWN_ARTICLE_FIELDS = ("slug", "title", "state", "withdrawn_at", "withdrawal_reason")
+
+
+def anonymous_page(pointer: PublicPointer, role_slug: str, furniture) -> tuple[int, str]:
+    """The page every anonymous reader of this role gets (and the baked site holds): nothing in
+    it differs per request."""
+    article, edition = _shown(pointer)
     anonymous = {"user": AnonymousUser(), "messages": ()}
-    if article.is_withdrawn:
+    if pointer.is_withdrawn:
         return 410, render_to_string("public/withdrawn.html", {"article": article, **anonymous})
     role = next((r for r in furniture.roles if r.slug == role_slug), None)
-    context = _article_context(article, role, furniture)
+    context = _article_context(article, role, furniture, edition=edition, state=pointer.state)
     return 200, render_to_string("public/article.html", context | anonymous)
 
 
-def _article_context(article, role, furniture, edition: Edition | None = None) -> dict:
-    """The page of one edition (the public one unless another is named), as it was published."""
-    edition = edition or article.public_edition
+def _article_context(article, role, furniture, *, edition: Edition, state: str) -> dict:
+    """The page of one edition, as it was published; `state` is the review state the tracker
+    shows for a provisional edition."""
     approved = edition.is_approved
     # An article that was approved once shows its approved text and the Approved step, even
     # while a revision of it is back in review.
-    step = ReviewState.APPROVED if approved else TRACKER_STEP_OF_STATE[article.state]
+    step = ReviewState.APPROVED if approved else TRACKER_STEP_OF_STATE[state]
     roles = furniture.roles
     reader = reader_from_edition(edition, role, roles)
     disclaimer = furniture.disclaimer(role.audience if role else Disclaimer.Audience.PROFESSIONAL)
@@ -211,9 +221,9 @@ def edition_page(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     if article.is_withdrawn:
         response = render(request, "public/withdrawn.html", {"article": article}, status=410)
     else:
-        furniture = page_cache.furniture(page_cache.versions(slug)[0])
+        furniture = page_cache.furniture(public_pointer(slug).surroundings)
         role, _ = role_from_request(request, furniture.roles)
-        context = _article_context(article, role, furniture, edition=edition)
+        context = _article_context(article, role, furniture, edition=edition, state=article.state)
         context["current"] = article.public_edition if article.is_public else None
         context["permalink"] = True
         response = render(request, "public/article.html", context)
@@ -249,8 +259,24 @@ def healthz(request: HttpRequest) -> JsonResponse:
     checks = {"database": _check_database(), "cache": _check_cache(), "broker": _check_broker()}
     healthy = all(value in ("ok", "eager") for value in checks.values())
     return JsonResponse(
-        {"status": "ok" if healthy else "degraded", **checks}, status=200 if healthy else 503
-    )
+        {"status": "ok" if healthy else "degraded", **checks,
+         "publication_log": _publication_lag()},
+        status=200 if healthy else 503,
+    )  # fmt: skip
+
+
+def _publication_lag() -> dict:
+    """How far the surfaces (baked files, edge) are behind the publication log: the age of the
+    oldest entry not yet applied to every one. Reported, not a failure: readers of the Django
+    path see every act at once."""
+    try:
+        oldest = oldest_unapplied()
+    except Exception as exc:
+        return {"error": type(exc).__name__}
+    if oldest is None:
+        return {"oldest_unapplied": None, "oldest_unapplied_seconds": 0}
+    age = (timezone.now() - oldest).total_seconds()
+    return {"oldest_unapplied": oldest.isoformat(), "oldest_unapplied_seconds": round(age, 1)}
 
 
 def _check_database() -> str:

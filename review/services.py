@@ -23,6 +23,7 @@ from outbox.services import queue_email
 from personalization.models import ReaderRole
 from personalization.selectors import variant_texts
 from personalization.services import remove_variant, save_variant
+from publishing import services as publishing
 
 from .errors import InvalidTransition, NotAllowed, StaleRevision, WorkflowError
 from .models import Notification, ReviewAssignment, ReviewEvent
@@ -109,6 +110,7 @@ def make_move(
                             created_revision_id=latest_revision_id(locked))  # fmt: skip
         if locked.state != from_state:
             queue_assignments([locked.pk])
+            publishing.review_status_changed(article=locked, by=by)
         if move.notifies:
             _notify(event, move.notifies(locked), f"{move.notice}: {locked.title}")
     article.refresh_from_db()

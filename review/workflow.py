@@ -16,13 +16,12 @@ from reversion.models import Version
 
 from accounts.models import User
 from articles.models import Article, ReviewState
-from articles.search import remove_entry
 from articles.selectors import latest_revision_id
 from contributors.selectors import declared_conflict
 from personalization.consistency import version_mismatches
 from personalization.selectors import approval_fingerprint, variant_grades
+from publishing import services as publishing
 
-from .editions import publish_approved, publish_pending
 from .errors import InvalidTransition, NotAllowed, WorkflowError
 from .models import ReviewEvent
 
@@ -200,8 +199,8 @@ def remember_submitted(article: Article, move: MoveContext) -> list[str]:
     article.submitted_revision_id = move.revision_id
     fields = ["submitted_revision"]
     if article.live_revision_id is None:  # readers may see it (with the caution) until approval
-        publish_pending(article, revision_id=move.revision_id, at=move.at)
-        fields += ["public_edition", "published_at"]
+        publishing.publish_provisionally(article=article, revision_id=move.revision_id,
+                                         by=move.by, at=move.at)  # fmt: skip
     return fields
 
 
@@ -209,22 +208,23 @@ def pin_approval(article: Article, move: MoveContext) -> list[str]:
     article.live_revision_id = move.revision_id
     article.approved_by, article.approved_at = move.by, move.at
     article.approved_sha256 = approval_fingerprint(article, move.revision_id)
-    article.withdrawn_at, article.withdrawal_reason = None, ""
-    publish_approved(article, revision_id=move.revision_id, by=move.by, at=move.at,
-                     note=move.note)  # fmt: skip
+    publishing.publish(article=article, revision_id=move.revision_id, by=move.by, at=move.at,
+                       note=move.note)  # fmt: skip
     return [
-        "live_revision", "approved_by", "approved_at", "approved_sha256",
-        "withdrawn_at", "withdrawal_reason", "public_edition", "published_at",
+        "live_revision",
+        "approved_by",
+        "approved_at",
+        "approved_sha256",
         *_review_done(article),
-    ]  # fmt: skip
+    ]
 
 
 def record_review(article: Article, move: MoveContext) -> list[str]:
     """The board looked again and the text stands: a new edition of the same text, so the
     change log says so and the next review date moves."""
-    publish_approved(article, revision_id=article.live_revision_id, by=move.by, at=move.at,
-                     note=move.note or "Reviewed, no changes.")  # fmt: skip
-    return ["public_edition", "published_at", *_review_done(article)]
+    publishing.publish(article=article, revision_id=article.live_revision_id, by=move.by,
+                       at=move.at, note=move.note or "Reviewed, no changes.")  # fmt: skip
+    return _review_done(article)
 
 
 def _review_done(article: Article) -> list[str]:
@@ -233,9 +233,8 @@ def _review_done(article: Article) -> list[str]:
 
 
 def take_down(article: Article, move: MoveContext) -> list[str]:
-    article.withdrawn_at, article.withdrawal_reason = move.at, move.comment
-    remove_entry(article.pk)  # search stops finding it when the withdrawal commits
-    return ["withdrawn_at", "withdrawal_reason"]
+    publishing.withdraw(article=article, by=move.by, at=move.at, reason=move.comment)
+    return []
 
 
 # Whom a move tells. ---------------------------------------------------------------------------

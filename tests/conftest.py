@@ -145,11 +145,20 @@ def eager_celery():
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
+    """Each test starts with empty caches: the shared one, and this process's pages and roles
+    (a test's rolled-back ids are used again by the next test)."""
     from django.core.cache import cache
 
-    cache.clear()
+    from public import page_cache
+
+    def clear() -> None:
+        cache.clear()
+        page_cache.forget_pages_here()
+        page_cache.forget_furniture()
+
+    clear()
     yield
-    cache.clear()
+    clear()
 
 
 def _member(group_name: str, **fields):

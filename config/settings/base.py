@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "articles",
     "contributors",
     "personalization",
+    "publishing",
     "review",
     "questions",
     "public",
@@ -60,8 +61,9 @@ MIDDLEWARE = [
     # Headers every response carries, the fast path's included.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    # Anonymous readers' cached article pages, before the middleware they do not need.
-    "public.fast_path.ArticleFastPathMiddleware",
+    # Anonymous readers' article pages from the page store, before the middleware they do not
+    # need (the one fast path: public.fast_path).
+    "public.fast_path.StoredArticlePageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -236,6 +238,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "review.tasks.flag_reviews_due",
         "schedule": crontab(hour=6, minute=30),
     },
+    # Publication log deliveries the broker missed, failed ones due again, lost workers'.
+    "publication-sweep": {
+        "task": "publishing.tasks.sweep_publication_log",
+        "schedule": env.float("VETTED_PUBLISH_SWEEP_SECONDS", default=15.0),
+    },
     "question-purge": {
         "task": "questions.tasks.purge_expired_questions",
         "schedule": crontab(hour=3, minute=30),
@@ -292,6 +299,15 @@ VETTED_RENDER_CACHE_SECONDS = env.int("VETTED_RENDER_CACHE_SECONDS", default=24 
 VETTED_MAIL_MAX_ATTEMPTS = env.int("VETTED_MAIL_MAX_ATTEMPTS", default=6)
 VETTED_MAIL_FIRST_RETRY_SECONDS = env.int("VETTED_MAIL_FIRST_RETRY_SECONDS", default=60)
 VETTED_MAIL_SENDING_LEASE_SECONDS = env.int("VETTED_MAIL_SENDING_LEASE_SECONDS", default=10 * 60)
+
+# The publication log: a delivery to a surface (baked files, edge) that fails is tried again
+# after 5, 10, 20 ... seconds (at most an hour apart), and marked failed after its last attempt;
+# one left "applying" past its lease (its worker was lost) is applied again.
+VETTED_PUBLISH_FIRST_RETRY_SECONDS = env.int("VETTED_PUBLISH_FIRST_RETRY_SECONDS", default=5)
+VETTED_PUBLISH_MAX_ATTEMPTS = env.int("VETTED_PUBLISH_MAX_ATTEMPTS", default=12)
+VETTED_PUBLISH_LEASE_SECONDS = env.int("VETTED_PUBLISH_LEASE_SECONDS", default=120)
+# Edge caches purged by the publication log (publishing.edge); none unless configured.
+VETTED_EDGE_CACHES: dict = {}
 
 # The read-only JSON API (api/): anonymous, JSON only, rate limited per client address in the
 # shared cache (with the cache down it lets requests through, as the question form does).

@@ -27,7 +27,7 @@ from articles.selectors import ArticleContent, CitedReference, ReferenceText
 from personalization.editions import DEFAULT, renditions, search_text
 from personalization.models import ReaderRole
 from personalization.selectors import approval_fingerprint
-from review.editions import STORED_SHA256_VERSION, add_months, stored_sha256
+from publishing.editions import STORED_SHA256_VERSION, add_months, stored_sha256
 from review.models import ReviewAssignment, ReviewEvent
 from review.workflow import MOVES
 
@@ -245,7 +245,7 @@ class Writer:
         return [row[0] for row in rows.articles]
 
     def _publish_for_real(self, edition: dict) -> None:
-        """A sampled edition as review.editions writes it (every reader role, glossary applied),
+        """A sampled edition as publishing.editions writes it (every reader role, glossary applied),
         read from the rows just inserted. What the templates gave must match it exactly: a
         change of the rendering that the shortcut misses stops the run here."""
         article, revision_id = Article(pk=edition["article_id"]), edition["revision_id"]

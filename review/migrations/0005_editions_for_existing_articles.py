@@ -15,7 +15,7 @@ def write_editions(apps, schema_editor):
     )
     if not waiting.exists():
         return
-    from review.editions import backfill
+    from publishing.editions import backfill
 
     backfill(waiting.values_list("pk", flat=True))
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts.models import ContributorProfile
 from articles.models import Topic
 from contributors.models import Disclosure, a_year_after
+from publishing.services import change_surroundings
 from review import services
 from tests.contributor_factories import ContributorProfileFactory, DisclosureFactory
 from tests.factories import UserFactory
@@ -243,9 +244,11 @@ def test_a_cached_article_page_follows_its_contributors_pages(client, reviewer, 
 
     assert "/contributors/" not in html()
     profile = ContributorProfileFactory(user=reviewer, slug="ana-reyes")
+    change_surroundings("people", by=None)  # what the profile's admin page does on save
     assert 'href="/contributors/ana-reyes/"' in html()
     profile.is_public = False
     profile.save()
+    change_surroundings("people", by=None)
     assert "/contributors/" not in html()
 
 

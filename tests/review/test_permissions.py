@@ -9,8 +9,8 @@ from reversion.models import Version
 from articles.models import Article, ReviewState
 from articles.selectors import latest_revision_id
 from articles.services import save_article
+from publishing.editions import write_approved as publish_approved
 from review import services
-from review.editions import publish_approved
 from review.models import Notification, ReviewEvent
 from tests.factories import UserFactory
 

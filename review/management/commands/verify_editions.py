@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
 from articles.models import Edition
-from review.editions import verify
+from publishing.editions import verify
 
 # Read every revision afresh: a cached rendering would hide a revision that changed underneath.
 FRESH_CACHE = {

@@ -1,5 +1,5 @@
-"""Writing editions: what readers are shown, as published. Only the review moves call these, under
-the article's row lock; an edition is never changed afterwards (articles.models.Edition)."""
+"""Writing editions: what readers are shown, as published. Only publishing.services calls these,
+under the article's row lock; an edition is never changed afterwards (articles.models.Edition)."""
 
 import hashlib
 import json
@@ -15,7 +15,7 @@ from personalization.models import ReaderRole
 from personalization.selectors import approval_fingerprint
 
 
-def publish_approved(
+def write_approved(
     article: Article, *, revision_id: int, by: User, at: datetime, note: str
 ) -> Edition:
     """The next numbered edition: the approved revision as every reader role will see it."""
@@ -31,7 +31,7 @@ def publish_approved(
     )  # fmt: skip
 
 
-def publish_pending(article: Article, *, revision_id: int, at: datetime) -> Edition:
+def write_pending(article: Article, *, revision_id: int, at: datetime) -> Edition:
     """A never-approved article's submitted text, for readers who may see it with a caution."""
     return _publish(article, revision_id=revision_id, at=at, kind=Edition.Kind.PENDING)
 
@@ -115,12 +115,12 @@ def backfill(article_ids) -> int:
     written = 0
     for article in Article.objects.filter(pk__in=list(article_ids)).select_related("approved_by"):
         if article.live_revision_id:
-            publish_approved(
+            write_approved(
                 article, revision_id=article.live_revision_id, by=article.approved_by,
                 at=article.approved_at, note="First edition (recorded when editions began).",
             )  # fmt: skip
         elif article.submitted_revision_id:
-            publish_pending(article, revision_id=article.submitted_revision_id,
+            write_pending(article, revision_id=article.submitted_revision_id,
                             at=article.updated_at)  # fmt: skip
         else:
             continue

@@ -1,0 +1,101 @@
+"""What readers may be shown of an article, read from the database on every request.
+
+The pointer is one row, read by the article's unique slug in one query together with the
+versions of what surrounds every page: no cache, not even a process's memory, is asked whether
+an article is public. A page is then kept under a key naming exactly what it shows (the
+edition, the role, the tracker step of a provisional edition, the surroundings), so a page of
+an edition that is no longer public is never looked up again, in any process.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from articles.models import Article, Edition
+
+from .models import Surroundings
+
+_SQL: str | None = None
+
+
+@dataclass(frozen=True)
+class PublicPointer:
+    article_id: int
+    slug: str
+    edition_id: int | None
+    fingerprint: str  # of the edition's stored text: the key holds even if an id comes round
+    withdrawn_at: datetime | None
+    approved: bool  # the article has an approved edition (else it is provisional, if any)
+    state: str
+    overdue: bool  # past its review date and the grace period: the page says so
+    surroundings: tuple[int, ...]  # Surroundings.PARTS, in order
+
+    @property
+    def is_public(self) -> bool:
+        """The rule of Article.objects.public(), for this one row."""
+        if self.withdrawn_at is not None or self.edition_id is None:
+            return False
+        return self.approved or settings.VETTED_SHOW_UNAPPROVED
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+    @property
+    def what(self) -> str:
+        """What a page of this article shows, as a key: the edition (with the tracker's step
+        while it is provisional), or the withdrawal; and the surroundings it is framed by."""
+        around = ".".join(map(str, self.surroundings))
+        if self.is_withdrawn:
+            return f"gone-{self.article_id}-{self.withdrawn_at.timestamp():.6f}:{around}"
+        step = "" if self.approved else f"-{self.state}"
+        step += "-overdue" if self.overdue else ""
+        return f"edition-{self.edition_id}-{self.fingerprint}{step}:{around}"
+
+
+def public_pointer(slug: str) -> PublicPointer | None:
+    """The article at this address as readers may see it, or None when there is no article."""
+    with connection.cursor() as cursor:
+        cursor.execute(_sql(), [slug])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    article_id, edition_id, fingerprint, due, withdrawn_at, live, state, *parts = row
+    if withdrawn_at is not None and isinstance(withdrawn_at, str):  # SQLite without converters
+        withdrawn_at = datetime.fromisoformat(withdrawn_at)
+    return PublicPointer(
+        article_id=article_id, slug=slug, edition_id=edition_id,
+        fingerprint=(fingerprint or "")[:16], withdrawn_at=withdrawn_at,
+        approved=live is not None, state=state, overdue=_overdue(due),
+        surroundings=tuple(part if part is not None else 0 for part in parts),
+    )  # fmt: skip
+
+
+def _overdue(due: date | str | None) -> bool:
+    """Edition.is_overdue, from the row (the page's notice changes with the date)."""
+    if due is None:
+        return False
+    if isinstance(due, str):
+        due = date.fromisoformat(due)
+    grace = timedelta(days=settings.VETTED_REVIEW_GRACE_DAYS)
+    return timezone.localdate() > due + grace
+
+
+def _sql() -> str:
+    # Written out once: the ORM's query building would cost as much as the query, on the path
+    # every reader's request takes.
+    global _SQL
+    if _SQL is None:
+        article, surroundings = Article._meta.db_table, Surroundings._meta.db_table
+        edition = Edition._meta.db_table
+        parts = ", ".join(f"s.{part}" for part in Surroundings.PARTS)
+        _SQL = (
+            f"SELECT a.id, a.public_edition_id, e.stored_sha256, e.next_review_due, "
+            f"a.withdrawn_at, a.live_revision_id, a.state, {parts} FROM {article} a "
+            f"LEFT JOIN {edition} e ON e.id = a.public_edition_id "
+            f"LEFT JOIN {surroundings} s ON s.id = 1 WHERE a.slug = %s"
+        )
+    return _SQL

@@ -1,0 +1,91 @@
+"""The acts that change what readers see. Nothing else writes an article's public pointer
+(`public_edition`, `published_at`, `withdrawn_at`, `withdrawal_reason`) or the surroundings.
+
+Each act runs inside the caller's transaction, under the article's row lock (review.services
+holds it), and writes its entry in the publication log there too: it commits with the act or
+not at all, and the log's worker carries it to the baked files and the edge afterwards. Cached
+pages need no message: they are kept under the edition they show (publishing.selectors).
+"""
+
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import F
+
+from accounts.models import User
+from articles.models import Article, Edition
+from articles.search import remove_entry
+
+from . import editions
+from .delivery import queue_deliveries
+from .models import PublicationEntry, Surroundings
+
+POINTER = ["public_edition", "published_at", "withdrawn_at", "withdrawal_reason"]
+Kind = PublicationEntry.Kind
+
+
+def publish(*, article: Article, revision_id: int, by: User, at: datetime, note: str) -> Edition:
+    """Readers now see this approved revision, as the next numbered edition (and a withdrawn
+    article returns at its address)."""
+    edition = editions.write_approved(article, revision_id=revision_id, by=by, at=at, note=note)
+    article.withdrawn_at, article.withdrawal_reason = None, ""
+    _act(Kind.PUBLISH, article, by=by, edition=edition, note=note)
+    return edition
+
+
+def publish_provisionally(*, article: Article, revision_id: int, by: User, at: datetime) -> Edition:
+    """Readers of a never-approved article now see this submitted text, with the "pending
+    review" caution and the review tracker, until the board approves or withdraws it."""
+    edition = editions.write_pending(article, revision_id=revision_id, at=at)
+    _act(Kind.PROVISIONAL, article, by=by, edition=edition)
+    return edition
+
+
+def withdraw(*, article: Article, by: User, at: datetime, reason: str) -> None:
+    """Readers get 410 with the board's reason instead of any text, from the commit on, until a
+    later approval publishes the article again; search stops finding it in the same commit."""
+    article.withdrawn_at, article.withdrawal_reason = at, reason
+    remove_entry(article.pk)
+    _act(Kind.WITHDRAW, article, by=by, note=reason[:300])
+
+
+def review_status_changed(*, article: Article, by: User) -> None:
+    """A provisionally published article moved through review: its pages show the tracker, so
+    the baked files and the edge take the new step (cached pages are keyed by it already)."""
+    edition = article.public_edition
+    if edition is None or edition.is_approved or article.withdrawn_at is not None:
+        return
+    entry = PublicationEntry.objects.create(
+        kind=Kind.STATUS, article=article, edition=edition, actor=by,
+        note=article.get_state_display(),
+    )  # fmt: skip
+    queue_deliveries(entry)
+
+
+def change_surroundings(part: str, *, by: User | None, note: str = "") -> PublicationEntry:
+    """Something every page of some readers shows has changed (Surroundings.PARTS: the reader
+    roles, one audience's disclaimer, the people credited): cached pages are replaced from the
+    commit on, and the log's worker republishes the baked pages and purges the edge that show
+    it, in the background. Call it in the transaction that saved the change."""
+    if part not in Surroundings.PARTS:
+        raise ValueError(f"{part!r} is not one of {Surroundings.PARTS}")
+    with transaction.atomic():
+        Surroundings.objects.get_or_create(pk=1)
+        Surroundings.objects.filter(pk=1).update(**{part: F(part) + 1})
+        entry = PublicationEntry.objects.create(
+            kind=Kind.SURROUNDINGS, part=part, actor=by, note=note[:300]
+        )
+        queue_deliveries(entry)
+    return entry
+
+
+def _act(kind: str, article: Article, *, by: User, edition: Edition | None = None,
+         note: str = "") -> None:  # fmt: skip
+    if edition is not None:
+        article.public_edition, article.published_at = edition, edition.published_at
+    article.save(update_fields=POINTER)
+    entry = PublicationEntry.objects.create(
+        kind=kind, article=article, edition=edition or article.public_edition, actor=by,
+        note=note[:300],
+    )  # fmt: skip
+    queue_deliveries(entry)
