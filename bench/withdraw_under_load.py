@@ -182,7 +182,7 @@ def _run(args: argparse.Namespace) -> None:
             if stop.is_set():
                 return
             role = ROLES[(number + turn) % len(ROLES)]
-            if args.baked:  # nginx: the role by address (a ?role= goes on to gunicorn)
+            if args.baked:  # nginx: the role by address
                 path = PATH + (f"for/{role}/" if role else "")
             else:
                 path = PATH + (f"?role={role}" if role else "")

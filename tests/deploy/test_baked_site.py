@@ -1,6 +1,7 @@
-"""The baked site through Debian's nginx with deploy/nginx.conf: pages per role from disk, a
-withdrawal answered with 410 as soon as it commits, reading on with gunicorn down, and a friendly
-503 for the question form meanwhile."""
+"""The baked site through Debian's nginx with deploy/nginx.conf: pages per role from disk (also
+for a shared ?role= link, with the cookie that remembers it), a withdrawal answered with 410 as
+soon as it commits, reading on with gunicorn down, and a friendly 503 for the question form and
+signed-in readers meanwhile."""
 
 import http.client
 import os
@@ -16,6 +17,7 @@ from accounts.models import User
 from articles.models import Article
 from articles.selectors import latest_revision_id
 from deploy.nginx import render
+from personalization.selectors import ROLE_COOKIE, ROLE_COOKIE_MAX_AGE
 from review.services import make_move
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -78,6 +80,40 @@ def test_readers_read_every_role_from_disk_with_gunicorn_down(nginx):
     assert by_cookie == patient
 
 
+def test_a_shared_role_link_reads_that_roles_page_from_disk_and_remembers_the_choice(nginx):
+    _, patient, at_its_address = _get(nginx, f"/articles/{SLUG}/for/patient/")
+    status, html, headers = _get(nginx, f"/articles/{SLUG}/?role=patient&utm_source=mail")
+    assert status == 200 and html == patient
+    # As personalization.services.remember_role sets it (over http: not Secure).
+    assert headers["Set-Cookie"] == (
+        f"{ROLE_COOKIE}=patient; Max-Age={ROLE_COOKIE_MAX_AGE}; Path=/; SameSite=Lax; HttpOnly"
+    )
+    assert headers["Cache-Control"] == "private, no-cache"  # it sets a cookie: no shared cache
+    for name in ("X-Frame-Options", "Content-Security-Policy", "Referrer-Policy", "ETag"):
+        assert headers[name] == at_its_address[name]
+    cookie = headers["Set-Cookie"].split(";")[0]
+    status, html, headers = _get(nginx, f"/articles/{SLUG}/", Cookie=cookie)
+    assert status == 200 and html == patient and "Set-Cookie" not in headers
+
+
+def test_an_unknown_role_in_the_link_reads_as_the_bare_address_and_sets_no_cookie(nginx):
+    _, default, _ = _get(nginx, f"/articles/{SLUG}/")
+    _, patient, _ = _get(nginx, f"/articles/{SLUG}/for/patient/")
+    for role, cookie, page in [
+        ("nonsense", "", default), ("Not%20a%20role", "", default),
+        ("nonsense", "vetted_role=patient", patient),  # the cookie's role, as role_from_request
+    ]:  # fmt: skip
+        status, html, headers = _get(nginx, f"/articles/{SLUG}/?role={role}", Cookie=cookie)
+        assert status == 200 and html == page
+        assert "Set-Cookie" not in headers and headers["Cache-Control"] == "public, no-cache"
+
+
+def test_signed_in_readers_go_to_gunicorn_and_get_the_friendly_503_while_it_is_down(nginx):
+    for path in (f"/articles/{SLUG}/?role=patient", f"/articles/{SLUG}/for/patient/"):
+        status, html, headers = _get(nginx, path, Cookie="sessionid=abc")
+        assert status == 503 and "Back shortly" in html and "Set-Cookie" not in headers
+
+
 def test_a_withdrawal_reaches_nginx_readers_when_it_commits(
     nginx, django_capture_on_commit_callbacks
 ):
@@ -86,10 +122,12 @@ def test_a_withdrawal_reaches_nginx_readers_when_it_commits(
     with django_capture_on_commit_callbacks(execute=True):  # the commit: the re-bake runs
         make_move("withdraw", article=article, by=reviewer, comment="A dosing error",
                   seen_revision_id=latest_revision_id(article))  # fmt: skip
-    for path in (f"/articles/{SLUG}/", f"/articles/{SLUG}/for/patient/"):
-        status, html, _ = _get(nginx, path, Cookie="vetted_role=patient")
+    for rest in ("", "for/patient/", "?role=patient"):
+        status, html, headers = _get(
+            nginx, f"/articles/{SLUG}/{rest}", Cookie="vetted_role=patient"
+        )
         assert status == 410 and "A dosing error" in html
-        assert "Platinum" not in html
+        assert "Platinum" not in html and "Set-Cookie" not in headers
 
 
 def test_the_question_form_answers_a_friendly_503_while_gunicorn_is_down(nginx):
