@@ -87,7 +87,8 @@ def _build(name: str, options: Mapping[str, Any]) -> Purger:
 
 
 def _unique(items: Iterable[str]) -> list[str]:
-    return list(dict.fromkeys(items))
+    """Each key or path once, in order; an empty one names nothing."""
+    return list(dict.fromkeys(item for item in items if item))
 
 
 @dataclass(frozen=True, kw_only=True)
