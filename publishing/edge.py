@@ -77,7 +77,8 @@ def purge_everywhere(
 
 
 def _build(name: str, options: Mapping[str, Any]) -> Purger:
-    """One VETTED_EDGE_CACHES entry as its purger; a misspelt or missing option stops the start."""
+    """One VETTED_EDGE_CACHES entry as its purger. A misspelt or missing option is
+    ImproperlyConfigured, not an EdgePurgeError: trying again would not help."""
     given = {key.lower(): value for key, value in options.items() if key != "BACKEND"}
     try:
         backend = import_string(options["BACKEND"])

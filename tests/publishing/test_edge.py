@@ -287,7 +287,7 @@ def test_purge_everywhere_can_retry_only_the_caches_that_failed(settings, fake_a
     assert fake_api.received == [] and len(other_fake_api.received) == 1
 
 
-def test_a_misconfigured_edge_cache_stops_the_start(settings):
+def test_a_misconfigured_edge_cache_is_a_configuration_error_not_a_failed_purge(settings):
     settings.VETTED_EDGE_CACHES = {"cdn": {"BACKEND": "publishing.edge.FastlyPurger"}}
     with pytest.raises(ImproperlyConfigured, match=r"VETTED_EDGE_CACHES\['cdn'\].*service_id"):
         purgers()
