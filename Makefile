@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 DEMO_PASSWORD ?= vetted-demo-2025
 export DEMO_PASSWORD
 
-.PHONY: run test install lint format chromium nginx checkers worker beat clean
+.PHONY: run test install lint format chromium nginx varnish checkers worker beat clean
 
 run: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput
@@ -14,7 +14,7 @@ run: $(VENV)/.installed
 	@echo "Demo users: author, reviewer, reviewer2, admin; password: $$DEMO_PASSWORD"
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: $(VENV)/.installed chromium nginx checkers
+test: $(VENV)/.installed chromium nginx varnish checkers
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 install: $(VENV)/.installed
@@ -37,6 +37,13 @@ nginx:
 	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { \
 		echo "Installing Debian's nginx for the baked-site tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx; }
+
+# The edge-cache tests run Debian's varnishd with deploy/varnish.vcl and the xkey vmod.
+varnish:
+	@{ command -v varnishd >/dev/null 2>&1 || test -x /usr/sbin/varnishd; } \
+		&& ls /usr/lib/*/varnish/vmods/libvmod_xkey.so >/dev/null 2>&1 || { \
+		echo "Installing Debian's varnish and varnish-modules for the edge-cache tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq varnish varnish-modules; }
 
 # The page checkers the browser tests run (tests/browser/test_page_checks.py): the Nu Html
 # Checker (vnu.jar, needs Java) and axe-core, pinned in package-lock.json. --ignore-scripts:

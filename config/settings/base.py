@@ -288,6 +288,48 @@ VETTED_QUESTION_RETENTION_DAYS = env.int("VETTED_QUESTION_RETENTION_DAYS", defau
 VETTED_QUESTION_MIN_SECONDS = env.float("VETTED_QUESTION_MIN_SECONDS", default=3)
 VETTED_QUESTION_RATE = env.str("VETTED_QUESTION_RATE", default="5/h")
 VETTED_SITE_URL = env.str("VETTED_SITE_URL", default="http://127.0.0.1:8000")
+
+
+def edge_caches_from_env() -> dict[str, dict]:
+    """The edge caches a publication or withdrawal purges (publishing.edge): each one whose
+    variables are set; none in development. The *_API_URL and CLOUDFRONT_ENDPOINT_URL variables
+    send a cache's purges elsewhere than its vendor's API (tests point them at a fake)."""
+    caches: dict[str, dict] = {}
+    for number, url in enumerate(env.list("VETTED_VARNISH_URL", default=[]), start=1):
+        name = "varnish" if number == 1 else f"varnish-{number}"
+        caches[name] = {"BACKEND": "publishing.edge.VarnishPurger", "LOCATION": url}
+    if env.str("CLOUDFLARE_ZONE_ID", default=""):
+        caches["cloudflare"] = {
+            "BACKEND": "publishing.edge.CloudflarePurger",
+            "ZONE_ID": env.str("CLOUDFLARE_ZONE_ID"),
+            "API_TOKEN": env.str("CLOUDFLARE_API_TOKEN"),
+            "PURGE_BY": env.str("CLOUDFLARE_PURGE_BY", default="tags"),
+            "BASE_URL": VETTED_SITE_URL,
+            **_given(API_URL=env.str("CLOUDFLARE_API_URL", default="")),
+        }
+    if env.str("CLOUDFRONT_DISTRIBUTION_ID", default=""):
+        # Credentials come from boto3's own chain (AWS_ACCESS_KEY_ID ..., or an instance role).
+        caches["cloudfront"] = {
+            "BACKEND": "publishing.edge.CloudFrontPurger",
+            "DISTRIBUTION_ID": env.str("CLOUDFRONT_DISTRIBUTION_ID"),
+            **_given(ENDPOINT_URL=env.str("CLOUDFRONT_ENDPOINT_URL", default="")),
+        }
+    if env.str("FASTLY_SERVICE_ID", default=""):
+        caches["fastly"] = {
+            "BACKEND": "publishing.edge.FastlyPurger",
+            "SERVICE_ID": env.str("FASTLY_SERVICE_ID"),
+            "API_TOKEN": env.str("FASTLY_API_TOKEN"),
+            **_given(API_URL=env.str("FASTLY_API_URL", default="")),
+        }
+    return caches
+
+
+def _given(**options: str) -> dict[str, str]:
+    """The options that are set; the others keep the purger's defaults."""
+    return {name: value for name, value in options.items() if value}
+
+
+VETTED_EDGE_CACHES = edge_caches_from_env()
 # Behind N reverse proxies that append to X-Forwarded-For (0: REMOTE_ADDR is the client).
 VETTED_TRUSTED_PROXY_COUNT = env.int("VETTED_TRUSTED_PROXY_COUNT", default=0)
 if VETTED_TRUSTED_PROXY_COUNT:
@@ -306,8 +348,6 @@ VETTED_MAIL_SENDING_LEASE_SECONDS = env.int("VETTED_MAIL_SENDING_LEASE_SECONDS",
 VETTED_PUBLISH_FIRST_RETRY_SECONDS = env.int("VETTED_PUBLISH_FIRST_RETRY_SECONDS", default=5)
 VETTED_PUBLISH_MAX_ATTEMPTS = env.int("VETTED_PUBLISH_MAX_ATTEMPTS", default=12)
 VETTED_PUBLISH_LEASE_SECONDS = env.int("VETTED_PUBLISH_LEASE_SECONDS", default=120)
-# Edge caches purged by the publication log (publishing.edge); none unless configured.
-VETTED_EDGE_CACHES: dict = {}
 
 # The read-only JSON API (api/): anonymous, JSON only, rate limited per client address in the
 # shared cache (with the cache down it lets requests through, as the question form does).
