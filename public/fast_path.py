@@ -37,7 +37,8 @@ def page_response(request: HttpRequest, page: page_cache.Page, *, vary_on_cookie
     patch_cache_control(response, public=True, no_cache=True)
     response["Surrogate-Control"] = f"max-age={page_cache.EDGE_SECONDS}"
     response["CDN-Cache-Control"] = f"max-age={page_cache.EDGE_SECONDS}"
-    response["Surrogate-Key"] = page.surrogate_keys
+    response["Surrogate-Key"] = page.surrogate_keys  # Varnish (xkey) and Fastly
+    response["Cache-Tag"] = page.surrogate_keys.replace(" ", ",")  # Cloudflare
     if vary_on_cookie:  # the role may come from the reader's cookie
         patch_vary_headers(response, ["Cookie"])
     return response

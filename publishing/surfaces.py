@@ -11,6 +11,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from personalization.models import ReaderRole
+
 from .models import PublicationEntry
 
 # (done, total, last article id done): saved on the delivery, so a long republication shows its
@@ -57,8 +59,11 @@ def edge_keys(entry: PublicationEntry) -> EdgeKeys:
     """The pages an entry changes, as the surrogate keys public pages carry (see
     public.fast_path: article-<id>, audience-<lay|professional>, pages)."""
     if entry.article_id is not None:
-        slug = entry.article.slug
-        return EdgeKeys((f"article-{entry.article_id}",), (f"/articles/{slug}/*",))
+        base = f"/articles/{entry.article.slug}/"
+        roles = ReaderRole.objects.values_list("slug", flat=True)
+        return EdgeKeys(
+            (f"article-{entry.article_id}",), (base, *(f"{base}for/{role}/" for role in roles))
+        )
     if entry.part in ("lay", "professional"):
         return EdgeKeys((f"audience-{entry.part}",), ("/articles/*",))
     return EdgeKeys(("pages",), ("/articles/*",))
