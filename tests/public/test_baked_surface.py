@@ -96,8 +96,8 @@ def test_a_lay_disclaimer_edit_republishes_only_the_lay_pages_in_the_background(
     bake, approved, admin_user, lay_disclaimer, django_capture_on_commit_callbacks
 ):
     here = bake / "articles" / approved.slug
-    professional = {p: p.stat().st_mtime_ns for p in (here / "index.html",
-                                                      here / "for/physician/index.html")}  # fmt: skip
+    shown = (here / "index.html", here / "for/physician/index.html")
+    professional = {path: path.stat().st_mtime_ns for path in shown}
     admin = Client()
     admin.force_login(admin_user)
     with django_capture_on_commit_callbacks(execute=True):

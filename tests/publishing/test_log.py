@@ -62,8 +62,10 @@ def test_working_on_a_draft_writes_nothing_public_and_queues_nothing(
             article=approved, by=author, seen_revision_id=seen(approved), title="A new title?",
             summary="New.", body="A draft claim.", literature_current_through=None, comment="",
         )  # fmt: skip
-        services.edit_variant(article=approved, role=patient, by=author, summary="Plain.",
-                              body="Plain words.", comment="", seen_revision_id=seen(approved))  # fmt: skip
+        services.edit_variant(
+            article=approved, role=patient, by=author, summary="Plain.", body="Plain words.",
+            comment="", seen_revision_id=seen(approved),
+        )  # fmt: skip
         services.assign_reviewer(article=approved, reviewer=reviewer2, by=admin_user)
         services.add_comment(article=approved, by=author, body="Ready soon.")
     assert PublicationEntry.objects.count() == before
