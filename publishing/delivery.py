@@ -61,18 +61,30 @@ def deliver(*, delivery_id: int) -> str:
     return "applied"
 
 
+def apply_due(*, limit: int = 500) -> int:
+    """Apply every due delivery here and now, without the broker (`manage.py
+    apply_publication_log`: a deployment without a worker, or catching up by hand)."""
+    applied = 0
+    for delivery_id in _due().values_list("pk", flat=True)[:limit]:
+        applied += deliver(delivery_id=delivery_id) == "applied"
+    return applied
+
+
+def _due():
+    now = timezone.now()
+    return Delivery.objects.filter(
+        Q(status=Status.QUEUED, next_attempt_at__lte=now)
+        | Q(status=Status.APPLYING, leased_until__lt=now)
+    ).order_by("next_attempt_at", "id")
+
+
 def sweep(*, limit: int = 500) -> int:
     """Queue every delivery that is due, or was abandoned by a lost worker (the periodic task,
     and `manage.py apply_publication_log`). Returns how many were queued (or, eagerly, run)."""
     from .tasks import deliver as deliver_task
 
-    now = timezone.now()
-    due = Delivery.objects.filter(
-        Q(status=Status.QUEUED, next_attempt_at__lte=now)
-        | Q(status=Status.APPLYING, leased_until__lt=now)
-    ).order_by("next_attempt_at", "id")
     queued = 0
-    for delivery_id in due.values_list("pk", flat=True)[:limit]:
+    for delivery_id in _due().values_list("pk", flat=True)[:limit]:
         try:
             deliver_task.apply_async((delivery_id,), retry=False)
         except Exception:
