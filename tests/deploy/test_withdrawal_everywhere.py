@@ -139,12 +139,15 @@ def test_four_workers_on_the_default_settings_all_stop_serving_a_withdrawn_artic
 
 @pytest.mark.needs_redis("cache")
 def test_production_settings_with_redis_stop_serving_a_withdrawn_article(site, gunicorn, settings):
-    port = gunicorn(
-        workers=4, DJANGO_SETTINGS_MODULE="config.settings.production",
-        CACHE_URL=settings.CACHES["default"]["LOCATION"], SECRET_KEY="test-" + "x" * 50,
-        ALLOWED_HOSTS="127.0.0.1", EMAIL_URL="smtp://127.0.0.1:25", SECURE_SSL_REDIRECT="false",
-        SECURE_HSTS_SECONDS="0", SESSION_COOKIE_SECURE="false", CSRF_COOKIE_SECURE="false",
-    )  # fmt: skip
+    production = {
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "CACHE_URL": settings.CACHES["default"]["LOCATION"], "SECRET_KEY": "test-" + "x" * 50,
+        "ALLOWED_HOSTS": "127.0.0.1", "EMAIL_URL": "smtp://127.0.0.1:25",
+        "SECURE_SSL_REDIRECT": "false", "SECURE_HSTS_SECONDS": "0",
+        "SESSION_COOKIE_SECURE": "false", "CSRF_COOKIE_SECURE": "false",
+    }  # fmt: skip
+    _manage({**site, **production}, "collectstatic", "--noinput", "-v0")  # whitenoise's manifest
+    port = gunicorn(workers=4, **production)
     _every_worker_has_the_page(port)
     _manage(site, "shell", "-v0", "-c", WITHDRAW)
     for path in (PAGE, f"{PAGE}for/patient/", f"{PAGE}?role=patient"):
