@@ -32,6 +32,10 @@ class ReviewState(models.TextChoices):
 # What waits for the board: the "Awaiting review" queue, its index, the reminders.
 AWAITING_REVIEW = (ReviewState.SUBMITTED, ReviewState.UNDER_REVIEW)
 
+# Where a new draft's answer goes (questions' drafts start with it); while the body still holds
+# it, the text is not ready and cannot be submitted (review.workflow).
+DRAFT_PLACEHOLDER = "Write the answer here, and cite its references."
+
 
 WORKFLOW_FIELDS = [
     "state",
