@@ -15,7 +15,7 @@ from django.utils.formats import date_format
 from reversion.models import Version
 
 from accounts.models import User
-from articles.models import Article, ReviewState
+from articles.models import DRAFT_PLACEHOLDER, Article, ReviewState
 from articles.search import remove_entry
 from articles.selectors import latest_revision_id
 from contributors.selectors import declared_conflict
@@ -153,6 +153,20 @@ def has_a_revision(article: Article, user: User) -> str | None:
 def readers_see_it(article: Article, user: User) -> str | None:
     if not article.is_public:
         return "Readers cannot see this article, so there is nothing to withdraw."
+    return None
+
+
+@guard(InvalidTransition)
+def ready_to_submit(article: Article, user: User) -> str | None:
+    """The text as saved now (make_move checks the locked row): a summary, and no draft
+    placeholder left in the body."""
+    if not article.summary.strip():
+        return "Write a summary before submitting: readers see it first."
+    if DRAFT_PLACEHOLDER in article.body:
+        return (
+            f"Replace the placeholder \u201c{DRAFT_PLACEHOLDER}\u201d with the answer before "
+            "submitting."
+        )
     return None
 
 
@@ -323,13 +337,15 @@ MOVES: dict[str, Move] = {
             ),
             target=ReviewState.SUBMITTED,
             groups=WRITERS,
-            guards=(writes_this_article,),
+            guards=(writes_this_article, ready_to_submit),
             records=remember_submitted,
             notifies=the_board,
             notice="Submitted for review",
             explanation=(
                 "An author sends a draft, a revised draft or a withdrawn article to the advisory "
-                "board. Until an article is first approved, readers see only submitted text."
+                "board; a text without a summary, or still holding the draft's placeholder, "
+                "cannot be sent. Until an article is first approved, readers see only submitted "
+                "text."
             ),
         ),
         Move(

@@ -200,6 +200,7 @@ def make_article(author, make_reference):
         if body is None:
             make_reference("nccn-2024")
             body = "## Answer\n\nPlatinum doublet first.[@nccn-2024]\n"
+        fields.setdefault("summary", "Platinum-based chemotherapy comes first.")
         article = Article(
             slug=slug, title=fields.pop("title", "What is the answer?"), body=body, **fields
         )

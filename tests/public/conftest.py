@@ -9,8 +9,8 @@ from review.services import make_move
 def publish(make_article, author, reviewer, seen, professional_disclaimer):
     """An article submitted (readers see it pending review) or approved, with its topics."""
 
-    def publish(slug, *, title="What is the answer?", summary="", body=None, approve=False,
-                topics=()):  # fmt: skip
+    def publish(slug, *, title="What is the answer?", summary="The answer, briefly.", body=None,
+                approve=False, topics=()):  # fmt: skip
         article = make_article(slug=slug, title=title, summary=summary, body=body)
         article.topics.set(topics)
         moves = [("submit", author)]

@@ -79,12 +79,14 @@ def test_a_later_edit_stays_off_the_public_page_until_approved(
     make_reference("esmo-2022", title="ESMO 2022 guideline")
     services.edit_article(
         article=article, by=author, seen_revision_id=seen(article), title="A reworded question?",
-        summary="", body="Unreviewed claim.[@esmo-2022]", literature_current_through=None,
+        summary="An unreviewed summary.", body="Unreviewed claim.[@esmo-2022]",
+        literature_current_through=None,
         comment="New text",
     )  # fmt: skip
     html = _page(client, article).content.decode()
     assert "What is the answer?" in html and "Platinum doublet first." in html
     assert "Unreviewed claim" not in html and "ESMO 2022 guideline" not in html
+    assert "An unreviewed summary." not in html
     assert 'aria-current="step">Approved' in html
 
     for name, user in [("submit", author), ("start_review", reviewer2), ("approve", reviewer2)]:
