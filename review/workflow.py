@@ -15,7 +15,7 @@ from django.utils.formats import date_format
 from reversion.models import Version
 
 from accounts.models import User
-from articles.models import DRAFT_PLACEHOLDER, Article, ReviewState
+from articles.models import DRAFT_PLACEHOLDER, Article, Edition, ReviewState
 from articles.search import remove_entry
 from articles.selectors import latest_revision_id
 from contributors.selectors import declared_conflict
@@ -170,6 +170,40 @@ def ready_to_submit(article: Article, user: User) -> str | None:
     return None
 
 
+@guard(InvalidTransition, offered=False)
+def never_approved(article: Article, user: User) -> str | None:
+    if article.live_revision_id is not None:
+        return "This article has approved text; readers see that."
+    return None
+
+
+@guard(InvalidTransition, offered=False)
+def not_withdrawn(article: Article, user: User) -> str | None:
+    # A withdrawal is the board's; only its approval brings the article back.
+    if article.is_withdrawn:
+        return "This article was withdrawn; only the board's approval brings it back."
+    return None
+
+
+@guard(InvalidTransition, offered=False)
+def has_submitted_text(article: Article, user: User) -> str | None:
+    if article.submitted_revision_id is None:
+        return "Nothing has been submitted, so there is nothing to publish."
+    return None
+
+
+@guard(InvalidTransition, offered=False)
+def not_shown_already(article: Article, user: User) -> str | None:
+    shown = article.public_edition
+    if (
+        shown is not None
+        and shown.kind == Edition.Kind.PENDING
+        and shown.revision_id == article.submitted_revision_id
+    ):
+        return "Readers already see the submitted text."
+    return None
+
+
 @guard(InvalidTransition)
 def readable(article: Article, user: User) -> str | None:
     """With VETTED_READABILITY_BLOCKS_APPROVAL, no version may read above its role's target."""
@@ -211,12 +245,15 @@ class MoveContext:
 
 
 def remember_submitted(article: Article, move: MoveContext) -> list[str]:
+    """What the board will review. Submitting publishes nothing (see publish_submitted)."""
     article.submitted_revision_id = move.revision_id
-    fields = ["submitted_revision"]
-    if article.live_revision_id is None:  # readers may see it (with the caution) until approval
-        publish_pending(article, revision_id=move.revision_id, at=move.at)
-        fields += ["public_edition", "published_at"]
-    return fields
+    return ["submitted_revision"]
+
+
+def publish_submitted(article: Article, move: MoveContext) -> list[str]:
+    """A never-approved article's submitted text, shown to readers with the caution."""
+    publish_pending(article, revision_id=article.submitted_revision_id, at=move.at)
+    return ["public_edition", "published_at"]
 
 
 def pin_approval(article: Article, move: MoveContext) -> list[str]:
@@ -344,8 +381,30 @@ MOVES: dict[str, Move] = {
             explanation=(
                 "An author sends a draft, a revised draft or a withdrawn article to the advisory "
                 "board; a text without a summary, or still holding the draft's placeholder, "
-                "cannot be sent. Until an article is first approved, readers see only submitted "
-                "text."
+                "cannot be sent. Submitting publishes nothing."
+            ),
+        ),
+        Move(
+            name="publish_provisionally",
+            label="Publish provisionally",
+            sources=frozenset(
+                {ReviewState.SUBMITTED, ReviewState.UNDER_REVIEW, ReviewState.CHANGES_REQUESTED}
+            ),
+            groups=frozenset({EDITORS, REVIEWERS, ADMINS}),
+            guards=(
+                never_approved,
+                not_withdrawn,
+                has_submitted_text,
+                not_shown_already,
+            ),
+            records=publish_submitted,
+            notifies=its_authors,
+            notice="Published provisionally",
+            explanation=(
+                "An editor, reviewer or admin shows readers a never-approved article's submitted "
+                "text, with the \u201cpending review\u201d caution and the review tracker, until "
+                "the board approves it. No article is shown before someone makes this move; a "
+                "text submitted again reaches readers only when it is published again."
             ),
         ),
         Move(

@@ -6,8 +6,9 @@ from review.services import make_move
 
 
 @pytest.fixture
-def publish(make_article, author, reviewer, seen, professional_disclaimer):
-    """An article submitted (readers see it pending review) or approved, with its topics."""
+def publish(make_article, author, editor, reviewer, seen, professional_disclaimer):
+    """An article submitted and published provisionally (readers see it pending review), or
+    approved, with its topics."""
 
     def publish(slug, *, title="What is the answer?", summary="The answer, briefly.", body=None,
                 approve=False, topics=()):  # fmt: skip
@@ -16,6 +17,8 @@ def publish(make_article, author, reviewer, seen, professional_disclaimer):
         moves = [("submit", author)]
         if approve:
             moves += [("start_review", reviewer), ("approve", reviewer)]
+        else:
+            moves += [("publish_provisionally", editor)]
         for name, by in moves:
             make_move(name, article=article, by=by, seen_revision_id=seen(article), comment="ok")
         return article

@@ -12,9 +12,12 @@ def _page(client, article):
 
 
 def _to_state(article, state, *, author, reviewer, seen):
+    """Move the article to `state`; a never-approved one is published provisionally on the way
+    (submitting alone publishes nothing), so readers see it with the caution."""
+    shown = ("publish_provisionally", reviewer)
     steps = {
-        ReviewState.SUBMITTED: [("submit", author)],
-        ReviewState.UNDER_REVIEW: [("submit", author), ("start_review", reviewer)],
+        ReviewState.SUBMITTED: [("submit", author), shown],
+        ReviewState.UNDER_REVIEW: [("submit", author), shown, ("start_review", reviewer)],
         ReviewState.APPROVED: [
             ("submit", author), ("start_review", reviewer), ("approve", reviewer)
         ],
@@ -176,7 +179,8 @@ def test_home_lists_visible_articles(client, make_article, author, reviewer, see
 
 def test_editorial_policy_explains_every_move(client, db):
     html = client.get(reverse("public:editorial_policy")).content.decode()
-    for label in ["Submit for review", "Start review", "Request changes", "Approve", "Withdraw"]:
+    for label in ["Submit for review", "Publish provisionally", "Start review", "Request changes",
+                  "Approve", "Withdraw"]:  # fmt: skip
         assert f"<dt>{label}</dt>" in html
 
 

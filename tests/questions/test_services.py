@@ -12,6 +12,7 @@ from outbox.tasks import send_email
 from questions import selectors, services
 from questions.models import Question
 from review.models import ReviewEvent
+from review.services import InvalidTransition, edit_article, make_move
 
 
 @pytest.fixture
@@ -233,3 +234,27 @@ def test_the_readers_words_stay_on_the_triage_page(client, make_question, review
     client.force_login(author)
     draft = client.get(f"/review/articles/{article.slug}/").content.decode()
     assert "Ottilie" not in draft and f"reader question {question.pk}" in draft
+
+
+def test_a_draft_from_a_question_cannot_reach_readers_until_its_author_writes_it(
+    client, make_question, reviewer, author, editor, seen
+):
+    question = make_question(READERS_WORDS + "?")
+    article = _draft(question, reviewer, author)
+    with pytest.raises(InvalidTransition, match="Write a summary before submitting"):
+        make_move("submit", article=article, by=author, seen_revision_id=seen(article))
+    edit_article(
+        article=article, by=author, seen_revision_id=seen(article), title=article.title,
+        summary="Usually not.", body=article.body, literature_current_through=None,
+        comment="Summary",
+    )  # fmt: skip
+    with pytest.raises(InvalidTransition, match="Replace the placeholder"):
+        make_move("submit", article=article, by=author, seen_revision_id=seen(article))
+    with pytest.raises(InvalidTransition, match="not possible: this article is draft"):
+        make_move("publish_provisionally", article=article, by=editor,
+                  seen_revision_id=seen(article))  # fmt: skip
+    article.refresh_from_db()
+    assert article.state == ReviewState.DRAFT and article.public_edition is None
+    assert client.get(f"/articles/{article.slug}/").status_code == 404
+    for word in ("Ottilie", "Fairweather"):
+        assert "0 results" in client.get("/search/", {"q": word}).content.decode()
