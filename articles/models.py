@@ -32,6 +32,10 @@ class ReviewState(models.TextChoices):
 # What waits for the board: the "Awaiting review" queue, its index, the reminders.
 AWAITING_REVIEW = (ReviewState.SUBMITTED, ReviewState.UNDER_REVIEW)
 
+# Where a new draft's answer goes (questions' drafts start with it); while the body still holds
+# it, the text is not ready and cannot be submitted (review.workflow).
+DRAFT_PLACEHOLDER = "Write the answer here, and cite its references."
+
 
 WORKFLOW_FIELDS = [
     "state",
@@ -168,8 +172,9 @@ class ArticleQuerySet(models.QuerySet):
         """Articles a reader may open: approved ones, and, when allowed, those in review.
 
         An approved article whose next revision is in review (or a draft) keeps its approved
-        text live; a never-approved one shows only the text last submitted, never a draft. A
-        withdrawn article stays hidden until the board approves it again.
+        text live; a never-approved one is shown only once an editor published its submitted
+        text provisionally, never a draft. A withdrawn article stays hidden until the board
+        approves it again.
         """
         return self.filter(readable())
 
@@ -226,8 +231,9 @@ class Article(models.Model):
     )
     approved_at = models.DateTimeField(null=True, blank=True, editable=False)
     approved_sha256 = models.CharField(max_length=64, blank=True, editable=False)
-    # The text readers of a never-approved article may see (with the caution): the revision
-    # last submitted, never a later working save.
+    # The revision last submitted: what the board reviews, and what an editor may publish
+    # provisionally (with the caution) while the article was never approved; never a later
+    # working save.
     submitted_revision = models.ForeignKey(
         "reversion.Revision",
         null=True,
@@ -241,8 +247,9 @@ class Article(models.Model):
     withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
     withdrawal_reason = models.TextField(blank=True, editable=False)
     # What readers are shown, as it was published: the current approved edition, or for a
-    # never-approved article the snapshot of the text last submitted. Only review.services
-    # writes these two; `published_at` orders the public lists.
+    # never-approved article that an editor published provisionally, the snapshot of the text
+    # submitted then. Only review.services writes these two; `published_at` orders the public
+    # lists.
     public_edition = models.ForeignKey(
         "Edition", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
         editable=False,
@@ -376,7 +383,8 @@ class EditionQuerySet(models.QuerySet):
 
 class Edition(models.Model):
     """What readers were shown, exactly as published: written once when the board approves a
-    revision (or, for a never-approved article, when it is submitted) and never changed.
+    revision (or, for a never-approved article, when an editor publishes its submitted text
+    provisionally) and never changed.
 
     Readers, search and permalinks read editions only; reviewers work on revisions.
     `renditions` holds the page of every reader role as rendered then (glossary applied), so an

@@ -6,7 +6,6 @@ questions.workflow.ACTIONS, and writes any e-mail to the outbox, which sends it 
 """
 
 import logging
-import re
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
@@ -15,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from articles.models import Article
+from articles.models import DRAFT_PLACEHOLDER, Article
 from articles.services import save_article
 from outbox.services import queue_email
 from review.models import ReviewEvent
@@ -233,20 +232,10 @@ def _refresh(question: Question, locked: Question) -> Question:
     return question
 
 
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]{}()#+!|>-])")
-
-
-def _as_plain_markdown(text: str) -> str:
-    # Escaped so that no "[@key]" becomes a citation, no "#" a heading, no tag survives as markup.
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", text).replace("<", "&lt;")
-
-
 def _draft_body(question: Question) -> str:
-    quoted = "\n".join("> " + _as_plain_markdown(line) for line in question.text.splitlines())
+    # The reader's words stay in the triage queue: a draft is text that may one day be
+    # submitted and published, so it names the question by number only.
     return (
-        "## Draft\n\n"
-        f"Reader question {question.pk}, asked on "
-        f"\u201c{_as_plain_markdown(question.article.title)}\u201d:\n\n"
-        f"{quoted}\n\n"
-        "Write the answer here, and cite its references.\n"
+        f"This draft answers reader question {question.pk} (see the question in the triage "
+        f"queue).\n\n{DRAFT_PLACEHOLDER}\n"
     )

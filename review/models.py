@@ -10,6 +10,7 @@ class ReviewEvent(models.Model):
 
     class Action(models.TextChoices):
         SUBMIT = "submit", "Submitted"
+        PUBLISH_PROVISIONALLY = "publish_provisionally", "Published provisionally"
         START_REVIEW = "start_review", "Started review"
         REQUEST_CHANGES = "request_changes", "Requested changes"
         APPROVE = "approve", "Approved"
@@ -22,7 +23,7 @@ class ReviewEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="review_events"
     )
-    action = models.CharField(max_length=20, choices=Action)
+    action = models.CharField(max_length=30, choices=Action)
     from_state = models.CharField(max_length=20, choices=ReviewState)
     to_state = models.CharField(max_length=20, choices=ReviewState)
     # The revision the actor acted on (for an approval: the exact text approved) ...

@@ -15,7 +15,7 @@ from django.utils.formats import date_format
 from reversion.models import Version
 
 from accounts.models import User
-from articles.models import Article, ReviewState
+from articles.models import DRAFT_PLACEHOLDER, Article, Edition, ReviewState
 from articles.selectors import latest_revision_id
 from contributors.selectors import declared_conflict
 from personalization.consistency import version_mismatches
@@ -156,6 +156,54 @@ def readers_see_it(article: Article, user: User) -> str | None:
 
 
 @guard(InvalidTransition)
+def ready_to_submit(article: Article, user: User) -> str | None:
+    """The text as saved now (make_move checks the locked row): a summary, and no draft
+    placeholder left in the body."""
+    if not article.summary.strip():
+        return "Write a summary before submitting: readers see it first."
+    if DRAFT_PLACEHOLDER in article.body:
+        return (
+            f"Replace the placeholder \u201c{DRAFT_PLACEHOLDER}\u201d with the answer before "
+            "submitting."
+        )
+    return None
+
+
+@guard(InvalidTransition, offered=False)
+def never_approved(article: Article, user: User) -> str | None:
+    if article.live_revision_id is not None:
+        return "This article has approved text; readers see that."
+    return None
+
+
+@guard(InvalidTransition, offered=False)
+def not_withdrawn(article: Article, user: User) -> str | None:
+    # A withdrawal is the board's; only its approval brings the article back.
+    if article.is_withdrawn:
+        return "This article was withdrawn; only the board's approval brings it back."
+    return None
+
+
+@guard(InvalidTransition, offered=False)
+def has_submitted_text(article: Article, user: User) -> str | None:
+    if article.submitted_revision_id is None:
+        return "Nothing has been submitted, so there is nothing to publish."
+    return None
+
+
+@guard(InvalidTransition, offered=False)
+def not_shown_already(article: Article, user: User) -> str | None:
+    shown = article.public_edition
+    if (
+        shown is not None
+        and shown.kind == Edition.Kind.PENDING
+        and shown.revision_id == article.submitted_revision_id
+    ):
+        return "Readers already see the submitted text."
+    return None
+
+
+@guard(InvalidTransition)
 def readable(article: Article, user: User) -> str | None:
     """With VETTED_READABILITY_BLOCKS_APPROVAL, no version may read above its role's target."""
     if not settings.VETTED_READABILITY_BLOCKS_APPROVAL:
@@ -196,12 +244,16 @@ class MoveContext:
 
 
 def remember_submitted(article: Article, move: MoveContext) -> list[str]:
+    """What the board will review. Submitting publishes nothing (see publish_submitted)."""
     article.submitted_revision_id = move.revision_id
-    fields = ["submitted_revision"]
-    if article.live_revision_id is None:  # readers may see it (with the caution) until approval
-        publishing.publish_provisionally(article=article, revision_id=move.revision_id,
-                                         by=move.by, at=move.at)  # fmt: skip
-    return fields
+    return ["submitted_revision"]
+
+
+def publish_submitted(article: Article, move: MoveContext) -> list[str]:
+    """A never-approved article's submitted text, shown to readers with the caution."""
+    publishing.publish_provisionally(article=article, revision_id=article.submitted_revision_id,
+                                     by=move.by, at=move.at)  # fmt: skip
+    return []
 
 
 def pin_approval(article: Article, move: MoveContext) -> list[str]:
@@ -322,13 +374,37 @@ MOVES: dict[str, Move] = {
             ),
             target=ReviewState.SUBMITTED,
             groups=WRITERS,
-            guards=(writes_this_article,),
+            guards=(writes_this_article, ready_to_submit),
             records=remember_submitted,
             notifies=the_board,
             notice="Submitted for review",
             explanation=(
                 "An author sends a draft, a revised draft or a withdrawn article to the advisory "
-                "board. Until an article is first approved, readers see only submitted text."
+                "board; a text without a summary, or still holding the draft's placeholder, "
+                "cannot be sent. Submitting publishes nothing."
+            ),
+        ),
+        Move(
+            name="publish_provisionally",
+            label="Publish provisionally",
+            sources=frozenset(
+                {ReviewState.SUBMITTED, ReviewState.UNDER_REVIEW, ReviewState.CHANGES_REQUESTED}
+            ),
+            groups=frozenset({EDITORS, REVIEWERS, ADMINS}),
+            guards=(
+                never_approved,
+                not_withdrawn,
+                has_submitted_text,
+                not_shown_already,
+            ),
+            records=publish_submitted,
+            notifies=its_authors,
+            notice="Published provisionally",
+            explanation=(
+                "An editor, reviewer or admin shows readers a never-approved article's submitted "
+                "text, with the \u201cpending review\u201d caution and the review tracker, until "
+                "the board approves it. No article is shown before someone makes this move; a "
+                "text submitted again reaches readers only when it is published again."
             ),
         ),
         Move(

@@ -14,7 +14,7 @@ from articles.models import Article, Disclaimer, Reference
 from articles.selectors import latest_revision_id
 from articles.services import save_article, save_reference
 from config.celery import app as celery_app
-from review.workflow import ADMINS, AUTHORS, REVIEWERS
+from review.workflow import ADMINS, AUTHORS, EDITORS, REVIEWERS
 from tests.factories import UserFactory
 
 # Tests that need a real service say so: @pytest.mark.needs_postgres, and
@@ -173,6 +173,11 @@ def author(db):
 
 
 @pytest.fixture
+def editor(db):
+    return _member(EDITORS, username="editor", display_name="Jo Mensah")
+
+
+@pytest.fixture
 def reviewer(db):
     return _member(
         REVIEWERS, username="reviewer", display_name="Dr. Ana Reyes", credentials="MD, Oncology"
@@ -209,6 +214,7 @@ def make_article(author, make_reference):
         if body is None:
             make_reference("nccn-2024")
             body = "## Answer\n\nPlatinum doublet first.[@nccn-2024]\n"
+        fields.setdefault("summary", "Platinum-based chemotherapy comes first.")
         article = Article(
             slug=slug, title=fields.pop("title", "What is the answer?"), body=body, **fields
         )
@@ -233,13 +239,30 @@ def seen():
 
 
 @pytest.fixture
-def public_article(make_article, author, seen, professional_disclaimer) -> Article:
-    """An article readers can open: submitted, so shown with the pending-review caution."""
+def publish_provisionally(editor, seen):
+    """Show a submitted, never-approved article to readers, with the pending-review caution,
+    as an editor does (submitting alone publishes nothing)."""
+    from review.services import make_move
+
+    def publish(article: Article) -> Article:
+        make_move("publish_provisionally", article=article, by=editor,
+                  seen_revision_id=seen(article))  # fmt: skip
+        article.refresh_from_db()
+        return article
+
+    return publish
+
+
+@pytest.fixture
+def public_article(make_article, author, seen, professional_disclaimer,
+                   publish_provisionally) -> Article:  # fmt: skip
+    """An article readers can open: submitted and published provisionally, so shown with the
+    pending-review caution."""
     from review.services import make_move
 
     article = make_article()
     make_move("submit", article=article, by=author, seen_revision_id=seen(article))
-    return article
+    return publish_provisionally(article)
 
 
 @pytest.fixture

@@ -40,8 +40,9 @@ SKIPPED = (
     "per-role reader versions (ArticleVariant): none are written, and editions hold only the "
     f"default text, except for one article in {SAMPLE_EVERY}, whose editions are published "
     "through personalization.editions (every reader role, glossary applied) as a check",
-    "the reversion revisions of state moves (submit, start review, approve, withdraw): only "
-    "revisions that change the text are written, so events have no created_revision",
+    "the reversion revisions of state moves (submit, publish provisionally, start review, "
+    "approve, withdraw): only revisions that change the text are written, so events have no "
+    "created_revision",
     "notifications and outbox e-mails, review comments, co-authors",
     "model save() and signals: nothing is cached for the new slugs, so no cache is told",
 )
@@ -65,7 +66,7 @@ STATE_MIX = {
     ReviewState.WITHDRAWN: 2,
 }
 WAITING = (ReviewState.SUBMITTED, ReviewState.UNDER_REVIEW, ReviewState.CHANGES_REQUESTED)
-TEXT_STEPS, PUBLISHING_STEPS = ("write", "edit"), ("submit", "approve")
+TEXT_STEPS, PUBLISHING_STEPS = ("write", "edit"), ("publish_provisionally", "approve")
 
 REQUESTS = (
     "Please cite the primary trial publication, not the press release.",
@@ -121,14 +122,17 @@ def story(rng: random.Random, state: str) -> list[str]:
         return cycle + ["edit", "submit", "start_review", "approve"] * (editions - 1)
     if state == ReviewState.WITHDRAWN:
         return [*cycle, "withdraw"]
-    # In review: three in ten are revisions of an approved article, the rest never approved.
-    before = [*cycle, "edit"] if rng.random() < 0.3 else ["write"]
+    # In review: three in ten are revisions of an approved article, the rest never approved,
+    # which an editor published provisionally (readers see them with the caution).
+    revision = rng.random() < 0.3
+    before = [*cycle, "edit"] if revision else ["write"]
+    submit = ["submit"] if revision else ["submit", "publish_provisionally"]
     tail = {
-        ReviewState.SUBMITTED: ["submit"],
-        ReviewState.UNDER_REVIEW: ["submit", "assign", "start_review"],
-        ReviewState.CHANGES_REQUESTED: ["submit", "assign", "start_review", "request_changes"],
+        ReviewState.SUBMITTED: [],
+        ReviewState.UNDER_REVIEW: ["assign", "start_review"],
+        ReviewState.CHANGES_REQUESTED: ["assign", "start_review", "request_changes"],
     }[state]
-    return before + tail
+    return before + submit + tail
 
 
 def many_versions_story(versions: int) -> list[str]:
@@ -273,7 +277,8 @@ class Writer:
 
     def times(self, rng: random.Random, plan: Plan) -> list[datetime]:
         """When each step happened: days apart, the last one recent for what awaits review."""
-        gaps = {"submit": (0.5, 10), "assign": (0.01, 1), "start_review": (0.1, 5),
+        gaps = {"submit": (0.5, 10), "publish_provisionally": (0.01, 2), "assign": (0.01, 1),
+                "start_review": (0.1, 5),
                 "approve": (1, 14), "request_changes": (1, 10), "edit": (20, 300),
                 "withdraw": (5, 200)}  # fmt: skip
         if len(plan.steps) > 50:  # the many-versions article: edits hours apart
@@ -336,10 +341,10 @@ class _Story:
             article["state"] = MOVES[step].target_from(from_state)
             if article["state"] != from_state:
                 article["state_changed_at"] = at
-        if step == "submit":
+        if step == "submit":  # publishes nothing
             article["submitted_revision_id"] = self.text.revision_id
-            if article["live_revision_id"] is None:  # readers may see it, with the caution
-                self._edition(at, kind=Edition.Kind.PENDING)
+        elif step == "publish_provisionally":  # readers see it, with the caution
+            self._edition(at, kind=Edition.Kind.PENDING)
         elif step == "assign":
             self.rows.assignments.append((article["id"], self.reviewer.pk, self.reviewer.pk, at))
             comment = f"Assigned {self.reviewer.public_name}"
@@ -390,7 +395,8 @@ class _Story:
                          article["literature_current_through"], at)  # fmt: skip
 
     def _edition(self, at: datetime, *, kind: str) -> dict:
-        """What publish_approved or publish_pending would write, from the rendered template."""
+        """What publishing.editions would write (an approved or pending edition), from the
+        rendered template."""
         text, template = self.text, self.template
         references = self.cited_references
         content = ArticleContent(

@@ -97,15 +97,16 @@ def published(make_article, approve, topic, roles, author):
 
 
 @pytest.fixture
-def pending(make_article, make_reference, author, professional_disclaimer):
-    """Submitted, never approved: readers may see it with a caution; the API must not."""
+def pending(make_article, make_reference, author, professional_disclaimer, publish_provisionally):
+    """Submitted, never approved, published provisionally: readers may see it with a caution;
+    the API must not."""
     make_reference("draft-only-trial", title="A trial only a draft cites")
     article = make_article(
         slug="awaiting-review", title="Pending question?",
         body="## Answer\n\nNot yet reviewed.[@draft-only-trial]\n",
     )  # fmt: skip
     make_move("submit", article=article, by=author, seen_revision_id=latest_revision_id(article))
-    return article
+    return publish_provisionally(article)
 
 
 @pytest.fixture

@@ -164,7 +164,7 @@ def test_invalid_reference_in_the_admin_writes_no_revision(admin):
 
 def save_twice(author, first_body, second_body):
     article = save_article(
-        article=Article(slug="rewritten", title="Which source?", body=first_body),
+        article=Article(slug="rewritten", title="Which source?", summary="Yes.", body=first_body),
         by=author,
         comment="First",
     )

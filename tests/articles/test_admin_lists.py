@@ -56,7 +56,7 @@ def test_the_review_event_search_skips_comments(admin, public_article, reviewer)
     assert 'id="result_list"' not in html  # no rows
     html = admin.get("/admin/review/reviewevent/", {"q": public_article.slug}).content.decode()
     rows = html.split('id="result_list"', 1)[1].split("</tbody>", 1)[0].split("<tbody>", 1)[1]
-    assert rows.count("<tr") == 2  # the submission and the comment
+    assert rows.count("<tr") == 3  # the submission, its provisional publication, the comment
 
 
 def _queries(admin, url: str, django_assert_max_num_queries) -> int:

@@ -64,7 +64,10 @@ def test_concurrent_approvals_on_sqlite_give_one_winner_and_clean_refusals(file_
     )
     article = save_article(
         article=Article(
-            slug="raced", title="What is raced?", body="## Answer\n\nYes.[@nccn-2024]\n"
+            slug="raced",
+            title="What is raced?",
+            summary="Yes.",
+            body="## Answer\n\nYes.[@nccn-2024]\n",
         ),
         by=author,
         comment="Created",

@@ -16,7 +16,7 @@ PATIENT_TEXT = "Your first treatment is chemo with a platinum drug."
 @pytest.fixture
 def article(
     make_article, make_reference, author, reviewer, roles, seen, professional_disclaimer,
-    lay_disclaimer,
+    lay_disclaimer, publish_provisionally,
 ):  # fmt: skip
     make_reference("nccn-2024")
     article = make_article(body="## Answer\n\nPlatinum doublet first in NSCLC.[@nccn-2024]\n")
@@ -25,7 +25,7 @@ def article(
         body=f"## What to expect\n\n{PATIENT_TEXT}[@nccn-2024]\n", by=author, comment="patient",
     )  # fmt: skip
     services.make_move("submit", article=article, by=author, seen_revision_id=seen(article))
-    return article
+    return publish_provisionally(article)
 
 
 def _approve(article, reviewer, seen):

@@ -6,16 +6,19 @@ from review.services import make_move
 
 
 @pytest.fixture
-def publish(make_article, author, reviewer, seen, professional_disclaimer):
-    """An article submitted (readers see it pending review) or approved, with its topics."""
+def publish(make_article, author, editor, reviewer, seen, professional_disclaimer):
+    """An article submitted and published provisionally (readers see it pending review), or
+    approved, with its topics."""
 
-    def publish(slug, *, title="What is the answer?", summary="", body=None, approve=False,
-                topics=()):  # fmt: skip
+    def publish(slug, *, title="What is the answer?", summary="The answer, briefly.", body=None,
+                approve=False, topics=()):  # fmt: skip
         article = make_article(slug=slug, title=title, summary=summary, body=body)
         article.topics.set(topics)
         moves = [("submit", author)]
         if approve:
             moves += [("start_review", reviewer), ("approve", reviewer)]
+        else:
+            moves += [("publish_provisionally", editor)]
         for name, by in moves:
             make_move(name, article=article, by=by, seen_revision_id=seen(article), comment="ok")
         return article

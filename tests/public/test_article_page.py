@@ -12,9 +12,12 @@ def _page(client, article):
 
 
 def _to_state(article, state, *, author, reviewer, seen):
+    """Move the article to `state`; a never-approved one is published provisionally on the way
+    (submitting alone publishes nothing), so readers see it with the caution."""
+    shown = ("publish_provisionally", reviewer)
     steps = {
-        ReviewState.SUBMITTED: [("submit", author)],
-        ReviewState.UNDER_REVIEW: [("submit", author), ("start_review", reviewer)],
+        ReviewState.SUBMITTED: [("submit", author), shown],
+        ReviewState.UNDER_REVIEW: [("submit", author), shown, ("start_review", reviewer)],
         ReviewState.APPROVED: [
             ("submit", author), ("start_review", reviewer), ("approve", reviewer)
         ],
@@ -79,12 +82,14 @@ def test_a_later_edit_stays_off_the_public_page_until_approved(
     make_reference("esmo-2022", title="ESMO 2022 guideline")
     services.edit_article(
         article=article, by=author, seen_revision_id=seen(article), title="A reworded question?",
-        summary="", body="Unreviewed claim.[@esmo-2022]", literature_current_through=None,
+        summary="An unreviewed summary.", body="Unreviewed claim.[@esmo-2022]",
+        literature_current_through=None,
         comment="New text",
     )  # fmt: skip
     html = _page(client, article).content.decode()
     assert "What is the answer?" in html and "Platinum doublet first." in html
     assert "Unreviewed claim" not in html and "ESMO 2022 guideline" not in html
+    assert "An unreviewed summary." not in html
     assert 'aria-current="step">Approved' in html
 
     for name, user in [("submit", author), ("start_review", reviewer2), ("approve", reviewer2)]:
@@ -174,7 +179,8 @@ def test_home_lists_visible_articles(client, make_article, author, reviewer, see
 
 def test_editorial_policy_explains_every_move(client, db):
     html = client.get(reverse("public:editorial_policy")).content.decode()
-    for label in ["Submit for review", "Start review", "Request changes", "Approve", "Withdraw"]:
+    for label in ["Submit for review", "Publish provisionally", "Start review", "Request changes",
+                  "Approve", "Withdraw"]:  # fmt: skip
         assert f"<dt>{label}</dt>" in html
 
 

@@ -80,7 +80,8 @@ def test_search_finds_the_new_text_once_it_is_approved(client, publish, author, 
     article = publish("article", title="Is platinum first?", approve=True)
     services.edit_article(
         article=article, by=author, seen_revision_id=seen(article), title="Is platinum first?",
-        summary="", body="Zongertinib.[@nccn-2024]", literature_current_through=None, comment="",
+        summary=article.summary, body="Zongertinib.[@nccn-2024]", literature_current_through=None,
+        comment="",
     )  # fmt: skip
     for name, by in [("submit", author), ("start_review", reviewer), ("approve", reviewer)]:
         services.make_move(name, article=article, by=by, seen_revision_id=seen(article),

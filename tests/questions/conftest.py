@@ -4,9 +4,11 @@ import time
 
 import pytest
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from articles.models import Article
 from articles.selectors import latest_revision_id
+from outbox.models import Email
 from questions import services
 from questions.forms import started_token
 from review.services import make_move
@@ -15,10 +17,16 @@ from tests.factories import UserFactory
 
 
 @pytest.fixture
-def article(make_article, author) -> Article:
-    """An article readers can open: submitted, so shown with the pending-review caution."""
+def article(make_article, author, publish_provisionally) -> Article:
+    """An article readers can open: submitted and published provisionally, so shown with the
+    pending-review caution."""
     article = make_article(slug="her2-exon-20", title="What is first-line for HER2 exon 20?")
     make_move("submit", article=article, by=author, seen_revision_id=latest_revision_id(article))
+    publish_provisionally(article)
+    # Publishing it told its author; these tests count only the mail that questions cause.
+    Email.objects.filter(status=Email.Status.QUEUED).update(
+        status=Email.Status.SENT, sent_at=timezone.now()
+    )
     return article
 
 

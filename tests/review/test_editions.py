@@ -193,7 +193,13 @@ def test_a_stored_edition_from_today_renders_the_same_for_good(client, make_arti
     assert stored_sha256(Edition.objects.get(pk=edition.pk)) == stored["stored_sha256"]
 
 
-def test_verify_editions_reports_a_changed_edition_and_a_changed_revision(approved, capsys):
+def test_verify_editions_reports_a_changed_edition_and_a_changed_revision(
+    make_article, author, reviewer, publish_provisionally, professional_disclaimer, capsys
+):
+    approved = make_article()
+    make_move("submit", article=approved, by=author, seen_revision_id=latest_revision_id(approved))
+    publish_provisionally(approved)
+    _approve(approved, author, reviewer)
     call_command("verify_editions")
     assert "All 2 editions match" in capsys.readouterr().out  # the pending one and edition 1
 

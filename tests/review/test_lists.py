@@ -247,7 +247,7 @@ def test_the_review_timeline_is_newest_first_and_paged(client, many_versions, re
 
 
 def test_assigned_to_me_follows_each_article_through_its_moves(
-    client, make_article, author, reviewer, admin_user, seen
+    client, make_article, author, reviewer, admin_user, seen, publish_provisionally
 ):
     """The queue is kept on the assignments (so it reads one index at any size): it must still
     list exactly the open articles the board may open, in the order they entered their state."""
@@ -268,6 +268,8 @@ def test_assigned_to_me_follows_each_article_through_its_moves(
     make_move("start_review", article=other, by=reviewer, seen_revision_id=seen(other))
     assert listed() == ["0", "1"]  # the other one entered its new state last
     make_move("approve", article=other, by=reviewer, seen_revision_id=seen(other))
+    assert listed() == ["0"]
+    publish_provisionally(draft)  # readers see it, so it can be withdrawn
     assert listed() == ["0"]
     make_move("withdraw", article=draft, by=reviewer, seen_revision_id=seen(draft),
               comment="Outdated")  # fmt: skip

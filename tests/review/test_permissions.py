@@ -82,7 +82,7 @@ def _article_written_by(role: str, user, make_reference) -> Article:
     writer = user if writes_it else _user("own_author", username="writer")
     make_reference("nccn-2024")
     article = save_article(
-        article=Article(slug="matrix", title="Q?", body="A.[@nccn-2024]"),
+        article=Article(slug="matrix", title="Q?", summary="A.", body="A.[@nccn-2024]"),
         by=writer,
         comment="Created",
     )

@@ -5,28 +5,18 @@ import re
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from reversion.models import Revision
 
 from articles.models import Reference
 from review.reference_import_views import SESSION_KEY
-from review.workflow import EDITORS
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "references"
 FILES = ["nsclc_her2.ris", "nsclc_her2.bib", "nsclc_her2.nbib", "nsclc_her2.xml"]
 UPLOAD = reverse("review:reference_import")
-
-
-@pytest.fixture
-def editor(db):
-    user = UserFactory(username="editor")
-    user.groups.add(Group.objects.get_or_create(name=EDITORS)[0])
-    return user
 
 
 def upload(client, name: str, content: bytes | None = None):

@@ -98,6 +98,8 @@ def test_a_never_approved_submitted_article_can_be_withdrawn(
 ):
     article = make_article()
     _post_move(_as(client, author), article, "submit")
+    assert _reader(client, article).status_code == 404  # submitting publishes nothing
+    assert _post_move(_as(client, reviewer), article, "publish_provisionally").status_code == 302
     assert _reader(client, article).status_code == 200  # shown with the pending-review caution
     assert (
         _post_move(_as(client, reviewer), article, "withdraw", comment="Wrong").status_code == 302
@@ -152,6 +154,8 @@ def test_readers_of_a_never_approved_article_see_only_submitted_text(
     article = make_article()
     assert _reader(client, article).status_code == 404  # a draft is never public
     _post_move(_as(client, author), article, "submit")
+    assert _reader(client, article).status_code == 404  # nor is a submitted one, until shown
+    _post_move(_as(client, reviewer), article, "publish_provisionally")
     _post_move(_as(client, reviewer), article, "start_review")
     _post_move(client, article, "request_changes", comment="Cite the trial")
     assert _edit(_as(client, author), article, "## Half\n\nUnfinished thought.[@nccn-2024]\n",
@@ -165,6 +169,9 @@ def test_readers_of_a_never_approved_article_see_only_submitted_text(
     assert "0 results" in client.get("/search/?q=Unfinished").content.decode()
 
     _post_move(_as(client, author), article, "submit")
+    page = _reader(client, article).content.decode()  # resubmitting publishes nothing either
+    assert "Platinum doublet first." in page and "Unfinished thought" not in page
+    _post_move(_as(client, reviewer), article, "publish_provisionally")
     page = _reader(client, article).content.decode()
     assert "Unfinished thought" in page and "A working title" in page
 

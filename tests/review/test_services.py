@@ -78,7 +78,7 @@ def test_approve_refuses_a_reviewer_who_edited_the_text(under_review, reviewer, 
     move("request_changes", under_review, reviewer, seen, comment="I will fix it myself")
     services.edit_article(
         article=under_review, by=reviewer, seen_revision_id=seen(under_review),
-        title="Edited by the reviewer", summary="", body=under_review.body,
+        title="Edited by the reviewer", summary=under_review.summary, body=under_review.body,
         literature_current_through=None, comment="fix",
     )  # fmt: skip
     move("submit", under_review, reviewer, seen)

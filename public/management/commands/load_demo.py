@@ -1,4 +1,5 @@
-"""Load the demo: groups, the demo users, disclaimers and the NSCLC HER2 article in Submitted."""
+"""Load the demo: groups, the demo users, disclaimers and the NSCLC HER2 article in Submitted,
+published provisionally (as the seed page shows it)."""
 
 import os
 from pathlib import Path
@@ -77,7 +78,7 @@ class Command(BaseCommand):
             self._disclaimers(users["admin"])
             self._roles(users["admin"])
             self._glossary(users["admin"])
-            article = self._article(users["author"])
+            article = self._article(users["author"], editor=users["editor"])
         self.stdout.write(
             f"Demo loaded: /articles/{article.slug}/ is {article.get_state_display()}; "
             f"users {', '.join(users)} (password from DEMO_PASSWORD)."
@@ -155,7 +156,7 @@ class Command(BaseCommand):
                 reversion.set_user(admin)
                 reversion.set_comment("Demo glossary")
 
-    def _article(self, author: User) -> Article:
+    def _article(self, author: User, *, editor: User) -> Article:
         source = read_article_file(DEMO_ARTICLE)
         article = Article.objects.filter(slug=source.slug).first()
         if article is not None:
@@ -171,11 +172,12 @@ class Command(BaseCommand):
                 by=author,
                 comment=f"Imported from {path.name}",
             )
-        review_services.make_move(
-            "submit",
-            article=article,
-            by=author,
-            seen_revision_id=latest_revision_id(article),
-            comment="Demo article, ready for the advisory board.",
-        )
+        for name, by, comment in (
+            ("submit", author, "Demo article, ready for the advisory board."),
+            ("publish_provisionally", editor, "Shown pending review, as the seed page is."),
+        ):
+            review_services.make_move(
+                name, article=article, by=by, seen_revision_id=latest_revision_id(article),
+                comment=comment,
+            )  # fmt: skip
         return article

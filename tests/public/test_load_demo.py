@@ -1,0 +1,44 @@
+"""load_demo: the demo article as the seed page shows it, however often the command runs."""
+
+import os
+
+from django.core.management import call_command
+
+from articles.models import Article, Edition, ReviewState
+from review.models import ReviewEvent
+
+SLUG = "nsclc-her2-exon-20-first-line"
+
+
+def _load_demo(monkeypatch):
+    monkeypatch.setenv("DEMO_PASSWORD", "test-demo-password")
+    with open(os.devnull, "w") as quiet:
+        call_command("load_demo", stdout=quiet)
+
+
+def test_load_demo_leaves_the_article_submitted_and_shown_with_the_caution(client, db, monkeypatch):
+    _load_demo(monkeypatch)
+    article = Article.objects.get(slug=SLUG)
+    assert article.state == ReviewState.SUBMITTED and article.live_revision_id is None
+    assert article.public_edition.kind == Edition.Kind.PENDING
+    assert article.public_edition.revision_id == article.submitted_revision_id
+    events = ReviewEvent.objects.filter(article=article).order_by("pk")
+    assert [(e.action, e.actor.username) for e in events] == [
+        ("submit", "author"),
+        ("publish_provisionally", "editor"),
+    ]
+
+    response = client.get(f"/articles/{SLUG}/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "waiting for review" in html and "Approved by" not in html
+    assert 'aria-current="step">Submitted</li>' in html
+    assert "1 result for" in client.get("/search/", {"q": "HER2 exon 20"}).content.decode()
+
+
+def test_load_demo_runs_again_without_moving_the_article(db, monkeypatch):
+    _load_demo(monkeypatch)
+    before = (ReviewEvent.objects.count(), Edition.objects.count())
+    _load_demo(monkeypatch)
+    assert (ReviewEvent.objects.count(), Edition.objects.count()) == before
+    assert Article.objects.get(slug=SLUG).state == ReviewState.SUBMITTED
