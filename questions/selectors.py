@@ -120,12 +120,14 @@ class DraftSuggestion:
 def suggested_draft(question: Question) -> DraftSuggestion:
     """What the "turn into a draft" form starts with; the editor confirms or changes both.
 
-    The address is built from the article the question was asked on, never from the reader's
-    words: an address is public and permanent, and readers' words may still identify them.
+    Both are built from the article the question was asked on, never from the reader's words:
+    an address is public and permanent, a title becomes public, and readers' words may still
+    identify them. The editor writes the question the draft answers, with the reader's words
+    beside the form on the triage page.
     """
     suffix = f"-follow-up-{question.pk}"
     stem = question.article.slug[: _SLUG_MAX_CHARS - len(suffix)].strip("-")
-    title = Truncator(" ".join(question.text.split())).chars(DRAFT_TITLE_MAX_CHARS)
+    title = Truncator(f"Follow-up to: {question.article.title}").chars(DRAFT_TITLE_MAX_CHARS)
     return DraftSuggestion(title=title, slug=f"{stem}{suffix}")
 
 

@@ -123,6 +123,13 @@ def not_its_author(article: Article, user: User) -> str | None:
 
 
 @guard(NotAllowed)
+def not_shown_by_its_author(article: Article, user: User) -> str | None:
+    if is_author(article, user):
+        return "You are an author of this article, so someone else must decide to show it."
+    return None
+
+
+@guard(NotAllowed)
 def not_an_editor_since_approval(article: Article, user: User) -> str | None:
     if user.pk in editors_since_approval(article):
         return "You wrote or edited this version, so another reviewer must approve it."
@@ -387,11 +394,11 @@ MOVES: dict[str, Move] = {
         Move(
             name="publish_provisionally",
             label="Publish provisionally",
-            sources=frozenset(
-                {ReviewState.SUBMITTED, ReviewState.UNDER_REVIEW, ReviewState.CHANGES_REQUESTED}
-            ),
+            # Not text the board has sent back: readers would see what it asked to change.
+            sources=frozenset({ReviewState.SUBMITTED, ReviewState.UNDER_REVIEW}),
             groups=frozenset({EDITORS, REVIEWERS, ADMINS}),
             guards=(
+                not_shown_by_its_author,
                 never_approved,
                 not_withdrawn,
                 has_submitted_text,
@@ -401,8 +408,9 @@ MOVES: dict[str, Move] = {
             notifies=its_authors,
             notice="Published provisionally",
             explanation=(
-                "An editor, reviewer or admin shows readers a never-approved article's submitted "
-                "text, with the \u201cpending review\u201d caution and the review tracker, until "
+                "An editor, reviewer or admin who did not write it shows readers a never-approved "
+                "article's submitted text (not one sent back for changes), with the \u201cpending "
+                "review\u201d caution and the review tracker, until "
                 "the board approves it. No article is shown before someone makes this move; a "
                 "text submitted again reaches readers only when it is published again."
             ),

@@ -160,7 +160,10 @@ def test_the_draft_form_is_prefilled_with_a_neutral_address_and_lists_the_author
     html = client.get(_detail(question)).content.decode()
     form = html.split('aria-labelledby="draft-title"', 1)[1].split("</form>", 1)[0]
     assert f'value="her2-exon-20-follow-up-{question.pk}"' in form
-    assert 'value="Zyzzogeton: can my mother take it?"' in form  # the title, to be edited
+    # The title starts from the article, never the reader's words (it becomes public); the
+    # editor rewrites it with the question shown above the form.
+    assert f'value="Follow-up to: {question.article.title}"' in form
+    assert "Zyzzogeton" not in form and "Zyzzogeton: can my mother take it?" in html
     assert f'<option value="{author.pk}">Sam Carter (author)</option>' in form
     assert inactive_author.public_name not in form and reviewer.public_name not in form
     for name in ("author", "title", "slug"):

@@ -165,7 +165,7 @@ def test_a_draft_refuses_a_taken_address_and_an_empty_title(question, article, r
     assert question.draft_article is None and question.status == Question.Status.NEW
 
 
-def test_the_suggested_address_is_built_from_the_article_never_the_readers_words(
+def test_the_suggested_address_and_title_come_from_the_article_never_the_readers_words(
     make_question, make_article
 ):
     long_slug = "a" * 60 + "-" + "b" * 59
@@ -176,7 +176,8 @@ def test_the_suggested_address_is_built_from_the_article_never_the_readers_words
     assert suggestion.slug.endswith(f"-follow-up-{question.pk}")
     assert suggestion.slug.startswith("a" * 60) and len(suggestion.slug) <= 120
     assert "zyzzogeton" not in suggestion.slug and "mother" not in suggestion.slug
-    assert suggestion.title == "Zyzzogeton question about my mother"
+    assert suggestion.title == f"Follow-up to: {question.article.title}"
+    assert "Zyzzogeton" not in suggestion.title
 
 
 def test_a_change_request_lands_on_the_articles_review_timeline(question, article, reviewer):

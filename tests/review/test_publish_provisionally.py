@@ -218,3 +218,24 @@ def test_a_draft_cannot_be_published_provisionally(make_article, editor, seen):
     draft = make_article()
     with pytest.raises(services.InvalidTransition, match="this article is draft"):
         make_move("publish_provisionally", article=draft, by=editor, seen_revision_id=seen(draft))
+
+
+def test_an_editor_who_wrote_the_article_may_not_show_it_themselves(submitted, editor, seen):
+    submitted.co_authors.add(editor)
+    with pytest.raises(services.NotAllowed, match="someone else must decide to show it"):
+        make_move("publish_provisionally", article=submitted, by=editor,
+                  seen_revision_id=seen(submitted))  # fmt: skip
+    submitted.refresh_from_db()
+    assert submitted.public_edition is None
+
+
+def test_text_the_board_sent_back_is_not_shown_provisionally(
+    client, submitted, reviewer, editor, seen
+):
+    make_move("start_review", article=submitted, by=reviewer, seen_revision_id=seen(submitted))
+    make_move("request_changes", article=submitted, by=reviewer, comment="The dose is wrong.",
+              seen_revision_id=seen(submitted))  # fmt: skip
+    with pytest.raises(services.InvalidTransition, match="changes requested"):
+        make_move("publish_provisionally", article=submitted, by=editor,
+                  seen_revision_id=seen(submitted))  # fmt: skip
+    assert client.get(PAGE.format(submitted.slug)).status_code == 404
