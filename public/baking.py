@@ -19,6 +19,7 @@ into place, so nginx never serves half a page. Pages are the ones the Django pat
 
 import fcntl
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -78,7 +79,7 @@ def bake_article(outdir: Path, slug: str, *, audience: str | None = None) -> boo
     """(Re)write one article's pages, or its 410 marker, as its public pointer says now; False
     (and nothing left) when readers may not see it. With `audience`, only the pages that show
     that audience's disclaimer."""
-    from .views import anonymous_page  # the page the Django path serves, byte for byte
+    from .views import anonymous_page, shown_by  # the pages the Django path serves
 
     here = outdir / "articles" / slug
     with _locked(outdir, slug):
@@ -96,16 +97,80 @@ def bake_article(outdir: Path, slug: str, *, audience: str | None = None) -> boo
                 page.unlink(missing_ok=True)
             return True
         frame = page_cache.furniture(pointer.surroundings)
-        professional = Disclaimer.Audience.PROFESSIONAL
-        if audience in (None, professional):
-            _write(here / "index.html", anonymous_page(pointer, "", frame)[1])
-        for role in frame.roles:
-            if audience in (None, role.audience):
-                page = anonymous_page(pointer, role.slug, frame)[1]
-                _write(here / "for" / role.slug / "index.html", page)
+        shown = shown_by(pointer)  # once for every role's page
+        for role_slug, path in _pages_of(here, frame, audience):
+            _write(path, anonymous_page(pointer, role_slug, frame, shown)[1])
         (here / "gone").unlink(missing_ok=True)  # last: the pages are in place
         (here / "gone.html").unlink(missing_ok=True)
         return True
+
+
+def _pages_of(here: Path, frame, audience: str | None) -> list[tuple[str, Path]]:
+    """The role slug and file of each page of an article (only those showing `audience`'s
+    disclaimer, if named): the default text is read by health professionals."""
+    pages = []
+    if audience in (None, Disclaimer.Audience.PROFESSIONAL):
+        pages.append(("", here / "index.html"))
+    for role in frame.roles:
+        if audience in (None, role.audience):
+            pages.append((role.slug, here / "for" / role.slug / "index.html"))
+    return pages
+
+
+DISCLAIMER = re.compile(r"<!-- vetted:disclaimer -->.*?<!-- /vetted:disclaimer -->", re.DOTALL)
+
+
+def splice_disclaimer(outdir: Path, audience: str, *, resume_after: int = 0,
+                      progress: Progress | None = None) -> int:  # fmt: skip
+    """A disclaimer was edited: rewrite that part of every baked page that shows it, as the page
+    renders it (public/includes/disclaimer.html), instead of rendering each page again. Each
+    article under its lock; one whose page has no markers, or whose pointer moved on, is baked
+    whole. Returns how many articles."""
+    from .views import disclaimer_fragment
+
+    shown = Article.objects.filter(public_edition__isnull=False, withdrawn_at__isnull=True)
+    total, done = shown.count(), 0
+    if resume_after:
+        done = shown.filter(pk__lte=resume_after).count()
+    ids = shown.filter(pk__gt=resume_after).order_by("pk").values_list("pk", "slug")
+    fragments: dict[tuple[int, ...], str] = {}
+    for article_id, slug in ids.iterator(chunk_size=BATCH):
+        with _locked(outdir, slug):
+            pointer = public_pointer(slug)
+            frame = page_cache.furniture(pointer.surroundings) if pointer else None
+            if frame is not None and pointer.is_public:
+                if pointer.surroundings not in fragments:
+                    fragments[pointer.surroundings] = disclaimer_fragment(frame, audience)
+                fragment = fragments[pointer.surroundings]
+                spliced = all(
+                    _splice(path, fragment)
+                    for _, path in _pages_of(outdir / "articles" / slug, frame, audience)
+                )
+            else:
+                spliced = False
+        if not spliced:
+            bake_article(outdir, slug, audience=audience)
+        done += 1
+        if progress and done % BATCH == 0:
+            progress(done, total, article_id)
+    if progress:
+        progress(done, total, 0)
+    return done
+
+
+def _splice(path: Path, fragment: str) -> bool:
+    """Put the fragment between the page's markers; False when the page or its markers are
+    missing (it is then baked whole)."""
+    try:
+        page = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return False
+    spliced, found = DISCLAIMER.subn(lambda _: fragment, page, count=1)
+    if not found:
+        return False
+    if spliced != page:
+        _write(path, spliced)
+    return True
 
 
 @contextmanager
@@ -145,6 +210,9 @@ class BakedSite:
         if entry.article_id is not None:
             bake_article(outdir, entry.article.slug)
             return
-        # A change of surroundings: the pages that show it (one audience's disclaimer, or all).
-        audience = entry.part if entry.part in Disclaimer.Audience.values else None
-        bake_site(outdir, audience=audience, resume_after=resume_after, progress=progress)
+        # A change of surroundings: the pages that show it. A disclaimer is rewritten in place
+        # in the pages of its audience; roles and people change more of a page: baked again.
+        if entry.part in Disclaimer.Audience.values:
+            splice_disclaimer(outdir, entry.part, resume_after=resume_after, progress=progress)
+        else:
+            bake_site(outdir, resume_after=resume_after, progress=progress)

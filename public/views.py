@@ -129,7 +129,7 @@ def _article_response(request: HttpRequest, slug: str, url_role: str | None = No
 
 
 def _signed_in_page(request: HttpRequest, pointer: PublicPointer, role, furniture) -> HttpResponse:
-    article, edition = _shown(pointer)
+    article, edition = shown_by(pointer)
     if pointer.is_withdrawn:
         response = render(request, "public/withdrawn.html", {"article": article}, status=410)
     else:
@@ -141,7 +141,7 @@ def _signed_in_page(request: HttpRequest, pointer: PublicPointer, role, furnitur
     return response
 
 
-def _shown(pointer: PublicPointer) -> tuple[Article, Edition | None]:
+def shown_by(pointer: PublicPointer) -> tuple[Article, Edition | None]:
     """The article and the edition the pointer names (not whatever the row says by now: the
     page is kept under the pointer's key, so it must show exactly that)."""
     if pointer.is_withdrawn or pointer.edition_id is None:
@@ -154,10 +154,13 @@ def _shown(pointer: PublicPointer) -> tuple[Article, Edition | None]:
 SHOWN_ARTICLE_FIELDS = ("slug", "title", "state", "withdrawn_at", "withdrawal_reason")
 
 
-def anonymous_page(pointer: PublicPointer, role_slug: str, furniture) -> tuple[int, str]:
+def anonymous_page(
+    pointer: PublicPointer, role_slug: str, furniture, shown: tuple | None = None
+) -> tuple[int, str]:
     """The page every anonymous reader of this role gets (and the baked site holds): nothing in
-    it differs per request."""
-    article, edition = _shown(pointer)
+    it differs per request. `shown`: the article and edition, when the caller (baking every
+    role's page) has read them already."""
+    article, edition = shown or shown_by(pointer)
     anonymous = {"user": AnonymousUser(), "messages": ()}
     if pointer.is_withdrawn:
         return 410, render_to_string("public/withdrawn.html", {"article": article, **anonymous})
@@ -199,6 +202,12 @@ def _article_context(article, role, furniture, *, edition: Edition, state: str) 
         "disclaimer": disclaimer,
         "question_form": question_form,
     }
+
+
+def disclaimer_fragment(furniture, audience: str) -> str:
+    """The disclaimer part of every page read by `audience`, as article.html renders it."""
+    context = {"disclaimer": furniture.disclaimer(audience)}
+    return render_to_string("public/includes/disclaimer.html", context).rstrip("\n")
 
 
 def _change_log(edition: Edition) -> list[dict]:

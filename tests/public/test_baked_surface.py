@@ -123,6 +123,10 @@ def test_a_lay_disclaimer_edit_republishes_only_the_lay_pages_in_the_background(
     assert delivery.status == "applied" and (delivery.done, delivery.total) == (1, 1)
     assert "Ask your own care team." in (here / "for/patient/index.html").read_text()
     assert {p: p.stat().st_mtime_ns for p in professional} == professional
+    # Rewritten in place, the page is the one a whole new bake would write, byte for byte.
+    fresh = bake.parent / "fresh"
+    baking.bake_article(fresh, approved.slug)
+    assert _pages(bake, approved) == _pages(fresh, approved)
 
 
 @pytest.mark.needs_postgres
