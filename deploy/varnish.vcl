@@ -133,6 +133,7 @@ sub vcl_deliver {
     unset resp.http.Surrogate-Key;
     unset resp.http.Surrogate-Control;
     unset resp.http.CDN-Cache-Control;
+    unset resp.http.Cache-Tag;
 }
 
 sub vcl_synth {

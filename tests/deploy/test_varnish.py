@@ -28,7 +28,7 @@ from publishing.edge import VarnishPurger
 
 VARNISHD = shutil.which("varnishd") or "/usr/sbin/varnishd"
 XKEY = next(Path("/usr/lib").glob("*/varnish/vmods/libvmod_xkey.so"), None)
-SURROGATE_HEADERS = {"surrogate-key", "surrogate-control", "cdn-cache-control", "xkey"}
+SURROGATE_HEADERS = {"surrogate-key", "surrogate-control", "cdn-cache-control", "xkey", "cache-tag"}
 
 pytestmark = pytest.mark.skipif(
     (not Path(VARNISHD).exists() or XKEY is None) and os.environ.get("CI") != "true",

@@ -205,7 +205,7 @@ def test_the_publication_log_purges_a_withdrawn_article_from_varnish(site, gunic
     for path in (PAGE, f"{PAGE}for/patient/"):
         status, html, headers = _get(edge, path)
         assert status == 410 and "A dosing figure was wrong" in html
-        assert "surrogate-key" not in headers
+        assert "surrogate-key" not in headers and "cache-tag" not in headers
 
 
 @pytest.mark.skipif(
