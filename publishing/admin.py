@@ -9,6 +9,7 @@ there is a named act of publishing, in the same transaction, and no signal is ne
 from django.contrib import admin, messages
 from django.db.models import Count, Q
 from django.utils.html import format_html
+from django.utils.text import Truncator
 
 from accounts.admin import UserAdmin
 from accounts.models import ContributorProfile, User
@@ -93,7 +94,7 @@ class DeliveryAdmin(admin.ModelAdmin):
     """Each entry at each surface: what is waiting, what failed and why; retry what failed."""
 
     list_display = ("entry", "surface", "status", "attempts", "progress", "next_attempt_at",
-                    "last_error")  # fmt: skip
+                    "error")  # fmt: skip
     list_filter = ("status", "surface")
     list_select_related = ("entry__article",)
     actions = ("retry_now",)
@@ -103,6 +104,10 @@ class DeliveryAdmin(admin.ModelAdmin):
     @admin.display(description="progress")
     def progress(self, delivery: Delivery) -> str:
         return _progress(delivery)
+
+    @admin.display(description="last error")
+    def error(self, delivery: Delivery) -> str:
+        return Truncator(delivery.last_error).chars(80) or "—"
 
     @admin.action(description="Retry now")
     def retry_now(self, request, queryset) -> None:

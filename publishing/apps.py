@@ -6,7 +6,7 @@ class PublishingConfig(AppConfig):
     verbose_name = "Publishing"
 
     def ready(self) -> None:
-        from . import surfaces
+        from . import checks, surfaces  # noqa: F401 (checks registers itself)
         from .edge import purgers
 
         # The edge caches (Varnish, a CDN) are publishing's own surface; the apps that render

@@ -71,7 +71,7 @@ class PublicationEntry(models.Model):
 
     def __str__(self) -> str:
         subject = self.article.slug if self.article_id else self.part
-        return f"#{self.pk} {self.get_kind_display()}: {subject}"
+        return f"#{self.pk} {self.kind} {subject}"
 
 
 class Delivery(models.Model):
