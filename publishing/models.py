@@ -48,6 +48,8 @@ class PublicationEntry(models.Model):
         WITHDRAW = "withdraw", "Withdrew"
         STATUS = "status", "Review status shown with a provisional edition changed"
         SURROUNDINGS = "surroundings", "Changed what surrounds the pages"
+        # Articles shown before publishing was an act: submitting used to show them.
+        HIDDEN = "hidden", "Hidden: shown on submission, never published"
 
     kind = models.CharField(max_length=20, choices=Kind)
     article = models.ForeignKey(
