@@ -25,7 +25,7 @@ from personalization.selectors import role_from_request
 from personalization.services import remember_role
 from publishing.delivery import oldest_unapplied
 from publishing.selectors import PublicPointer, public_pointer
-from questions.forms import blank_question_form
+from questions.forms import article_page_fields
 from review.workflow import MOVES, TRACKER_STEP_OF_STATE, TRACKER_STEPS
 
 from . import page_cache, provenance
@@ -181,8 +181,8 @@ def _article_context(article, role, furniture, *, edition: Edition, state: str) 
     disclaimer = furniture.disclaimer(role.audience if role else Disclaimer.Audience.PROFESSIONAL)
     # No timestamp in the form: the page is the same for everyone (questions.views asks the
     # reader to confirm, on a page of its own, before anything is stored).
-    question_form = blank_question_form(
-        role.slug if role else "", roles=[(r.slug, r.label) for r in roles], timed=False
+    question_fields = article_page_fields(
+        role.slug if role else "", tuple((r.slug, r.label) for r in roles)
     )
     today = timezone.localdate()
     return {
@@ -200,7 +200,7 @@ def _article_context(article, role, furniture, *, edition: Edition, state: str) 
         "approved": approved,
         "tracker": [(state, label, state == step) for state, label in TRACKER_STEPS],
         "disclaimer": disclaimer,
-        "question_form": question_form,
+        "question_fields": question_fields,
     }
 
 

@@ -1,11 +1,14 @@
 """The reader's question form, with its bot traps, and the editors' small action forms."""
 
+import functools
 import time
 import unicodedata
 
 from django import forms
 from django.conf import settings
 from django.core import signing
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 
 from accounts.models import User
 from articles.models import Article
@@ -190,6 +193,14 @@ def blank_question_form(
     return QuestionForm(
         initial={"role": known_role(role_slug or "", roles)}, roles=roles, timed=timed
     )
+
+
+@functools.lru_cache(maxsize=64)
+def article_page_fields(role_slug: str, roles: tuple[tuple[str, str], ...]) -> SafeString:
+    """The untimed form's fields as every article page of this role shows them: rendered once
+    per role and list of roles, not once per page (most of a page's rendering time)."""
+    form = blank_question_form(role_slug, roles=list(roles), timed=False)
+    return mark_safe(render_to_string("questions/includes/form_fields.html", {"form": form}))
 
 
 class QueueFilterForm(_LabelledForm):
