@@ -171,3 +171,20 @@ def test_healthz_reports_the_oldest_entry_not_yet_applied_everywhere(recording, 
     for delivery in Delivery.objects.all():
         log.deliver(delivery_id=delivery.pk)
     assert client.get("/healthz").json()["publication_log"]["oldest_unapplied_seconds"] == 0
+
+
+def test_a_provisional_pages_tracker_follows_the_review_through_the_log(
+    recording, make_article, author, editor, reviewer, seen, professional_disclaimer, client
+):
+    article = make_article()
+    services.make_move("submit", article=article, by=author, seen_revision_id=seen(article))
+    services.make_move("publish_provisionally", article=article, by=editor,
+                       seen_revision_id=seen(article))  # fmt: skip
+    assert (
+        'aria-current="step">Submitted' in client.get(article.get_absolute_url()).content.decode()
+    )
+    services.make_move("start_review", article=article, by=reviewer, seen_revision_id=seen(article))
+    page = client.get(article.get_absolute_url()).content.decode()  # not the stored Submitted one
+    assert 'aria-current="step">Under Review' in page
+    status = _entries(article, Kind.STATUS).get()
+    assert status.note == "Under Review" and status.deliveries.get().surface == "recording"
