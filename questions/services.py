@@ -211,7 +211,7 @@ def purge_expired(*, days: int) -> int:
 
 def _lock_for(action: str, question: Question, by: User) -> Question:
     if not is_editor(by):
-        raise NotAllowed("Only reviewers or admins may handle readers' questions.")
+        raise NotAllowed("Only editors, reviewers or admins may handle readers' questions.")
     locked = Question.objects.select_for_update().get(pk=question.pk)
     if locked.status not in ACTIONS[action].sources:
         raise InvalidTransition(

@@ -43,6 +43,13 @@ def test_an_author_who_is_also_a_reviewer_is_an_editor(question, author):
     assert question.status == Question.Status.TRIAGED and question.handled_by == author
 
 
+@pytest.mark.parametrize("who", ["editor", "reviewer", "admin_user"])
+def test_editors_reviewers_and_admins_handle_questions(question, request, who):
+    user = request.getfixturevalue(who)
+    services.answer_question(question=question, by=user, answer="Yes.")
+    assert question.status == Question.Status.ANSWERED and question.answered_by == user
+
+
 def test_triage_then_spam_then_back(question, reviewer):
     services.triage(question=question, by=reviewer)
     services.mark_spam(question=question, by=reviewer)
