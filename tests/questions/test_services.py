@@ -163,6 +163,25 @@ def test_a_draft_goes_only_to_an_active_member_of_the_authors_group(
     assert not Article.objects.filter(slug__contains="follow-up").exists()
 
 
+def test_the_author_is_told_by_email_when_a_question_becomes_their_draft(
+    make_question, editor, author
+):
+    question = make_question("My MRN is 1234567; is zongertinib used before chemotherapy?")
+    article = _draft(question, editor, author, title="Is zongertinib used before chemotherapy?")
+    notice = Email.objects.get(dedupe_key__startswith="question-draft:")
+    assert notice.recipient == author and notice.status == Email.Status.QUEUED
+    assert "Is zongertinib used before chemotherapy?" in notice.subject
+    assert f"/review/articles/{article.slug}/" in notice.body
+    assert editor.public_name in notice.body and question.article.title in notice.body
+    assert question.text not in notice.body  # the reader's words stay in the queue
+
+
+def test_an_editor_who_drafts_for_themselves_is_not_e_mailed(question, reviewer):
+    reviewer.groups.add(Group.objects.get_or_create(name="Authors")[0])
+    _draft(question, reviewer, reviewer)
+    assert not Email.objects.filter(dedupe_key__startswith="question-draft:").exists()
+
+
 def test_a_draft_refuses_a_taken_address_and_an_empty_title(question, article, reviewer, author):
     with pytest.raises(services.InvalidTransition, match="already uses the address"):
         _draft(question, reviewer, author, slug=article.slug)
