@@ -52,3 +52,20 @@ def reply_body(question) -> str:
             f"itself is deleted after {settings.VETTED_QUESTION_RETENTION_DAYS} days.",
         ]
     )
+
+
+def draft_subject(article) -> str:
+    return f"A draft for you to write: \u201c{article.title}\u201d"
+
+
+def draft_body(article, *, by, question) -> str:
+    # Like the editors' notice, no reader's words: the editor's title says what to answer.
+    return "\n\n".join(
+        [
+            f"{by.public_name} started a draft article for you to write, from a reader's "
+            f"question on \u201c{question.article.title}\u201d:",
+            f"\u201c{article.title}\u201d",
+            "Replace the placeholder with your text, write a summary, and submit it for review: "
+            + site_url(reverse("review:article", kwargs={"slug": article.slug})),
+        ]
+    )

@@ -15,6 +15,7 @@ from articles.models import Article
 
 from .models import Question
 from .roles import known_role, reader_roles
+from .scrubbing import scrub
 from .selectors import DRAFT_TITLE_MAX_CHARS, draft_authors
 from .services import slug_taken_message
 
@@ -22,6 +23,9 @@ QUESTION_MIN_CHARS = 10
 QUESTION_MAX_CHARS = 2000
 ANSWER_MAX_CHARS = 5000
 _STARTED_SALT = "questions.form-started"
+# The hidden field questions.js adds to the article page's form on the reader's first keystroke.
+TYPING_STARTED = "typing_started"
+EDIT_ORIGINAL = "edit_original"  # the check page's "Edit my original wording" button
 # Invisible characters that reorder text; in a name or address they only serve to spoof.
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
@@ -118,6 +122,17 @@ class QuestionForm(_LabelledForm):
         max_length=QUESTION_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=f"Between {QUESTION_MIN_CHARS} and {QUESTION_MAX_CHARS:,} characters.",
+        error_messages={
+            "min_length": "Please write at least %(limit_value)d characters, so our editors can "
+            "understand your question (it has %(show_value)d).",
+            "max_length": "Please shorten your question to %(limit_value)d characters or fewer "
+            "(it has %(show_value)d).",
+        },
+    )
+    # The reader's words as typed, kept in their own page (never stored) while the box holds
+    # the scrubbed text, for a reader who chooses to edit their original wording.
+    original = QuestionTextField(
+        required=False, max_length=QUESTION_MAX_CHARS, widget=forms.HiddenInput
     )
     name = NameField(label="Your first name (optional)", required=False, max_length=100)
     email = ReplyEmailField(
@@ -141,10 +156,8 @@ class QuestionForm(_LabelledForm):
         # Prefixed ids: the form sits on the article page beside other forms.
         kwargs.setdefault("auto_id", "question_%s")
         super().__init__(*args, **kwargs)
-        self.fields["role"].widget.choices = [
-            ("", "Prefer not to say"),
-            *(reader_roles() if roles is None else roles),
-        ]
+        self.roles = reader_roles() if roles is None else roles
+        self.fields["role"].widget.choices = [("", "Prefer not to say"), *self.roles]
         self.fields["consent"].label = (
             "I understand this is not for emergencies or personal medical advice, and I agree "
             "that Vetted keeps my question, with personal details removed, for up to "
@@ -153,35 +166,40 @@ class QuestionForm(_LabelledForm):
         self.fields["consent"].error_messages["required"] = (
             "Please tick this box to send your question."
         )
-        if not self.is_bound and timed:
+        if self.is_bound:
+            # Sent from the shared article page, whose form has no timestamp: the reader has
+            # not seen their question as it will be kept yet.
+            self.from_article_page = seconds_since_started(self.data.get("started", "")) is None
+            # Whatever page comes next carries when this reader started, so the time they
+            # spent on the article page still counts when they press "Send question" there.
+            data = self.data.copy()
+            data["started"] = self._reader_started()
+            self.data = data
+        elif timed:
             self.initial.setdefault("started", started_token())
 
-    def looks_automated(self) -> bool:
-        """A filled trap, or a form sent faster than a person could: a bot, answered politely."""
-        if self.data.get("website", ""):
-            return True
-        elapsed = seconds_since_started(self.data.get("started", ""))
-        return elapsed is not None and elapsed < settings.VETTED_QUESTION_MIN_SECONDS
+    def _reader_started(self) -> str:
+        """The signed moment this reader began: their form's page, their first keystroke on
+        the article page (questions.js fetches it), or now when neither is there or genuine."""
+        for name in ("started", TYPING_STARTED):
+            token = self.data.get(name, "")
+            if seconds_since_started(token) is not None:
+                return token
+        return started_token()
 
-    def needs_confirmation(self) -> bool:
-        """Sent from the article page (untimed) with nothing else wrong: show it back to the
-        reader to confirm, on a timed page."""
-        codes = {error.code for error in self.non_field_errors().as_data()}
-        return codes == {"stale_form"} and not any(self.errors.get(f) for f in self.fields)
+    def filled_trap(self) -> bool:
+        """Anything in the hidden field was typed by a program: a bot, answered politely."""
+        return bool(self.data.get("website", ""))
 
-    def clean(self):
-        cleaned = super().clean()
-        # A missing or altered timestamp is not proof of a bot (an old page, a rotated key):
-        # ask the person to send again, keeping what they typed, with a fresh timestamp.
-        if seconds_since_started(self.data.get("started", "")) is None:
-            data = self.data.copy()
-            data["started"] = started_token()
-            self.data = data
-            raise forms.ValidationError(
-                "Please check your question and press “Send question” to send it.",
-                code="stale_form",
-            )
-        return cleaned
+    def sent_too_fast(self) -> bool:
+        """Sent sooner after the reader began than a person could: doubtful, so the reader is
+        asked again (with their words kept), never told a lie."""
+        elapsed = seconds_since_started(self.data["started"]) or 0.0
+        return elapsed < settings.VETTED_QUESTION_MIN_SECONDS
+
+    def wants_original(self) -> bool:
+        """The reader pressed "Edit my original wording" on the check page."""
+        return bool(self.data.get(EDIT_ORIGINAL)) and bool(self.cleaned_data.get("original"))
 
 
 def blank_question_form(
@@ -193,6 +211,18 @@ def blank_question_form(
     return QuestionForm(
         initial={"role": known_role(role_slug or "", roles)}, roles=roles, timed=timed
     )
+
+
+def check_page_form(form: QuestionForm, *, box: str) -> QuestionForm:
+    """The check page's form: `box` in the editable box, and the reader's own words kept
+    aside (for "Edit my original wording") when scrubbing changed them."""
+    original = form.cleaned_data.get("original") or form.cleaned_data["question"]
+    data = form.data.copy()
+    data["question"] = box
+    changed_by_scrubbing = scrub(original).text != original
+    data["original"] = original if changed_by_scrubbing and box != original else ""
+    data.pop(EDIT_ORIGINAL, None)
+    return QuestionForm(data, roles=form.roles)
 
 
 @functools.lru_cache(maxsize=64)

@@ -1,7 +1,7 @@
 """The editors' triage queue: thin views over questions.services.
 
-Readers' questions are for reviewers and admins only: anonymous visitors are sent to sign in,
-anyone else signed in gets 403. Every change is a POST through one service; a refused move
+Readers' questions are for editors, reviewers and admins only: anonymous visitors are sent to
+sign in, anyone else signed in gets 403. Every change is a POST through one service; a refused move
 becomes a message (or 403), never a silent no-op.
 """
 
@@ -34,7 +34,7 @@ _NO_LONGER_DRAFTABLE = (
 
 def _require_editor(request: HttpRequest) -> None:
     if not selectors.is_editor(request.user):
-        raise PermissionDenied("Readers' questions are handled by reviewers and admins.")
+        raise PermissionDenied("Readers' questions are handled by editors, reviewers and admins.")
 
 
 def _question(request: HttpRequest, pk: int) -> Question:

@@ -24,7 +24,7 @@ _SLUG_MAX_CHARS = Article._meta.get_field("slug").max_length
 
 
 def is_editor(user: User) -> bool:
-    """Reviewers and admins handle readers' questions; authors alone do not."""
+    """Editors, reviewers and admins handle readers' questions; authors alone do not."""
     return bool(roles_of(user) & EDITOR_GROUPS)
 
 

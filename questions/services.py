@@ -163,12 +163,26 @@ def draft_article_from_question(
             # Another article took the address between the check above and the insert.
             raise InvalidTransition(slug_taken_message(slug)) from exc
         locked.draft_article = article
+        _tell_author(article, by=by, question=locked)
         if locked.status == Question.Status.NEW:
             _move(locked, by, Question.Status.TRIAGED, extra=["draft_article"])
         else:
             locked.save(update_fields=["draft_article"])
     _refresh(question, locked)
     return article
+
+
+def _tell_author(article: Article, *, by: User, question: Question) -> None:
+    # An author does not see the question queue: without this, the draft would wait unseen
+    # in their submissions.
+    author = article.author
+    if author.pk == by.pk or not author.email:
+        return
+    queue_email(
+        to=author.email, recipient=author, subject=emails.draft_subject(article),
+        body=emails.draft_body(article, by=by, question=question),
+        dedupe_key=f"question-draft:{question.pk}:{author.pk}",
+    )  # fmt: skip
 
 
 def slug_taken_message(slug: str) -> str:
@@ -211,7 +225,7 @@ def purge_expired(*, days: int) -> int:
 
 def _lock_for(action: str, question: Question, by: User) -> Question:
     if not is_editor(by):
-        raise NotAllowed("Only reviewers or admins may handle readers' questions.")
+        raise NotAllowed("Only editors, reviewers or admins may handle readers' questions.")
     locked = Question.objects.select_for_update().get(pk=question.pk)
     if locked.status not in ACTIONS[action].sources:
         raise InvalidTransition(

@@ -9,4 +9,5 @@ app_name = "questions"
 urlpatterns = [
     path("articles/<slug:slug>/questions/", views.ask, name="ask"),
     path("articles/<slug:slug>/questions/thanks/", views.thanks, name="thanks"),
+    path("questions/started/", views.started_now, name="started"),
 ]

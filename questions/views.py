@@ -3,13 +3,20 @@
 The form at the foot of every article page is the same for everyone (no CSRF token, no
 timestamp: the page is cached and served as is). So intake goes in two steps. The article page's
 form posts here; the reader is shown their question as it will be stored, with personal details
-already removed, on a page of its own that carries a signed timestamp, and confirms it; only
-then is it stored, and the reader redirected to the thank-you page.
+already removed, on a check page of its own that carries a signed start time, and sends it from
+there; only then is it stored, and the reader redirected to the thank-you page.
+
+The start time is the reader's first keystroke on the article page when questions.js could
+fetch it (`started_now`), else the moment the check page was made: the minimum fill time counts
+the time spent typing, not the one click left on the check page. A send that comes sooner than
+a person could is doubtful: the check page is shown again, with the words kept and a message,
+never a thank-you for a question we did not keep.
 
 Intake order on every POST: cross-site posts refused (by the browser's Origin and
-Sec-Fetch-Site headers, see questions.origin), rate limit (every POST counts, in the shared
-cache), the bot traps (a bot gets the same redirect as a person, and nothing is stored), then
-validation, then the service.
+Sec-Fetch-Site headers, see questions.origin), a reader already at the rate limit refused (the
+limit counts questions sent, in the shared cache: not the check step, not a form sent back with
+a mistake), the bot trap (a bot gets the same redirect as a person, and nothing is stored), then
+validation, the check page, the minimum time, and the service.
 """
 
 import logging
@@ -17,7 +24,7 @@ import math
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -28,9 +35,10 @@ from django_ratelimit.core import get_usage
 from articles.models import Article
 
 from . import services
-from .forms import QuestionForm, blank_question_form
+from .forms import QuestionForm, blank_question_form, check_page_form, started_token
 from .origin import is_cross_site
 from .scrubbing import scrub
+from .urgency import urgent_reasons
 
 logger = logging.getLogger(__name__)
 
@@ -56,18 +64,30 @@ def ask(request: HttpRequest, slug: str) -> HttpResponse:
     if is_cross_site(request):
         return render(request, "questions/cross_site.html", {"article": article}, status=403)
 
-    usage = _count_attempt(request)
-    if usage is not None and usage["should_limit"]:
+    usage = _question_usage(request, count_this_one=False)
+    if usage is not None and usage["count"] >= usage["limit"]:
         return _rate_limited(request, article, usage)
 
     form = QuestionForm(request.POST)
-    if form.looks_automated():
+    if form.filled_trap():
+        _question_usage(request, count_this_one=True)
         return _to_thanks(article)
     if not form.is_valid():
-        if form.needs_confirmation():
-            return _confirm_page(request, article, form)
         return _ask_page(request, article, form, status=400)
-    data = form.cleaned_data
+    if form.wants_original():
+        return _check_page(request, article, form, box=form.cleaned_data["original"])
+    if form.from_article_page:
+        return _check_page(request, article, form)
+    if form.sent_too_fast():
+        return _check_page(request, article, form, asked_again=True)
+
+    usage = _question_usage(request, count_this_one=True)
+    if usage is not None and usage["should_limit"]:  # another tab sent the last one meanwhile
+        return _rate_limited(request, article, usage)
+    return _receive(request, article, form.cleaned_data)
+
+
+def _receive(request: HttpRequest, article: Article, data: dict) -> HttpResponse:
     question = services.receive_question(
         article=article,
         text=data["question"],
@@ -95,6 +115,14 @@ def ask(request: HttpRequest, slug: str) -> HttpResponse:
 
 @never_cache
 @require_GET
+def started_now(request: HttpRequest) -> JsonResponse:
+    """A signed note of this moment, which questions.js puts in the article page's form when
+    the reader starts typing: that page is shared, so it cannot carry one of its own."""
+    return JsonResponse({"started": started_token()})
+
+
+@never_cache
+@require_GET
 def thanks(request: HttpRequest, slug: str) -> HttpResponse:
     article = get_object_or_404(Article.objects.public(), slug=slug)
     urgent = (
@@ -109,7 +137,9 @@ def thanks(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
-def _count_attempt(request: HttpRequest) -> dict | None:
+def _question_usage(request: HttpRequest, *, count_this_one: bool) -> dict | None:
+    """How many questions this client address has sent in the window; counting this one too
+    when it is being sent (stored, or a bot's, which is answered as if it were)."""
     try:
         return get_usage(
             request,
@@ -117,7 +147,7 @@ def _count_attempt(request: HttpRequest) -> dict | None:
             key="ip",
             rate=question_rate,
             method="POST",
-            increment=True,
+            increment=count_this_one,
         )
     except ImproperlyConfigured:
         raise
@@ -130,13 +160,15 @@ def _count_attempt(request: HttpRequest) -> dict | None:
 
 def _rate_limited(request: HttpRequest, article: Article, usage: dict) -> HttpResponse:
     seconds = max(usage["time_left"], 1)
+    kept_text = request.POST.get("question", "")[:2000]
     response = render(
         request,
         "questions/rate_limited.html",
         {
             "article": article,
             "minutes": math.ceil(seconds / 60),
-            "kept_text": request.POST.get("question", "")[:2000],
+            "kept_text": kept_text,
+            "urgent": bool(urgent_reasons(kept_text)),
         },
         status=429,
     )
@@ -144,18 +176,42 @@ def _rate_limited(request: HttpRequest, article: Article, usage: dict) -> HttpRe
     return response
 
 
-def _confirm_page(request: HttpRequest, article: Article, form: QuestionForm) -> HttpResponse:
-    """The reader's question as it will be stored, to confirm: the timed second step."""
-    preview = scrub(form.cleaned_data["question"])
+def _check_page(
+    request: HttpRequest,
+    article: Article,
+    form: QuestionForm,
+    *,
+    box: str | None = None,
+    asked_again: bool = False,
+) -> HttpResponse:
+    """The reader's question as it will be stored, to send: the timed second step. The box
+    holds the scrubbed text, or the reader's original words when they chose to edit those."""
+    text = form.cleaned_data["question"]
+    preview = scrub(text if box is None else box)
+    typed = form.cleaned_data.get("original") or text
     return render(
         request,
         "questions/confirm.html",
-        {"article": article, "form": form, "preview": preview.text},
+        {
+            "article": article,
+            "form": check_page_form(form, box=preview.text if box is None else box),
+            "preview": preview.text,
+            "removed": preview.found,
+            "editing_original": box is not None,
+            "asked_again": asked_again,
+            "urgent": bool(urgent_reasons(typed)),
+        },
     )
 
 
 def _ask_page(request: HttpRequest, article: Article, form: QuestionForm, status: int = 200):
-    return render(request, "questions/ask.html", {"article": article, "form": form}, status=status)
+    typed = form.data.get("question", "") if form.is_bound else ""
+    return render(
+        request,
+        "questions/ask.html",
+        {"article": article, "form": form, "urgent": bool(urgent_reasons(typed))},
+        status=status,
+    )
 
 
 def _to_thanks(article: Article) -> HttpResponseRedirect:

@@ -5,15 +5,16 @@ Services enforce it, and the detail page offers only the actions it allows.
 
 from dataclasses import dataclass
 
-from review.workflow import ADMINS, REVIEWERS
+from review.workflow import QUESTION_HANDLERS
 
 from .models import Question
 
 Status = Question.Status
 
-# Editors: the advisory board and admins. Authors write articles; they do not see readers'
-# questions unless they also hold one of these roles.
-EDITOR_GROUPS = frozenset({REVIEWERS, ADMINS})
+# "Editors" of questions: the Editors group, the advisory board and admins (the groups are
+# defined with the review roles, so the review dashboard links the queue for the same people).
+# Authors write articles; they do not see readers' questions unless they also hold one of these.
+EDITOR_GROUPS = QUESTION_HANDLERS
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,17 @@ from .forms import (
     VariantForm,
 )
 from .paging import page_links
-from .workflow import ADMINS, AUTHORS, BUTTON_MOVES, EDITORS, MOVES, REVIEWERS, WRITERS, refusal
+from .workflow import (
+    ADMINS,
+    AUTHORS,
+    BUTTON_MOVES,
+    EDITORS,
+    MOVES,
+    QUESTION_HANDLERS,
+    REVIEWERS,
+    WRITERS,
+    refusal,
+)
 
 EVERYONE = {AUTHORS, EDITORS, REVIEWERS, ADMINS}
 
@@ -65,7 +75,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "roles": sorted(roles),
             "can_write": bool(roles & WRITERS),
             "can_review": bool(roles & {REVIEWERS, ADMINS}),
-            "can_triage": bool(roles & {REVIEWERS, ADMINS}),
+            "can_triage": bool(roles & QUESTION_HANDLERS),
             "writes_articles": AUTHORS in roles,
         },
     )

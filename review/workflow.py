@@ -33,6 +33,9 @@ GROUPS = (AUTHORS, EDITORS, REVIEWERS, ADMINS)
 # Who may change any article's text; an author changes only the articles they write.
 EDIT_ANY = frozenset({EDITORS, ADMINS})
 WRITERS = frozenset({AUTHORS, EDITORS, ADMINS})
+# Who triages readers' questions (questions.workflow): the editors, the board and the admins.
+# Authors alone do not; they are told when a question becomes a draft for them to write.
+QUESTION_HANDLERS = frozenset({EDITORS, REVIEWERS, ADMINS})
 
 
 # What the whole board may open: everything but a draft nobody has submitted yet (a draft of an

@@ -70,6 +70,76 @@ def test_a_reader_asks_and_an_editor_answers_by_email(
     assert "whole trial group" in reply.body
 
 
+def test_time_spent_typing_counts_and_the_check_page_shows_the_scrubbed_text(
+    live_server, demo, page, settings, screenshot
+):
+    from questions.models import Question
+
+    settings.VETTED_QUESTION_MIN_SECONDS = 3  # the default: typing on the article page counts
+    page.goto(f"{live_server.url}/articles/{SLUG}/")
+    form = page.get_by_role("region", name="Have a follow-up question?")
+    with page.expect_response(re.compile("/questions/started/")):
+        form.get_by_label("Your question").fill(
+            "My father (DOB 03/04/1961, MRN 8841223) has chest pain.\n"
+            "Is the 55% response in DESTINY-Lung01 the same for people over 60?"
+        )
+    form.get_by_role("checkbox").check()
+    page.wait_for_timeout(3200)  # the reader writes for a few seconds, then sends
+    form.get_by_role("button", name="Send question").click()
+
+    expect(page.get_by_role("heading", name="Check your question before sending")).to_be_visible()
+    # Urgent words: the emergency advice is on the check page already, before the question.
+    expect(page.get_by_role("alert")).to_contain_text("Call your local emergency number now")
+    box = page.get_by_label("Your question")
+    expect(box).to_have_value(re.compile(r"\[date removed\].*\[record number removed\]"))
+    expect(box).not_to_have_value(re.compile("8841223"))
+    screenshot(page, "question-check-urgent")
+
+    page.get_by_role("button", name="Edit my original wording instead").click()
+    box = page.get_by_label("Your question")
+    expect(box).to_have_value(re.compile(r"MRN 8841223\) has chest pain\.\nIs the 55%"))
+    box.fill("My father has chest pain.\nIs the 55% response in DESTINY-Lung01 the same over 60?")
+    screenshot(page, "question-check-original")
+    # One click, at once: the time spent typing on the article page has counted.
+    page.get_by_role("button", name="Send question").click()
+    urgent = page.get_by_role("heading", name="If you need help now, do not wait for our answer")
+    expect(urgent).to_be_visible()
+    expect(
+        page.get_by_role("heading", name=re.compile("we have received your question"))
+    ).to_be_visible()
+    assert Question.objects.get().text == (
+        "My father has chest pain.\nIs the 55% response in DESTINY-Lung01 the same over 60?"
+    )
+
+
+def test_a_send_too_soon_is_asked_again_with_the_words_kept(
+    live_server, demo, page, settings, screenshot
+):
+    from questions.models import Question
+
+    settings.VETTED_QUESTION_MIN_SECONDS = 3
+    page.route(re.compile("/questions/started/"), lambda route: route.abort())  # no script help
+    page.goto(f"{live_server.url}/articles/{SLUG}/")
+    form = page.get_by_role("region", name="Have a follow-up question?")
+    form.get_by_label("Your question").fill("Is amivantamab given before chemotherapy?")
+    form.get_by_role("checkbox").check()
+    form.get_by_role("button", name="Send question").click()
+    page.get_by_role("button", name="Send question").click()  # at once, from the check page
+
+    expect(page.get_by_role("status")).to_contain_text("Your question has not been sent yet")
+    expect(page.get_by_label("Your question")).to_have_value(
+        "Is amivantamab given before chemotherapy?"
+    )
+    screenshot(page, "question-asked-again")
+    assert not Question.objects.exists()
+    page.wait_for_timeout(3000)
+    page.get_by_role("button", name="Send question").click()
+    expect(
+        page.get_by_role("heading", name=re.compile("we have received your question"))
+    ).to_be_visible()
+    assert Question.objects.count() == 1
+
+
 def _sign_in(page, base_url: str, username: str) -> None:
     page.goto(f"{base_url}/accounts/login/")
     page.get_by_label("Username").fill(username)

@@ -40,14 +40,25 @@ def test_readers_and_authors_who_are_not_editors_are_refused(client, question, r
     assert Question.objects.get(pk=question.pk).status == Question.Status.NEW
 
 
-@pytest.mark.parametrize("who", ["reviewer", "admin_user"])
-def test_reviewers_and_admins_see_the_queue_and_the_reply_address(client, question, request, who):
+@pytest.mark.parametrize("who", ["editor", "reviewer", "admin_user"])
+def test_editors_reviewers_and_admins_see_the_queue_and_the_reply_address(
+    client, question, request, who
+):
     client.force_login(request.getfixturevalue(who))
     response = client.get(QUEUE)
     assert response.status_code == 200
     assert question.text in response.content.decode()
     detail = client.get(_detail(question)).content.decode()
     assert "ann@example.org" in detail and "Ann" in detail
+
+
+def test_an_editor_finds_the_queue_on_the_dashboard_and_triages(client, question, editor):
+    client.force_login(editor)
+    assert "Readers' questions" in client.get("/review/").content.decode()
+    response = client.post(f"{_detail(question)}triage/")
+    assert response.status_code == 302
+    question.refresh_from_db()
+    assert question.status == Question.Status.TRIAGED and question.handled_by == editor
 
 
 def test_urgent_questions_come_first_then_the_newest(client, make_question, reviewer):

@@ -4,6 +4,7 @@ from django.test import RequestFactory
 
 from questions.client_address import forwarded_client_ip
 from questions.models import Question
+from tests.questions.conftest import form_data
 
 
 def test_after_the_limit_the_reader_gets_a_readable_429(client, article, ask, settings):
@@ -20,11 +21,43 @@ def test_after_the_limit_the_reader_gets_a_readable_429(client, article, ask, se
     assert Question.objects.count() == 3
 
 
-def test_bots_and_invalid_posts_count_towards_the_limit(client, article, ask, settings):
+def test_bots_count_towards_the_limit(client, article, ask, settings):
     settings.VETTED_QUESTION_RATE = "2/h"
     ask(client, article, website="spam")
-    ask(client, article, question="short")
+    ask(client, article, website="spam")
     assert ask(client, article).status_code == 429
+
+
+def test_a_form_sent_back_with_a_mistake_does_not_count(client, article, ask, settings):
+    settings.VETTED_QUESTION_RATE = "1/h"
+    for _ in range(3):
+        assert ask(client, article, question="short").status_code == 400
+    assert ask(client, article).status_code == 303
+
+
+def _article_page_post(client, article, text):
+    data = form_data(question=text)
+    del data["started"]  # the article page's form has no timestamp
+    return client.post(f"/articles/{article.slug}/questions/", data)
+
+
+def test_the_limit_counts_questions_not_the_check_step(client, article, settings):
+    settings.VETTED_QUESTION_RATE = "2/h"
+    settings.VETTED_QUESTION_MIN_SECONDS = 0
+    for n in range(2):
+        text = f"Question number {n}, sent through the check page?"
+        check = _article_page_post(client, article, text)
+        assert check.status_code == 200
+        started = check.content.decode().split('name="started" value="')[1].split('"')[0]
+        sent = client.post(
+            f"/articles/{article.slug}/questions/", {**form_data(question=text), "started": started}
+        )
+        assert sent.status_code == 303
+    assert Question.objects.count() == 2
+    # A reader already at the limit is told so at once, before the check page.
+    limited = _article_page_post(client, article, "A third one, kept for later?")
+    assert limited.status_code == 429
+    assert "A third one, kept for later?" in limited.content.decode()
 
 
 def test_the_limit_is_per_client_address(client, article, ask, settings):
@@ -61,3 +94,14 @@ def test_the_proxy_aware_address_can_drive_the_limit(client, article, ask, setti
     assert ask(first, article).status_code == 303
     assert ask(second, article).status_code == 303  # same proxy address, different clients
     assert ask(first, article).status_code == 429
+
+
+def test_an_urgent_question_turned_away_by_the_limit_still_gets_the_emergency_advice(
+    client, article, ask, settings
+):
+    settings.VETTED_QUESTION_RATE = "1/h"
+    ask(client, article)
+    response = ask(client, article, question="He took too many pills, what do I do?")
+    html = response.content.decode()
+    assert response.status_code == 429
+    assert "may need urgent care" in html and "988" in html

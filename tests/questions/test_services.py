@@ -43,6 +43,13 @@ def test_an_author_who_is_also_a_reviewer_is_an_editor(question, author):
     assert question.status == Question.Status.TRIAGED and question.handled_by == author
 
 
+@pytest.mark.parametrize("who", ["editor", "reviewer", "admin_user"])
+def test_editors_reviewers_and_admins_handle_questions(question, request, who):
+    user = request.getfixturevalue(who)
+    services.answer_question(question=question, by=user, answer="Yes.")
+    assert question.status == Question.Status.ANSWERED and question.answered_by == user
+
+
 def test_triage_then_spam_then_back(question, reviewer):
     services.triage(question=question, by=reviewer)
     services.mark_spam(question=question, by=reviewer)
@@ -154,6 +161,25 @@ def test_a_draft_goes_only_to_an_active_member_of_the_authors_group(
     question.refresh_from_db()
     assert question.draft_article is None and question.status == Question.Status.NEW
     assert not Article.objects.filter(slug__contains="follow-up").exists()
+
+
+def test_the_author_is_told_by_email_when_a_question_becomes_their_draft(
+    make_question, editor, author
+):
+    question = make_question("My MRN is 1234567; is zongertinib used before chemotherapy?")
+    article = _draft(question, editor, author, title="Is zongertinib used before chemotherapy?")
+    notice = Email.objects.get(dedupe_key__startswith="question-draft:")
+    assert notice.recipient == author and notice.status == Email.Status.QUEUED
+    assert "Is zongertinib used before chemotherapy?" in notice.subject
+    assert f"/review/articles/{article.slug}/" in notice.body
+    assert editor.public_name in notice.body and question.article.title in notice.body
+    assert question.text not in notice.body  # the reader's words stay in the queue
+
+
+def test_an_editor_who_drafts_for_themselves_is_not_e_mailed(question, reviewer):
+    reviewer.groups.add(Group.objects.get_or_create(name="Authors")[0])
+    _draft(question, reviewer, reviewer)
+    assert not Email.objects.filter(dedupe_key__startswith="question-draft:").exists()
 
 
 def test_a_draft_refuses_a_taken_address_and_an_empty_title(question, article, reviewer, author):
