@@ -5,6 +5,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_PASSWORD ?= vetted-demo-2025
 export DEMO_PASSWORD
+# The settings `make worker` and `make beat` run: the development ones unless the environment
+# names others (the Celery app has no default; gunicorn's config.wsgi defaults to production).
+DJANGO_SETTINGS_MODULE ?= config.settings.base
 
 .PHONY: run test install lint format chromium nginx varnish checkers worker beat clean
 
@@ -66,10 +69,10 @@ format: $(VENV)/.installed
 	$(BIN)/ruff format .
 
 worker: $(VENV)/.installed
-	$(BIN)/celery -A config worker --loglevel=info
+	DJANGO_SETTINGS_MODULE=$(DJANGO_SETTINGS_MODULE) $(BIN)/celery -A config worker --loglevel=info
 
 beat: $(VENV)/.installed
-	$(BIN)/celery -A config beat --loglevel=info
+	DJANGO_SETTINGS_MODULE=$(DJANGO_SETTINGS_MODULE) $(BIN)/celery -A config beat --loglevel=info
 
 clean:
 	rm -rf $(VENV) node_modules db.sqlite3 staticfiles .pytest_cache

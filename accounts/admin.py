@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from .forms import AdminSignInForm
 from .models import User
+
+# The admin's sign-in warns before the lock, as /accounts/login/ does.
+admin.site.login_form = AdminSignInForm
 
 
 @admin.register(User)

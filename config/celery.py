@@ -1,10 +1,12 @@
-"""The Celery app. Settings come from Django's, under the CELERY_ prefix."""
+"""The Celery app. Settings come from Django's, under the CELERY_ prefix.
 
-import os
+It names no settings module: config/__init__.py imports this module in every process, web servers
+included, so a default set here would win over the entry point's own (config/wsgi.py and
+config/asgi.py default to production, manage.py to development). A worker or beat is told which
+settings to use in DJANGO_SETTINGS_MODULE (`make worker`, the README's production commands).
+"""
 
 from celery import Celery
-
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 
 app = Celery("vetted")
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -158,6 +158,9 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/review/"
 LOGOUT_REDIRECT_URL = "/"
+# A password-reset link works once, for this long (the e-mail says so). Django's three days is
+# long for a link that opens an account able to approve medical content.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -382,13 +385,17 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Sign-in throttling (django-axes), on /accounts/login/ and /admin/login/ alike. An account is
-# locked after AXES_FAILURE_LIMIT wrong passwords from anywhere, and an address after as many for
-# any accounts, for AXES_COOLOFF_MINUTES after the last failure; the address is the one the
-# question form counts by (VETTED_TRUSTED_PROXY_COUNT), so a forged X-Forwarded-For changes nothing.
+# locked at one address after AXES_FAILURE_LIMIT wrong passwords from there (others behind the same
+# address still sign in), and everywhere once wrong passwords for it came from
+# VETTED_SIGN_IN_ADDRESS_LIMIT different addresses (accounts.throttle), for AXES_COOLOFF_MINUTES
+# after the last failure. The address is the one the question form counts by
+# (VETTED_TRUSTED_PROXY_COUNT), so a forged X-Forwarded-For changes nothing.
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.float("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "accounts.throttle.AccountAtAddressHandler"
+VETTED_SIGN_IN_ADDRESS_LIMIT = env.int("VETTED_SIGN_IN_ADDRESS_LIMIT", default=5)
 AXES_CLIENT_IP_CALLABLE = "questions.client_address.forwarded_client_ip"
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 AXES_RESET_ON_SUCCESS = True

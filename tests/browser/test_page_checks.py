@@ -155,6 +155,13 @@ def test_the_review_page_passes_the_checks(live_server, demo, page, checkers, tm
     check(page, [f"{live_server.url}/review/articles/{SLUG}/"], checkers, tmp_path)
 
 
+def test_the_sign_in_and_password_reset_pages_pass_the_checks(
+    live_server, demo, page, checkers, tmp_path
+):
+    paths = ["/accounts/login/", "/accounts/password-reset/", "/accounts/password-reset/sent/"]
+    check(page, [live_server.url + path for path in paths], checkers, tmp_path)
+
+
 def test_the_checkers_report_what_they_find(page, checkers, tmp_path):
     """A page with known faults fails: the checks above pass because the pages are right."""
     faulty = (

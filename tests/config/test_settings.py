@@ -160,5 +160,21 @@ def test_production_passes_the_deploy_check_with_the_documented_variables():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.parametrize(
+    ("switch", "warning"),
+    [
+        ("AXES_ENABLED", "(accounts.W001) Sign-in throttling is off"),
+        ("VETTED_REQUIRE_2FA", "(accounts.W002) The second factor is off"),
+    ],
+)
+def test_the_deploy_check_warns_when_a_sign_in_protection_is_switched_off(switch, warning):
+    env = {**DOCUMENTED, switch: "false"}
+
+    result = _production(env, "manage.py", "check", "--deploy", "--fail-level", "WARNING")
+
+    assert result.returncode != 0
+    assert warning in result.stderr
+
+
 def test_development_and_tests_ask_no_second_factor(settings):
     assert settings.VETTED_REQUIRE_2FA is False

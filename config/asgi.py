@@ -1,0 +1,10 @@
+"""The ASGI entry point. Like config/wsgi.py, it serves the production settings unless
+DJANGO_SETTINGS_MODULE names others."""
+
+import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
+
+application = get_asgi_application()
