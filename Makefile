@@ -14,7 +14,7 @@ DJANGO_SETTINGS_MODULE ?= config.settings.base
 run: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
-	@echo "Demo users: author, reviewer, reviewer2, admin; password: $$DEMO_PASSWORD"
+	@echo "Demo users: author, editor, reviewer, reviewer2, admin; password: $$DEMO_PASSWORD"
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: $(VENV)/.installed chromium nginx varnish checkers

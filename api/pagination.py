@@ -3,8 +3,17 @@
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 
+from config.site import on_site
 
-class NewestFirst(CursorPagination):
+
+class CursorsOnSite(CursorPagination):
+    """Next and previous links at the site's address (DRF builds them from the request's host)."""
+
+    def encode_cursor(self, cursor) -> str:
+        return on_site(super().encode_cursor(cursor))
+
+
+class NewestFirst(CursorsOnSite):
     """Articles by their latest approval, newest first, read along the public-list index.
 
     A cursor rather than page numbers: no COUNT and no OFFSET however deep a client reads, and
@@ -15,7 +24,7 @@ class NewestFirst(CursorPagination):
     ordering = ("-published_at", "-id")
 
 
-class NewestEditionFirst(CursorPagination):
+class NewestEditionFirst(CursorsOnSite):
     page_size = 20
     ordering = ("-number",)
 
@@ -24,6 +33,14 @@ class ReferencePages(PageNumberPagination):
     """References by key; numbered pages over the index of what approved editions cite."""
 
     page_size = 50
+
+    def get_next_link(self) -> str | None:
+        link = super().get_next_link()
+        return link and on_site(link)
+
+    def get_previous_link(self) -> str | None:
+        link = super().get_previous_link()
+        return link and on_site(link)
 
     def get_page_number(self, request, paginator):
         # One whole number or nothing: anything else is the client's mistake, said plainly

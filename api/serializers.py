@@ -5,9 +5,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from config.site import site_url
 
-def _absolute(context: dict, name: str, **kwargs) -> str:
-    return context["request"].build_absolute_uri(reverse(name, kwargs=kwargs))
+
+def _absolute(name: str, **kwargs) -> str:
+    # At the site's address, not the request's host: the same answer (and ETag) for every
+    # client, and links that work wherever the answer is passed on.
+    return site_url(reverse(name, kwargs=kwargs))
 
 
 class TopicSerializer(serializers.Serializer):
@@ -58,11 +62,11 @@ class ArticleSummarySerializer(serializers.Serializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_api_url(self, article) -> str:
-        return _absolute(self.context, "api:article", slug=article.slug)
+        return _absolute("api:article", slug=article.slug)
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, article) -> str:
-        return _absolute(self.context, "public:article", slug=article.slug)
+        return _absolute("public:article", slug=article.slug)
 
 
 class EditionPageSerializer(serializers.Serializer):
@@ -94,9 +98,7 @@ class EditionPageSerializer(serializers.Serializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, page) -> str:
-        return _absolute(
-            self.context, "public:edition", slug=page.article.slug, number=page.edition.number
-        )
+        return _absolute("public:edition", slug=page.article.slug, number=page.edition.number)
 
     @extend_schema_field(serializers.SlugField(allow_null=True))
     def get_role(self, page) -> str | None:
@@ -115,7 +117,7 @@ class ArticleSerializer(EditionPageSerializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, page) -> str:
-        return _absolute(self.context, "public:article", slug=page.article.slug)
+        return _absolute("public:article", slug=page.article.slug)
 
 
 class EditionSummarySerializer(serializers.Serializer):
@@ -128,15 +130,11 @@ class EditionSummarySerializer(serializers.Serializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_api_url(self, edition) -> str:
-        return _absolute(
-            self.context, "api:edition", slug=edition.article.slug, number=edition.number
-        )
+        return _absolute("api:edition", slug=edition.article.slug, number=edition.number)
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, edition) -> str:
-        return _absolute(
-            self.context, "public:edition", slug=edition.article.slug, number=edition.number
-        )
+        return _absolute("public:edition", slug=edition.article.slug, number=edition.number)
 
 
 class CitingArticleSerializer(serializers.Serializer):
@@ -146,7 +144,7 @@ class CitingArticleSerializer(serializers.Serializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_api_url(self, citing) -> str:
-        return _absolute(self.context, "api:article", slug=citing.slug)
+        return _absolute("api:article", slug=citing.slug)
 
 
 class PublishedReferenceSerializer(ReferenceFieldsSerializer):
@@ -157,7 +155,7 @@ class PublishedReferenceSerializer(ReferenceFieldsSerializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_api_url(self, reference) -> str:
-        return _absolute(self.context, "api:reference", key=reference.key)
+        return _absolute("api:reference", key=reference.key)
 
 
 class ErrorSerializer(serializers.Serializer):

@@ -20,7 +20,9 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from html import escape as escape_text
 from html import unescape
+from html.parser import HTMLParser
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
@@ -147,10 +149,57 @@ def highlighted(snippet: str) -> SafeString:
     """The database's snippet as safe HTML: its text escaped, its highlights (only) as <mark>.
 
     The indexed text is the edition's rendered HTML with the tags stripped, so its entities are
-    read back first (else "&amp;" would show as such).
+    read back first (else "&amp;" would show as such). Its blocks (headings, paragraphs, list
+    items) are lines; where one does not end a sentence, a middle dot keeps it from running
+    into the next ("With poziotinib · Poziotinib often causes…").
     """
-    html = _HIGHLIGHT.sub(r"<mark>\1</mark>", escape(unescape(snippet)))
+    text = _SENTENCE_BREAK.sub(r"\1 ", unescape(snippet).strip("\n"))
+    text = _BLOCK_BREAK.sub(" \u00b7 ", text)
+    html = _HIGHLIGHT.sub(r"<mark>\1</mark>", escape(text))
     return mark_safe(html.replace(_START, "").replace(_STOP, ""))  # escaped above
+
+
+_SENTENCE_BREAK = re.compile(f"([.!?:;\u2026]{_STOP}?)[ \\t]*\\n\\s*")
+_BLOCK_BREAK = re.compile(r"[ \t]*\n\s*")
+
+
+def words_of(html: str) -> str:
+    """The words of a rendered fragment, for the search index, as strip_tags gives them (HTML
+    escapes kept: highlighted() reads them back) but with each block on a line of its own and
+    the citation numbers left out (stripped of their tags they would join the word before them,
+    "anemia.1", and show in snippets as if part of the text)."""
+    reader = _WordsOf()
+    reader.feed(html)
+    reader.close()
+    return re.sub(r"[ \t]*\n\s*", "\n", "".join(reader.words)).strip()
+
+
+class _WordsOf(HTMLParser):
+    BLOCKS = {"p", "li", "ul", "ol", "table", "tr", "td", "th", "blockquote", "pre", "hr", "br"}
+    BLOCKS |= {"h1", "h2", "h3", "h4", "h5", "h6", "dl", "dt", "dd", "div"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.words: list[str] = []
+        self.in_citation = 0  # depth inside a <sup class="citation">
+
+    def handle_starttag(self, tag, attrs):
+        if self.in_citation and tag == "sup":
+            self.in_citation += 1
+        elif tag == "sup" and "citation" in (dict(attrs).get("class") or "").split():
+            self.in_citation = 1
+        if tag in self.BLOCKS:
+            self.words.append("\n")
+
+    def handle_endtag(self, tag):
+        if self.in_citation and tag == "sup":
+            self.in_citation -= 1
+        if tag in self.BLOCKS:
+            self.words.append("\n")
+
+    def handle_data(self, data):
+        if not self.in_citation:
+            self.words.append(escape_text(data, quote=False))  # as nh3 wrote it
 
 
 # The edition's text has its citation numbers glued to the sentence they end ("first.1", from

@@ -223,6 +223,7 @@ def _site_env(path: str, database_url: str, args: argparse.Namespace) -> dict[st
         SESSION_COOKIE_SECURE="false", CSRF_COOKIE_SECURE="false",
         # Plain HTTP on loopback; production refuses a mailer that reaches nobody.
         SECURE_SSL_REDIRECT="false", SECURE_HSTS_SECONDS="0", EMAIL_URL="smtp://127.0.0.1:25",
+        VETTED_SITE_URL=f"http://127.0.0.1:{args.port}",
     )  # fmt: skip
     if path == "baked":
         env["VETTED_BAKE_DIR"] = str(BAKE_DIR)

@@ -9,6 +9,7 @@ from django.views.generic import RedirectView, TemplateView
 from accounts.forms import SignInForm
 from accounts.views import PasswordResetConfirm
 from config.password_reset import OutboxPasswordResetForm
+from public import sitemaps
 from public.feeds import ApprovedChangesFeed, TopicChangesFeed
 from public.sitemaps import SITEMAPS
 
@@ -55,7 +56,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path(
         "sitemap-index.xml",
-        sitemap_views.index,
+        sitemaps.index,
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
         name="sitemap_index",
     ),

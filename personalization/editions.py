@@ -3,9 +3,8 @@ read back from an edition without rendering anything."""
 
 from dataclasses import asdict
 
-from django.utils.html import strip_tags
-
 from articles.models import Article, Edition
+from articles.search import words_of
 from articles.selectors import ArticleContent, CitedReference, content_of, revision_source
 
 from .models import ReaderRole
@@ -35,7 +34,7 @@ def search_text(article: Article, revision_id: int) -> str:
     contents += [content_of(source, v) for v in variant_texts(article, revision_id).values()]
     words = [source.title]
     for content in contents:
-        words += [content.summary, strip_tags(content.body_html)]
+        words += [content.summary, words_of(content.body_html)]
     return "\n".join(w for w in words if w)
 
 

@@ -125,7 +125,8 @@ def with_glossary(content: ArticleContent) -> ArticleContent:
         json.dumps([content.body_html, [vars(t) for t in terms]], default=list).encode()
     ).hexdigest()
     html = cache.get_or_set(
-        f"vetted:glossary:{digest}",
+        # ":2": explanations placed after quotation marks, and none where the writer explains.
+        f"vetted:glossary:2:{digest}",
         lambda: annotate(content.body_html, terms),
         settings.VETTED_RENDER_CACHE_SECONDS,
     )

@@ -7,7 +7,6 @@ text and withdrawn articles never appear.
 
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -16,6 +15,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html
 
 from articles.models import Article, Edition, Topic
+from config.site import site_url
 
 # Approved and not withdrawn: what the feeds, the sitemap and the API may show. (The never-approved
 # articles that Article.objects.public() also lets through, with a caution, are left out.)
@@ -45,8 +45,13 @@ class ApprovedChangesFeed(Feed):
     subtitle = "Every article and revision the medical advisory board approved, newest first."
     author_name = "Vetted Medical Advisory Board"
 
+    # Every link absolute at the site's address (config.site): Django would otherwise take the
+    # host from the request, and a feed's ids must not change with the address it was fetched at.
     def link(self, obj=None) -> str:
-        return reverse("public:home")
+        return site_url(reverse("public:home"))
+
+    def feed_url(self, obj=None) -> str:
+        return site_url(reverse("feed"))
 
     def items(self, obj=None) -> QuerySet[Edition]:
         return approved_editions()[:FEED_ENTRIES]
@@ -55,11 +60,11 @@ class ApprovedChangesFeed(Feed):
         return f"{edition.title} (edition {edition.number})"
 
     def item_link(self, edition: Edition) -> str:
-        return edition.get_absolute_url()
+        return site_url(edition.get_absolute_url())
 
     def item_guid(self, edition: Edition) -> str:
         # A tag URI (RFC 4151) by article id and number: stable if the slug or host changes.
-        host = urlsplit(settings.VETTED_SITE_URL).hostname or "vetted.invalid"
+        host = urlsplit(site_url()).hostname or "vetted.invalid"
         day = edition.published_at.date().isoformat()
         return f"tag:{host},{day}:article-{edition.article_id}/edition-{edition.number}"
 
@@ -91,12 +96,12 @@ class TopicChangesFeed(ApprovedChangesFeed):
 
     def link(self, topic: Topic) -> str:
         try:  # the topic page, where this branch's merge finds one
-            return reverse("public:topic", kwargs={"slug": topic.slug})
+            return site_url(reverse("public:topic", kwargs={"slug": topic.slug}))
         except NoReverseMatch:
-            return reverse("public:home")
+            return site_url(reverse("public:home"))
 
     def feed_url(self, topic: Topic) -> str:
-        return reverse("topic_feed", kwargs={"slug": topic.slug})
+        return site_url(reverse("topic_feed", kwargs={"slug": topic.slug}))
 
     def items(self, topic: Topic) -> QuerySet[Edition]:
         return approved_editions().filter(article__topics=topic)[:FEED_ENTRIES]

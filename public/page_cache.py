@@ -60,7 +60,9 @@ class Page:
 
 def page_key(pointer: PublicPointer, role_slug: str) -> str:
     # "page3": the shape of Page and of the key; a deploy that changes it must not read old ones.
-    return f"vetted:page3:{pointer.what}:{role_slug}"
+    # The site's address is in it too: a page's absolute links (canonical, How to cite, JSON-LD)
+    # are written at that address, so a move to another one must not serve the old pages.
+    return f"vetted:page3:{settings.VETTED_SITE_URL}:{pointer.what}:{role_slug}"
 
 
 # Pages this process has served, by key. The key names what the page is, so a page found here

@@ -3,20 +3,16 @@ MedicalWebPage, built from the edition as published) and how to cite it."""
 
 import json
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import Article, Edition
+from config.site import site_url
 from personalization.models import ReaderRole
 
 
-def absolute(path: str) -> str:
-    return settings.VETTED_SITE_URL.rstrip("/") + path
-
-
 def permalink(article: Article, edition: Edition) -> str:
-    return absolute(reverse("public:edition", args=[article.slug, edition.number]))
+    return site_url(reverse("public:edition", args=[article.slug, edition.number]))
 
 
 def medical_web_page(
@@ -29,7 +25,7 @@ def medical_web_page(
         "name": edition.title,
         "headline": edition.title,
         "description": edition.summary,
-        "url": absolute(article.get_absolute_url()),
+        "url": site_url(article.get_absolute_url()),
         "inLanguage": "en",
         "dateModified": (edition.text_updated_at or edition.published_at).isoformat(),
         "audience": {

@@ -1,15 +1,33 @@
 """sitemap.xml: every approved article readers may open, with the time of its last approved
-change, and the site's standing pages. django.contrib.sitemaps pages it at 50,000 URLs."""
+change, and the site's standing pages. django.contrib.sitemaps pages it at 50,000 URLs.
+
+Every address in them is at the site's address (config.site), never at the host the crawler
+asked: Django's views take it from the request, so the sections name it themselves and the
+index's entries are moved there before it is rendered."""
+
+from dataclasses import replace
 
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemap_views
+from django.http import HttpRequest
+from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from articles.models import Article
+from config.site import on_site, site_domain, site_scheme
 
 from .feeds import approved_articles
 
 
-class ArticleSitemap(Sitemap):
+class OnSite(Sitemap):
+    def get_protocol(self, protocol: str | None = None) -> str:
+        return site_scheme()
+
+    def get_domain(self, site=None) -> str:
+        return site_domain()
+
+
+class ArticleSitemap(OnSite):
     def items(self):
         # By id: pages of a large sitemap stay the same as articles are approved.
         return approved_articles().only("slug", "published_at").order_by("id")
@@ -21,7 +39,7 @@ class ArticleSitemap(Sitemap):
         return article.published_at
 
 
-class PageSitemap(Sitemap):
+class PageSitemap(OnSite):
     def items(self) -> list[str]:
         return ["public:home", "public:editorial_policy"]
 
@@ -30,3 +48,13 @@ class PageSitemap(Sitemap):
 
 
 SITEMAPS = {"articles": ArticleSitemap, "pages": PageSitemap}
+
+
+def index(request: HttpRequest, **kwargs) -> TemplateResponse:
+    """Django's sitemap index, its entries at the site's address (it is rendered lazily, so its
+    context can still be changed here)."""
+    response = sitemap_views.index(request, **kwargs)
+    response.context_data["sitemaps"] = [
+        replace(item, location=on_site(item.location)) for item in response.context_data["sitemaps"]
+    ]
+    return response

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_safe
 from accounts.selectors import public_profile
 from articles.models import Article, Disclaimer, Edition, ReviewState, Topic
 from articles.selectors import search_articles
+from config.site import site_url
 from contributors.selectors import disclosures_of, editions_of
 from personalization.editions import reader_from_edition
 from personalization.selectors import role_from_request
@@ -193,6 +194,8 @@ def _article_context(article, role, furniture, *, edition: Edition, state: str) 
             provenance.medical_web_page(article, edition, reader.content.references, role)
         ),
         "cite_url": provenance.permalink(article, edition) if edition.is_approved else "",
+        # Every role's address (?role=, /for/<role>/) names the article's own as canonical.
+        "canonical_url": site_url(article.get_absolute_url()),
         "change_log": _change_log(edition),
         "reader": reader,
         "content": reader.content,
@@ -235,6 +238,7 @@ def edition_page(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         context = _article_context(article, role, furniture, edition=edition, state=article.state)
         context["current"] = article.public_edition if article.is_public else None
         context["permalink"] = True
+        context["canonical_url"] = provenance.permalink(article, edition)
         response = render(request, "public/article.html", context)
     patch_cache_control(response, no_cache=True)
     return response

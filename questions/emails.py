@@ -3,14 +3,12 @@
 from django.conf import settings
 from django.urls import reverse
 
+from config.site import site_url
+
 EMERGENCY_ADVICE = (
     "If this is an emergency, call your local emergency number now "
     "(for example 911 in the US or 112 in Europe)."
 )
-
-
-def site_url(path: str) -> str:
-    return settings.VETTED_SITE_URL.rstrip("/") + path
 
 
 def editor_subject(question) -> str:

@@ -6,10 +6,12 @@ from datetime import date, timedelta
 from celery import shared_task
 from django.conf import settings
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
 from articles.models import AWAITING_REVIEW, Article, ReviewState
+from config.site import site_url
 
 from .models import Notification
 from .workflow import REVIEWERS, the_board
@@ -88,7 +90,7 @@ def flag_reviews_due(today: str | None = None) -> int:
                     body=(
                         f"{waiting} approved article{'s are' if waiting != 1 else ' is'} due "
                         f"for review. Readers still see the approved text.\n\n"
-                        f"{settings.VETTED_SITE_URL}/review/due/"
+                        + site_url(reverse("review:due"))
                     ),
                     dedupe_key=f"reviews-due:{day.isoformat()}:{reviewer.pk}",
                 )  # fmt: skip

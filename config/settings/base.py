@@ -6,9 +6,11 @@ the console. Production (config.settings.production) refuses to start without it
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -286,11 +288,34 @@ VETTED_REVIEW_REMINDER_DAYS = env.int("VETTED_REVIEW_REMINDER_DAYS", default=3)
 # Days past an article's review date before its page tells readers it is overdue for review.
 VETTED_REVIEW_GRACE_DAYS = env.int("VETTED_REVIEW_GRACE_DAYS", default=30)
 # Follow-up questions: how long they are kept, how fast a person can plausibly type one, how
-# many one client address may send, and where links in e-mails point.
+# many one client address may send.
 VETTED_QUESTION_RETENTION_DAYS = env.int("VETTED_QUESTION_RETENTION_DAYS", default=180)
 VETTED_QUESTION_MIN_SECONDS = env.float("VETTED_QUESTION_MIN_SECONDS", default=3)
 VETTED_QUESTION_RATE = env.str("VETTED_QUESTION_RATE", default="5/h")
-VETTED_SITE_URL = env.str("VETTED_SITE_URL", default="http://127.0.0.1:8000")
+
+
+def site_address(value: str) -> str:
+    """VETTED_SITE_URL as the origin every absolute link starts with (config.site): a scheme
+    and a host, nothing after them. A path would be doubled by reverse(), which already adds
+    the script prefix, so it is refused rather than guessed at."""
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ImproperlyConfigured(
+            f"VETTED_SITE_URL={value!r} is not a site address: give its scheme and host, "
+            "e.g. https://vetted.example.org"
+        )
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise ImproperlyConfigured(
+            f"VETTED_SITE_URL={value!r} has more than a scheme and host: give the site's "
+            "address alone, e.g. https://vetted.example.org"
+        )
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+# The site's address, the one source of every absolute link: pages are stored and shared (the
+# page store, baked files, edge caches), so no link may come from the Host a request named.
+# Production refuses to start without it (config.settings.production).
+VETTED_SITE_URL = site_address(env.str("VETTED_SITE_URL", default="http://127.0.0.1:8000"))
 
 
 def edge_caches_from_env() -> dict[str, dict]:

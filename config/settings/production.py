@@ -44,6 +44,15 @@ if MAILERS["default"]["BACKEND"] in MAIL_GOING_NOWHERE:
         "production needs a mail server, e.g. smtp+tls://user:password@mail.example.org:587"
     )
 
+# Every absolute link (How to cite, the page's JSON-LD and canonical address, feeds, the API,
+# the sitemap, e-mails) is built from the site's address, never from a request's Host: pages
+# are stored and shared. The development default (127.0.0.1:8000) would be wrong everywhere.
+if not env.str("VETTED_SITE_URL", default=""):
+    raise ImproperlyConfigured(
+        "VETTED_SITE_URL is not set: production needs the site's address for its links, "
+        "e.g. VETTED_SITE_URL=https://vetted.example.org"
+    )
+
 # HTTPS only, safe by default; each can be switched off under Django's own name.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 # Load balancers often probe over plain HTTP; the health check answers there too.

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 
 import reversion
 from django.contrib.auth.models import Group
-from django.utils.html import strip_tags
 from django.utils.text import slugify
 
 from accounts.models import User
 from articles.models import Reference, Topic
 from articles.rendering import render_body
+from articles.search import words_of
 from articles.services import normalize_markdown
 from review.workflow import AUTHORS, EDITORS, REVIEWERS
 
@@ -112,7 +112,7 @@ class BodyTemplate:
     def render(cls, markdown: str) -> "BodyTemplate":
         marked = normalize_markdown(words.SLOT.sub(lambda m: f"QZ{m[1]}QZ", markdown))
         rendered = render_body(marked, frozenset(words.CITATION_SLOTS))
-        return cls(markdown, rendered.html, strip_tags(rendered.html), rendered.cited_keys)
+        return cls(markdown, rendered.html, words_of(rendered.html), rendered.cited_keys)
 
     def body(self, values: dict[str, str], keys: dict[str, str]) -> str:
         text = self.markdown.format_map(values)

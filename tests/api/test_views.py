@@ -4,8 +4,16 @@ from datetime import timedelta
 
 import pytest
 
-from api.pagination import NewestFirst
+from api.pagination import NewestFirst, ReferencePages
 from articles.models import Reference
+
+SITE = "https://vetted.example.org"
+
+
+@pytest.fixture(autouse=True)
+def site_address(settings):
+    """Not the test client's host (testserver): links come from VETTED_SITE_URL."""
+    settings.VETTED_SITE_URL = SITE
 
 
 def _slugs(response) -> list[str]:
@@ -22,8 +30,8 @@ def test_the_list_shows_each_article_as_its_current_edition(client, published, t
     assert item["title"] == "What is first-line treatment?"
     assert item["summary"] == "A doublet."
     assert item["edition"] == 1
-    assert item["url"] == "http://testserver/articles/first-line-nsclc/"
-    assert item["api_url"] == "http://testserver/api/v1/articles/first-line-nsclc/"
+    assert item["url"] == f"{SITE}/articles/first-line-nsclc/"
+    assert item["api_url"] == f"{SITE}/api/v1/articles/first-line-nsclc/"
     assert item["topics"] == [{"slug": "lung-cancer", "name": "Lung cancer"}]
 
 
@@ -65,6 +73,26 @@ def test_the_list_is_paginated_newest_first(client, make_article, approve, monke
     assert second["next"] is None
 
 
+def test_links_and_pages_name_the_site_whatever_host_was_asked(
+    client, published, make_article, make_reference, approve, monkeypatch
+):
+    make_reference("other-2024")
+    approve(make_article(slug="second-article", body="## A\n\nCites.[@other-2024]\n"))
+    monkeypatch.setattr(NewestFirst, "page_size", 1)
+    monkeypatch.setattr(ReferencePages, "page_size", 1)
+    answers = {}
+    for host in ("testserver", "localhost"):
+        listed = client.get("/api/v1/articles/", headers={"host": host})
+        [item] = listed.json()["results"]
+        assert item["url"].startswith(f"{SITE}/articles/")
+        assert listed.json()["next"].startswith(f"{SITE}/api/v1/articles/?cursor=")
+        references = client.get("/api/v1/references/", headers={"host": host}).json()
+        assert references["next"] == f"{SITE}/api/v1/references/?page=2"
+        detail = client.get("/api/v1/articles/first-line-nsclc/", headers={"host": host})
+        answers[host] = (listed["ETag"], detail["ETag"])
+    assert answers["testserver"] == answers["localhost"]  # the same answer for every host
+
+
 def test_an_article_is_its_current_approved_edition(client, published):
     body = client.get("/api/v1/articles/first-line-nsclc/").json()
     assert body["edition"] == 1
@@ -72,7 +100,7 @@ def test_an_article_is_its_current_approved_edition(client, published):
     assert "Platinum doublet first." in body["body_html"]
     assert body["role"] is None and body["written_for"] is None
     assert body["approver"] == {"name": "Dr. Ana Reyes", "credentials": "MD, Oncology"}
-    assert body["url"] == "http://testserver/articles/first-line-nsclc/"
+    assert body["url"] == f"{SITE}/articles/first-line-nsclc/"
     assert body["topics"] == [{"slug": "lung-cancer", "name": "Lung cancer"}]
     assert [entry["number"] for entry in body["change_log"]] == [1]
     assert body["change_log"][0]["note"] == "First edition."
@@ -152,11 +180,11 @@ def test_editions_are_listed_newest_first_and_each_reads_as_published(
         (2, "Added second-line T-DXd."),
         (1, "First edition."),
     ]
-    assert editions[1]["url"] == "http://testserver/articles/first-line-nsclc/editions/1/"
+    assert editions[1]["url"] == f"{SITE}/articles/first-line-nsclc/editions/1/"
     assert editions[1]["approver"]["name"] == "Dr. Ana Reyes"
     first = client.get(editions[1]["api_url"]).json()
     assert "Platinum doublet first." in first["body_html"] and "T-DXd" not in first["body_html"]
-    assert first["url"] == "http://testserver/articles/first-line-nsclc/editions/1/"
+    assert first["url"] == f"{SITE}/articles/first-line-nsclc/editions/1/"
     current = client.get("/api/v1/articles/first-line-nsclc/").json()
     assert current["edition"] == 2 and "T-DXd" in current["body_html"]
     assert [entry["number"] for entry in current["change_log"]] == [1, 2]

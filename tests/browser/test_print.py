@@ -25,3 +25,13 @@ def test_the_printed_page_keeps_dates_reviewer_references_and_disclaimer(
     expect(page.get_by_role("region", name="References")).to_be_visible()
     expect(page.locator(".disclaimer")).to_be_visible()
     screenshot(page, "article-print")
+
+
+def test_the_printed_page_does_not_ask_the_reader_to_choose_above(live_server, demo, page):
+    """Paper has no role chooser: the page's invitation to use it is left out."""
+    page.goto(f"{live_server.url}/articles/{SLUG}/")
+    invitation = page.get_by_text("Choose who you are above")
+    expect(invitation).to_be_visible()
+    page.emulate_media(media="print")
+    expect(invitation).to_be_hidden()
+    assert page.locator(".written-for").inner_text().strip() == "Written for health professionals."

@@ -24,7 +24,7 @@ def test_a_patient_and_a_physician_read_their_own_versions(live_server, demo, pa
     expect(content).to_contain_text("written for: Patient")
 
     chooser.select_option(label="Physician")
-    expect(content).to_contain_text("There is no version for “Physician” yet")
+    expect(content).to_contain_text("You are reading the text written for health professionals.")
     expect(content.get_by_role("heading", name="Treatment algorithm")).to_be_visible()
     expect(content.locator(".gloss")).to_have_count(0)
     expect(
@@ -37,7 +37,7 @@ def test_a_shared_role_link_opens_in_that_role(live_server, demo, browser):
     page = context.new_page()
     page.goto(f"{live_server.url}/articles/{SLUG}/?role=caregiver")
     expect(page.locator("#reader-content")).to_contain_text(
-        "There is no version for “Caregiver or family member” yet"
+        "No version has been written for Caregiver or family member yet"
     )
     expect(page.get_by_label("Which best describes you?")).to_have_value("caregiver")
     context.close()

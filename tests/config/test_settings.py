@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.core.mail.backends.base import BaseEmailBackend
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -63,6 +64,7 @@ SECRETS = {
     "ALLOWED_HOSTS": "vetted.example.org",
     "DATABASE_URL": "sqlite:///x",
     "EMAIL_URL": "smtp+tls://user:secret@mail.example.org:587",
+    "VETTED_SITE_URL": "https://vetted.example.org",
 }
 # What the README's production section has a deployment set.
 DOCUMENTED = {
@@ -119,6 +121,33 @@ def test_production_refuses_to_start_without_an_email_url():
     result = _production(env)
 
     assert result.returncode != 0 and "EMAIL_URL is not set" in result.stderr
+
+
+def test_production_refuses_to_start_without_the_sites_address():
+    env = {name: value for name, value in DOCUMENTED.items() if name != "VETTED_SITE_URL"}
+
+    result = _production(env)
+
+    assert result.returncode != 0 and "VETTED_SITE_URL is not set" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["vetted.example.org", "ftp://vetted.example.org", "https://", "https://example.org/vetted",
+     "https://example.org/?x=1"],
+)  # fmt: skip
+def test_a_site_address_that_is_not_a_scheme_and_host_is_refused(value):
+    from config.settings.base import site_address
+
+    with pytest.raises(ImproperlyConfigured, match="VETTED_SITE_URL"):
+        site_address(value)
+
+
+def test_the_site_address_is_kept_without_a_trailing_slash():
+    from config.settings.base import site_address
+
+    assert site_address("https://vetted.example.org/") == "https://vetted.example.org"
+    assert site_address("http://127.0.0.1:8000") == "http://127.0.0.1:8000"
 
 
 def test_production_is_https_only_and_asks_for_a_second_factor_by_default():

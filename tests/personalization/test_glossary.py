@@ -67,3 +67,51 @@ def test_hostile_article_text_stays_inert_through_annotation():
 def test_no_terms_leaves_the_html_alone():
     source = html("NSCLC")
     assert annotate(source, []) == source
+
+
+EXON20 = Term("exon 20 insertion", ("exon 20 insertion",), "A gene change.")
+ESMO = Term("ESMO", ("ESMO",), "A group of cancer experts in Europe.")
+ANEMIA = Term("anemia", ("anemia",), "Too few red blood cells.")
+
+
+GLOSS = '<span class="gloss">(<span class="visually-hidden">meaning: </span>A gene change)</span>'
+
+
+@pytest.mark.parametrize(
+    ("markdown", "expected"),
+    [
+        ('It is called an "exon 20 insertion." It is rare.',
+         f'<p>It is called an "exon 20 insertion" {GLOSS}. It is rare.</p>'),
+        ("The “exon 20 insertion” is rare.", f"<p>The “exon 20 insertion” {GLOSS} is rare.</p>"),
+        ("The \u2018exon 20 insertion\u2019, found in few.",
+         f"<p>The \u2018exon 20 insertion\u2019 {GLOSS}, found in few.</p>"),
+    ],
+)  # fmt: skip
+def test_an_explanation_comes_after_the_closing_quotation_mark_not_inside_it(markdown, expected):
+    assert annotate(html(markdown), [EXON20]) == expected
+
+
+@pytest.mark.parametrize(
+    "markdown",
+    [
+        "They follow NCCN and ESMO (2022). ESMO is a large group of cancer experts in Europe.",
+        "ESMO stands for the European Society for Medical Oncology.",
+        "Red blood cells got very low. This is called anemia.[@a]",
+        "Tiredness and pale skin, called anemia, are common.",
+        "Anemia means too few red blood cells.",
+    ],
+)
+def test_a_term_the_writer_explains_in_the_same_paragraph_is_not_explained_twice(markdown):
+    out = annotate(html(markdown), [ESMO, ANEMIA])
+    assert "gloss" not in out
+
+
+def test_a_term_the_writer_explains_only_elsewhere_is_still_explained_where_first_used():
+    out = annotate(html("Guides from ESMO.\n\nESMO is a large group of experts."), [ESMO])
+    assert out.count('class="gloss"') == 1
+    assert out.startswith('<p>Guides from ESMO <span class="gloss">')
+
+
+def test_naming_without_explaining_keeps_the_explanation():
+    out = annotate(html("It was tested in a trial called ESMO-1 with ESMO."), [ESMO])
+    assert out.count('class="gloss"') == 1

@@ -40,7 +40,9 @@ def test_no_role_reads_the_default_text_with_the_professional_disclaimer(client,
     html = client.get(URL).content.decode()
     assert "Platinum doublet first" in html and PATIENT_TEXT not in html
     assert "Professional medical disclaimer" in html
-    assert "Choose who you are" in html
+    assert (
+        'Written for health professionals.<span class="screen-only"> Choose who you are above'
+    ) in html  # not printed: the chooser above is not (static/css/site.css)
 
 
 def test_patient_reads_plain_language_and_the_lay_disclaimer(client, article, glossary):
@@ -61,14 +63,41 @@ def test_physician_reads_the_clinical_text_untouched(client, article, glossary):
 def test_caregiver_falls_back_to_the_patient_version_and_says_so(client, article):
     html = client.get(URL, {"role": "caregiver"}).content.decode()
     assert PATIENT_TEXT in html
-    assert "There is no version for “Caregiver or family member” yet" in html
-    assert "<strong>Patient</strong>" in html
+    assert (
+        '<p class="written-for fallback-note">No version has been written for '
+        "<strong>Caregiver or family member</strong> yet, so you are reading the one written "
+        "for: <strong>Patient</strong>.</p>"
+    ) in html
 
 
-def test_a_role_with_no_version_and_no_fallback_reads_the_default_text(client, article):
-    html = client.get(URL, {"role": "student"}).content.decode()
+def test_a_professional_reads_the_text_written_for_professionals_without_a_missing_version_note(
+    client, article
+):
+    """The default text is written for health professionals: a physician, nurse or student is
+    not told that "no version for Physician" exists, as if they were reading someone else's."""
+    for role in ("physician", "student"):
+        html = client.get(URL, {"role": role}).content.decode()
+        assert "Platinum doublet first" in html
+        assert "You are reading the text written for health professionals." in html
+        assert "fallback-note" not in html and "No version has been written" not in html
+
+
+@pytest.fixture
+def teen(roles):
+    from personalization.models import Audience, ReaderRole
+
+    return ReaderRole.objects.create(
+        slug="teen", label="Teenager", audience=Audience.LAY, target_grade=6, order=9
+    )
+
+
+def test_a_lay_role_with_no_version_is_told_it_reads_the_professionals_text(client, teen, article):
+    html = client.get(URL, {"role": "teen"}).content.decode()
     assert "Platinum doublet first" in html
-    assert "There is no version for “Student” yet" in html
+    assert (
+        "No version has been written for <strong>Teenager</strong> yet, so you are reading the "
+        "text written for health professionals, with technical terms explained in brackets."
+    ) in html
 
 
 def test_a_role_link_is_remembered_in_a_cookie(client, article):

@@ -13,6 +13,14 @@ from tests.api.conftest import approve, pending, revise, withdraw  # noqa: F401 
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+SITE = "https://vetted.example.org"
+
+
+@pytest.fixture(autouse=True)
+def site_address(settings):
+    """The site's address differs from the test client's host (testserver): every absolute
+    link must come from the setting."""
+    settings.VETTED_SITE_URL = SITE
 
 
 @pytest.fixture
@@ -46,7 +54,7 @@ def test_the_feed_is_atom_with_one_entry_per_approved_edition(
     approve(approved, note="Added second-line T-DXd.")
     second, first = _entries(client, "/feed/")
     assert second.title == "Lung question? (edition 2)"
-    assert second.link == "http://testserver/articles/lung-article/editions/2/"
+    assert second.link == f"{SITE}/articles/lung-article/editions/2/"
     assert "Added second-line T-DXd." in second.summary and "A doublet." in second.summary
     assert first.link.endswith("/articles/lung-article/editions/1/")
     assert second.id.startswith("tag:") and second.id != first.id
@@ -74,7 +82,7 @@ def test_pending_and_withdrawn_articles_are_not_in_the_feed(
 ):
     withdraw(approve(make_article(slug="withdrawn-one", title="Withdrawn question?")))
     links = [entry.link for entry in _entries(client, "/feed/")]
-    assert links == ["http://testserver/articles/lung-article/editions/1/"]
+    assert links == [f"{SITE}/articles/lung-article/editions/1/"]
 
 
 def test_a_topic_feed_holds_that_topics_changes_only(
@@ -125,8 +133,8 @@ def test_the_sitemap_lists_approved_articles_with_their_last_change(
     withdraw(approve(make_article(slug="withdrawn-one", title="Withdrawn question?")))
     urls = _urlset(client, "/sitemap.xml")
     # The protocol's W3C date; the framework writes the day.
-    assert urls["http://testserver/articles/lung-article/"] == str(approved.published_at.date())
-    assert "http://testserver/editorial-policy/" in urls
+    assert urls[f"{SITE}/articles/lung-article/"] == str(approved.published_at.date())
+    assert f"{SITE}/editorial-policy/" in urls
     assert not [url for url in urls if "awaiting-review" in url or "withdrawn-one" in url]
 
 
@@ -142,7 +150,7 @@ def test_the_sitemap_lastmod_moves_with_a_new_approval(
     monkeypatch.setattr(timezone, "now", lambda: a_day_later)
     approve(approved, note="Revised.")
     urls = _urlset(client, "/sitemap.xml")
-    assert urls["http://testserver/articles/lung-article/"] == str(a_day_later.date())
+    assert urls[f"{SITE}/articles/lung-article/"] == str(a_day_later.date())
     # The articles' section has a lastmod for every URL, so the framework also says it to the
     # second in Last-Modified, which crawlers revalidate against.
     response = client.get("/sitemap-articles.xml")
@@ -153,8 +161,8 @@ def test_the_sitemap_index_lists_each_sections_pages(client, approved):
     root = ET.fromstring(client.get("/sitemap-index.xml").content)
     assert root.tag == f"{SITEMAP}sitemapindex"
     locations = [node.findtext(f"{SITEMAP}loc") for node in root.findall(f"{SITEMAP}sitemap")]
-    assert "http://testserver/sitemap-articles.xml" in locations
-    assert "http://testserver/articles/lung-article/" in _urlset(client, locations[0])
+    assert f"{SITE}/sitemap-articles.xml" in locations
+    assert f"{SITE}/articles/lung-article/" in _urlset(client, locations[0])
 
 
 def test_robots_keeps_crawlers_out_of_private_areas_and_names_the_sitemap(client, db):
@@ -163,5 +171,29 @@ def test_robots_keeps_crawlers_out_of_private_areas_and_names_the_sitemap(client
     lines = response.content.decode().splitlines()
     for area in ("/review/", "/admin/", "/accounts/", "/api/"):
         assert f"Disallow: {area}" in lines
-    assert "Sitemap: http://testserver/sitemap-index.xml" in lines
+    assert f"Sitemap: {SITE}/sitemap-index.xml" in lines
     assert "Disallow: /" not in lines
+
+
+def test_feeds_sitemaps_and_robots_name_the_site_whatever_host_was_asked(client, approved):
+    """A crawler or feed reader reaching the site by another name (an IP, a load balancer's
+    host) gets the same ids and links: they come from VETTED_SITE_URL, never the Host header."""
+    for host in ("testserver", "localhost"):
+        feed = ET.fromstring(client.get("/feed/", headers={"host": host}).content)
+        assert feed.findtext(f"{ATOM}id") == f"{SITE}/"
+        assert feed.find(f"{ATOM}link[@rel='self']").get("href") == f"{SITE}/feed/"
+        entry = feed.find(f"{ATOM}entry")
+        assert entry.find(f"{ATOM}link").get("href") == f"{SITE}/articles/lung-article/editions/1/"
+        assert entry.findtext(f"{ATOM}id").startswith("tag:vetted.example.org,")
+        topic = ET.fromstring(
+            client.get("/topics/lung-cancer/feed/", headers={"host": host}).content
+        )
+        assert topic.find(f"{ATOM}link[@rel='self']").get("href") == (
+            f"{SITE}/topics/lung-cancer/feed/"
+        )
+        index = client.get("/sitemap-index.xml", headers={"host": host}).content.decode()
+        assert f"<loc>{SITE}/sitemap-articles.xml</loc>" in index and host not in index
+        urls = client.get("/sitemap.xml", headers={"host": host}).content.decode()
+        assert f"<loc>{SITE}/articles/lung-article/</loc>" in urls and host not in urls
+        robots = client.get("/robots.txt", headers={"host": host}).content.decode()
+        assert f"Sitemap: {SITE}/sitemap-index.xml" in robots

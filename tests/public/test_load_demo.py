@@ -42,3 +42,35 @@ def test_load_demo_runs_again_without_moving_the_article(db, monkeypatch):
     _load_demo(monkeypatch)
     assert (ReviewEvent.objects.count(), Edition.objects.count()) == before
     assert Article.objects.get(slug=SLUG).state == ReviewState.SUBMITTED
+
+
+def test_load_demo_prints_no_mail_and_ends_with_who_can_sign_in(db, monkeypatch, mailoutbox):
+    """`make run` prints the password line after load_demo: nothing load_demo prints may bury
+    it, the console mailer's copies of the setup's notices included."""
+    from io import StringIO
+
+    from outbox.models import Email
+    from public.management.commands.load_demo import DEMO_USERS
+
+    monkeypatch.setenv("DEMO_PASSWORD", "test-demo-password")
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+
+    assert mailoutbox == []  # nothing reached a mailer, so the console prints nothing
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 1 and lines[-1].startswith("Demo loaded:")
+    assert all(username in lines[-1] for username, *_ in DEMO_USERS)
+    notices = Email.objects.all()
+    assert notices.exists()  # kept in the outbox, settled with the reason
+    assert {(e.status, e.last_error.startswith("Not sent")) for e in notices} == {("sent", True)}
+
+
+def test_make_runs_demo_users_line_names_every_demo_user():
+    from pathlib import Path
+
+    from public.management.commands.load_demo import DEMO_USERS
+
+    makefile = (Path(__file__).resolve().parents[2] / "Makefile").read_text()
+    [line] = [line for line in makefile.splitlines() if "Demo users:" in line]
+    named = line.split("Demo users:")[1].split(";")[0]
+    assert sorted(n.strip() for n in named.split(",")) == sorted(u for u, *_ in DEMO_USERS)

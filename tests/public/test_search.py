@@ -281,6 +281,39 @@ def test_a_word_just_before_a_citation_is_found_and_highlighted(client, publish,
     assert "<mark>zongertinib</mark>" in html.lower()
 
 
+def _snippet(html: str) -> str:
+    return " ".join(re.search(r'<p class="snippet">(.*?)</p>', html, re.DOTALL).group(1).split())
+
+
+def test_a_snippet_reads_as_text_without_citation_numbers_or_headings_run_into_it(
+    client, publish, make_reference
+):
+    make_reference("nccn-2024")
+    body = (
+        "## With poziotinib\n\nPoziotinib often causes side effects.[@nccn-2024]\n\n"
+        "- Red blood cells got very low. This is called anemia.[@nccn-2024]\n"
+        "- Rash in 49 out of 100 people\n- Diarrhea\n"
+    )
+    publish("article", title="What about side effects?", body=body)
+
+    snippet = _snippet(_titles(client, "anemia")[1])
+
+    assert "This is called <mark>anemia</mark>. Rash in 49 out of 100 people · Diarrhea" in snippet
+    snippet = _snippet(_titles(client, "poziotinib")[1])
+    assert "<mark>poziotinib</mark> · <mark>Poziotinib</mark> often causes side effects. Red" in (
+        snippet
+    )
+
+
+def test_the_search_words_of_a_page_leave_out_citation_numbers_and_keep_blocks_apart():
+    html = (
+        '<h3>With poziotinib</h3>\n<p>Side effects.<sup class="citation"><a href="#ref-1">1</a>'
+        '</sup><sup class="citation"><a href="#ref-2">2</a></sup> 10<sup>9</sup>/L &amp; more'
+        "</p><ul><li>Rash<ul><li>Mild</li></ul></li></ul>"
+    )
+    assert search.words_of(html) == ("With poziotinib\nSide effects. 109/L &amp; more\nRash\nMild")
+
+
 def test_an_old_title_match_is_not_lost_among_many_newer_body_matches(
     client, publish, make_reference, monkeypatch
 ):

@@ -55,6 +55,15 @@ def test_review_page_offers_only_the_moves_the_user_may_make(client, reviewer, a
     assert ">Start review</button>" not in html
 
 
+def test_the_review_page_shows_the_changes_before_the_buttons_that_act_on_them(
+    client, reviewer, submitted
+):
+    client.force_login(reviewer)
+    html = client.get(f"/review/articles/{submitted.slug}/").content.decode()
+    assert 'id="diff-title"' in html and 'id="actions-title"' in html
+    assert html.index('id="diff-title"') < html.index('id="actions-title"')
+
+
 def test_the_author_sees_why_they_cannot_approve(client, author, reviewer, submitted):
     author.groups.add(Group.objects.get(name="Reviewers"))
     services.make_move(

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import ContributorProfile, User
@@ -19,6 +20,8 @@ from articles.models import Article, Disclaimer
 from articles.selectors import latest_revision_id
 from articles.services import import_article
 from contributors.models import Disclosure
+from outbox.models import Email
+from outbox.services import settle_unsent
 from personalization.models import Audience, GlossaryTerm, ReaderRole
 from personalization.services import save_variant
 from public.demo import disclaimers
@@ -29,6 +32,7 @@ DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 DEMO_ARTICLE = DEMO_DIR / "nsclc-her2-exon-20-first-line.md"
 DEMO_VARIANTS = [DEMO_DIR / "nsclc-her2-exon-20-first-line.patient.md"]
 DEMO_GLOSSARY = DEMO_DIR / "glossary.yaml"
+DEMO_MAIL = "Not sent: a notice of load_demo's setup, to a demo user (example.org)."
 
 READER_ROLES = (
     # slug, label, description, audience, target grade, order, falls back to
@@ -73,12 +77,16 @@ class Command(BaseCommand):
         if not password:
             raise CommandError("Set DEMO_PASSWORD to the password the demo users should have.")
         with transaction.atomic():
+            mail_before = Email.objects.aggregate(last=Max("pk"))["last"] or 0
             users = self._users(password)
             self._contributors(users)
             self._disclaimers(users["admin"])
             self._roles(users["admin"])
             self._glossary(users["admin"])
             article = self._article(users["author"], editor=users["editor"])
+            # The setup's own notices (submitted, published provisionally) go to the demo's
+            # example.org users: kept in the outbox, never printed over the sign-in line.
+            settle_unsent(emails=Email.objects.filter(pk__gt=mail_before), reason=DEMO_MAIL)
         self.stdout.write(
             f"Demo loaded: /articles/{article.slug}/ is {article.get_state_display()}; "
             f"users {', '.join(users)} (password from DEMO_PASSWORD)."
