@@ -6,12 +6,12 @@ message is a row, sent after the commit, retried when the mail server refuses, a
 admin like every other e-mail.
 """
 
-from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from accounts.templatetags.sign_in import password_reset_valid_for
+from config.site import site_url
 from outbox.services import queue_email
 
 
@@ -37,7 +37,7 @@ class OutboxPasswordResetForm(PasswordResetForm):
         context = {
             **context,
             # Links in e-mails point at the site's one configured address, as every notice does.
-            "reset_url": settings.VETTED_SITE_URL.rstrip("/") + path,
+            "reset_url": site_url(path),
             "valid_for": password_reset_valid_for(),
         }
         queue_email(

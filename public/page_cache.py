@@ -58,11 +58,25 @@ class Page:
         return cls(status, body, f'"{digest[:32]}"', surrogate_keys)
 
 
+def _release() -> str:
+    """A fingerprint of what renders pages besides the data: the templates and static files
+    as deployed. A deploy that changes how pages look retires every stored page."""
+    digest = hashlib.sha256()
+    for folder in (settings.BASE_DIR / "templates", settings.BASE_DIR / "static"):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+RELEASE = _release()
+
+
 def page_key(pointer: PublicPointer, role_slug: str) -> str:
-    # "page3": the shape of Page and of the key; a deploy that changes it must not read old ones.
-    # The site's address is in it too: a page's absolute links (canonical, How to cite, JSON-LD)
-    # are written at that address, so a move to another one must not serve the old pages.
-    return f"vetted:page3:{settings.VETTED_SITE_URL}:{pointer.what}:{role_slug}"
+    # "page3": the shape of Page and of the key. The release: a deploy that changes templates or
+    # static files. The site's address: a page's absolute links (canonical, How to cite,
+    # JSON-LD) are written at that address, so a move to another one must not serve old pages.
+    return f"vetted:page3:{RELEASE}:{settings.VETTED_SITE_URL}:{pointer.what}:{role_slug}"
 
 
 # Pages this process has served, by key. The key names what the page is, so a page found here

@@ -316,3 +316,21 @@ def test_search_does_not_find_an_approved_article_by_its_unreviewed_draft(
         "What is the answer?" not in client.get("/search/", {"q": "zongertinib"}).content.decode()
     )
     assert "What is the answer?" in client.get("/search/", {"q": "doublet"}).content.decode()
+
+
+def test_a_deploy_that_changes_templates_retires_the_stored_pages(
+    client, approved_article, monkeypatch, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from public import page_cache
+
+    url = ARTICLE_URL.format(approved_article.slug)
+    client.get(url)
+    with django_assert_max_num_queries(1):
+        client.get(url)  # stored: only the public pointer is read
+    monkeypatch.setattr(page_cache, "RELEASE", "another-release")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200 and len(queries) > 1  # rendered for the new templates

@@ -145,11 +145,11 @@ def test_a_bake_that_began_before_a_withdrawal_finishes_before_the_withdrawal_is
     rendering, go_on = threading.Event(), threading.Event()
     render = views.anonymous_page
 
-    def slow(pointer, role_slug, frame):
+    def slow(pointer, *args):
         if not pointer.is_withdrawn and threading.current_thread().name == "first":
             rendering.set()
             go_on.wait(10)
-        return render(pointer, role_slug, frame)
+        return render(pointer, *args)
 
     monkeypatch.setattr(views, "anonymous_page", slow)
 

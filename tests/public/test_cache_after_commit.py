@@ -15,6 +15,7 @@ from django.test import Client
 from articles.models import Article, Disclaimer
 from articles.selectors import latest_revision_id
 from personalization.models import ReaderRole
+from publishing.services import change_surroundings
 from review.services import make_move
 
 # A second connection reading before the commit: SQLite's in-memory test database cannot.
@@ -97,6 +98,7 @@ def test_a_reader_before_a_disclaimer_edit_commits_leaves_no_stale_page(public_a
         disclaimer = Disclaimer.objects.get(audience=Disclaimer.Audience.PROFESSIONAL)
         disclaimer.body = "A corrected disclaimer."
         disclaimer.save()
+        change_surroundings("professional", by=None)  # as the disclaimer's admin page does
 
     _, html = _change_with_a_reader_in_between(edit, url)
 
@@ -113,6 +115,7 @@ def test_a_reader_before_a_role_edit_commits_leaves_no_stale_role_list(public_ar
         role = ReaderRole.objects.get(slug="patient")
         role.label = "Person living with cancer"
         role.save()
+        change_surroundings("roles", by=None)  # as the reader role's admin page does
 
     _, html = _change_with_a_reader_in_between(rename, url)
 
