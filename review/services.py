@@ -85,8 +85,8 @@ def make_move(
         if write is not None:
             try:
                 write(locked)
-            except ValidationError as exc:
-                raise InvalidTransition(" ".join(exc.messages)) from exc
+            except ValidationError as exc:  # every problem, each in its own words
+                raise InvalidTransition(" ".join(exc.messages), messages=exc.messages) from exc
         locked.state = move.target_from(from_state)
         fields = ["state", "updated_at"]
         if locked.state != from_state:

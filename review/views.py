@@ -185,7 +185,8 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
             })),
         )  # fmt: skip
     except InvalidTransition as exc:
-        form.add_error(None, exc.message)
+        for message in exc.messages:
+            form.add_error(None, message)
         return _edit_page(request, article, form, status=exc.status_code)
     messages.success(request, "Saved. The article needs review before readers see this text.")
     return redirect("review:article", slug=article.slug)
@@ -225,7 +226,8 @@ def edit_variant(request: HttpRequest, slug: str, role: str) -> HttpResponse:
             request, article, reader_role, variant, form, status=409, stale=exc.message
         )
     except InvalidTransition as exc:
-        form.add_error(None, exc.message)
+        for message in exc.messages:
+            form.add_error(None, message)
         return _variant_page(request, article, reader_role, variant, form, status=exc.status_code)
     done = "removed" if remove else "saved"
     messages.success(

@@ -3,6 +3,7 @@
 import pytest
 from reversion.models import Version
 
+from articles.evidence import SYNTAX_HELP
 from articles.models import Article, Reference, ReviewState
 from articles.services import save_article, save_reference
 from review import services
@@ -93,6 +94,20 @@ def test_dangling_marker_in_the_admin_is_a_form_error_and_nothing_is_written(adm
     assert "[@ghost]" in str(form_errors(response)["body"])
     assert not Article.objects.exists()
     assert Version.objects.count() == versions
+
+
+def test_the_admin_reports_every_problem_of_the_body_each_with_its_line(admin, make_reference):
+    make_reference("nccn-2024")
+    body = "It is.[@nccn-2024] {grade 3D}\n\nSee[@ghost]."
+
+    response = admin.post("/admin/articles/article/add/", article_form(body=body))
+
+    assert response.status_code == 200
+    assert form_errors(response)["body"] == [
+        "Line 1: {grade 3D} is not an evidence grade. " + SYNTAX_HELP,
+        "Line 3: [@ghost] names no reference. Add the reference first, or correct the marker.",
+    ]
+    assert not Article.objects.exists()
 
 
 def test_deeply_nested_body_in_the_admin_is_a_form_error_not_a_server_error(admin):
