@@ -12,7 +12,7 @@ references:
     title: "..."
     source: "..."          # journal or issuing body
     year: 2025
-    authors: "..."         # optional, as are doi, pmid and url
+    authors: "..."         # optional, as are volume, issue, pages, doi, pmid and url
 ---
 ## First heading
 Body text.[@some-key]
@@ -31,7 +31,10 @@ from .models import Reference
 
 REQUIRED_KEYS = ("title", "slug")
 ARTICLE_KEYS = {"title", "slug", "summary", "topics", "literature_current_through", "references"}
-REFERENCE_FIELDS = {"key", "kind", "title", "source", "year", "authors", "doi", "pmid", "url"}
+REFERENCE_FIELDS = {
+    "key", "kind", "title", "source", "year", "volume", "issue", "pages", "authors", "doi", "pmid",
+    "url",
+}  # fmt: skip
 MAX_FILE_BYTES = 1_000_000
 
 

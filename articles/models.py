@@ -107,6 +107,12 @@ class Reference(models.Model):
         max_length=300, blank=True, help_text="Journal, or the body that issued it."
     )
     year = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Where in the journal: what a reader needs to find the paper, and what a citation names.
+    volume = models.CharField(max_length=30, blank=True, default="")
+    issue = models.CharField(max_length=30, blank=True, default="")
+    pages = models.CharField(
+        max_length=50, blank=True, default="", help_text="As the journal prints them: 241-251."
+    )
     authors = models.CharField(max_length=500, blank=True)
     doi = models.CharField("DOI", max_length=200, blank=True, validators=[validate_doi])
     pmid = models.CharField("PMID", max_length=20, blank=True, validators=[validate_pmid])

@@ -68,6 +68,9 @@ class ReferenceRecord:
     kind: str = Reference.Kind.OTHER
     source: str = ""
     year: int | None = None
+    volume: str = ""
+    issue: str = ""
+    pages: str = ""
     authors: str = ""
     doi: str = ""
     pmid: str = ""
@@ -204,6 +207,9 @@ def _ris_record(number: int, entry: dict) -> ReferenceRecord:
         kind=kind_for(types),
         source=first("secondary_title", "alternate_title3", "journal_name", "alternate_title2"),
         year=_year(first("year", "publication_year", "date")),
+        volume=first("volume"),
+        issue=first("number"),
+        pages=page_range(first("start_page"), first("end_page")),
         authors=format_authors(names),
         first_author=names[0][0] if names else "",
         doi=normalize_doi(first("doi")),
@@ -264,6 +270,9 @@ def _bibtex_record(number: int, entry) -> ReferenceRecord:
         kind=kind_for([entry_type]),
         source=value("journal") or value("journaltitle") or value("booktitle"),
         year=_year(value("year") or value("date")),
+        volume=value("volume"),
+        issue=value("number") or value("issue"),
+        pages=page_range(value("pages")),
         authors=format_authors(names),
         first_author=names[0][0] if names else "",
         doi=normalize_doi(value("doi")),
@@ -293,7 +302,8 @@ class MedlineParser(rispy.RisParser):
     START_TAG = "PMID"
     END_TAG = "<blank line>"
     DEFAULT_MAPPING = {
-        tag: tag for tag in ("PMID", "TI", "JT", "TA", "DP", "AU", "LID", "AID", "PT")
+        tag: tag
+        for tag in ("PMID", "TI", "JT", "TA", "DP", "VI", "IP", "PG", "AU", "LID", "AID", "PT")
     }
     DEFAULT_LIST_TAGS = ["AU", "LID", "AID", "PT"]
     DEFAULT_DELIMITER_MAPPING = {}
@@ -330,6 +340,9 @@ def _medline_record(number: int, entry: dict) -> ReferenceRecord:
         kind=kind_for(entry.get("PT", [])),
         source=_clean_text(entry.get("JT", "") or entry.get("TA", "")),
         year=_year(entry.get("DP", "")),
+        volume=_clean_text(entry.get("VI", "")),
+        issue=_clean_text(entry.get("IP", "")),
+        pages=page_range(_clean_text(entry.get("PG", ""))),
         authors=format_authors(names),
         first_author=names[0][0] if names else "",
         doi=normalize_doi(doi),
@@ -390,12 +403,18 @@ def _pubmed_xml_record(number: int, article: Element) -> ReferenceRecord:
         if author.find("LastName") is not None
     ]
     types = [_text(t) for t in body.iterfind("PublicationTypeList/PublicationType")]
+    pages = _text(body.find("Pagination/MedlinePgn")) or page_range(
+        _text(body.find("Pagination/StartPage")), _text(body.find("Pagination/EndPage"))
+    )
     return ReferenceRecord(
         number=number,
         title=_text(body.find("ArticleTitle")),
         kind=kind_for(types),
         source=_text(body.find("Journal/Title")),
         year=_year(year),
+        volume=_text(body.find("Journal/JournalIssue/Volume")),
+        issue=_text(body.find("Journal/JournalIssue/Issue")),
+        pages=page_range(pages),
         authors=format_authors(names),
         first_author=names[0][0] if names else "",
         doi=normalize_doi(doi),
@@ -435,6 +454,15 @@ def format_authors(names: Sequence[tuple[str, str]]) -> str:
     while len(text) > limit and ", " in text:
         text = text.rsplit(", ", 2)[0] + ", et al."
     return text[:limit]
+
+
+def page_range(first: str, last: str = "") -> str:
+    """Pages as journals print them, "241-251", from BibTeX's "241--251", an en dash, or a start
+    and an end page (RIS's SP and EP, PubMed XML's StartPage and EndPage)."""
+    first, last = first.strip(), last.strip()
+    if last and last != first:
+        first = f"{first}-{last}" if first else last
+    return re.sub(r"\s*(?:--|\u2013|\u2014|-)\s*", "-", first)
 
 
 def _initials(given: str) -> str:
@@ -500,6 +528,9 @@ class PlannedReference:
             title=record.title,
             source=record.source[: Reference._meta.get_field("source").max_length],
             year=record.year,
+            volume=record.volume,
+            issue=record.issue,
+            pages=record.pages,
             authors=record.authors,
             doi=record.doi,
             pmid=record.pmid,

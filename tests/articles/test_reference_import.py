@@ -19,6 +19,7 @@ from articles.reference_import import (
     UnreadableFile,
     format_authors,
     kind_for,
+    page_range,
     parse_file,
     plan_import,
 )
@@ -62,6 +63,21 @@ def test_each_format_reads_destiny_lung01_into_reference_fields(name, file_forma
     assert "medicine" in first.source.lower()
     if file_format is not FileFormat.BIBTEX:  # Zotero knows no publication type
         assert first.kind == Reference.Kind.TRIAL
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_each_format_reads_volume_issue_and_pages(name):
+    first = parsed(name).records[0]
+    assert (first.volume, first.issue, first.pages) == ("386", "3", "241-251")
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "pages"),
+    [("241--251", "", "241-251"), ("241 \u2013 51", "", "241-51"), ("241", "251", "241-251"),
+     ("e123", "", "e123"), ("", "", ""), ("710", "710", "710")],
+)  # fmt: skip
+def test_pages_are_written_as_journals_print_them(first, last, pages):
+    assert page_range(first, last) == pages
 
 
 def test_zotero_bibtex_reads_latex_accents_and_the_pmid_in_the_note():
@@ -219,6 +235,7 @@ def test_import_saves_the_new_references_in_one_revision_with_the_user(name, aut
     assert Version.objects.filter(revision=revision).count() == 3
     li = Reference.objects.get(key="li-2022-trastuzumab")
     assert li.doi == DESTINY_LUNG01["doi"]
+    assert (li.volume, li.issue, li.pages) == ("386", "3", "241-251")
 
 
 @pytest.mark.django_db
