@@ -3,7 +3,7 @@
 The review state is not written here: that is review.services' alone.
 """
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 
 import reversion
 from django.conf import settings
@@ -134,29 +134,34 @@ def save_reference(*, reference: Reference, by: User, comment: str) -> Reference
 
 
 def import_references(
-    *, parsed: ParsedFile, by: User | None, expected_keys: Sequence[str] | None = None
+    *,
+    parsed: ParsedFile,
+    by: User | None,
+    expected_keys: Sequence[str] | None = None,
+    import_anyway: Collection[int] = (),
 ) -> ImportPlan:
-    """Save a file's new references, all or none, as one revision; duplicates are skipped.
+    """Save a file's new references, all or none, as one revision; duplicates are skipped, and so
+    are likely duplicates (same title, year and journal) unless their record numbers are in
+    `import_anyway`.
 
     The plan is made again inside the transaction, from the parsed file alone: what was shown in
-    a preview is checked (`expected_keys`, the keys it would add), never trusted. `by` is None
-    only for a command-line import that names nobody.
+    a preview is checked (`expected_keys`, the keys of every record it could add), never
+    trusted. `by` is None only for a command-line import that names nobody.
     """
     try:
         with reversion.create_revision():  # atomic itself: one refused save undoes them all
-            plan = plan_import(parsed)
-            keys = [row.key for row in plan.new]
-            if expected_keys is not None and list(expected_keys) != keys:
+            plan = plan_import(parsed, import_anyway=import_anyway)
+            if expected_keys is not None and list(expected_keys) != plan.candidate_keys:
                 raise ImportChanged(
                     "The references changed since the preview; nothing was saved. "
                     "Check the new preview and save again."
                 )
-            for row in plan.new:
+            for row in plan.saved:
                 reference = row.reference()
                 reference.full_clean()
                 reference.save()
             reversion.set_user(by)
-            reversion.set_comment(f"Imported {len(keys)} references from {parsed.name}")
+            reversion.set_comment(f"Imported {len(plan.saved)} references from {parsed.name}")
     except IntegrityError as exc:  # someone added one of these references at the same moment
         raise ImportChanged(
             "Another change added some of these references meanwhile; nothing was saved. "
