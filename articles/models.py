@@ -52,6 +52,7 @@ WORKFLOW_FIELDS = [
     "state_changed_at",
     "review_due_since",
     "review_due_reason",
+    "public_notices",
 ]
 
 
@@ -268,6 +269,10 @@ class Article(models.Model):
     )
     review_due_since = models.DateTimeField(null=True, blank=True, editable=False)
     review_due_reason = models.CharField(max_length=300, blank=True, editable=False)
+    # The version of what readers are told beside the edition without it being part of it: the
+    # flags on the references it cites ("Retracted"). Only publishing.services.notices_changed
+    # moves it; the public pointer's key names it, so a flag raised or cleared is seen at once.
+    public_notices = models.PositiveIntegerField(default=0, db_default=0, editable=False)
     # When the article entered its review state (the queues' "in this state for" and order).
     state_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Authors besides `author` who may edit and submit this article (and so may not approve it).

@@ -3,6 +3,7 @@
 import dataclasses
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -154,6 +155,28 @@ def search_articles(query: str, *, page: int | str = 1) -> SearchResults:
     Raises django.core.paginator.InvalidPage for a page that does not exist.
     """
     return search(query, page)
+
+
+def reference_flags(keys: Iterable[str]) -> dict[str, str]:
+    """Key → the label of the flag raised on that reference now ("Retracted"), for those of
+    these references that carry one: one query. An edition stores its references as they were;
+    a flag is news about the work since, so pages read it live (publishing keeps their key in
+    step: publishing.services.notices_changed)."""
+    keys = list(dict.fromkeys(keys))
+    if not keys:
+        return {}
+    flagged = Reference.objects.filter(key__in=keys).exclude(flag="").values_list("key", "flag")
+    labels = dict(Reference._meta.get_field("flag").choices)
+    return {key: labels.get(flag, flag) for key, flag in flagged}
+
+
+def flagged_references(article: Article) -> list[Reference]:
+    """The references an article cites now that carry a flag, in citation order."""
+    return list(
+        Reference.objects.filter(citations__article=article)
+        .exclude(flag="")
+        .order_by("citations__position")
+    )
 
 
 def latest_revision_id(article: Article) -> int | None:

@@ -213,7 +213,16 @@ admin.site.unregister(Reference)
 @admin.register(Reference)
 class FlaggingReferenceAdmin(ReferenceAdmin):
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if obj.flag and "flag" in form.changed_data:
+        super().save_model(request, obj, form, change)  # in the admin's transaction, as these
+        if "flag" not in form.changed_data:
+            return
+        if obj.flag:
             count = services.flag_reference(reference=obj, by=request.user)
             self.message_user(request, f"{count} citing article(s) are now due for review.")
+        elif change:
+            count = services.clear_reference_flag(reference=obj, by=request.user)
+            self.message_user(
+                request,
+                f"The flag is removed; readers no longer see it. {count} citing article(s) left "
+                "the Review due queue.",
+            )

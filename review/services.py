@@ -11,19 +11,20 @@ from datetime import date
 import reversion
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from reversion.models import Version
 
 from accounts.models import User
 from articles.models import Article, Citation, Reference, ReviewState
-from articles.selectors import latest_revision_id, revision_source
+from articles.selectors import flagged_references, latest_revision_id, revision_source
 from articles.services import save_article
 from outbox.services import queue_email
 from personalization.models import ReaderRole
 from personalization.selectors import variant_texts
 from personalization.services import remove_variant, save_variant
 from publishing import services as publishing
+from publishing.selectors import articles_showing_reference
 
 from .errors import InvalidTransition, NotAllowed, StaleRevision, WorkflowError
 from .models import Notification, ReviewAssignment, ReviewEvent
@@ -312,24 +313,98 @@ def _require_group(user: User, groups: set[str], what: str) -> None:
 
 
 def flag_reference(*, reference: Reference, by: User) -> int:
-    """An admin raised a flag on a reference (saved on it): every article citing it goes to the
-    "Review due" queue with the reason, and its timeline says so. Returns how many."""
+    """An admin raised a flag on a reference (saved on it): every article citing it, or whose
+    public edition lists it, goes to the "Review due" queue with the reason, its timeline says
+    so, and its readers see the flag beside the reference from the commit on. Returns how
+    many."""
     _require_group(by, {ADMINS}, "flag references")
-    label = reference.get_flag_display().lower()
-    when = f" on {reference.flagged_on:%B %-d, %Y}" if reference.flagged_on else ""
-    reason = f"Reference [@{reference.key}] flagged: {label}{when}. {reference.flag_note}"
-    reason = reason.strip()[:300]
+    reason = flag_reason(reference)
     count = 0
     with transaction.atomic():
-        cited_in = Citation.objects.filter(reference=reference).values("article_id")
-        for article in Article.objects.select_for_update().filter(pk__in=cited_in):
+        for article in _articles_citing(reference):
             article.review_due_since = article.review_due_since or timezone.now()
             article.review_due_reason = reason
             article.save(update_fields=["review_due_since", "review_due_reason"])
-            ReviewEvent.objects.create(
-                article=article, actor=by, action=ReviewEvent.Action.COMMENT,
-                from_state=article.state, to_state=article.state,
-                revision_id=latest_revision_id(article), comment=reason,
-            )  # fmt: skip
+            _timeline_note(article, by=by, comment=reason)
+            publishing.notices_changed(article=article, by=by, note=reason)
             count += 1
     return count
+
+
+def clear_reference_flag(*, reference: Reference, by: User) -> int:
+    """An admin removed a reference's flag (saved on it): readers stop seeing it, and each
+    article that was due for review because of it leaves the "Review due" queue, unless another
+    reason remains (another flagged reference, or its scheduled review). Returns how many left
+    the queue."""
+    _require_group(by, {ADMINS}, "remove flags from references")
+    because_of_it = flag_reason_prefix(reference)
+    left = 0
+    with transaction.atomic():
+        for article in _articles_citing(reference):
+            outcome = ""
+            if article.review_due_reason.startswith(because_of_it):
+                still = _remaining_due_reason(article)
+                article.review_due_reason = still or ""
+                article.review_due_since = article.review_due_since if still else None
+                article.save(update_fields=["review_due_since", "review_due_reason"])
+                outcome = f" Still due: {still}" if still else " No longer due for review."
+                left += still is None
+            note = f"Reference [@{reference.key}]: flag removed."
+            _timeline_note(article, by=by, comment=note + outcome)
+            publishing.notices_changed(article=article, by=by, note=note)
+    return left
+
+
+def flag_reason(reference: Reference) -> str:
+    """Why a flag sends an article back to the board, as the queue and the timeline say it."""
+    label = reference.get_flag_display().lower()
+    when = f" on {reference.flagged_on:%B %-d, %Y}" if reference.flagged_on else ""
+    reason = f"{flag_reason_prefix(reference)} {label}{when}. {reference.flag_note}"
+    return reason.strip()[:300]
+
+
+def flag_reason_prefix(reference: Reference) -> str:
+    return f"Reference [@{reference.key}] flagged:"
+
+
+def scheduled_review_reason(article: Article, today: date) -> str | None:
+    """Why an approved article is due for its scheduled review, or None while it is not."""
+    edition = article.public_edition
+    if article.live_revision_id is None or edition is None or edition.next_review_due is None:
+        return None
+    if edition.next_review_due > today:
+        return None
+    return (
+        f"Scheduled review (every {article.review_interval_months} months) was due on "
+        f"{edition.next_review_due:%B %-d, %Y}."
+    )
+
+
+def _remaining_due_reason(article: Article) -> str | None:
+    """What still makes the article due once one flag is gone: another flagged reference it
+    cites, else its scheduled review."""
+    flagged = flagged_references(article)
+    if flagged:
+        return flag_reason(flagged[0])
+    return scheduled_review_reason(article, timezone.localdate())
+
+
+def _articles_citing(reference: Reference) -> QuerySet[Article]:
+    """Locked, in id order: those whose text cites the reference, and those whose public
+    edition lists it (readers see it there, whatever a newer draft cites)."""
+    cited_in = Citation.objects.filter(reference=reference).values("article_id")
+    shown_in = articles_showing_reference(reference.key)
+    return (
+        Article.objects.select_for_update(of=("self",))
+        .select_related("public_edition")
+        .filter(Q(pk__in=cited_in) | Q(pk__in=shown_in))
+        .order_by("pk")
+    )
+
+
+def _timeline_note(article: Article, *, by: User, comment: str) -> ReviewEvent:
+    return ReviewEvent.objects.create(
+        article=article, actor=by, action=ReviewEvent.Action.COMMENT,
+        from_state=article.state, to_state=article.state,
+        revision_id=latest_revision_id(article), comment=comment,
+    )  # fmt: skip
