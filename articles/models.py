@@ -11,7 +11,7 @@ import reversion
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -265,7 +265,12 @@ class Article(models.Model):
     # The review cycle: how often the board looks again, and why (since when) a review is due —
     # its interval ran out, or a reference it cites was flagged. Set by review tasks and moves.
     review_interval_months = models.PositiveSmallIntegerField(
-        default=12, help_text="Months between reviews; shorter for fast-moving topics."
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=(
+            "Months between reviews (1 to 60); shorter for fast-moving topics. A change counts "
+            "from the next edition: the current one keeps the review date it was published with."
+        ),
     )
     review_due_since = models.DateTimeField(null=True, blank=True, editable=False)
     review_due_reason = models.CharField(max_length=300, blank=True, editable=False)

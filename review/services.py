@@ -213,6 +213,43 @@ def restore_revision(
     )  # fmt: skip
 
 
+def set_co_authors_and_review_interval(
+    *, article: Article, by: User, co_authors: Iterable[User], review_interval_months: int
+) -> ReviewEvent | None:
+    """Who writes the article besides its author (they may edit it, and may not approve it), and
+    how often the board reviews it: editors and admins set them, and the timeline records it
+    (neither is text, so no revision does). None when nothing changed."""
+    _require_group(by, {EDITORS, ADMINS}, "change co-authors or the review interval")
+    wanted = {user.pk: user for user in co_authors}
+    if not 1 <= review_interval_months <= 60:
+        raise InvalidTransition("The review interval is 1 to 60 months.")
+    # Not a revision of the text, even inside one (the admin's): the timeline records it, and a
+    # reviewer's open page does not go stale for it.
+    with transaction.atomic(), reversion.create_revision(manage_manually=True):
+        locked = Article.objects.select_for_update().get(pk=article.pk)
+        if locked.author_id in wanted:
+            raise InvalidTransition(
+                f"{wanted[locked.author_id].public_name} is the article's author, not a co-author."
+            )
+        changes = []
+        if {user.pk for user in locked.co_authors.all()} != set(wanted):
+            locked.co_authors.set(wanted.values())
+            names = ", ".join(sorted(u.public_name for u in wanted.values())) or "none"
+            changes.append(f"Co-authors: {names}.")
+        if review_interval_months != locked.review_interval_months:
+            changes.append(
+                f"Reviewed every {review_interval_months} months (was "
+                f"{locked.review_interval_months}), from the next edition."
+            )
+            locked.review_interval_months = review_interval_months
+            locked.save(update_fields=["review_interval_months"])
+        if not changes:
+            return None
+        event = _timeline_note(locked, by=by, comment=" ".join(changes))
+    article.refresh_from_db()
+    return event
+
+
 def assign_reviewer(*, article: Article, reviewer: User, by: User) -> ReviewEvent:
     """Ask a reviewer to review an article; they are told by e-mail."""
     with transaction.atomic():
