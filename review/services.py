@@ -66,9 +66,13 @@ def make_move(
     with transaction.atomic():
         locked = Article.objects.select_for_update().get(pk=article.pk)
         refused = refusal(move, article=locked, user=by)
+        if refused and refused.error is NotAllowed:
+            raise refused.exception()  # whatever they saw, this is not theirs to do
+        # Before the state's rules: a move refused because someone else moved the article since
+        # this person's page was drawn (two approvals at once) is a stale page, not a mistake.
+        _require_current(locked, seen_revision_id)
         if refused:
             raise refused.exception()
-        _require_current(locked, seen_revision_id)
         if move.comment_required and not comment:
             raise InvalidTransition(f"{move.label} needs a comment saying why.")
         if move.asks_note and locked.live_revision_id and not note:
@@ -126,8 +130,10 @@ def _record(article: Article, move: Move, *, by: User, from_state: str, comment:
                 article=article, actor=by, action=move.name, from_state=from_state,
                 to_state=article.state, comment=comment, **revisions,
             )  # fmt: skip
-    except IntegrityError as exc:  # the constraint behind the lock: already approved
-        raise InvalidTransition("This revision has already been approved.") from exc
+    except IntegrityError as exc:  # the constraint behind the lock: approved meanwhile
+        raise StaleRevision(
+            "Someone approved this revision meanwhile. Reload to see the newest version."
+        ) from exc
 
 
 def edit_article(
@@ -338,9 +344,10 @@ def _notify(event: ReviewEvent, recipients: list[User], subject: str) -> None:
 def _require_current(article: Article, seen_revision_id: int | None) -> None:
     current = latest_revision_id(article)
     if seen_revision_id != current:
+        state = article.get_state_display().lower()
         raise StaleRevision(
-            "This article changed since you opened it. Reload to see the newest version; "
-            "what you wrote has not been lost."
+            f"This article changed since you opened it: it is now {state}. Reload to see the "
+            "newest version; what you wrote has not been lost."
         )
 
 

@@ -140,6 +140,22 @@ def test_edit_lists_every_problem_of_the_text_each_with_its_line(client, author,
     assert "New claim.[@ghost]" in html  # what was typed is kept
 
 
+def test_a_second_approval_from_a_stale_page_answers_409_with_the_article_as_it_is_now(
+    client, submitted, reviewer, reviewer2
+):
+    services.make_move("start_review", article=submitted, by=reviewer,
+                       seen_revision_id=latest_revision_id(submitted))  # fmt: skip
+    both_saw = latest_revision_id(submitted)
+    services.make_move("approve", article=submitted, by=reviewer, seen_revision_id=both_saw)
+    client.force_login(reviewer2)
+    response = client.post(f"/review/articles/{submitted.slug}/approve/",
+                           {"seen_revision_id": both_saw, "note": "Fine."})  # fmt: skip
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "This article changed since you opened it: it is now approved." in html
+    assert ">Approve</button>" not in html  # the page as it is now: nothing left to approve
+
+
 def test_a_reviewer_cannot_edit(client, reviewer, submitted):
     client.force_login(reviewer)
     assert client.get(f"/review/articles/{submitted.slug}/edit/").status_code == 403
