@@ -59,6 +59,13 @@ class ReferenceText:
             when = f"{when};{self.locator}" if when else self.locator
         return ". ".join(part for part in (self.source, when) if part)
 
+    @property
+    def source_line(self) -> str:
+        """The authors, then where it was published: "Li BT, Smit EF, et al. N Engl J Med.
+        2022;386(3):241-251" (one full stop after "et al.")."""
+        authors = self.authors.strip().rstrip(".")
+        return ". ".join(part for part in (authors, self.published_in) if part)
+
     def fingerprinted(self) -> dict:
         """What an approval's fingerprint covers of this reference (see LATER_REFERENCE_FIELDS)."""
         return {

@@ -228,3 +228,15 @@ def test_only_admins_flag_references(approved, reviewer):
     reference = approved.citations.get().reference
     with pytest.raises(NotAllowed):
         flag_reference(reference=reference, by=reviewer)
+
+
+def test_a_reference_list_entry_has_one_full_stop_after_et_al(
+    client, make_article, make_reference, author, reviewer, professional_disclaimer
+):
+    make_reference("le-2022", title="Poziotinib", source="J Clin Oncol", year=2022,
+                   authors="Le X, Cornelissen R, et al.")  # fmt: skip
+    article = make_article(slug="poziotinib", body="## Answer\n\nPoziotinib.[@le-2022]\n")
+    for name, by in (("submit", author), ("start_review", reviewer), ("approve", reviewer)):
+        make_move(name, article=article, by=by, seen_revision_id=latest_revision_id(article))
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "Le X, Cornelissen R, et al. J Clin Oncol. 2022</span>" in html
