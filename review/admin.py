@@ -32,6 +32,7 @@ class ArticleAdminForm(forms.ModelForm):
         .distinct()
         .order_by("username"),
         required=False,
+        label="Co-authors",
         widget=FilteredSelectMultiple("co-authors", is_stacked=False),
         help_text=(
             "Besides the author: they may edit and submit it, are credited from the next "
@@ -45,11 +46,15 @@ class ArticleAdminForm(forms.ModelForm):
             "title", "slug", "summary", "body", "topics", "literature_current_through",
             "review_interval_months",
         ]  # fmt: skip
+        labels = {"review_interval_months": "Review interval (months)"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["co_authors"].initial = list(self.instance.co_authors.all())
+            # Its author is not offered: a co-author is someone else.
+            people = self.fields["co_authors"].queryset.exclude(pk=self.instance.author_id)
+            self.fields["co_authors"].queryset = people
 
     def clean_body(self):
         body = self.cleaned_data["body"]

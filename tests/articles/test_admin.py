@@ -401,9 +401,20 @@ def test_the_author_is_not_also_a_co_author_and_the_interval_has_bounds(
 
     assert response.status_code == 200
     errors = form_errors(response)
-    assert errors["co_authors"] == ["The article's author is not also its co-author."]
+    assert "is not one of the available choices" in errors["co_authors"][0]  # not offered
     assert "review_interval_months" in errors
     assert not article.co_authors.exists()
+
+
+def test_whoever_adds_an_article_is_its_author_not_its_co_author(admin, admin_user, make_reference):
+    make_reference("nccn-2024")
+    response = admin.post("/admin/articles/article/add/",
+                          article_form(co_authors=[str(admin_user.pk)]))  # fmt: skip
+    assert response.status_code == 200
+    assert form_errors(response)["co_authors"] == [
+        "The article's author is not also its co-author."
+    ]
+    assert not Article.objects.exists()
 
 
 def test_a_new_article_in_the_admin_gets_its_co_authors(admin, editor, make_reference):
