@@ -170,6 +170,8 @@ def test_confirm_still_current_is_refused_while_a_cited_reference_is_flagged(
     button = page.split("Confirm still current</button>")[0].rsplit("<button", 1)[1]
     assert "disabled" in button  # offered, with the reason
     assert "[@nccn-2024] is flagged (retracted)" in page
+    assert "Readers see the flag beside the reference." in page
+    assert "Edit the text, or confirm it is still current." not in page
     response = client.post(f"/review/articles/{approved.slug}/confirm_current/",
                            {"seen_revision_id": latest_revision_id(approved)})  # fmt: skip
     assert response.status_code == 400
