@@ -120,7 +120,8 @@ def _reference_index() -> dict[str, PublishedReference]:
     fields = [name for name in PublishedReference.__dataclass_fields__ if name != "cited_by"]
     return {
         key: PublishedReference(
-            **{name: found[key][name] for name in fields},
+            # An edition written before a field existed has none: the field's default.
+            **{name: found[key][name] for name in fields if name in found[key]},
             cited_by=tuple(sorted(citing[key].values(), key=lambda a: a.slug)),
         )
         for key in sorted(found)

@@ -42,6 +42,9 @@ class ReferenceFieldsSerializer(serializers.Serializer):
     doi = serializers.CharField(help_text="Empty when the reference has none.")
     pmid = serializers.CharField(help_text="Empty when the reference has none.")
     url = serializers.CharField(help_text="Empty when the reference has none.")
+    volume = serializers.CharField(help_text="The journal volume; empty when not known.")
+    issue = serializers.CharField(help_text="The journal issue; empty when not known.")
+    pages = serializers.CharField(help_text="As the journal prints them; empty when not known.")
 
 
 class CitedReferenceSerializer(ReferenceFieldsSerializer):

@@ -12,7 +12,7 @@ references:
     title: "..."
     source: "..."          # journal or issuing body
     year: 2025
-    authors: "..."         # optional, as are doi, pmid and url
+    authors: "..."         # optional, as are volume, issue, pages, doi, pmid and url
 ---
 ## First heading
 Body text.[@some-key]
@@ -31,7 +31,10 @@ from .models import Reference
 
 REQUIRED_KEYS = ("title", "slug")
 ARTICLE_KEYS = {"title", "slug", "summary", "topics", "literature_current_through", "references"}
-REFERENCE_FIELDS = {"key", "kind", "title", "source", "year", "authors", "doi", "pmid", "url"}
+REFERENCE_FIELDS = {
+    "key", "kind", "title", "source", "year", "volume", "issue", "pages", "authors", "doi", "pmid",
+    "url",
+}  # fmt: skip
 MAX_FILE_BYTES = 1_000_000
 
 
@@ -45,6 +48,7 @@ class ArticleSource:
     topics: tuple[str, ...] = ()
     literature_current_through: date | None = None
     references: tuple[dict, ...] = field(default=())
+    body_line: int = 1  # the file's line the body starts on, for the problems found in it
 
 
 def read_article_file(path: Path) -> ArticleSource:
@@ -88,16 +92,24 @@ def parse_article(text: str, *, origin: str) -> ArticleSource:
     references = _references(meta.get("references") or [], errors)
     if errors:
         raise ValidationError([f"{origin}: {error}" for error in errors])
+    body = post.content.strip()
     return ArticleSource(
         origin=origin,
         title=str(meta["title"]).strip(),
         slug=slug,
         summary=str(meta.get("summary") or "").strip(),
-        body=post.content.strip() + "\n",
+        body=body + "\n",
         topics=tuple(topics),
         literature_current_through=current,
         references=tuple(references),
+        body_line=_line_of(text, body),
     )
+
+
+def _line_of(text: str, part: str) -> int:
+    """The line of `text` on which `part` starts (the body: after the front matter)."""
+    at = text.rfind(part) if part else -1
+    return text.count("\n", 0, at) + 1 if at >= 0 else 1
 
 
 def _references(entries: object, errors: list[str]) -> list[dict]:

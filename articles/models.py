@@ -11,7 +11,7 @@ import reversion
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -52,6 +52,7 @@ WORKFLOW_FIELDS = [
     "state_changed_at",
     "review_due_since",
     "review_due_reason",
+    "public_notices",
 ]
 
 
@@ -107,6 +108,12 @@ class Reference(models.Model):
         max_length=300, blank=True, help_text="Journal, or the body that issued it."
     )
     year = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Where in the journal: what a reader needs to find the paper, and what a citation names.
+    volume = models.CharField(max_length=30, blank=True, default="")
+    issue = models.CharField(max_length=30, blank=True, default="")
+    pages = models.CharField(
+        max_length=50, blank=True, default="", help_text="As the journal prints them: 241-251."
+    )
     authors = models.CharField(max_length=500, blank=True)
     doi = models.CharField("DOI", max_length=200, blank=True, validators=[validate_doi])
     pmid = models.CharField("PMID", max_length=20, blank=True, validators=[validate_pmid])
@@ -258,10 +265,19 @@ class Article(models.Model):
     # The review cycle: how often the board looks again, and why (since when) a review is due —
     # its interval ran out, or a reference it cites was flagged. Set by review tasks and moves.
     review_interval_months = models.PositiveSmallIntegerField(
-        default=12, help_text="Months between reviews; shorter for fast-moving topics."
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=(
+            "Months between reviews (1 to 60); shorter for fast-moving topics. A change counts "
+            "from the next edition: the current one keeps the review date it was published with."
+        ),
     )
     review_due_since = models.DateTimeField(null=True, blank=True, editable=False)
     review_due_reason = models.CharField(max_length=300, blank=True, editable=False)
+    # The version of what readers are told beside the edition without it being part of it: the
+    # flags on the references it cites ("Retracted"). Only publishing.services.notices_changed
+    # moves it; the public pointer's key names it, so a flag raised or cleared is seen at once.
+    public_notices = models.PositiveIntegerField(default=0, db_default=0, editable=False)
     # When the article entered its review state (the queues' "in this state for" and order).
     state_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Authors besides `author` who may edit and submit this article (and so may not approve it).

@@ -4,15 +4,17 @@ Four formats, each read by a well-kept library: RIS (rispy), BibTeX (bibtexparse
 MEDLINE export `.nbib` (rispy's record machinery with MEDLINE's line layout: no maintained
 MEDLINE-only parser is light enough, see MedlineParser) and PubMed XML (defusedxml, which refuses
 entity expansion and external entities). Parsing is pure: bytes in, `ParsedFile` out. Planning
-reads the references that exist and says, per record, "new", "duplicate of [@key]" or "refused"
-with the reason. Writing is `articles.services.import_references`, which plans again inside its
-transaction, so nothing the browser sends back is trusted.
+reads the references that exist and says, per record, "new", "duplicate of [@key]" (same DOI or
+PMID), "likely duplicate of [@key]" (no identifier says so, but the same title, year and journal:
+the person importing chooses) or "refused" with the reason. Writing is
+`articles.services.import_references`, which plans again inside its transaction, so nothing the
+browser sends back is trusted.
 """
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, fields
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import asdict, dataclass, fields, replace
 from enum import StrEnum
 from functools import cached_property
 from pathlib import PurePath
@@ -25,6 +27,7 @@ from bibtexparser.model import DuplicateBlockKeyBlock
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as parse_xml_safely
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models.functions import Lower
 from django.utils.text import slugify
 
@@ -68,6 +71,9 @@ class ReferenceRecord:
     kind: str = Reference.Kind.OTHER
     source: str = ""
     year: int | None = None
+    volume: str = ""
+    issue: str = ""
+    pages: str = ""
     authors: str = ""
     doi: str = ""
     pmid: str = ""
@@ -204,6 +210,9 @@ def _ris_record(number: int, entry: dict) -> ReferenceRecord:
         kind=kind_for(types),
         source=first("secondary_title", "alternate_title3", "journal_name", "alternate_title2"),
         year=_year(first("year", "publication_year", "date")),
+        volume=first("volume"),
+        issue=first("number"),
+        pages=page_range(first("start_page"), first("end_page")),
         authors=format_authors(names),
         first_author=names[0][0] if names else "",
         doi=normalize_doi(first("doi")),
@@ -264,6 +273,9 @@ def _bibtex_record(number: int, entry) -> ReferenceRecord:
         kind=kind_for([entry_type]),
         source=value("journal") or value("journaltitle") or value("booktitle"),
         year=_year(value("year") or value("date")),
+        volume=value("volume"),
+        issue=value("number") or value("issue"),
+        pages=page_range(value("pages")),
         authors=format_authors(names),
         first_author=names[0][0] if names else "",
         doi=normalize_doi(value("doi")),
@@ -293,7 +305,8 @@ class MedlineParser(rispy.RisParser):
     START_TAG = "PMID"
     END_TAG = "<blank line>"
     DEFAULT_MAPPING = {
-        tag: tag for tag in ("PMID", "TI", "JT", "TA", "DP", "AU", "LID", "AID", "PT")
+        tag: tag
+        for tag in ("PMID", "TI", "JT", "TA", "DP", "VI", "IP", "PG", "AU", "LID", "AID", "PT")
     }
     DEFAULT_LIST_TAGS = ["AU", "LID", "AID", "PT"]
     DEFAULT_DELIMITER_MAPPING = {}
@@ -330,6 +343,9 @@ def _medline_record(number: int, entry: dict) -> ReferenceRecord:
         kind=kind_for(entry.get("PT", [])),
         source=_clean_text(entry.get("JT", "") or entry.get("TA", "")),
         year=_year(entry.get("DP", "")),
+        volume=_clean_text(entry.get("VI", "")),
+        issue=_clean_text(entry.get("IP", "")),
+        pages=page_range(_clean_text(entry.get("PG", ""))),
         authors=format_authors(names),
         first_author=names[0][0] if names else "",
         doi=normalize_doi(doi),
@@ -390,12 +406,18 @@ def _pubmed_xml_record(number: int, article: Element) -> ReferenceRecord:
         if author.find("LastName") is not None
     ]
     types = [_text(t) for t in body.iterfind("PublicationTypeList/PublicationType")]
+    pages = _text(body.find("Pagination/MedlinePgn")) or page_range(
+        _text(body.find("Pagination/StartPage")), _text(body.find("Pagination/EndPage"))
+    )
     return ReferenceRecord(
         number=number,
         title=_text(body.find("ArticleTitle")),
         kind=kind_for(types),
         source=_text(body.find("Journal/Title")),
         year=_year(year),
+        volume=_text(body.find("Journal/JournalIssue/Volume")),
+        issue=_text(body.find("Journal/JournalIssue/Issue")),
+        pages=page_range(pages),
         authors=format_authors(names),
         first_author=names[0][0] if names else "",
         doi=normalize_doi(doi),
@@ -437,6 +459,15 @@ def format_authors(names: Sequence[tuple[str, str]]) -> str:
     return text[:limit]
 
 
+def page_range(first: str, last: str = "") -> str:
+    """Pages as journals print them, "241-251", from BibTeX's "241--251", an en dash, or a start
+    and an end page (RIS's SP and EP, PubMed XML's StartPage and EndPage)."""
+    first, last = first.strip(), last.strip()
+    if last and last != first:
+        first = f"{first}-{last}" if first else last
+    return re.sub(r"\s*(?:--|\u2013|\u2014|-)\s*", "-", first)
+
+
 def _initials(given: str) -> str:
     given = given.strip()
     if re.fullmatch(r"[A-Z]{1,4}", given):  # already initials, as PubMed writes them
@@ -466,8 +497,14 @@ def _clean_text(text: str) -> str:
 
 class Outcome(StrEnum):
     NEW = "new"
+    # No identifier says so, but the title, year and journal match a reference already here (or
+    # an earlier record of the file): the person importing decides whether it is the same work.
+    LIKELY_DUPLICATE = "likely_duplicate"
     DUPLICATE = "duplicate"
     REFUSED = "refused"
+
+
+LIKELY_REASON = "same title, year and journal"
 
 
 @dataclass(frozen=True)
@@ -478,16 +515,34 @@ class PlannedReference:
     outcome: Outcome
     key: str = ""
     reason: str = ""  # refused: why; duplicate: which identifier matched
-    duplicate_of: str = ""
+    duplicate_of: str = ""  # the key of the reference it duplicates
+    same_as_record: int | None = None  # a likely duplicate of an earlier record of the file
+    import_anyway: bool = False  # a likely duplicate the person chose to import all the same
 
     @property
     def kind_label(self) -> str:
         return Reference.Kind(self.record.kind).label
 
     @property
+    def is_saved(self) -> bool:
+        return self.outcome is Outcome.NEW or (
+            self.outcome is Outcome.LIKELY_DUPLICATE and self.import_anyway
+        )
+
+    @property
+    def likely_of(self) -> str:
+        """What a likely duplicate looks like: "[@key]", or "record 2 in this file"."""
+        if self.same_as_record is not None:
+            return f"record {self.same_as_record} in this file"
+        return f"[@{self.duplicate_of}]"
+
+    @property
     def description(self) -> str:
         if self.outcome is Outcome.DUPLICATE:
             return f"duplicate of {self.duplicate_of} ({self.reason})"
+        if self.outcome is Outcome.LIKELY_DUPLICATE:
+            choice = f"imported anyway as [@{self.key}]" if self.import_anyway else "skipped"
+            return f"likely duplicate of {self.likely_of} ({self.reason}): {choice}"
         if self.outcome is Outcome.REFUSED:
             return f"refused: {self.reason}"
         return "new"
@@ -500,6 +555,9 @@ class PlannedReference:
             title=record.title,
             source=record.source[: Reference._meta.get_field("source").max_length],
             year=record.year,
+            volume=record.volume,
+            issue=record.issue,
+            pages=record.pages,
             authors=record.authors,
             doi=record.doi,
             pmid=record.pmid,
@@ -517,6 +575,10 @@ class ImportPlan:
         return [row for row in self.rows if row.outcome is Outcome.NEW]
 
     @cached_property
+    def likely_duplicates(self) -> list[PlannedReference]:
+        return [row for row in self.rows if row.outcome is Outcome.LIKELY_DUPLICATE]
+
+    @cached_property
     def duplicates(self) -> list[PlannedReference]:
         return [row for row in self.rows if row.outcome is Outcome.DUPLICATE]
 
@@ -524,19 +586,65 @@ class ImportPlan:
     def refused(self) -> list[PlannedReference]:
         return [row for row in self.rows if row.outcome is Outcome.REFUSED]
 
+    @cached_property
+    def saved(self) -> list[PlannedReference]:
+        """What the import writes: every new record, and each likely duplicate chosen."""
+        return [row for row in self.rows if row.is_saved]
+
+    @property
+    def candidate_keys(self) -> list[str]:
+        """The keys of every record the import may write (new, or a likely duplicate): what a
+        preview showed, whatever the person then chose."""
+        return [row.key for row in self.rows if row.key]
+
     @property
     def summary(self) -> str:
-        total = len(self.rows)
+        total, likely = len(self.rows), len(self.likely_duplicates)
+        maybe = f"{likely} likely duplicate{'s' if likely != 1 else ''}, " if likely else ""
         return (
             f"Parsed {total} record{'s' if total != 1 else ''} from {self.file.name} "
-            f"({self.file.format.label}): {len(self.new)} new, "
+            f"({self.file.format.label}): {len(self.new)} new, {maybe}"
             f"{len(self.duplicates)} duplicate{'s' if len(self.duplicates) != 1 else ''}, "
             f"{len(self.refused)} refused."
         )
 
 
-def plan_import(parsed: ParsedFile) -> ImportPlan:
-    """Decide, for each record, whether an import adds it, skips it or refuses it, and why."""
+WorkIdentity = tuple[str, int | None, str]
+
+
+def work_identity(title: str, year: int | None, journal: str) -> WorkIdentity:
+    """What names a work when no identifier does: its title and journal in lower case without
+    accents, punctuation, a leading "the" or a journal's subtitle ("Journal of clinical
+    oncology : official journal of ..."), and its year."""
+
+    def words(text: str) -> str:
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+        text = re.sub(r"[^a-z0-9]+", " ", text.casefold()).strip()
+        return text.removeprefix("the ")
+
+    return (words(title), year, words(journal.split(" : ")[0]))
+
+
+@dataclass(frozen=True)
+class _KnownWork:
+    key: str
+    doi: str
+    pmid: str
+    record: int | None = None  # an earlier record of the file rather than a saved reference
+
+    def may_be(self, record: ReferenceRecord) -> bool:
+        """Nothing tells them apart: no two different DOIs, no two different PMIDs."""
+        differ = (record.doi and self.doi and record.doi != self.doi.lower()) or (
+            record.pmid and self.pmid and record.pmid != self.pmid
+        )
+        return not differ
+
+
+def plan_import(parsed: ParsedFile, *, import_anyway: Collection[int] = ()) -> ImportPlan:
+    """Decide, for each record, whether an import adds it, skips it or refuses it, and why.
+
+    `import_anyway`: the numbers of the likely duplicates the person chose to import all the
+    same; the others are skipped, and the preview and the report say so."""
     records = parsed.records
     dois = {r.doi for r in records if r.doi}
     pmids = {r.pmid for r in records if r.pmid}
@@ -550,6 +658,7 @@ def plan_import(parsed: ParsedFile) -> ImportPlan:
                 by_doi.setdefault(doi.lower(), key)
             if pmid:
                 by_pmid.setdefault(pmid, key)
+    works = _known_works(records)
     taken_keys = set(Reference.objects.values_list("key", flat=True))
     seen_doi: dict[str, int] = {}
     seen_pmid: dict[str, int] = {}
@@ -557,13 +666,52 @@ def plan_import(parsed: ParsedFile) -> ImportPlan:
     for record in records:
         row = _plan_one(record, by_doi, by_pmid, seen_doi, seen_pmid, taken_keys)
         if row.outcome is Outcome.NEW:
-            # A later copy in the same file is refused, naming this record.
+            row = _unless_likely_duplicate(row, works, import_anyway)
+        if row.key:
+            # A later copy in the same file is refused, or is a likely duplicate of this one.
             if record.doi:
                 seen_doi.setdefault(record.doi, record.number)
             if record.pmid:
                 seen_pmid.setdefault(record.pmid, record.number)
+            identity = work_identity(record.title, record.year, record.source)
+            works.setdefault(identity, []).append(
+                _KnownWork(row.key, record.doi, record.pmid, record=record.number)
+            )
         rows.append(row)
     return ImportPlan(file=parsed, rows=tuple(rows))
+
+
+def _known_works(records: Sequence[ReferenceRecord]) -> dict[WorkIdentity, list[_KnownWork]]:
+    """The references already here that a record of the file may name, by work_identity: those
+    of the years the file's records give (one query)."""
+    years = {r.year for r in records if r.title}
+    if not years:
+        return {}
+    same_year = models.Q(year__in=[y for y in years if y is not None])
+    if None in years:
+        same_year |= models.Q(year__isnull=True)
+    works: dict[WorkIdentity, list[_KnownWork]] = {}
+    rows = Reference.objects.filter(same_year).order_by("key")
+    for key, title, year, source, doi, pmid in rows.values_list(
+        "key", "title", "year", "source", "doi", "pmid"
+    ):
+        works.setdefault(work_identity(title, year, source), []).append(_KnownWork(key, doi, pmid))
+    return works
+
+
+def _unless_likely_duplicate(
+    row: PlannedReference, works: dict[WorkIdentity, list[_KnownWork]], chosen: Collection[int]
+) -> PlannedReference:
+    record = row.record
+    identity = work_identity(record.title, record.year, record.source)
+    match = next((w for w in works.get(identity, ()) if w.may_be(record)), None)
+    if match is None:
+        return row
+    return replace(
+        row, outcome=Outcome.LIKELY_DUPLICATE, reason=LIKELY_REASON,
+        duplicate_of=match.key if match.record is None else "", same_as_record=match.record,
+        import_anyway=record.number in chosen,
+    )  # fmt: skip
 
 
 def _plan_one(record, by_doi, by_pmid, seen_doi, seen_pmid, taken_keys) -> PlannedReference:

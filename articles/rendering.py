@@ -10,7 +10,7 @@ before it leaves here.
 
 import re
 import xml.etree.ElementTree as etree
-from collections.abc import Container
+from collections.abc import Container, Sequence
 from dataclasses import dataclass
 
 import markdown
@@ -109,6 +109,37 @@ def render_body(text: str, known_keys: Container[str]) -> RenderedBody:
 def cited_keys(text: str) -> tuple[str, ...]:
     """The reference keys a body cites, in the order the reader meets them."""
     return render_body(text, known_keys=ANY_KEY).cited_keys
+
+
+@dataclass(frozen=True)
+class MarkerLines:
+    """Where a text's citation and grade markers are, by line (from 1): what a writer is
+    pointed at when the render finds a marker wrong."""
+
+    keys: tuple[tuple[str, int], ...]  # (key, line) of each `[@key]`
+    grades: tuple[tuple[str, int], ...]  # (marker as written, line) of each `{grade ...}`
+
+    def lines_of_key(self, key: str) -> list[int]:
+        return [line for found, line in self.keys if found == key] or [0]  # 0: no line known
+
+    def lines_of_grade(self, marker: str) -> list[int]:
+        return [line for found, line in self.grades if found == marker] or [0]
+
+
+_CODE_SPAN = re.compile(r"(`+).+?\1")
+_UNESCAPED_CITATION = re.compile(r"(?<!\\)" + CITATION_PATTERN)
+_UNESCAPED_GRADE = re.compile(r"(?<!\\)" + GRADE_MARKER_PATTERN, re.IGNORECASE)
+
+
+def marker_lines(lines: Sequence[str]) -> MarkerLines:
+    """Each marker outside inline code and not escaped, with its line. A scan, not a render: the
+    render says which markers are wrong; this says where they are."""
+    keys, grades = [], []
+    for number, line in enumerate(lines, start=1):
+        text = _CODE_SPAN.sub("", line)
+        keys += [(m[1], number) for m in _UNESCAPED_CITATION.finditer(text)]
+        grades += [(m[0], number) for m in _UNESCAPED_GRADE.finditer(text)]
+    return MarkerLines(tuple(keys), tuple(grades))
 
 
 class _AnyKey:

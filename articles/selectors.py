@@ -3,6 +3,7 @@
 import dataclasses
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -14,7 +15,12 @@ from .models import Article, Citation, Reference
 from .rendering import RenderedBody, render_body
 from .search import SearchResults, search
 
-RENDER_CACHE_VERSION = "3"  # 3: evidence grades
+RENDER_CACHE_VERSION = "4"  # 3: evidence grades; 4: references' volume, issue and pages
+
+# Fields references gained after editions were first written: an edition stored before them has
+# none (its page reads them as empty), and a fingerprint leaves them out while they are empty, so
+# every approval made before them keeps its fingerprint (`manage.py verify_editions`).
+LATER_REFERENCE_FIELDS = ("volume", "issue", "pages")
 
 
 @dataclass(frozen=True)
@@ -30,6 +36,43 @@ class ReferenceText:
     doi: str
     pmid: str
     url: str
+    volume: str = field(default="", kw_only=True)
+    issue: str = field(default="", kw_only=True)
+    pages: str = field(default="", kw_only=True)
+
+    @property
+    def locator(self) -> str:
+        """Where in the journal, as Vancouver style writes it after the year: "386(3):241-251"."""
+        text = self.volume
+        if self.issue:
+            text += f"({self.issue})"
+        if self.pages:
+            text += f":{self.pages}" if text else self.pages
+        return text
+
+    @property
+    def published_in(self) -> str:
+        """Where it was published, as Vancouver style writes it after the authors: "N Engl J
+        Med. 2022;386(3):241-251" (what a reader needs to find it)."""
+        when = str(self.year) if self.year else ""
+        if self.locator:
+            when = f"{when};{self.locator}" if when else self.locator
+        return ". ".join(part for part in (self.source, when) if part)
+
+    @property
+    def source_line(self) -> str:
+        """The authors, then where it was published: "Li BT, Smit EF, et al. N Engl J Med.
+        2022;386(3):241-251" (one full stop after "et al.")."""
+        authors = self.authors.strip().rstrip(".")
+        return ". ".join(part for part in (authors, self.published_in) if part)
+
+    def fingerprinted(self) -> dict:
+        """What an approval's fingerprint covers of this reference (see LATER_REFERENCE_FIELDS)."""
+        return {
+            name: value
+            for name, value in vars(self).items()
+            if value or name not in LATER_REFERENCE_FIELDS
+        }
 
     @property
     def doi_url(self) -> str:
@@ -88,7 +131,12 @@ class ArticleContent:
     def sha256(self) -> str:
         """The fingerprint an approval records: the rendered text readers will see."""
         payload = json.dumps(
-            [self.title, self.summary, self.body_html, [vars(r) for r in self.references]],
+            [
+                self.title,
+                self.summary,
+                self.body_html,
+                [r.fingerprinted() for r in self.references],
+            ],
             sort_keys=True,
             default=str,
         )
@@ -114,6 +162,28 @@ def search_articles(query: str, *, page: int | str = 1) -> SearchResults:
     Raises django.core.paginator.InvalidPage for a page that does not exist.
     """
     return search(query, page)
+
+
+def reference_flags(keys: Iterable[str]) -> dict[str, str]:
+    """Key → the label of the flag raised on that reference now ("Retracted"), for those of
+    these references that carry one: one query. An edition stores its references as they were;
+    a flag is news about the work since, so pages read it live (publishing keeps their key in
+    step: publishing.services.notices_changed)."""
+    keys = list(dict.fromkeys(keys))
+    if not keys:
+        return {}
+    flagged = Reference.objects.filter(key__in=keys).exclude(flag="").values_list("key", "flag")
+    labels = dict(Reference._meta.get_field("flag").choices)
+    return {key: labels.get(flag, flag) for key, flag in flagged}
+
+
+def flagged_references(article: Article) -> list[Reference]:
+    """The references an article cites now that carry a flag, in citation order."""
+    return list(
+        Reference.objects.filter(citations__article=article)
+        .exclude(flag="")
+        .order_by("citations__position")
+    )
 
 
 def latest_revision_id(article: Article) -> int | None:
@@ -229,4 +299,7 @@ def _reference_text(reference: Reference) -> ReferenceText:
         doi=reference.doi,
         pmid=reference.pmid,
         url=reference.url,
+        volume=reference.volume,
+        issue=reference.issue,
+        pages=reference.pages,
     )

@@ -3,7 +3,7 @@
 The review state is not written here: that is review.services' alone.
 """
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 
 import reversion
 from django.conf import settings
@@ -13,43 +13,65 @@ from django.utils.text import slugify
 
 from accounts.models import User
 
-from .evidence import SYNTAX_HELP
+from .evidence import GRADE_MARKER, SYNTAX_HELP, parse_grade
 from .importing import ArticleSource
 from .models import Article, Citation, Reference, Topic
 from .reference_import import ImportChanged, ImportPlan, ParsedFile, plan_import
-from .rendering import ANY_KEY, UnrenderableMarkdown, cited_keys, render_body
+from .rendering import ANY_KEY, UnrenderableMarkdown, cited_keys, marker_lines, render_body
 
 
-def validate_body(body: str) -> None:
+def validate_body(body: str, *, first_line: int = 1) -> None:
     """Refuse a body that is too long, cannot be parsed, cites a missing reference or names no
-    evidence grade."""
+    evidence grade, reporting every problem at once, each with its line (counted from
+    `first_line`: an imported file's body starts below its front matter).
+
+    One problem is raised as itself (with its code); several as a list of them, in line order.
+    """
     limit, length = settings.VETTED_MAX_BODY_CHARS, len(body.rstrip("\n"))
     if length > limit:
+        # Nothing else is checked: the limit is what keeps a hostile text from costing the
+        # server a render.
         raise ValidationError(
             f"The body is {length:,} characters long; the limit is {limit:,}.", code="too_long"
         )
-    if "\x00" in body:
-        raise ValidationError("The body contains a NUL character.", code="nul")
+    errors = [
+        ValidationError(f"Line {line + first_line - 1}: {message}" if line else message, code=code)
+        for line, message, code in body_problems(body)
+    ]
+    if errors:
+        raise errors[0] if len(errors) == 1 else ValidationError(errors)
+
+
+def body_problems(body: str) -> list[tuple[int, str, str]]:
+    """(line from 1, or 0 for the whole text; message; code) of each problem, in line order."""
+    lines = body.split("\n")
+    problems = [
+        (number, "The body contains a NUL character.", "nul")
+        for number, text in enumerate(lines, start=1)
+        if "\x00" in text
+    ]
     try:
-        rendered = render_body(body, known_keys=ANY_KEY)
+        rendered = render_body(body.replace("\x00", ""), known_keys=ANY_KEY)
     except UnrenderableMarkdown as exc:
-        raise ValidationError(str(exc), code="unrenderable") from exc
-    if rendered.invalid_grades:
-        names = ", ".join(rendered.invalid_grades)
-        raise ValidationError(
-            f"The body has {names}, which is not an evidence grade. {SYNTAX_HELP}",
-            code="invalid_grade",
-        )
-    cited = set(rendered.cited_keys)
+        problems.append((0, str(exc), "unrenderable"))
+        rendered = None  # the markers are still checked, from the text alone
+    markers = marker_lines(lines)
+    if rendered is not None:
+        grades, cited = rendered.invalid_grades, rendered.cited_keys
+    else:
+        grades = [g for g, _ in markers.grades if parse_grade(GRADE_MARKER.fullmatch(g)[1]) is None]
+        cited = tuple(dict.fromkeys(key for key, _ in markers.keys))
+    grade_lines = [(line, g) for g in dict.fromkeys(grades) for line in markers.lines_of_grade(g)]
+    for index, (line, marker) in enumerate(grade_lines):
+        syntax = f" {SYNTAX_HELP}" if index == 0 else ""  # once is enough
+        problems.append((line, f"{marker} is not an evidence grade.{syntax}", "invalid_grade"))
     known = set(Reference.objects.filter(key__in=cited).values_list("key", flat=True))
-    dangling = [key for key in rendered.cited_keys if key not in known]
-    if dangling:
-        names = ", ".join(f"[@{key}]" for key in dangling)
-        raise ValidationError(
-            f"The body cites {names}, but no reference has that key. "
-            "Add the reference first, or correct the marker.",
-            code="dangling_citation",
-        )
+    problems += [
+        (line, f"[@{key}] names no reference. Add the reference first, or correct the marker.",
+         "dangling_citation")
+        for key in cited if key not in known for line in markers.lines_of_key(key)
+    ]  # fmt: skip
+    return sorted(problems, key=lambda problem: problem[0])
 
 
 def normalize_markdown(text: str) -> str:
@@ -112,29 +134,34 @@ def save_reference(*, reference: Reference, by: User, comment: str) -> Reference
 
 
 def import_references(
-    *, parsed: ParsedFile, by: User | None, expected_keys: Sequence[str] | None = None
+    *,
+    parsed: ParsedFile,
+    by: User | None,
+    expected_keys: Sequence[str] | None = None,
+    import_anyway: Collection[int] = (),
 ) -> ImportPlan:
-    """Save a file's new references, all or none, as one revision; duplicates are skipped.
+    """Save a file's new references, all or none, as one revision; duplicates are skipped, and so
+    are likely duplicates (same title, year and journal) unless their record numbers are in
+    `import_anyway`.
 
     The plan is made again inside the transaction, from the parsed file alone: what was shown in
-    a preview is checked (`expected_keys`, the keys it would add), never trusted. `by` is None
-    only for a command-line import that names nobody.
+    a preview is checked (`expected_keys`, the keys of every record it could add), never
+    trusted. `by` is None only for a command-line import that names nobody.
     """
     try:
         with reversion.create_revision():  # atomic itself: one refused save undoes them all
-            plan = plan_import(parsed)
-            keys = [row.key for row in plan.new]
-            if expected_keys is not None and list(expected_keys) != keys:
+            plan = plan_import(parsed, import_anyway=import_anyway)
+            if expected_keys is not None and list(expected_keys) != plan.candidate_keys:
                 raise ImportChanged(
                     "The references changed since the preview; nothing was saved. "
                     "Check the new preview and save again."
                 )
-            for row in plan.new:
+            for row in plan.saved:
                 reference = row.reference()
                 reference.full_clean()
                 reference.save()
             reversion.set_user(by)
-            reversion.set_comment(f"Imported {len(keys)} references from {parsed.name}")
+            reversion.set_comment(f"Imported {len(plan.saved)} references from {parsed.name}")
     except IntegrityError as exc:  # someone added one of these references at the same moment
         raise ImportChanged(
             "Another change added some of these references meanwhile; nothing was saved. "
@@ -170,6 +197,9 @@ def import_article(*, source: ArticleSource, by: User) -> Article:
                 setattr(reference, name, value)
             reference.full_clean()
             reference.save()
+        # Before save_article checks it again: here the lines are the file's (the references
+        # above are saved, in this transaction, so citing them is no problem).
+        validate_body(source.body, first_line=source.body_line)
         article = Article.objects.filter(slug=source.slug).first() or Article(
             author=by, slug=source.slug
         )

@@ -67,7 +67,14 @@ def _citation(ref) -> dict:
         work["author"] = ref.authors
     if ref.year:
         work["datePublished"] = str(ref.year)
-    if ref.source:
+    if ref.volume or ref.issue or ref.pages:
+        # An article in a journal: where to find it, as schema.org nests it.
+        work["@type"] = "ScholarlyArticle"
+        if part := _journal_part(ref):
+            work["isPartOf"] = part
+        if ref.pages:
+            work["pagination"] = ref.pages
+    elif ref.source:
         work["isPartOf"] = ref.source
     identifiers = []
     if ref.doi:
@@ -81,3 +88,17 @@ def _citation(ref) -> dict:
     if ref.url:
         work.setdefault("url", ref.url)
     return work
+
+
+def _journal_part(ref) -> dict | str:
+    """The issue in the volume in the journal, each level only where it is known."""
+    part: dict | str = {"@type": "Periodical", "name": ref.source} if ref.source else ""
+    if ref.volume:
+        part = {"@type": "PublicationVolume", "volumeNumber": ref.volume} | (
+            {"isPartOf": part} if part else {}
+        )
+    if ref.issue:
+        part = {"@type": "PublicationIssue", "issueNumber": ref.issue} | (
+            {"isPartOf": part} if part else {}
+        )
+    return part

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_safe
 
 from accounts.selectors import public_profile
 from articles.models import Article, Disclaimer, Edition, ReviewState, Topic
-from articles.selectors import search_articles
+from articles.selectors import reference_flags, search_articles
 from config.site import site_url
 from contributors.selectors import disclosures_of, editions_of
 from personalization.editions import reader_from_edition
@@ -186,9 +186,12 @@ def _article_context(article, role, furniture, *, edition: Edition, state: str) 
         role.slug if role else "", tuple((r.slug, r.label) for r in roles)
     )
     today = timezone.localdate()
+    references = reader.content.references
+    flags = reference_flags(ref.key for ref in references)  # live: the page's key follows them
     return {
         "article": article,
         "edition": edition,
+        "cited": [(ref, flags.get(ref.key, "")) for ref in references],
         "overdue": edition.is_approved and edition.is_overdue(today),
         "json_ld": provenance.json_ld(
             provenance.medical_web_page(article, edition, reader.content.references, role)

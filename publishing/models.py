@@ -48,6 +48,7 @@ class PublicationEntry(models.Model):
         WITHDRAW = "withdraw", "Withdrew"
         STATUS = "status", "Review status shown with a provisional edition changed"
         SURROUNDINGS = "surroundings", "Changed what surrounds the pages"
+        NOTICES = "notices", "Changed a notice beside the edition (a cited reference's flag)"
         # Articles shown before publishing was an act: submitting used to show them.
         HIDDEN = "hidden", "Hidden: shown on submission, never published"
 

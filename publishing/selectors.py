@@ -32,6 +32,9 @@ class PublicPointer:
     state: str
     overdue: bool  # past its review date and the grace period: the page says so
     surroundings: tuple[int, ...]  # Surroundings.PARTS, in order
+    # The version of the notices beside the edition (flags on the references it cites, read
+    # live by the page): moved by publishing.services.notices_changed.
+    notices: int = 0
 
     @property
     def is_public(self) -> bool:
@@ -47,12 +50,14 @@ class PublicPointer:
     @property
     def what(self) -> str:
         """What a page of this article shows, as a key: the edition (with the tracker's step
-        while it is provisional), or the withdrawal; and the surroundings it is framed by."""
+        while it is provisional, and the version of its notices once there are any), or the
+        withdrawal; and the surroundings it is framed by."""
         around = ".".join(map(str, self.surroundings))
         if self.is_withdrawn:
             return f"gone-{self.article_id}-{self.withdrawn_at.timestamp():.6f}:{around}"
         step = "" if self.approved else f"-{self.state}"
         step += "-overdue" if self.overdue else ""
+        step += f"-notices{self.notices}" if self.notices else ""
         return f"edition-{self.edition_id}-{self.fingerprint}{step}:{around}"
 
 
@@ -63,7 +68,7 @@ def public_pointer(slug: str) -> PublicPointer | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    article_id, edition_id, fingerprint, due, withdrawn_at, live, state, *parts = row
+    article_id, edition_id, fingerprint, due, withdrawn_at, live, state, notices, *parts = row
     if withdrawn_at is not None and isinstance(withdrawn_at, str):  # SQLite without converters
         withdrawn_at = datetime.fromisoformat(withdrawn_at)
     return PublicPointer(
@@ -71,7 +76,24 @@ def public_pointer(slug: str) -> PublicPointer | None:
         fingerprint=(fingerprint or "")[:16], withdrawn_at=withdrawn_at,
         approved=live is not None, state=state, overdue=_overdue(due),
         surroundings=tuple(part if part is not None else 0 for part in parts),
+        notices=notices or 0,
     )  # fmt: skip
+
+
+def articles_showing_reference(key: str) -> list[int]:
+    """The articles whose public edition lists the reference with this key, in any reader's
+    version: what readers see, which need not be what the working text cites now (a draft may
+    have dropped it). Reads the public editions that mention the key at all (a rare act's
+    query: a flag raised or cleared), then checks each one's reference lists."""
+    shown = Article.objects.filter(public_edition__isnull=False, withdrawn_at__isnull=True)
+    mentioning = Edition.objects.filter(
+        pk__in=shown.values("public_edition"), renditions__icontains=f'"{key}"'
+    ).values_list("article_id", "renditions")
+    return [
+        article_id
+        for article_id, renditions in mentioning.iterator(chunk_size=100)
+        if any(ref["key"] == key for page in renditions.values() for ref in page["references"])
+    ]
 
 
 def _overdue(due: date | str | None) -> bool:
@@ -94,7 +116,8 @@ def _sql() -> str:
         parts = ", ".join(f"s.{part}" for part in Surroundings.PARTS)
         _SQL = (
             f"SELECT a.id, a.public_edition_id, e.stored_sha256, e.next_review_due, "
-            f"a.withdrawn_at, a.live_revision_id, a.state, {parts} FROM {article} a "
+            f"a.withdrawn_at, a.live_revision_id, a.state, a.public_notices, {parts} "
+            f"FROM {article} a "
             f"LEFT JOIN {edition} e ON e.id = a.public_edition_id "
             f"LEFT JOIN {surroundings} s ON s.id = 1 WHERE a.slug = %s"
         )

@@ -1,5 +1,6 @@
 """The acts that change what readers see. Nothing else writes an article's public pointer
-(`public_edition`, `published_at`, `withdrawn_at`, `withdrawal_reason`) or the surroundings.
+(`public_edition`, `published_at`, `withdrawn_at`, `withdrawal_reason`, `public_notices`) or the
+surroundings.
 
 Each act runs inside the caller's transaction, under the article's row lock (review.services
 holds it), and writes its entry in the publication log there too: it commits with the act or
@@ -58,6 +59,22 @@ def review_status_changed(*, article: Article, by: User) -> None:
     entry = PublicationEntry.objects.create(
         kind=Kind.STATUS, article=article, edition=edition, actor=by,
         note=article.get_state_display(),
+    )  # fmt: skip
+    queue_deliveries(entry)
+
+
+def notices_changed(*, article: Article, by: User, note: str = "") -> None:
+    """What readers are told beside this article's edition changed without the edition changing
+    (a reference it cites was flagged, or its flag cleared): its pages are kept under a new key
+    from the commit on (publishing.selectors), and the log's worker re-bakes its files and
+    purges the edge. Call it under the article's row lock, in the transaction of the change."""
+    if article.public_edition_id is None or article.withdrawn_at is not None:
+        return  # readers see no text of it, so no notice either
+    article.public_notices += 1
+    article.save(update_fields=["public_notices"])
+    entry = PublicationEntry.objects.create(
+        kind=Kind.NOTICES, article=article, edition_id=article.public_edition_id, actor=by,
+        note=note[:300],
     )  # fmt: skip
     queue_deliveries(entry)
 

@@ -3,27 +3,58 @@ the review services, so an admin edit cannot skip review or change text under a 
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from reversion.admin import VersionAdmin
 
+from accounts.models import User
 from articles.admin import ReferenceAdmin
 from articles.models import Article, Citation, Reference
 from articles.selectors import latest_revision_id
-from articles.services import save_article, validate_body
+from articles.services import normalize_markdown, save_article, validate_body
 from personalization.selectors import revision_variant_source, working_variant_source
 
 from . import services
 from .diffs import article_diff, compare_revisions
 from .models import Notification, ReviewEvent
-from .workflow import MOVES, refusal
+from .workflow import EDIT_ANY, GROUPS, MOVES, groups_of, refusal
+
+# What the edit move changes: saving any of these goes through review (and reopens approved
+# text as a draft); the other fields of the form do not.
+TEXT_FIELDS = ("title", "summary", "body", "literature_current_through")
 
 
 class ArticleAdminForm(forms.ModelForm):
+    co_authors = forms.ModelMultipleChoiceField(
+        queryset=User.objects.filter(is_active=True, groups__name__in=GROUPS)
+        .distinct()
+        .order_by("username"),
+        required=False,
+        label="Co-authors",
+        widget=FilteredSelectMultiple("co-authors", is_stacked=False),
+        help_text=(
+            "Besides the author: they may edit and submit it, are credited from the next "
+            "edition, and may not approve it."
+        ),
+    )
+
     class Meta:
         model = Article
-        fields = ["title", "slug", "summary", "body", "topics", "literature_current_through"]
+        fields = [
+            "title", "slug", "summary", "body", "topics", "literature_current_through",
+            "review_interval_months",
+        ]  # fmt: skip
+        labels = {"review_interval_months": "Review interval (months)"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["co_authors"].initial = list(self.instance.co_authors.all())
+            # Its author is not offered: a co-author is someone else.
+            people = self.fields["co_authors"].queryset.exclude(pk=self.instance.author_id)
+            self.fields["co_authors"].queryset = people
 
     def clean_body(self):
         body = self.cleaned_data["body"]
@@ -32,12 +63,35 @@ class ArticleAdminForm(forms.ModelForm):
 
     user = None  # set by ArticleAdmin.get_form
 
+    text_changed = True  # until clean() compares: a new article is all text
+
+    def _compare_text(self, cleaned: dict) -> bool:
+        """Whether the text differs from the saved one: the body as it would be stored (a
+        browser sends CRLF, the field strips the final newline), the other fields as they are.
+        Read before the form writes its values onto the instance."""
+        for name in TEXT_FIELDS:
+            new, old = cleaned.get(name), getattr(self.instance, name)
+            if name == "body":
+                new, old = normalize_markdown(new or ""), normalize_markdown(old)
+            if new != old:
+                return True
+        return False
+
     def clean(self):
         cleaned = super().clean()
         if self.instance.pk:
+            self.text_changed = self._compare_text(cleaned)
+        if self.instance.pk and self.text_changed:
             refused = refusal(MOVES["edit"], article=self.instance, user=self.user)
             if refused:
                 raise ValidationError(refused.message)
+        author_id = self.instance.author_id or (self.user.pk if self.user else None)
+        if author_id in {user.pk for user in cleaned.get("co_authors") or ()}:
+            self.add_error("co_authors", "The article's author is not also its co-author.")
+        if {"co_authors", "review_interval_months"} & set(self.changed_data) and not (
+            groups_of(self.user) & EDIT_ANY
+        ):
+            raise ValidationError("Only editors and admins change co-authors or the interval.")
         return cleaned
 
 
@@ -141,24 +195,39 @@ class ArticleAdmin(VersionAdmin):
         }
         return TemplateResponse(request, "review/admin_restore.html", context)
 
+    def get_readonly_fields(self, request, obj=None):
+        # An article's address is fixed once it exists: readers, feeds and baked pages use it,
+        # and the edit move does not move it.
+        readonly = super().get_readonly_fields(request, obj)
+        return (*readonly, "slug") if obj is not None else readonly
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if obj is not None else super().get_prepopulated_fields(request, obj)
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.author = request.user
             save_article(article=obj, by=request.user, comment="Created in the admin")
-            return
-        try:
-            services.edit_article(
-                article=obj,
-                by=request.user,
-                seen_revision_id=latest_revision_id(obj),
-                title=obj.title,
-                summary=obj.summary,
-                body=obj.body,
-                literature_current_through=obj.literature_current_through,
-                comment="Edited in the admin",
-            )
-        except services.WorkflowError as exc:
-            raise ValidationError(exc.message) from exc
+        elif form.text_changed:
+            try:
+                services.edit_article(
+                    article=obj,
+                    by=request.user,
+                    seen_revision_id=latest_revision_id(obj),
+                    title=obj.title,
+                    summary=obj.summary,
+                    body=obj.body,
+                    literature_current_through=obj.literature_current_through,
+                    comment="Edited in the admin",
+                )
+            except services.WorkflowError as exc:
+                raise ValidationError(exc.message) from exc
+        if {"co_authors", "review_interval_months"} & set(form.changed_data):
+            # Neither is text: set through their own service, which the timeline records.
+            services.set_co_authors_and_review_interval(
+                article=obj, by=request.user, co_authors=form.cleaned_data["co_authors"],
+                review_interval_months=form.cleaned_data["review_interval_months"],
+            )  # fmt: skip
 
 
 @admin.register(ReviewEvent)
@@ -213,7 +282,16 @@ admin.site.unregister(Reference)
 @admin.register(Reference)
 class FlaggingReferenceAdmin(ReferenceAdmin):
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if obj.flag and "flag" in form.changed_data:
+        super().save_model(request, obj, form, change)  # in the admin's transaction, as these
+        if "flag" not in form.changed_data:
+            return
+        if obj.flag:
             count = services.flag_reference(reference=obj, by=request.user)
             self.message_user(request, f"{count} citing article(s) are now due for review.")
+        elif change:
+            count = services.clear_reference_flag(reference=obj, by=request.user)
+            self.message_user(
+                request,
+                f"The flag is removed; readers no longer see it. {count} citing article(s) left "
+                "the Review due queue.",
+            )

@@ -87,5 +87,8 @@ class VariantForm(forms.Form):
 class ReferenceForm(forms.ModelForm):
     class Meta:
         model = Reference
-        fields = ["key", "kind", "title", "source", "year", "authors", "doi", "pmid", "url"]
+        fields = [
+            "key", "kind", "title", "source", "year", "volume", "issue", "pages", "authors", "doi",
+            "pmid", "url",
+        ]  # fmt: skip
         help_texts = {"key": "Lower-case words joined by hyphens; cite it as [@key]."}

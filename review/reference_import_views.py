@@ -1,5 +1,9 @@
 """Importing references from a file: upload, check the preview, save all new ones or none.
 
+A record that names no DOI or PMID of a reference here, but has the title, year and journal of
+one (a likely duplicate), is neither saved nor dropped on its own: the save asks the person to
+choose, for each or for all, "Import anyway" or "Skip", and saves nothing until they have.
+
 The upload is parsed once and its records kept in the user's session under a random token until
 they save or upload another file; the browser holds only the token. Nothing is written before the
 save, and the save plans again from those records (articles.services.import_references).
@@ -8,6 +12,7 @@ with its counts and pages, is the progress report.
 """
 
 import secrets
+from dataclasses import dataclass
 
 from django import forms
 from django.contrib import messages
@@ -17,13 +22,17 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from articles.models import Reference
 from articles.reference_import import (
     MAX_FILE_BYTES,
     ImportChanged,
+    ImportPlan,
     Outcome,
     ParsedFile,
+    PlannedReference,
     UnreadableFile,
     parse_file,
     plan_import,
@@ -35,6 +44,7 @@ from .workflow import WRITERS
 
 SESSION_KEY = "reference_import"
 PAGE_SIZE = 50
+IMPORT, SKIP = "import", "skip"  # what the person chose for a likely duplicate
 
 
 class ReferenceFileForm(forms.Form):
@@ -100,9 +110,10 @@ def reference_import_preview(request: HttpRequest, token: str) -> HttpResponse:
     pending = _pending(request, token)
     if pending is None:
         return _expired(request)
-    plan = plan_import(ParsedFile.from_json(pending["file"]))
-    # What the save must match: the new references as this preview shows them.
-    pending["keys"] = [row.key for row in plan.new]
+    choices = pending.get("choices", {})
+    plan = plan_import(ParsedFile.from_json(pending["file"]), import_anyway=_chosen(choices))
+    # What the save must match: every reference this preview shows it could add.
+    pending["keys"] = plan.candidate_keys
     request.session.modified = True
     show = request.GET.get("show")
     rows = [row for row in plan.rows if row.outcome == show] if show in Outcome else plan.rows
@@ -110,6 +121,7 @@ def reference_import_preview(request: HttpRequest, token: str) -> HttpResponse:
     filters = [
         ("", "All", len(plan.rows)),
         (Outcome.NEW, "New", len(plan.new)),
+        (Outcome.LIKELY_DUPLICATE, "Likely duplicates", len(plan.likely_duplicates)),
         (Outcome.DUPLICATE, "Duplicates", len(plan.duplicates)),
         (Outcome.REFUSED, "Refused", len(plan.refused)),
     ]
@@ -122,8 +134,47 @@ def reference_import_preview(request: HttpRequest, token: str) -> HttpResponse:
             "token": token,
             "show": show if show in Outcome else "",
             "filters": filters,
+            "likely": _likely_choices(plan, choices),
         },
     )
+
+
+@dataclass(frozen=True)
+class LikelyChoice:
+    """A likely duplicate in the save form: the record, what it looks like, and what was chosen
+    (empty until the person chooses)."""
+
+    row: PlannedReference
+    existing: Reference | None  # None: an earlier record of the same file
+    choice: str
+
+
+def _likely_choices(plan: ImportPlan, choices: dict[str, str]) -> list[LikelyChoice]:
+    keys = [row.duplicate_of for row in plan.likely_duplicates if row.duplicate_of]
+    existing = Reference.objects.in_bulk(keys, field_name="key")
+    return [
+        LikelyChoice(row, existing.get(row.duplicate_of), choices.get(str(row.record.number), ""))
+        for row in plan.likely_duplicates
+    ]
+
+
+def _chosen(choices: dict[str, str]) -> frozenset[int]:
+    return frozenset(int(number) for number, choice in choices.items() if choice == IMPORT)
+
+
+def _choices_sent(request: HttpRequest, plan: ImportPlan) -> tuple[dict[str, str], list[int]]:
+    """What the person chose for each likely duplicate (one choice for all, or one each), and
+    the records they left without a choice."""
+    for_all = request.POST.get("likely")
+    choices, missing = {}, []
+    for row in plan.likely_duplicates:
+        number = str(row.record.number)
+        choice = for_all if for_all in (IMPORT, SKIP) else request.POST.get(f"likely-{number}")
+        if choice in (IMPORT, SKIP):
+            choices[number] = choice
+        else:
+            missing.append(row.record.number)
+    return choices, missing
 
 
 @login_required
@@ -134,8 +185,24 @@ def reference_import_save(request: HttpRequest, token: str) -> HttpResponse:
     if pending is None or pending["keys"] is None:
         return _expired(request)
     parsed = ParsedFile.from_json(pending["file"])
+    choices, missing = _choices_sent(request, plan_import(parsed))
+    if missing:
+        # Kept for the preview, so nothing chosen is lost; nothing is saved until every likely
+        # duplicate has its answer.
+        pending["choices"] = choices
+        request.session.modified = True
+        numbers = ", ".join(map(str, missing))
+        messages.error(
+            request,
+            f"Nothing was saved. Choose \u201cImport anyway\u201d or \u201cSkip\u201d for each "
+            f"likely duplicate (record{'s' if len(missing) != 1 else ''} {numbers}).",
+        )
+        return redirect(_preview_url(token, show=Outcome.LIKELY_DUPLICATE))
     try:
-        plan = import_references(parsed=parsed, by=request.user, expected_keys=pending["keys"])
+        plan = import_references(
+            parsed=parsed, by=request.user, expected_keys=pending["keys"],
+            import_anyway=_chosen(choices),
+        )  # fmt: skip
     except ImportChanged as exc:
         messages.error(request, str(exc))
         return redirect("review:reference_import_preview", token=token)
@@ -143,13 +210,24 @@ def reference_import_save(request: HttpRequest, token: str) -> HttpResponse:
         messages.error(request, "Nothing was saved. " + " ".join(exc.messages))
         return redirect("review:reference_import_preview", token=token)
     del request.session[SESSION_KEY]
-    if plan.new:
+    skipped = len(plan.likely_duplicates) - (len(plan.saved) - len(plan.new))
+    left_out = (
+        f"{skipped} likely duplicate{'s' if skipped != 1 else ''} you chose to skip, "
+        if plan.likely_duplicates
+        else ""
+    )
+    if plan.saved:
         messages.success(
             request,
-            f"Imported {len(plan.new)} references from {parsed.name}. Cite them by their keys; "
-            f"{len(plan.duplicates)} duplicates and {len(plan.refused)} refused records were "
-            "left out.",
+            f"Imported {len(plan.saved)} references from {parsed.name}. Cite them by their keys; "
+            f"{left_out}{len(plan.duplicates)} duplicates and {len(plan.refused)} refused "
+            "records were left out.",
         )
     else:
-        messages.info(request, f"Nothing in {parsed.name} was new; nothing was saved.")
+        messages.info(request, f"Nothing in {parsed.name} was saved: {plan.summary}")
     return redirect("review:references")
+
+
+def _preview_url(token: str, *, show: str = "") -> str:
+    url = reverse("review:reference_import_preview", kwargs={"token": token})
+    return f"{url}?show={show}" if show else url

@@ -11,19 +11,20 @@ from datetime import date
 import reversion
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from reversion.models import Version
 
 from accounts.models import User
 from articles.models import Article, Citation, Reference, ReviewState
-from articles.selectors import latest_revision_id, revision_source
+from articles.selectors import flagged_references, latest_revision_id, revision_source
 from articles.services import save_article
 from outbox.services import queue_email
 from personalization.models import ReaderRole
 from personalization.selectors import variant_texts
 from personalization.services import remove_variant, save_variant
 from publishing import services as publishing
+from publishing.selectors import articles_showing_reference
 
 from .errors import InvalidTransition, NotAllowed, StaleRevision, WorkflowError
 from .models import Notification, ReviewAssignment, ReviewEvent
@@ -65,9 +66,13 @@ def make_move(
     with transaction.atomic():
         locked = Article.objects.select_for_update().get(pk=article.pk)
         refused = refusal(move, article=locked, user=by)
+        if refused and refused.error is NotAllowed:
+            raise refused.exception()  # whatever they saw, this is not theirs to do
+        # Before the state's rules: a move refused because someone else moved the article since
+        # this person's page was drawn (two approvals at once) is a stale page, not a mistake.
+        _require_current(locked, seen_revision_id)
         if refused:
             raise refused.exception()
-        _require_current(locked, seen_revision_id)
         if move.comment_required and not comment:
             raise InvalidTransition(f"{move.label} needs a comment saying why.")
         if move.asks_note and locked.live_revision_id and not note:
@@ -85,8 +90,8 @@ def make_move(
         if write is not None:
             try:
                 write(locked)
-            except ValidationError as exc:
-                raise InvalidTransition(" ".join(exc.messages)) from exc
+            except ValidationError as exc:  # every problem, each in its own words
+                raise InvalidTransition(" ".join(exc.messages), messages=exc.messages) from exc
         locked.state = move.target_from(from_state)
         fields = ["state", "updated_at"]
         if locked.state != from_state:
@@ -125,8 +130,10 @@ def _record(article: Article, move: Move, *, by: User, from_state: str, comment:
                 article=article, actor=by, action=move.name, from_state=from_state,
                 to_state=article.state, comment=comment, **revisions,
             )  # fmt: skip
-    except IntegrityError as exc:  # the constraint behind the lock: already approved
-        raise InvalidTransition("This revision has already been approved.") from exc
+    except IntegrityError as exc:  # the constraint behind the lock: approved meanwhile
+        raise StaleRevision(
+            "Someone approved this revision meanwhile. Reload to see the newest version."
+        ) from exc
 
 
 def edit_article(
@@ -210,6 +217,43 @@ def restore_revision(
         "edit", article=article, by=by, seen_revision_id=seen_revision_id, comment=comment,
         write=write,
     )  # fmt: skip
+
+
+def set_co_authors_and_review_interval(
+    *, article: Article, by: User, co_authors: Iterable[User], review_interval_months: int
+) -> ReviewEvent | None:
+    """Who writes the article besides its author (they may edit it, and may not approve it), and
+    how often the board reviews it: editors and admins set them, and the timeline records it
+    (neither is text, so no revision does). None when nothing changed."""
+    _require_group(by, {EDITORS, ADMINS}, "change co-authors or the review interval")
+    wanted = {user.pk: user for user in co_authors}
+    if not 1 <= review_interval_months <= 60:
+        raise InvalidTransition("The review interval is 1 to 60 months.")
+    # Not a revision of the text, even inside one (the admin's): the timeline records it, and a
+    # reviewer's open page does not go stale for it.
+    with transaction.atomic(), reversion.create_revision(manage_manually=True):
+        locked = Article.objects.select_for_update().get(pk=article.pk)
+        if locked.author_id in wanted:
+            raise InvalidTransition(
+                f"{wanted[locked.author_id].public_name} is the article's author, not a co-author."
+            )
+        changes = []
+        if {user.pk for user in locked.co_authors.all()} != set(wanted):
+            locked.co_authors.set(wanted.values())
+            names = ", ".join(sorted(u.public_name for u in wanted.values())) or "none"
+            changes.append(f"Co-authors: {names}.")
+        if review_interval_months != locked.review_interval_months:
+            changes.append(
+                f"Reviewed every {review_interval_months} months (was "
+                f"{locked.review_interval_months}), from the next edition."
+            )
+            locked.review_interval_months = review_interval_months
+            locked.save(update_fields=["review_interval_months"])
+        if not changes:
+            return None
+        event = _timeline_note(locked, by=by, comment=" ".join(changes))
+    article.refresh_from_db()
+    return event
 
 
 def assign_reviewer(*, article: Article, reviewer: User, by: User) -> ReviewEvent:
@@ -300,9 +344,10 @@ def _notify(event: ReviewEvent, recipients: list[User], subject: str) -> None:
 def _require_current(article: Article, seen_revision_id: int | None) -> None:
     current = latest_revision_id(article)
     if seen_revision_id != current:
+        state = article.get_state_display().lower()
         raise StaleRevision(
-            "This article changed since you opened it. Reload to see the newest version; "
-            "what you wrote has not been lost."
+            f"This article changed since you opened it: it is now {state}. Reload to see the "
+            "newest version; what you wrote has not been lost."
         )
 
 
@@ -312,24 +357,98 @@ def _require_group(user: User, groups: set[str], what: str) -> None:
 
 
 def flag_reference(*, reference: Reference, by: User) -> int:
-    """An admin raised a flag on a reference (saved on it): every article citing it goes to the
-    "Review due" queue with the reason, and its timeline says so. Returns how many."""
+    """An admin raised a flag on a reference (saved on it): every article citing it, or whose
+    public edition lists it, goes to the "Review due" queue with the reason, its timeline says
+    so, and its readers see the flag beside the reference from the commit on. Returns how
+    many."""
     _require_group(by, {ADMINS}, "flag references")
-    label = reference.get_flag_display().lower()
-    when = f" on {reference.flagged_on:%B %-d, %Y}" if reference.flagged_on else ""
-    reason = f"Reference [@{reference.key}] flagged: {label}{when}. {reference.flag_note}"
-    reason = reason.strip()[:300]
+    reason = flag_reason(reference)
     count = 0
     with transaction.atomic():
-        cited_in = Citation.objects.filter(reference=reference).values("article_id")
-        for article in Article.objects.select_for_update().filter(pk__in=cited_in):
+        for article in _articles_citing(reference):
             article.review_due_since = article.review_due_since or timezone.now()
             article.review_due_reason = reason
             article.save(update_fields=["review_due_since", "review_due_reason"])
-            ReviewEvent.objects.create(
-                article=article, actor=by, action=ReviewEvent.Action.COMMENT,
-                from_state=article.state, to_state=article.state,
-                revision_id=latest_revision_id(article), comment=reason,
-            )  # fmt: skip
+            _timeline_note(article, by=by, comment=reason)
+            publishing.notices_changed(article=article, by=by, note=reason)
             count += 1
     return count
+
+
+def clear_reference_flag(*, reference: Reference, by: User) -> int:
+    """An admin removed a reference's flag (saved on it): readers stop seeing it, and each
+    article that was due for review because of it leaves the "Review due" queue, unless another
+    reason remains (another flagged reference, or its scheduled review). Returns how many left
+    the queue."""
+    _require_group(by, {ADMINS}, "remove flags from references")
+    because_of_it = flag_reason_prefix(reference)
+    left = 0
+    with transaction.atomic():
+        for article in _articles_citing(reference):
+            outcome = ""
+            if article.review_due_reason.startswith(because_of_it):
+                still = _remaining_due_reason(article)
+                article.review_due_reason = still or ""
+                article.review_due_since = article.review_due_since if still else None
+                article.save(update_fields=["review_due_since", "review_due_reason"])
+                outcome = f" Still due: {still}" if still else " No longer due for review."
+                left += still is None
+            note = f"Reference [@{reference.key}]: flag removed."
+            _timeline_note(article, by=by, comment=note + outcome)
+            publishing.notices_changed(article=article, by=by, note=note)
+    return left
+
+
+def flag_reason(reference: Reference) -> str:
+    """Why a flag sends an article back to the board, as the queue and the timeline say it."""
+    label = reference.get_flag_display().lower()
+    when = f" on {reference.flagged_on:%B %-d, %Y}" if reference.flagged_on else ""
+    reason = f"{flag_reason_prefix(reference)} {label}{when}. {reference.flag_note}"
+    return reason.strip()[:300]
+
+
+def flag_reason_prefix(reference: Reference) -> str:
+    return f"Reference [@{reference.key}] flagged:"
+
+
+def scheduled_review_reason(article: Article, today: date) -> str | None:
+    """Why an approved article is due for its scheduled review, or None while it is not."""
+    edition = article.public_edition
+    if article.live_revision_id is None or edition is None or edition.next_review_due is None:
+        return None
+    if edition.next_review_due > today:
+        return None
+    return (
+        f"Scheduled review (every {article.review_interval_months} months) was due on "
+        f"{edition.next_review_due:%B %-d, %Y}."
+    )
+
+
+def _remaining_due_reason(article: Article) -> str | None:
+    """What still makes the article due once one flag is gone: another flagged reference it
+    cites, else its scheduled review."""
+    flagged = flagged_references(article)
+    if flagged:
+        return flag_reason(flagged[0])
+    return scheduled_review_reason(article, timezone.localdate())
+
+
+def _articles_citing(reference: Reference) -> QuerySet[Article]:
+    """Locked, in id order: those whose text cites the reference, and those whose public
+    edition lists it (readers see it there, whatever a newer draft cites)."""
+    cited_in = Citation.objects.filter(reference=reference).values("article_id")
+    shown_in = articles_showing_reference(reference.key)
+    return (
+        Article.objects.select_for_update(of=("self",))
+        .select_related("public_edition")
+        .filter(Q(pk__in=cited_in) | Q(pk__in=shown_in))
+        .order_by("pk")
+    )
+
+
+def _timeline_note(article: Article, *, by: User, comment: str) -> ReviewEvent:
+    return ReviewEvent.objects.create(
+        article=article, actor=by, action=ReviewEvent.Action.COMMENT,
+        from_state=article.state, to_state=article.state,
+        revision_id=latest_revision_id(article), comment=comment,
+    )  # fmt: skip

@@ -56,6 +56,8 @@ def flag_reviews_due(today: str | None = None) -> int:
     the board once a day how many wait there. Readers keep the approved text meanwhile."""
     from outbox.services import queue_email
 
+    from .services import scheduled_review_reason
+
     day = date.fromisoformat(today) if today else timezone.localdate()
     due = Article.objects.filter(
         live_revision__isnull=False,
@@ -66,10 +68,7 @@ def flag_reviews_due(today: str | None = None) -> int:
     flagged = 0
     for article in due.iterator(chunk_size=200):
         article.review_due_since = timezone.now()
-        article.review_due_reason = (
-            f"Scheduled review (every {article.review_interval_months} months) was due on "
-            f"{article.public_edition.next_review_due:%B %-d, %Y}."
-        )
+        article.review_due_reason = scheduled_review_reason(article, day)
         # A save, not a bulk update: the page caches and the baked site hear of it.
         article.save(update_fields=["review_due_since", "review_due_reason"])
         flagged += 1

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from articles.evidence import ungraded_recommendations
 from articles.models import Article, Reference
-from articles.selectors import latest_revision_id, working_content
+from articles.selectors import flagged_references, latest_revision_id, working_content
 from articles.services import save_article, save_reference
 from personalization.consistency import version_mismatches
 from personalization.models import ArticleVariant, ReaderRole
@@ -97,9 +97,7 @@ def article_review(request: HttpRequest, slug: str, *, status: int = 200, **extr
         "baseline": baseline,
         "diff": article_diff(baseline_source, with_variants(working.source, article)),
         "grades": variant_grades(article),
-        "flagged_references": Reference.objects.filter(citations__article=article)
-        .exclude(flag="")
-        .distinct(),
+        "flagged_references": flagged_references(article),
         "variant_roles": ReaderRole.objects.all(),
         "moves": selectors.available_moves(article, request.user),
         "seen_revision_id": latest_revision_id(article),
@@ -195,7 +193,8 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
             })),
         )  # fmt: skip
     except InvalidTransition as exc:
-        form.add_error(None, exc.message)
+        for message in exc.messages:
+            form.add_error(None, message)
         return _edit_page(request, article, form, status=exc.status_code)
     messages.success(request, "Saved. The article needs review before readers see this text.")
     return redirect("review:article", slug=article.slug)
@@ -235,7 +234,8 @@ def edit_variant(request: HttpRequest, slug: str, role: str) -> HttpResponse:
             request, article, reader_role, variant, form, status=409, stale=exc.message
         )
     except InvalidTransition as exc:
-        form.add_error(None, exc.message)
+        for message in exc.messages:
+            form.add_error(None, message)
         return _variant_page(request, article, reader_role, variant, form, status=exc.status_code)
     done = "removed" if remove else "saved"
     messages.success(

@@ -16,7 +16,7 @@ from reversion.models import Version
 
 from accounts.models import User
 from articles.models import DRAFT_PLACEHOLDER, Article, Edition, ReviewState
-from articles.selectors import latest_revision_id
+from articles.selectors import flagged_references, latest_revision_id
 from contributors.selectors import declared_conflict
 from personalization.consistency import version_mismatches
 from personalization.selectors import approval_fingerprint, variant_grades
@@ -210,6 +210,21 @@ def not_shown_already(article: Article, user: User) -> str | None:
         and shown.revision_id == article.submitted_revision_id
     ):
         return "Readers already see the submitted text."
+    return None
+
+
+@guard(InvalidTransition)
+def no_flagged_reference(article: Article, user: User) -> str | None:
+    """A text citing a flagged reference cannot be confirmed as current: the board revises it
+    (or an admin removes the flag) first."""
+    flagged = flagged_references(article)
+    if flagged:
+        reference = flagged[0]
+        return (
+            f"[@{reference.key}] is flagged ({reference.get_flag_display().lower()}): revise the "
+            "text and approve it again, or have an admin remove the flag, before confirming "
+            "that it is still current."
+        )
     return None
 
 
@@ -466,12 +481,13 @@ MOVES: dict[str, Move] = {
             label="Confirm still current",
             sources=frozenset({ReviewState.APPROVED}),
             groups=frozenset({REVIEWERS}),
-            guards=(has_a_revision, not_its_author),
+            guards=(has_a_revision, not_its_author, no_flagged_reference),
             records=record_review,
             explanation=(
                 "A reviewer checks an approved article against the current literature and "
                 "confirms that it stands: the text does not change, the change log records the "
-                "review, and the next review date moves."
+                "review, and the next review date moves. Not while a reference it cites is "
+                "flagged (retracted, superseded, or about a withdrawn drug)."
             ),
         ),
         Move(

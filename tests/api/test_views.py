@@ -1,5 +1,6 @@
 """The read-only API: approved editions only, by role, with ETags and a rate limit."""
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -209,6 +210,28 @@ def test_references_are_those_approved_editions_cite(client, published, pending,
     assert [a["slug"] for a in reference["cited_by"]] == ["first-line-nsclc"]  # not the withdrawn
     assert client.get("/api/v1/references/nccn-2024/").json()["title"] == "Reference nccn-2024"
     assert client.get("/api/v1/references/draft-only-trial/").status_code == 404
+
+
+def test_an_edition_written_before_volume_issue_and_pages_is_read_without_them(client, published):
+    from django.db import connection
+
+    from articles.models import Edition
+
+    edition = Edition.objects.get(pk=published.public_edition_id)
+    renditions = edition.renditions
+    for page in renditions.values():
+        for reference in page["references"]:
+            for name in ("volume", "issue", "pages"):
+                del reference[name]
+    with connection.cursor() as cursor:  # the old shape, as an edition of then holds it
+        table = Edition._meta.db_table
+        cursor.execute(
+            f"UPDATE {table} SET renditions = %s WHERE id = %s",
+            [json.dumps(renditions), edition.pk],
+        )
+    listed = client.get("/api/v1/references/nccn-2024/").json()
+    assert (listed["volume"], listed["issue"], listed["pages"]) == ("", "", "")
+    assert client.get("/api/v1/articles/first-line-nsclc/").status_code == 200
 
 
 def test_a_reference_only_a_draft_cites_is_not_listed(client, published, make_reference, revise):

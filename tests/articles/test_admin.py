@@ -3,6 +3,7 @@
 import pytest
 from reversion.models import Version
 
+from articles.evidence import SYNTAX_HELP
 from articles.models import Article, Reference, ReviewState
 from articles.services import save_article, save_reference
 from review import services
@@ -30,6 +31,7 @@ def article_form(**fields):
         "summary": "Yes.",
         "body": "It is.[@nccn-2024]",
         "literature_current_through": "2025-07-21",
+        "review_interval_months": "12",
         **NO_CITATION_FORMS,
     }
     data.update(fields)
@@ -93,6 +95,20 @@ def test_dangling_marker_in_the_admin_is_a_form_error_and_nothing_is_written(adm
     assert "[@ghost]" in str(form_errors(response)["body"])
     assert not Article.objects.exists()
     assert Version.objects.count() == versions
+
+
+def test_the_admin_reports_every_problem_of_the_body_each_with_its_line(admin, make_reference):
+    make_reference("nccn-2024")
+    body = "It is.[@nccn-2024] {grade 3D}\n\nSee[@ghost]."
+
+    response = admin.post("/admin/articles/article/add/", article_form(body=body))
+
+    assert response.status_code == 200
+    assert form_errors(response)["body"] == [
+        "Line 1: {grade 3D} is not an evidence grade. " + SYNTAX_HELP,
+        "Line 3: [@ghost] names no reference. Add the reference first, or correct the marker.",
+    ]
+    assert not Article.objects.exists()
 
 
 def test_deeply_nested_body_in_the_admin_is_a_form_error_not_a_server_error(admin):
@@ -316,3 +332,125 @@ def test_the_admin_history_compares_any_two_versions(admin, author):
 
     foreign = admin.get(f"/admin/articles/article/{article.pk}/compare/?from=1&to=999999")
     assert foreign.status_code == 302  # back to the history, with a message
+
+
+# --- co-authors and the review interval ------------------------------------------------------
+
+
+@pytest.fixture
+def approved_in_admin(make_article, author, reviewer, professional_disclaimer):
+    from articles.selectors import latest_revision_id
+
+    article = make_article(slug="admin-article")
+    for name, by in (("submit", author), ("start_review", reviewer), ("approve", reviewer)):
+        services.make_move(name, article=article, by=by,
+                           seen_revision_id=latest_revision_id(article))  # fmt: skip
+    article.refresh_from_db()
+    return article
+
+
+def test_the_admin_sets_co_authors_and_the_review_interval_without_reopening_the_text(
+    admin, admin_user, approved_in_admin, editor, reviewer2
+):
+    page = admin.get(f"/admin/articles/article/{approved_in_admin.pk}/change/")
+    data = resubmit(page)
+    data.update(co_authors=[str(editor.pk), str(reviewer2.pk)], review_interval_months="6")
+    versions = versions_of(approved_in_admin).count()
+
+    response = admin.post(f"/admin/articles/article/{approved_in_admin.pk}/change/", data)
+
+    assert response.status_code == 302, form_errors(response)
+    approved_in_admin.refresh_from_db()
+    assert set(approved_in_admin.co_authors.all()) == {editor, reviewer2}
+    assert approved_in_admin.review_interval_months == 6
+    assert approved_in_admin.state == ReviewState.APPROVED  # not an edit of the text
+    assert versions_of(approved_in_admin).count() == versions
+    note = approved_in_admin.review_events.latest("pk")
+    assert note.actor == admin_user
+    assert "Co-authors: Dr. Tomas Lind, Jo Mensah." in note.comment
+    assert "Reviewed every 6 months (was 12), from the next edition." in note.comment
+    # The form shows what was saved.
+    shown = resubmit(admin.get(f"/admin/articles/article/{approved_in_admin.pk}/change/"))
+    assert sorted(shown["co_authors"]) == sorted([str(editor.pk), str(reviewer2.pk)])
+
+
+def test_a_co_author_set_in_the_admin_may_not_approve_it(admin, make_article, author, reviewer):
+    from articles.selectors import latest_revision_id
+    from review.errors import NotAllowed
+
+    article = make_article(slug="admin-article")
+    data = resubmit(admin.get(f"/admin/articles/article/{article.pk}/change/"))
+    data["co_authors"] = [str(reviewer.pk)]
+    assert admin.post(f"/admin/articles/article/{article.pk}/change/", data).status_code == 302
+    for name in ("submit", "start_review"):
+        services.make_move(name, article=article, by=author if name == "submit" else reviewer,
+                           seen_revision_id=latest_revision_id(article))  # fmt: skip
+    with pytest.raises(NotAllowed, match="You are an author of this article"):
+        services.make_move("approve", article=article, by=reviewer,
+                           seen_revision_id=latest_revision_id(article))  # fmt: skip
+
+
+def test_the_author_is_not_also_a_co_author_and_the_interval_has_bounds(
+    admin, make_article, author
+):
+    article = make_article(slug="admin-article")
+    data = resubmit(admin.get(f"/admin/articles/article/{article.pk}/change/"))
+    data.update(co_authors=[str(author.pk)], review_interval_months="0")
+
+    response = admin.post(f"/admin/articles/article/{article.pk}/change/", data)
+
+    assert response.status_code == 200
+    errors = form_errors(response)
+    assert "is not one of the available choices" in errors["co_authors"][0]  # not offered
+    assert "review_interval_months" in errors
+    assert not article.co_authors.exists()
+
+
+def test_whoever_adds_an_article_is_its_author_not_its_co_author(admin, admin_user, make_reference):
+    make_reference("nccn-2024")
+    response = admin.post("/admin/articles/article/add/",
+                          article_form(co_authors=[str(admin_user.pk)]))  # fmt: skip
+    assert response.status_code == 200
+    assert form_errors(response)["co_authors"] == [
+        "The article's author is not also its co-author."
+    ]
+    assert not Article.objects.exists()
+
+
+def test_a_new_article_in_the_admin_gets_its_co_authors(admin, editor, make_reference):
+    make_reference("nccn-2024")
+    data = article_form(co_authors=[str(editor.pk)], review_interval_months="3")
+
+    response = admin.post("/admin/articles/article/add/", data)
+
+    assert response.status_code == 302, form_errors(response)
+    article = Article.objects.get(slug="admin-article")
+    assert list(article.co_authors.all()) == [editor]
+    assert article.review_interval_months == 3
+
+
+def test_an_articles_address_is_fixed_once_it_exists(admin, make_article):
+    article = make_article(slug="admin-article")
+    data = resubmit(admin.get(f"/admin/articles/article/{article.pk}/change/"))
+    assert "slug" not in data  # shown, not editable: the edit would not move it
+    data.update(slug="another-address", summary="Edited.")
+    assert admin.post(f"/admin/articles/article/{article.pk}/change/", data).status_code == 302
+    assert Article.objects.get(pk=article.pk).slug == "admin-article"
+
+
+def test_a_changed_review_interval_sets_the_next_editions_review_date(
+    admin, approved_in_admin, reviewer2
+):
+    from articles.selectors import latest_revision_id
+    from publishing.editions import add_months
+
+    data = resubmit(admin.get(f"/admin/articles/article/{approved_in_admin.pk}/change/"))
+    data["review_interval_months"] = "6"
+    admin.post(f"/admin/articles/article/{approved_in_admin.pk}/change/", data)
+    first = approved_in_admin.public_edition
+    assert first.next_review_due == add_months(first.published_at.date(), 12)  # as published
+    services.make_move("confirm_current", article=approved_in_admin, by=reviewer2,
+                       seen_revision_id=latest_revision_id(approved_in_admin))  # fmt: skip
+    approved_in_admin.refresh_from_db()
+    second = approved_in_admin.public_edition
+    assert second.next_review_due == add_months(second.published_at.date(), 6)

@@ -306,3 +306,17 @@ def test_topic_named_like_an_existing_topic_with_another_slug_is_reused(author, 
     run_import(write(tmp_path, GOOD))
 
     assert list(Article.objects.get().topics.all()) == [existing]
+
+
+def test_problems_in_the_body_are_reported_at_their_line_in_the_file(author, tmp_path):
+    text = article_file(body="## Answer\n\nIt is.[@good-ref] {grade 3D}\n\nAnd[@ghost].\n")
+    lines = text.split("\n")
+    grade_line = next(n for n, line in enumerate(lines, start=1) if "{grade 3D}" in line)
+    ghost_line = next(n for n, line in enumerate(lines, start=1) if "[@ghost]" in line)
+
+    with pytest.raises(CommandError) as caught:
+        run_import(write(tmp_path, text))
+
+    assert f"Line {grade_line}: {{grade 3D}} is not an evidence grade." in str(caught.value)
+    assert f"Line {ghost_line}: [@ghost] names no reference." in str(caught.value)
+    assert counts() == (0, 0, 0)

@@ -19,6 +19,7 @@ from articles.reference_import import (
     UnreadableFile,
     format_authors,
     kind_for,
+    page_range,
     parse_file,
     plan_import,
 )
@@ -62,6 +63,21 @@ def test_each_format_reads_destiny_lung01_into_reference_fields(name, file_forma
     assert "medicine" in first.source.lower()
     if file_format is not FileFormat.BIBTEX:  # Zotero knows no publication type
         assert first.kind == Reference.Kind.TRIAL
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_each_format_reads_volume_issue_and_pages(name):
+    first = parsed(name).records[0]
+    assert (first.volume, first.issue, first.pages) == ("386", "3", "241-251")
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "pages"),
+    [("241--251", "", "241-251"), ("241 \u2013 51", "", "241-51"), ("241", "251", "241-251"),
+     ("e123", "", "e123"), ("", "", ""), ("710", "710", "710")],
+)  # fmt: skip
+def test_pages_are_written_as_journals_print_them(first, last, pages):
+    assert page_range(first, last) == pages
 
 
 def test_zotero_bibtex_reads_latex_accents_and_the_pmid_in_the_note():
@@ -204,6 +220,60 @@ def test_keys_avoid_existing_ones_and_each_other(make_reference):
     ]  # fmt: skip
 
 
+ZENITH20_2 = {  # as the demo article has it: no DOI, no PMID
+    "title": "Poziotinib in Non-Small-Cell Lung Cancer Harboring HER2 Exon 20 Insertion "
+    "Mutations After Prior Therapies: ZENITH20-2 Trial",
+    "source": "Journal of Clinical Oncology",
+    "year": 2022,
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", FILES[:3])  # the XML file has no ZENITH20-2
+def test_a_record_with_the_title_year_and_journal_of_a_reference_here_is_a_likely_duplicate(
+    name, make_reference
+):
+    make_reference("zenith20-2-poziotinib", **ZENITH20_2)
+    plan = plan_import(parsed(name))
+    zenith = by_number(plan, 2)
+    assert zenith.outcome is Outcome.LIKELY_DUPLICATE
+    assert zenith.description == (
+        "likely duplicate of [@zenith20-2-poziotinib] (same title, year and journal): skipped"
+    )
+    assert zenith.key == "le-2022-poziotinib"  # the key it would get if imported anyway
+    assert [row.record.number for row in plan.saved] == [1, 3]
+    assert "2 new, 1 likely duplicate, 0 duplicates, 2 refused." in plan.summary
+
+
+@pytest.mark.django_db
+def test_a_different_doi_or_pmid_tells_two_works_apart(make_reference):
+    make_reference("zenith-erratum", doi="10.1200/jco.22.00001", **ZENITH20_2)
+    plan = plan_import(parsed("nsclc_her2.ris"))
+    assert by_number(plan, 2).outcome is Outcome.NEW
+
+
+@pytest.mark.django_db
+def test_likely_duplicates_within_a_file_name_the_earlier_record():
+    same = {"title": "The Same Study", "source": "J Examples", "year": 2020, "first_author": "Wu"}
+    records = (ReferenceRecord(number=1, **same), ReferenceRecord(number=2, **same))
+    plan = plan_import(ParsedFile(name="x.bib", format=FileFormat.BIBTEX, records=records))
+    second = by_number(plan, 2)
+    assert second.outcome is Outcome.LIKELY_DUPLICATE
+    assert second.description.startswith("likely duplicate of record 1 in this file")
+
+
+@pytest.mark.django_db
+def test_the_import_saves_a_likely_duplicate_only_when_the_person_chose_to(author, make_reference):
+    make_reference("zenith20-2-poziotinib", **ZENITH20_2)
+    skipped = import_references(parsed=parsed("nsclc_her2.ris"), by=author)
+    assert not Reference.objects.filter(key="le-2022-poziotinib").exists()
+    assert len(skipped.saved) == 2
+    Reference.objects.exclude(key="zenith20-2-poziotinib").delete()
+    chosen = import_references(parsed=parsed("nsclc_her2.ris"), by=author, import_anyway=[2])
+    assert Reference.objects.get(key="le-2022-poziotinib").pmid == "34843401"
+    assert by_number(chosen, 2).description.endswith("imported anyway as [@le-2022-poziotinib]")
+
+
 # Saving
 
 
@@ -219,6 +289,7 @@ def test_import_saves_the_new_references_in_one_revision_with_the_user(name, aut
     assert Version.objects.filter(revision=revision).count() == 3
     li = Reference.objects.get(key="li-2022-trastuzumab")
     assert li.doi == DESTINY_LUNG01["doi"]
+    assert (li.volume, li.issue, li.pages) == ("386", "3", "241-251")
 
 
 @pytest.mark.django_db
@@ -291,6 +362,23 @@ def test_command_skips_duplicates_of_existing_references(make_reference, capsys)
     assert "1: duplicate of destiny-lung01 (same PMID)" in out
     assert Reference.objects.count() == 3  # the one here, and two new
     assert Revision.objects.latest("pk").user is None
+
+
+@pytest.mark.django_db
+def test_command_asks_what_to_do_with_likely_duplicates_and_writes_nothing_until_told(
+    make_reference, capsys
+):
+    make_reference("zenith20-2-poziotinib", **ZENITH20_2)
+    path = str(FIXTURES / "nsclc_her2.ris")
+    with pytest.raises(CommandError, match="--likely-duplicates=skip or --likely-duplicates="):
+        call_command("import_references", path)
+    assert "2: likely duplicate of [@zenith20-2-poziotinib]" in capsys.readouterr().out
+    assert Reference.objects.count() == 1
+    call_command("import_references", path, "--likely-duplicates=skip")
+    assert "Imported 2 references." in capsys.readouterr().out
+    Reference.objects.exclude(key="zenith20-2-poziotinib").delete()
+    call_command("import_references", path, "--likely-duplicates=import")
+    assert "Imported 3 references." in capsys.readouterr().out
 
 
 @pytest.mark.django_db

@@ -210,3 +210,36 @@ def test_duplicate_slug_is_refused_without_a_revision(make_article, author):
     assert "slug" in caught.value.message_dict
     assert Article.objects.filter(slug="taken").count() == 1
     assert Version.objects.count() == versions
+
+
+def test_saving_reports_every_problem_at_once_each_with_its_line(make_reference, author):
+    make_reference("a")
+    body = "## Answer\n\nGive platinum. {grade 3D}\n\nKnown[@a], unknown[@no-such-key].\n"
+
+    error = assert_refused(body, author, mentioning="[@no-such-key]")
+
+    assert error.messages[0].startswith("Line 3: {grade 3D} is not an evidence grade.")
+    assert error.messages[1] == (
+        "Line 5: [@no-such-key] names no reference. Add the reference first, or correct the marker."
+    )
+    assert [e.code for e in error.error_list] == ["invalid_grade", "dangling_citation"]
+
+
+def test_a_problem_repeated_on_several_lines_is_reported_on_each(author):
+    body = "One[@ghost].\n\nTwo {grade 9Z}.\n\nThree[@ghost] {grade 9Z}.\n"
+
+    error = assert_refused(body, author, mentioning="[@ghost]")
+
+    assert [message[:8] for message in error.messages] == [
+        "Line 1: ", "Line 3: ", "Line 5: ", "Line 5: ",
+    ]  # fmt: skip
+    assert sum("A grade is written" in message for message in error.messages) == 1
+
+
+def test_an_unrenderable_body_still_reports_its_markers(author):
+    body = NESTED_TOO_DEEP + "\n\nSee[@ghost].\n"
+
+    error = assert_refused(body, author, mentioning="too deeply")
+
+    assert {e.code for e in error.error_list} == {"unrenderable", "dangling_citation"}
+    assert "Line 3: [@ghost] names no reference." in " ".join(error.messages)

@@ -154,6 +154,67 @@ def test_hundreds_of_records_show_counts_and_pages(client, author):
     assert Revision.objects.get().comment == "Imported 500 references from many.ris"
 
 
+ZENITH20_2 = {  # as the demo article has it: no DOI, no PMID
+    "title": "Poziotinib in Non-Small-Cell Lung Cancer Harboring HER2 Exon 20 Insertion "
+    "Mutations After Prior Therapies: ZENITH20-2 Trial",
+    "source": "Journal of Clinical Oncology",
+    "year": 2022,
+}
+
+
+@pytest.fixture
+def likely_duplicate_preview(client, author, make_reference):
+    make_reference("zenith20-2-poziotinib", **ZENITH20_2)
+    client.force_login(author)
+    preview = preview_url(upload(client, "nsclc_her2.ris"))
+    client.get(preview)
+    return preview
+
+
+def test_the_preview_asks_about_each_likely_duplicate(client, likely_duplicate_preview):
+    html = client.get(likely_duplicate_preview).content.decode()
+    assert "likely duplicate</strong> of <code>[@zenith20-2-poziotinib]</code>" in html
+    assert "1 likely duplicate: import or skip?" in html
+    assert 'name="likely-2" value="skip"> Skip it' in html
+    assert (
+        'name="likely-2" value="import"> Import anyway as <code>[@le-2022-poziotinib]</code>'
+        in html
+    )
+    assert "No DOI or PMID." in html  # what the reference here has, to compare
+
+
+def test_saving_without_a_choice_saves_nothing_and_keeps_the_choices_made(
+    client, author, make_reference
+):
+    make_reference("zenith20-2-poziotinib", **ZENITH20_2)
+    make_reference("li-dup", title="Trastuzumab Deruxtecan in HER2-Mutant Non-Small-Cell Lung "
+                   "Cancer", source="The New England Journal of Medicine", year=2022)  # fmt: skip
+    client.force_login(author)
+    preview = preview_url(upload(client, "nsclc_her2.ris"))
+    client.get(preview)
+    response = client.post(save_url(preview), {"likely": "each", "likely-1": "import"},
+                           follow=True)  # fmt: skip
+    html = response.content.decode()
+    assert "Nothing was saved. Choose" in html and "(record 2)" in html
+    assert 'name="likely-1" value="import" checked' in html  # the choice made is kept
+    assert Reference.objects.count() == 2
+
+
+def test_saving_imports_the_likely_duplicates_chosen_and_skips_the_others(
+    client, likely_duplicate_preview
+):
+    response = client.post(save_url(likely_duplicate_preview), {"likely-2": "skip"}, follow=True)
+    assert "Imported 2 references from nsclc_her2.ris" in response.content.decode()
+    assert "1 likely duplicate you chose to skip" in response.content.decode()
+    assert not Reference.objects.filter(key="le-2022-poziotinib").exists()
+
+
+def test_one_choice_may_answer_for_every_likely_duplicate(client, likely_duplicate_preview):
+    client.post(save_url(likely_duplicate_preview), {"likely": "import"})
+    assert Reference.objects.filter(key="le-2022-poziotinib").exists()
+    assert Reference.objects.count() == 4
+
+
 # Saving
 
 

@@ -118,6 +118,61 @@ def test_json_ld_describes_the_published_edition(client, approved, make_referenc
     assert data["citation"][0]["name"] == "Reference nccn-2024"
 
 
+@pytest.fixture
+def cites_a_journal_article(
+    make_article, make_reference, author, reviewer, professional_disclaimer
+):
+    make_reference(
+        "li-2022", title="Trastuzumab Deruxtecan in HER2-Mutant NSCLC", source="N Engl J Med",
+        year=2022, volume="386", issue="3", pages="241-251", authors="Li BT, Smit EF",
+    )  # fmt: skip
+    article = make_article(slug="t-dxd", body="## Answer\n\nT-DXd second.[@li-2022]\n")
+    for name, by in (("submit", author), ("start_review", reviewer), ("approve", reviewer)):
+        make_move(name, article=article, by=by, seen_revision_id=latest_revision_id(article))
+    article.refresh_from_db()
+    return article
+
+
+def test_volume_issue_and_pages_reach_the_reference_list_and_the_citation_data(
+    client, cites_a_journal_article
+):
+    html = client.get(cites_a_journal_article.get_absolute_url()).content.decode()
+    listed = html.split('id="references-title"')[1].split("</section>")[0]
+    assert "Li BT, Smit EF. N Engl J Med. 2022;386(3):241-251" in listed
+    [citation] = _json_ld(html)["citation"]
+    assert citation["@type"] == "ScholarlyArticle" and citation["pagination"] == "241-251"
+    assert citation["isPartOf"] == {
+        "@type": "PublicationIssue", "issueNumber": "3",
+        "isPartOf": {"@type": "PublicationVolume", "volumeNumber": "386",
+                     "isPartOf": {"@type": "Periodical", "name": "N Engl J Med"}},
+    }  # fmt: skip
+
+
+def test_editions_carry_volume_issue_and_pages_as_published(cites_a_journal_article):
+    from articles.models import Reference
+
+    Reference.objects.filter(key="li-2022").update(pages="241-51")  # a later correction
+    [stored] = cites_a_journal_article.public_edition.renditions[""]["references"]
+    assert (stored["volume"], stored["issue"], stored["pages"]) == ("386", "3", "241-251")
+
+
+def test_an_approval_made_before_volume_issue_and_pages_keeps_its_fingerprint():
+    """The fingerprint of a text whose references have none is what it was before the fields
+    existed, so `verify_editions` passes for every earlier edition."""
+    import hashlib
+
+    from articles.selectors import ArticleContent, CitedReference
+
+    old_fields = {"key": "a", "kind_label": "Research", "title": "T", "source": "J", "year": 2020,
+                  "authors": "", "doi": "", "pmid": "", "url": "", "number": 1}  # fmt: skip
+    content = ArticleContent(
+        title="Q", summary="S", body_html="<p>x</p>", references=(CitedReference(**old_fields),),
+        literature_current_through=None, updated_at=None,
+    )  # fmt: skip
+    before = json.dumps(["Q", "S", "<p>x</p>", [old_fields]], sort_keys=True, default=str)
+    assert content.sha256 == hashlib.sha256(before.encode()).hexdigest()
+
+
 def test_json_ld_cannot_close_its_script_element(client, make_article, author, reviewer):
     article = make_article(title="Is </script><script>alert(1)</script> safe?")
     for name, by in (("submit", author), ("start_review", reviewer), ("approve", reviewer)):
@@ -173,3 +228,15 @@ def test_only_admins_flag_references(approved, reviewer):
     reference = approved.citations.get().reference
     with pytest.raises(NotAllowed):
         flag_reference(reference=reference, by=reviewer)
+
+
+def test_a_reference_list_entry_has_one_full_stop_after_et_al(
+    client, make_article, make_reference, author, reviewer, professional_disclaimer
+):
+    make_reference("le-2022", title="Poziotinib", source="J Clin Oncol", year=2022,
+                   authors="Le X, Cornelissen R, et al.")  # fmt: skip
+    article = make_article(slug="poziotinib", body="## Answer\n\nPoziotinib.[@le-2022]\n")
+    for name, by in (("submit", author), ("start_review", reviewer), ("approve", reviewer)):
+        make_move(name, article=article, by=by, seen_revision_id=latest_revision_id(article))
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "Le X, Cornelissen R, et al. J Clin Oncol. 2022</span>" in html

@@ -92,6 +92,26 @@ def test_starting_review_does_not_count_as_editing(under_review, reviewer, seen)
     assert Article.objects.get(pk=under_review.pk).state == ReviewState.APPROVED
 
 
+def test_the_second_of_two_approvals_of_one_revision_is_stale_and_names_the_state_now(
+    under_review, reviewer, reviewer2, seen
+):
+    both_saw = seen(under_review)
+    services.make_move("approve", article=under_review, by=reviewer, seen_revision_id=both_saw)
+    with pytest.raises(services.StaleRevision, match="it is now approved") as caught:
+        services.make_move("approve", article=under_review, by=reviewer2, seen_revision_id=both_saw)
+    assert caught.value.status_code == 409
+    assert ReviewEvent.objects.filter(action="approve").count() == 1
+
+
+def test_a_stale_page_does_not_turn_a_refusal_of_the_person_into_a_conflict(
+    under_review, author, reviewer, seen
+):
+    both_saw = seen(under_review)
+    services.make_move("approve", article=under_review, by=reviewer, seen_revision_id=both_saw)
+    with pytest.raises(services.NotAllowed):  # 403: never theirs to do, whatever they saw
+        services.make_move("approve", article=under_review, by=author, seen_revision_id=both_saw)
+
+
 def test_a_stale_action_is_refused_and_changes_nothing(submitted, reviewer, seen):
     old = seen(submitted)
     move("start_review", submitted, reviewer, seen)

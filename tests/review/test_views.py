@@ -130,7 +130,39 @@ def test_edit_refuses_a_dangling_citation_and_keeps_the_text(client, author, mak
     )  # fmt: skip
     assert response.status_code == 400
     html = response.content.decode()
-    assert "[@ghost]" in html and "no reference has that key" in html
+    assert "Line 1: [@ghost] names no reference" in html
+
+
+def test_edit_lists_every_problem_of_the_text_each_with_its_line(client, author, make_article):
+    article = make_article()
+    client.force_login(author)
+    response = client.post(
+        f"/review/articles/{article.slug}/edit/",
+        {"title": "T", "summary": "", "body": "Give it. {grade 3D}\n\nNew claim.[@ghost]",
+         "comment": "", "literature_current_through": "",
+         "seen_revision_id": latest_revision_id(article)},
+    )  # fmt: skip
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "<li>Line 1: {grade 3D} is not an evidence grade." in html
+    assert "<li>Line 3: [@ghost] names no reference." in html
+    assert "New claim.[@ghost]" in html  # what was typed is kept
+
+
+def test_a_second_approval_from_a_stale_page_answers_409_with_the_article_as_it_is_now(
+    client, submitted, reviewer, reviewer2
+):
+    services.make_move("start_review", article=submitted, by=reviewer,
+                       seen_revision_id=latest_revision_id(submitted))  # fmt: skip
+    both_saw = latest_revision_id(submitted)
+    services.make_move("approve", article=submitted, by=reviewer, seen_revision_id=both_saw)
+    client.force_login(reviewer2)
+    response = client.post(f"/review/articles/{submitted.slug}/approve/",
+                           {"seen_revision_id": both_saw, "note": "Fine."})  # fmt: skip
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "This article changed since you opened it: it is now approved." in html
+    assert ">Approve</button>" not in html  # the page as it is now: nothing left to approve
 
 
 def test_a_reviewer_cannot_edit(client, reviewer, submitted):
