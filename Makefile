@@ -69,7 +69,7 @@ format: $(VENV)/.installed
 	$(BIN)/ruff format .
 
 worker: $(VENV)/.installed
-	DJANGO_SETTINGS_MODULE=$(DJANGO_SETTINGS_MODULE) $(BIN)/celery -A config worker --loglevel=info
+	DJANGO_SETTINGS_MODULE=$(DJANGO_SETTINGS_MODULE) $(BIN)/celery -A config worker -Q celery,bulk --loglevel=info
 
 beat: $(VENV)/.installed
 	DJANGO_SETTINGS_MODULE=$(DJANGO_SETTINGS_MODULE) $(BIN)/celery -A config beat --loglevel=info

@@ -28,13 +28,17 @@ def queue_deliveries(entry: PublicationEntry) -> list[Delivery]:
     deliveries = [
         Delivery.objects.create(entry=entry, surface=surface.name) for surface in surfaces.enabled()
     ]
-    inline = settings.CELERY_TASK_ALWAYS_EAGER
-    if not (inline and entry.kind == PublicationEntry.Kind.SURROUNDINGS):
-        from .tasks import deliver as deliver_task
-
+    bulk = entry.kind == PublicationEntry.Kind.SURROUNDINGS
+    if not (settings.CELERY_TASK_ALWAYS_EAGER and bulk):
         for delivery in deliveries:
-            enqueue_on_commit(deliver_task, delivery.pk)
+            enqueue_on_commit(_task(bulk=bulk), delivery.pk)
     return deliveries
+
+
+def _task(*, bulk: bool):
+    from . import tasks
+
+    return tasks.republish if bulk else tasks.deliver
 
 
 def deliver(*, delivery_id: int) -> str:
@@ -81,12 +85,12 @@ def _due():
 def sweep(*, limit: int = 500) -> int:
     """Queue every delivery that is due, or was abandoned by a lost worker (the periodic task,
     and `manage.py apply_publication_log`). Returns how many were queued (or, eagerly, run)."""
-    from .tasks import deliver as deliver_task
-
     queued = 0
-    for delivery_id in _due().values_list("pk", flat=True)[:limit]:
+    due = _due().values_list("pk", "entry__kind")[:limit]
+    for delivery_id, kind in due:
         try:
-            deliver_task.apply_async((delivery_id,), retry=False)
+            task = _task(bulk=kind == PublicationEntry.Kind.SURROUNDINGS)
+            task.apply_async((delivery_id,), retry=False)
         except Exception:
             logger.exception("Delivery %s: not queued; the next sweep tries again.", delivery_id)
         else:
@@ -101,10 +105,10 @@ def retry_failed(deliveries) -> int:
         Delivery.objects.filter(pk__in=ids).update(
             status=Status.QUEUED, attempts=0, next_attempt_at=timezone.now(), leased_until=None
         )
-        from .tasks import deliver as deliver_task
-
+        kinds = dict(Delivery.objects.filter(pk__in=ids).values_list("pk", "entry__kind"))
         for delivery_id in ids:
-            enqueue_on_commit(deliver_task, delivery_id)
+            bulk = kinds[delivery_id] == PublicationEntry.Kind.SURROUNDINGS
+            enqueue_on_commit(_task(bulk=bulk), delivery_id)
     return len(ids)
 
 

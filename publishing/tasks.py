@@ -14,6 +14,16 @@ def deliver(delivery_id: int) -> str:
 
 
 @shared_task
+def republish(delivery_id: int) -> str:
+    """The same, for a change of surroundings, which may republish every page: routed to a queue
+    of its own ("bulk", CELERY_TASK_ROUTES), so a long republication never holds up the
+    delivery of a withdrawal, and its worker can run at a lower priority."""
+    from .delivery import deliver as apply
+
+    return apply(delivery_id=delivery_id)
+
+
+@shared_task
 def sweep_publication_log() -> int:
     """The periodic sweep: queue every delivery that is due or was abandoned by a lost worker."""
     from .delivery import sweep

@@ -232,6 +232,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_TIMEZONE = TIME_ZONE
 # A publish that cannot reach the broker fails at once; the outbox sweep sends it later.
 CELERY_TASK_PUBLISH_RETRY = False
+# A change of what surrounds every page may republish every baked page: its own queue, so it
+# never holds up a withdrawal (run a worker on both queues, or one per queue).
+CELERY_TASK_ROUTES = {"publishing.tasks.republish": {"queue": "bulk"}}
 CELERY_BEAT_SCHEDULE = {
     "review-reminders": {
         "task": "review.tasks.remind_reviewers",

@@ -86,6 +86,8 @@ def test_make_names_the_settings_for_the_worker_and_beat(environment, expected, 
     )
 
     celery = [line for line in result.stdout.splitlines() if "celery -A config" in line]
+    queues = " -Q celery,bulk" if target == "worker" else ""  # the bulk republishing queue too
     assert celery == [
-        f"DJANGO_SETTINGS_MODULE={expected} .venv/bin/celery -A config {target} --loglevel=info"
+        f"DJANGO_SETTINGS_MODULE={expected} .venv/bin/celery -A config {target}{queues} "
+        "--loglevel=info"
     ]

@@ -188,3 +188,28 @@ def test_a_provisional_pages_tracker_follows_the_review_through_the_log(
     assert 'aria-current="step">Under Review' in page
     status = _entries(article, Kind.STATUS).get()
     assert status.note == "Under Review" and status.deliveries.get().surface == "recording"
+
+
+def test_a_change_of_surroundings_goes_to_the_bulk_queue_and_never_runs_in_the_request(
+    recording, approved, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    from publishing import tasks
+    from publishing.services import change_surroundings
+
+    sent = []
+    monkeypatch.setattr(tasks.republish, "apply_async",
+                        lambda args, **kw: sent.append(("republish", args)))  # fmt: skip
+    monkeypatch.setattr(tasks.deliver, "apply_async",
+                        lambda args, **kw: sent.append(("deliver", args)))  # fmt: skip
+    assert settings.CELERY_TASK_ROUTES["publishing.tasks.republish"] == {"queue": "bulk"}
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    with django_capture_on_commit_callbacks(execute=True):
+        change_surroundings("lay", by=None)
+    assert sent == [] and recording.applied == []  # no broker: left for the sweep
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    with django_capture_on_commit_callbacks(execute=True):
+        entry = change_surroundings("professional", by=None)
+    assert sent == [("republish", (entry.deliveries.get().pk,))]
+    sent.clear()
+    log.sweep()
+    assert {name for name, _ in sent} == {"republish", "deliver"}  # the lay one; the approval's
