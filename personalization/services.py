@@ -3,7 +3,6 @@
 import reversion
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.utils.cache import patch_cache_control
 
 from accounts.models import User
 from articles.models import Article
@@ -62,4 +61,4 @@ def remember_role_cookie(request: HttpRequest, response: HttpResponse, role_slug
         ROLE_COOKIE, role_slug, max_age=ROLE_COOKIE_MAX_AGE, samesite="Lax", httponly=True,
         secure=request.is_secure(),
     )  # fmt: skip
-    patch_cache_control(response, private=True)
+    response["Cache-Control"] = "private, no-cache"

@@ -12,7 +12,6 @@ import re
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
-from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from personalization.selectors import ROLE_COOKIE
 from personalization.services import remember_role_cookie
@@ -30,18 +29,21 @@ def page_response(request: HttpRequest, page: page_cache.Page, *, vary_on_cookie
         response = HttpResponseNotModified()
     else:
         response = HttpResponse(page.body, status=page.status)
+    # Set outright: the response is new, and this is the path every reader's request takes.
     response["ETag"] = page.etag
     # Browsers and caches we do not run must ask again before reusing it (a 304 is cheap), so a
     # withdrawal reaches readers on their next request. Our own edge (Varnish, the CDN) keeps it
     # a day under its surrogate keys, and the publication log purges it.
-    patch_cache_control(response, public=True, no_cache=True)
-    response["Surrogate-Control"] = f"max-age={page_cache.EDGE_SECONDS}"
-    response["CDN-Cache-Control"] = f"max-age={page_cache.EDGE_SECONDS}"
+    response["Cache-Control"] = "public, no-cache"
+    response["Surrogate-Control"] = response["CDN-Cache-Control"] = EDGE_LIFETIME
     response["Surrogate-Key"] = page.surrogate_keys  # Varnish (xkey) and Fastly
     response["Cache-Tag"] = page.surrogate_keys.replace(" ", ",")  # Cloudflare
     if vary_on_cookie:  # the role may come from the reader's cookie
-        patch_vary_headers(response, ["Cookie"])
+        response["Vary"] = "Cookie"
     return response
+
+
+EDGE_LIFETIME = f"max-age={page_cache.EDGE_SECONDS}"
 
 
 def _etags(header: str) -> set[str]:
