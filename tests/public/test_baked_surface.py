@@ -93,8 +93,9 @@ def test_a_draft_edit_touches_no_baked_file(
 
 
 def test_a_lay_disclaimer_edit_republishes_only_the_lay_pages_in_the_background(
-    bake, approved, admin_user, lay_disclaimer, django_capture_on_commit_callbacks
+    bake, approved, admin_user, lay_disclaimer, settings, django_capture_on_commit_callbacks
 ):
+    settings.CELERY_TASK_ALWAYS_EAGER = True  # no broker: the sweep, never the request, runs it
     here = bake / "articles" / approved.slug
     shown = (here / "index.html", here / "for/physician/index.html")
     professional = {path: path.stat().st_mtime_ns for path in shown}
