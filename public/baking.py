@@ -43,28 +43,35 @@ def bake_dir() -> Path | None:
     return Path(settings.VETTED_BAKE_DIR) if settings.VETTED_BAKE_DIR else None
 
 
-def bake_site(outdir: Path, *, audience: str | None = None, resume_after: int = 0,
-              progress: Progress | None = None) -> int:  # fmt: skip
-    """Every published or withdrawn article (only the pages of one audience, if named); pages
-    of articles no longer public are removed. Returns how many articles were baked."""
+def bake_site(outdir: Path, *, resume_after: int = 0, progress: Progress | None = None) -> int:
+    """Every published or withdrawn article; pages of articles no longer public are removed.
+    Returns how many articles were baked."""
     shown = Article.objects.filter(public_edition__isnull=False)
-    total = shown.count()
-    done = shown.filter(pk__lte=resume_after).count() if resume_after else 0
-    baked: set[str] = set()
-    ids = shown.filter(pk__gt=resume_after).order_by("pk").values_list("pk", "slug")
-    for article_id, slug in ids.iterator(chunk_size=BATCH):
-        if bake_article(outdir, slug, audience=audience):
-            baked.add(slug)
-        done += 1
-        if progress and done % BATCH == 0:
-            progress(done, total, article_id)
+    baked = {
+        slug
+        for slug in _each(shown, resume_after=resume_after, progress=progress)
+        if bake_article(outdir, slug)
+    }
     if not resume_after:
         _remove_unpublished(outdir, baked)
     _write(outdir / "errors" / "503.html", render_to_string("public/unavailable.html"))
     _write(outdir / "errors" / "410.html", render_to_string("public/withdrawn.html"))
+    return len(baked)
+
+
+def _each(articles, *, resume_after: int, progress: Progress | None) -> Iterator[str]:
+    """The slugs of these articles in id order, after `resume_after` (a lost worker's last),
+    recording the progress every BATCH articles and at the end."""
+    total = articles.count()
+    done = articles.filter(pk__lte=resume_after).count() if resume_after else 0
+    ids = articles.filter(pk__gt=resume_after).order_by("pk").values_list("pk", "slug")
+    for article_id, slug in ids.iterator(chunk_size=BATCH):
+        yield slug
+        done += 1
+        if progress and done % BATCH == 0:
+            progress(done, total, article_id)
     if progress:
         progress(done, total, 0)
-    return len(baked)
 
 
 def _remove_unpublished(outdir: Path, baked: set[str]) -> None:
@@ -126,36 +133,30 @@ def splice_disclaimer(outdir: Path, audience: str, *, resume_after: int = 0,
     renders it (public/includes/disclaimer.html), instead of rendering each page again. Each
     article under its lock; one whose page has no markers, or whose pointer moved on, is baked
     whole. Returns how many articles."""
+    shown = Article.objects.filter(public_edition__isnull=False, withdrawn_at__isnull=True)
+    fragments: dict[tuple[int, ...], str] = {}  # by the surroundings' versions
+    count = 0
+    for slug in _each(shown, resume_after=resume_after, progress=progress):
+        if not _splice_article(outdir, slug, audience, fragments):
+            bake_article(outdir, slug, audience=audience)
+        count += 1
+    return count
+
+
+def _splice_article(outdir: Path, slug: str, audience: str, fragments: dict) -> bool:
+    """Rewrite the disclaimer of each of the article's pages of this audience, under its lock;
+    False when it has to be baked whole instead."""
     from .views import disclaimer_fragment
 
-    shown = Article.objects.filter(public_edition__isnull=False, withdrawn_at__isnull=True)
-    total, done = shown.count(), 0
-    if resume_after:
-        done = shown.filter(pk__lte=resume_after).count()
-    ids = shown.filter(pk__gt=resume_after).order_by("pk").values_list("pk", "slug")
-    fragments: dict[tuple[int, ...], str] = {}
-    for article_id, slug in ids.iterator(chunk_size=BATCH):
-        with _locked(outdir, slug):
-            pointer = public_pointer(slug)
-            frame = page_cache.furniture(pointer.surroundings) if pointer else None
-            if frame is not None and pointer.is_public:
-                if pointer.surroundings not in fragments:
-                    fragments[pointer.surroundings] = disclaimer_fragment(frame, audience)
-                fragment = fragments[pointer.surroundings]
-                spliced = all(
-                    _splice(path, fragment)
-                    for _, path in _pages_of(outdir / "articles" / slug, frame, audience)
-                )
-            else:
-                spliced = False
-        if not spliced:
-            bake_article(outdir, slug, audience=audience)
-        done += 1
-        if progress and done % BATCH == 0:
-            progress(done, total, article_id)
-    if progress:
-        progress(done, total, 0)
-    return done
+    with _locked(outdir, slug):
+        pointer = public_pointer(slug)
+        if pointer is None or not pointer.is_public:
+            return False
+        frame = page_cache.furniture(pointer.surroundings)
+        if pointer.surroundings not in fragments:
+            fragments[pointer.surroundings] = disclaimer_fragment(frame, audience)
+        pages = _pages_of(outdir / "articles" / slug, frame, audience)
+        return all(_splice(path, fragments[pointer.surroundings]) for _, path in pages)
 
 
 def _splice(path: Path, fragment: str) -> bool:

@@ -108,16 +108,16 @@ def _article_response(request: HttpRequest, slug: str, url_role: str | None = No
         raise Http404("No article here.")
     furniture = page_cache.furniture(pointer.surroundings)
     roles = furniture.roles
+    shared = page_cache.is_cacheable(request)  # an anonymous reader's page, the same for all
     if url_role is not None:
         role = next((r for r in roles if r.slug == url_role), None)
         if role is None:
             raise Http404("No such reader role.")
         chosen_now = False
     else:
-        anonymous = page_cache.is_cacheable(request)
-        role, chosen_now = role_from_request(request, roles, signed_in=not anonymous)
+        role, chosen_now = role_from_request(request, roles, signed_in=not shared)
     role_slug = role.slug if role else ""
-    if page_cache.is_cacheable(request):
+    if shared:
         page = page_cache.cached_page(pointer, role_slug) or page_cache.render_page(
             pointer, role_slug, lambda furniture: anonymous_page(pointer, role_slug, furniture)
         )
@@ -125,17 +125,13 @@ def _article_response(request: HttpRequest, slug: str, url_role: str | None = No
     else:
         response = _signed_in_page(request, pointer, role, furniture)
     if chosen_now and response.status_code in (200, 304):
-        remember_role(request, response, role, signed_in=not page_cache.is_cacheable(request))
+        remember_role(request, response, role, signed_in=not shared)
     return response
 
 
 def _signed_in_page(request: HttpRequest, pointer: PublicPointer, role, furniture) -> HttpResponse:
-    article, edition = shown_by(pointer)
-    if pointer.is_withdrawn:
-        response = render(request, "public/withdrawn.html", {"article": article}, status=410)
-    else:
-        context = _article_context(article, role, furniture, edition=edition, state=pointer.state)
-        response = render(request, "public/article.html", context)
+    status, template, context = _page(pointer, role, furniture)
+    response = render(request, template, context, status=status)
     # Their own page (the header names them): no shared cache keeps it.
     patch_cache_control(response, private=True, no_cache=True)
     patch_vary_headers(response, ["Cookie"])
@@ -161,13 +157,19 @@ def anonymous_page(
     """The page every anonymous reader of this role gets (and the baked site holds): nothing in
     it differs per request. `shown`: the article and edition, when the caller (baking every
     role's page) has read them already."""
-    article, edition = shown or shown_by(pointer)
-    anonymous = {"user": AnonymousUser(), "messages": ()}
-    if pointer.is_withdrawn:
-        return 410, render_to_string("public/withdrawn.html", {"article": article, **anonymous})
     role = next((r for r in furniture.roles if r.slug == role_slug), None)
+    status, template, context = _page(pointer, role, furniture, shown)
+    anonymous = {"user": AnonymousUser(), "messages": ()}
+    return status, render_to_string(template, context | anonymous)
+
+
+def _page(pointer: PublicPointer, role, furniture, shown: tuple | None = None):
+    """The status, template and context of the page the pointer names, for this role."""
+    article, edition = shown or shown_by(pointer)
+    if pointer.is_withdrawn:
+        return 410, "public/withdrawn.html", {"article": article}
     context = _article_context(article, role, furniture, edition=edition, state=pointer.state)
-    return 200, render_to_string("public/article.html", context | anonymous)
+    return 200, "public/article.html", context
 
 
 def _article_context(article, role, furniture, *, edition: Edition, state: str) -> dict:

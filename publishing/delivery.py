@@ -55,10 +55,10 @@ def deliver(*, delivery_id: int) -> str:
         surface.apply(
             delivery.entry,
             resume_after=delivery.resume_after,
-            progress=lambda done, total, last: _progress(delivery, claimed_at, done, total, last),
+            progress=lambda done, total, last: _progress(delivery, done, total, last),
         )
     except Exception as exc:  # whatever the surface did: recorded, tried again later
-        return _record_failure(delivery, claimed_at, exc)
+        return _record_failure(delivery, exc)
     Delivery.objects.filter(pk=delivery.pk, status=Status.APPLYING).update(
         status=Status.APPLIED, applied_at=timezone.now(), leased_until=None, last_error=""
     )
@@ -75,11 +75,14 @@ def apply_due(*, limit: int = 500) -> int:
 
 
 def _due():
-    now = timezone.now()
-    return Delivery.objects.filter(
-        Q(status=Status.QUEUED, next_attempt_at__lte=now)
-        | Q(status=Status.APPLYING, leased_until__lt=now)
-    ).order_by("next_attempt_at", "id")
+    return Delivery.objects.filter(_is_due(timezone.now())).order_by("next_attempt_at", "id")
+
+
+def _is_due(now: datetime) -> Q:
+    """Queued and its time has come, or abandoned by a lost worker (its lease ran out)."""
+    return Q(status=Status.QUEUED, next_attempt_at__lte=now) | Q(
+        status=Status.APPLYING, leased_until__lt=now
+    )
 
 
 def sweep(*, limit: int = 500) -> int:
@@ -130,23 +133,21 @@ def _lease() -> timedelta:
 
 def _claim(delivery_id: int, now: datetime) -> bool:
     # One conditional UPDATE, committed at once: of two workers only one sees a row count of 1.
-    due = Q(status=Status.QUEUED, next_attempt_at__lte=now)
-    abandoned = Q(status=Status.APPLYING, leased_until__lt=now)
     return bool(
-        Delivery.objects.filter(due | abandoned, pk=delivery_id).update(
+        Delivery.objects.filter(_is_due(now), pk=delivery_id).update(
             status=Status.APPLYING, leased_until=now + _lease(), attempts=F("attempts") + 1
         )
     )
 
 
-def _progress(delivery: Delivery, claimed_at: datetime, done: int, total: int, last: int) -> None:
+def _progress(delivery: Delivery, done: int, total: int, last: int) -> None:
     # Each batch extends the lease: a long republication is alive, not abandoned.
     Delivery.objects.filter(pk=delivery.pk, status=Status.APPLYING).update(
         done=done, total=total, resume_after=last, leased_until=timezone.now() + _lease()
     )
 
 
-def _record_failure(delivery: Delivery, claimed_at: datetime, exc: Exception) -> str:
+def _record_failure(delivery: Delivery, exc: Exception) -> str:
     error = f"{type(exc).__name__}: {exc}"[:2000]
     attempts = delivery.attempts
     if attempts >= settings.VETTED_PUBLISH_MAX_ATTEMPTS:

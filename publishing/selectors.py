@@ -67,8 +67,6 @@ def public_pointer(slug: str) -> PublicPointer | None:
     if row is None:
         return None
     article_id, edition_id, fingerprint, due, withdrawn_at, live, state, notices, *parts = row
-    if withdrawn_at is not None and isinstance(withdrawn_at, str):  # SQLite without converters
-        withdrawn_at = datetime.fromisoformat(withdrawn_at)
     return PublicPointer(
         article_id=article_id, slug=slug, edition_id=edition_id,
         fingerprint=(fingerprint or "")[:16], withdrawn_at=withdrawn_at,
@@ -119,12 +117,10 @@ def _driver_sql() -> str:
     return sql.replace("%s", "?") if connection.vendor == "sqlite" else sql
 
 
-def _overdue(due: date | str | None) -> bool:
+def _overdue(due: date | None) -> bool:
     """Edition.is_overdue, from the row (the page's notice changes with the date)."""
     if due is None:
         return False
-    if isinstance(due, str):
-        due = date.fromisoformat(due)
     grace = timedelta(days=settings.VETTED_REVIEW_GRACE_DAYS)
     return timezone.localdate() > due + grace
 

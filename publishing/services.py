@@ -56,11 +56,8 @@ def review_status_changed(*, article: Article, by: User) -> None:
     edition = article.public_edition
     if edition is None or edition.is_approved or article.withdrawn_at is not None:
         return
-    entry = PublicationEntry.objects.create(
-        kind=Kind.STATUS, article=article, edition=edition, actor=by,
-        note=article.get_state_display(),
-    )  # fmt: skip
-    queue_deliveries(entry)
+    _log(Kind.STATUS, article=article, edition_id=edition.pk, by=by,
+         note=article.get_state_display())  # fmt: skip
 
 
 def notices_changed(*, article: Article, by: User, note: str = "") -> None:
@@ -72,11 +69,7 @@ def notices_changed(*, article: Article, by: User, note: str = "") -> None:
         return  # readers see no text of it, so no notice either
     article.public_notices += 1
     article.save(update_fields=["public_notices"])
-    entry = PublicationEntry.objects.create(
-        kind=Kind.NOTICES, article=article, edition_id=article.public_edition_id, actor=by,
-        note=note[:300],
-    )  # fmt: skip
-    queue_deliveries(entry)
+    _log(Kind.NOTICES, article=article, edition_id=article.public_edition_id, by=by, note=note)
 
 
 def change_surroundings(part: str, *, by: User | None, note: str = "") -> PublicationEntry:
@@ -89,11 +82,7 @@ def change_surroundings(part: str, *, by: User | None, note: str = "") -> Public
     with transaction.atomic():
         Surroundings.objects.get_or_create(pk=1)
         Surroundings.objects.filter(pk=1).update(**{part: F(part) + 1})
-        entry = PublicationEntry.objects.create(
-            kind=Kind.SURROUNDINGS, part=part, actor=by, note=note[:300]
-        )
-        queue_deliveries(entry)
-    return entry
+        return _log(Kind.SURROUNDINGS, part=part, by=by, note=note)
 
 
 def _act(kind: str, article: Article, *, by: User, edition: Edition | None = None,
@@ -101,8 +90,11 @@ def _act(kind: str, article: Article, *, by: User, edition: Edition | None = Non
     if edition is not None:
         article.public_edition, article.published_at = edition, edition.published_at
     article.save(update_fields=POINTER)
-    entry = PublicationEntry.objects.create(
-        kind=kind, article=article, edition=edition or article.public_edition, actor=by,
-        note=note[:300],
-    )  # fmt: skip
+    _log(kind, article=article, edition_id=article.public_edition_id, by=by, note=note)
+
+
+def _log(kind: str, *, by: User | None, note: str = "", **subject) -> PublicationEntry:
+    """The entry of an act, and its deliveries, queued to run once the act commits."""
+    entry = PublicationEntry.objects.create(kind=kind, actor=by, note=note[:300], **subject)
     queue_deliveries(entry)
+    return entry
