@@ -18,7 +18,7 @@ from personalization.selectors import revision_variant_source, working_variant_s
 
 from . import services
 from .diffs import article_diff, compare_revisions
-from .models import Notification, ReviewEvent
+from .models import Notification, ReviewEvent, SignOffPolicy
 from .workflow import EDIT_ANY, GROUPS, MOVES, groups_of, refusal
 
 # What the edit move changes: saving any of these goes through review (and reopens approved
@@ -295,3 +295,13 @@ class FlaggingReferenceAdmin(ReferenceAdmin):
                 f"The flag is removed; readers no longer see it. {count} citing article(s) left "
                 "the Review due queue.",
             )
+
+
+@admin.register(SignOffPolicy)
+class SignOffPolicyAdmin(admin.ModelAdmin):
+    list_display = (
+        "__str__", "approvals_required", "specialty_required", "plain_language_required",
+        "outside_advice_required", "review_days",
+    )  # fmt: skip
+    list_select_related = ("topic",)
+    autocomplete_fields = ("topic",)

@@ -119,3 +119,53 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} to {self.recipient}"
+
+
+class SignOffPolicy(models.Model):
+    """How many of whom must sign off an article, and on what schedule: one row per topic, and
+    one without a topic, the site's default. An article follows the strictest row among its
+    topics' (the default when none of its topics has one). review.policy reads it; the services
+    enforce it, the buttons show it and the policy page explains it from the same rows."""
+
+    topic = models.OneToOneField(
+        "articles.Topic",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="sign_off_policy",
+        help_text="Leave empty for the site's default.",
+    )
+    approvals_required = models.PositiveSmallIntegerField(
+        default=1, help_text="How many board members must approve each edition."
+    )
+    specialty_required = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text='One approval must come from a reviewer with this specialty (e.g. "oncology").',
+    )
+    plain_language_required = models.BooleanField(
+        default=False,
+        help_text="Reader versions for lay roles need a plain-language reviewer's sign-off.",
+    )
+    outside_advice_required = models.BooleanField(
+        default=False,
+        help_text="An outside specialist's advice must be on the review before approval.",
+    )
+    review_days = models.PositiveSmallIntegerField(
+        default=14, help_text="Days a reviewer has for an assignment before it is overdue."
+    )
+
+    class Meta:
+        verbose_name = "sign-off policy"
+        verbose_name_plural = "sign-off policies"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["topic"], name="one_policy_per_topic", nulls_distinct=False
+            ),
+            models.CheckConstraint(
+                condition=models.Q(approvals_required__gte=1), name="policy_needs_an_approval"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Sign-off policy: {self.topic or 'site default'}"

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from accounts.models import ContributorProfile, User
 from articles.importing import read_article_file
-from articles.models import Article, Disclaimer
+from articles.models import Article, Disclaimer, Topic
 from articles.selectors import latest_revision_id
 from articles.services import import_article
 from contributors.models import Disclosure
@@ -26,6 +26,7 @@ from personalization.models import Audience, GlossaryTerm, ReaderRole
 from personalization.services import save_variant
 from public.demo import disclaimers
 from review import services as review_services
+from review.models import SignOffPolicy
 from review.workflow import ADMINS, AUTHORS, EDITORS, GROUPS, REVIEWERS
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
@@ -83,6 +84,7 @@ class Command(BaseCommand):
             self._disclaimers(users["admin"])
             self._roles(users["admin"])
             self._glossary(users["admin"])
+            self._policies()
             article = self._article(users["author"], editor=users["editor"])
             # The setup's own notices (submitted, published provisionally) go to the demo's
             # example.org users: kept in the outbox, never printed over the sign-in line.
@@ -163,6 +165,15 @@ class Command(BaseCommand):
                 )
                 reversion.set_user(admin)
                 reversion.set_comment("Demo glossary")
+
+    def _policies(self) -> None:
+        """One approval by default; an oncology article needs two, one from an oncologist."""
+        SignOffPolicy.objects.get_or_create(topic=None)
+        oncology, _ = Topic.objects.get_or_create(slug="oncology", defaults={"name": "Oncology"})
+        SignOffPolicy.objects.get_or_create(
+            topic=oncology,
+            defaults={"approvals_required": 2, "specialty_required": "oncology", "review_days": 10},
+        )
 
     def _article(self, author: User, *, editor: User) -> Article:
         source = read_article_file(DEMO_ARTICLE)

@@ -1,0 +1,51 @@
+"""The sign-off policy an article follows: the strictest of its topics' rows, else the site's.
+
+Read by the workflow's guards, the assignment due dates and the policy page; written only in the
+admin (and by load_demo).
+"""
+
+from dataclasses import dataclass
+
+from articles.models import Article
+
+from .models import SignOffPolicy
+
+
+@dataclass(frozen=True)
+class Policy:
+    approvals_required: int = 1
+    specialties_required: tuple[str, ...] = ()
+    plain_language_required: bool = False
+    outside_advice_required: bool = False
+    review_days: int = 14
+    # The topics whose rows made it (empty: the site default, or the built-in one).
+    topics: tuple[str, ...] = ()
+
+
+def site_default() -> Policy:
+    row = SignOffPolicy.objects.filter(topic__isnull=True).first()
+    return _from_rows([row] if row else [], topics=())
+
+
+def policy_for(article: Article) -> Policy:
+    """The strictest combination of the policies of the article's topics: the most approvals,
+    every named specialty, any requirement any of them sets, the shortest review time."""
+    rows = list(SignOffPolicy.objects.filter(topic__articles=article).select_related("topic"))
+    if not rows:
+        return site_default()
+    return _from_rows(rows, topics=tuple(sorted(row.topic.name for row in rows)))
+
+
+def _from_rows(rows: list[SignOffPolicy], *, topics: tuple[str, ...]) -> Policy:
+    if not rows:
+        return Policy()
+    return Policy(
+        approvals_required=max(row.approvals_required for row in rows),
+        specialties_required=tuple(
+            sorted({row.specialty_required for row in rows if row.specialty_required})
+        ),
+        plain_language_required=any(row.plain_language_required for row in rows),
+        outside_advice_required=any(row.outside_advice_required for row in rows),
+        review_days=min(row.review_days for row in rows),
+        topics=topics,
+    )
