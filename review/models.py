@@ -1,5 +1,7 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 
 from articles.models import Article, ReviewState
 from outbox.models import Email
@@ -159,9 +161,8 @@ class SignOffPolicy(models.Model):
         verbose_name = "sign-off policy"
         verbose_name_plural = "sign-off policies"
         constraints = [
-            models.UniqueConstraint(
-                fields=["topic"], name="one_policy_per_topic", nulls_distinct=False
-            ),
+            # The topic's own uniqueness leaves any number of defaults (NULL): one only.
+            models.UniqueConstraint(Coalesce("topic", Value(0)), name="one_site_default_policy"),
             models.CheckConstraint(
                 condition=models.Q(approvals_required__gte=1), name="policy_needs_an_approval"
             ),
