@@ -30,7 +30,10 @@ class RefuseNulMiddleware:
 def _holds_nul(request: HttpRequest) -> bool:
     if NUL in request.path or NUL in request.path_info:
         return True
-    parameters = [request.GET]
+    # A decoded parameter holds NUL only where the address holds %00 (or NUL itself): most
+    # addresses are answered without parsing their query.
+    query = request.META.get("QUERY_STRING", "")
+    parameters = [request.GET] if "%00" in query or NUL in query else []
     if request.method == "POST":
         parameters.append(request.POST)
     return any(

@@ -21,6 +21,7 @@ from . import page_cache
 
 ARTICLE_PATH = re.compile(r"^/articles/(?P<slug>[-\w]+)/(?:for/(?P<role>[-\w]+)/)?$", re.ASCII)
 ROLE_SLUG = re.compile(r"^[-a-z0-9_]{0,50}$")
+ROLE_QUERY = re.compile(r"role=([-a-z0-9_]{0,50})", re.ASCII)
 
 
 def page_response(request: HttpRequest, page: page_cache.Page, *, vary_on_cookie: bool):
@@ -50,6 +51,18 @@ def _etags(header: str) -> set[str]:
     return {tag.strip() for tag in header.split(",") if tag.strip()}
 
 
+def _asked_role(request: HttpRequest) -> str | None:
+    """The `?role=` of the address. A link the site writes (`?role=patient`, or none) is read
+    as it is, without parsing the query; anything else as Django parses it."""
+    query = request.META.get("QUERY_STRING", "")
+    if not query:
+        return None
+    simple = ROLE_QUERY.fullmatch(query)
+    if simple is not None:
+        return simple[1]
+    return request.GET.get("role")
+
+
 def readable_pointer(slug: str) -> PublicPointer | None:
     """The article's public pointer when readers may open it or are told it was withdrawn."""
     pointer = public_pointer(slug)
@@ -71,7 +84,7 @@ class StoredArticlePageMiddleware:
         match = ARTICLE_PATH.match(request.path_info)
         if match is None or not page_cache.shares_pages(request.COOKIES):
             return None
-        asked = request.GET.get("role")
+        asked = _asked_role(request)
         if match["role"] is not None:
             role_slug = match["role"]
         else:

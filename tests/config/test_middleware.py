@@ -50,3 +50,8 @@ def test_a_nul_in_a_posted_field_is_refused_with_400(client, public_article, con
 def test_text_without_nul_still_reaches_the_views(client, public_article):
     assert client.get("/search/", {"q": "platinum"}).status_code == 200
     assert client.get(f"/articles/{public_article.slug}/").status_code == 200
+
+
+def test_an_escaped_percent_sign_is_no_nul(client, db):
+    # %2500 decodes to the text "%00", not to a NUL character.
+    assert client.get("/search/?q=%2500").status_code == 200

@@ -81,3 +81,31 @@ def test_a_signed_in_reader_gets_a_private_page(client, approved, author):
     response = client.get(approved.get_absolute_url())
     assert response.status_code == 200 and "private" in response["Cache-Control"]
     assert "Sign out" in response.content.decode()
+
+
+def test_the_role_link_sets_the_same_cookie_django_would(approved):
+    from django.http import HttpResponse
+
+    Client().get(f"/articles/{approved.slug}/?role=patient")  # stored now
+    response = Client().get(f"/articles/{approved.slug}/?role=patient")
+    expected = HttpResponse()
+    expected.set_cookie("vetted_role", "patient", max_age=365 * 24 * 3600, samesite="Lax",
+                        httponly=True)  # fmt: skip
+    sent = response.cookies["vetted_role"]
+    assert sent.OutputString() == expected.cookies["vetted_role"].OutputString()
+    assert response["Cache-Control"] == "private, no-cache"
+    # Each response has its own cookie: changing one leaves the next reader's alone.
+    sent["max-age"] = 5
+    assert "Max-Age=5" in sent.OutputString()
+    later = Client().get(f"/articles/{approved.slug}/?role=patient")
+    assert "Max-Age=31536000" in later.cookies["vetted_role"].OutputString()
+
+
+@pytest.mark.parametrize(
+    "query", ["?role=patient", "?utm_source=mail&role=patient", "?role=patient&utm_source=mail"]
+)
+def test_the_role_link_is_read_with_other_parameters_too(approved, query):
+    Client().get(f"/articles/{approved.slug}/for/patient/")  # stored now
+    response = Client().get(f"/articles/{approved.slug}/{query}")
+    assert response.cookies["vetted_role"].value == "patient"
+    assert 'value="patient" selected' in response.content.decode()
