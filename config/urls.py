@@ -11,6 +11,7 @@ from accounts.views import PasswordResetConfirm
 from config.password_reset import OutboxPasswordResetForm
 from public import sitemaps
 from public.feeds import ApprovedChangesFeed, TopicChangesFeed
+from public.listings import kept_by_log
 from public.sitemaps import SITEMAPS
 
 urlpatterns = [
@@ -49,20 +50,21 @@ urlpatterns = [
     path("review/questions/", include("questions.review_urls")),
     path("review/", include("review.urls")),
     path("api/v1/", include("api.urls")),
-    path("feed/", ApprovedChangesFeed(), name="feed"),
-    path("topics/<slug:slug>/feed/", TopicChangesFeed(), name="topic_feed"),
-    # One sitemap of everything (to 50,000 URLs a page), and an index of every page of each
-    # section for when the site outgrows one: robots.txt points crawlers at the index.
-    path("sitemap.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # The feeds and sitemaps: rendered once per act of the publication log (public.listings).
+    path("feed/", kept_by_log(ApprovedChangesFeed()), name="feed"),
+    path("topics/<slug:slug>/feed/", kept_by_log(TopicChangesFeed()), name="topic_feed"),
+    # One sitemap of everything while it fits 50,000 URLs, else the index; and the index of
+    # every file of each section whatever the size: robots.txt points crawlers at it.
+    path("sitemap.xml", kept_by_log(sitemaps.root), name="sitemap"),
     path(
         "sitemap-index.xml",
-        sitemaps.index,
+        kept_by_log(sitemaps.index),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
         name="sitemap_index",
     ),
     path(
         "sitemap-<section>.xml",
-        sitemap_views.sitemap,
+        kept_by_log(sitemap_views.sitemap),
         {"sitemaps": SITEMAPS},
         name="sitemap_section",
     ),

@@ -1,5 +1,7 @@
 """sitemap.xml: every approved article readers may open, with the time of its last approved
-change, and the site's standing pages. django.contrib.sitemaps pages it at 50,000 URLs.
+change, and the site's standing pages: one file while they fit the protocol's 50,000 URLs, an
+index of files of at most 50,000 URLs each beyond (django.contrib.sitemaps pages each section).
+Each is rendered once per act of the publication log (public.listings).
 
 Every address in them is at the site's address (config.site), never at the host the crawler
 asked: Django's views take it from the request, so the sections name it themselves and the
@@ -18,8 +20,13 @@ from config.site import on_site, site_domain, site_scheme
 
 from .feeds import approved_articles
 
+# The protocol's limit of URLs in one file (https://www.sitemaps.org/protocol.html).
+URLS_PER_FILE = 50_000
+
 
 class OnSite(Sitemap):
+    limit = URLS_PER_FILE
+
     def get_protocol(self, protocol: str | None = None) -> str:
         return site_scheme()
 
@@ -48,6 +55,13 @@ class PageSitemap(OnSite):
 
 
 SITEMAPS = {"articles": ArticleSitemap, "pages": PageSitemap}
+
+
+def root(request: HttpRequest) -> TemplateResponse:
+    """/sitemap.xml: every URL while they fit one file, else the index of the section files."""
+    if ArticleSitemap().paginator.count + len(PageSitemap().items()) <= URLS_PER_FILE:
+        return sitemap_views.sitemap(request, sitemaps=SITEMAPS)
+    return index(request, sitemaps=SITEMAPS, sitemap_url_name="sitemap_section")
 
 
 def index(request: HttpRequest, **kwargs) -> TemplateResponse:

@@ -29,6 +29,9 @@ class Surroundings(models.Model):
     lay = models.PositiveIntegerField(default=1)
     professional = models.PositiveIntegerField(default=1)
     people = models.PositiveIntegerField(default=1)
+    # The version of the lists of what is public (feeds, sitemaps): moved by every entry of
+    # the log, in the act's transaction. Not a part of any page's key.
+    listings = models.PositiveIntegerField(default=1)
 
     PARTS = ("roles", "lay", "professional", "people")
 

@@ -76,6 +76,13 @@ def public_pointer(slug: str) -> PublicPointer | None:
     )  # fmt: skip
 
 
+def listings_version() -> int:
+    """The version of the lists of what is public (feeds, sitemaps): a list kept under it is
+    current until the next act of the publication log commits."""
+    version = Surroundings.objects.filter(pk=1).values_list("listings", flat=True).first()
+    return version or 0
+
+
 def articles_showing_reference(key: str) -> list[int]:
     """The articles whose public edition lists the reference with this key, in any reader's
     version: what readers see, which need not be what the working text cites now (a draft may

@@ -96,5 +96,11 @@ def _act(kind: str, article: Article, *, by: User, edition: Edition | None = Non
 def _log(kind: str, *, by: User | None, note: str = "", **subject) -> PublicationEntry:
     """The entry of an act, and its deliveries, queued to run once the act commits."""
     entry = PublicationEntry.objects.create(kind=kind, actor=by, note=note[:300], **subject)
+    # The lists of what is public (feeds, sitemaps) are kept under this version. Moved in the
+    # act's transaction, on one row: acts commit one after another, and a list read after the
+    # commit is read under the new version (an entry's id alone would not say whether an act
+    # with a smaller id has committed since).
+    if not Surroundings.objects.filter(pk=1).update(listings=F("listings") + 1):
+        Surroundings.objects.get_or_create(pk=1, defaults={"listings": 2})
     queue_deliveries(entry)
     return entry
