@@ -1,16 +1,16 @@
 """What the API may show: approved editions only, never a pending snapshot, never a withdrawn
 article's text. Every read of the API goes through here."""
 
-import hashlib
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 
-from articles.models import Article, Edition
+from articles.models import Article, Edition, EditionReference, Reference
 from articles.selectors import CitedReference, ReferenceText
 from personalization.editions import reader_from_edition
 from personalization.models import ReaderRole
+from publishing.selectors import listings_version
 
 # Approved, and not withdrawn since. Article.objects.public() also lets never-approved articles
 # through (with the caution, when VETTED_SHOW_UNAPPROVED is on); the API never does.
@@ -74,55 +74,80 @@ def reader_page(edition: Edition, role: ReaderRole | None, roles: list[ReaderRol
 
 
 @dataclass(frozen=True)
-class CitingArticle:
-    slug: str
-    title: str
-
-
-@dataclass(frozen=True)
 class PublishedReference(ReferenceText):
-    """A reference as the newest published edition citing it shows it, and who cites it."""
+    """A reference as the newest published edition citing it shows it, and how many published
+    articles cite it (their list: the article list's `?cites=`)."""
 
-    cited_by: tuple[CitingArticle, ...] = ()
+    cited_by_count: int = 0
 
 
-def published_references() -> dict[str, PublishedReference]:
-    """Key → every reference a current approved edition cites (in any reader's version).
-
-    Read from the editions, not the Reference table: that also holds what drafts cite, and its
-    rows may have been edited since the board approved what readers see. Rebuilt only when the
-    set of published editions changes: an approval moves the newest `published_at`, a
-    withdrawal the newest `withdrawn_at`.
-    """
-    seen = Article.objects.aggregate(
-        published=Count("pk", filter=PUBLISHED),
-        newest=Max("published_at", filter=PUBLISHED),
-        withdrawn=Max("withdrawn_at"),
+def _public_rows() -> QuerySet[EditionReference]:
+    """The index rows of what readers are shown now: each published article's current edition."""
+    return EditionReference.objects.filter(
+        article__public_edition=F("edition"),
+        article__live_revision__isnull=False,
+        article__withdrawn_at__isnull=True,
+        edition__kind=Edition.Kind.APPROVED,
     )
-    fingerprint = hashlib.sha256(repr(sorted(seen.items())).encode()).hexdigest()
-    key = f"vetted:api:references:{fingerprint}"
-    return cache.get_or_set(key, _reference_index, REFERENCE_INDEX_SECONDS)
 
 
-def _reference_index() -> dict[str, PublishedReference]:
-    found: dict[str, dict] = {}
-    citing: dict[str, dict[str, CitingArticle]] = {}
-    editions = (
-        Edition.objects.filter(pk__in=Article.objects.filter(PUBLISHED).values("public_edition"))
-        .order_by("-published_at", "-id")
-        .values_list("article__slug", "title", "renditions")
+def published_reference_counts() -> dict[str, int]:
+    """Key → how many published articles cite it, by key: one grouped read of the index, kept
+    until the publication log's next act (read drafts cite never count)."""
+    return cache.get_or_set(
+        f"vetted:api:reference-counts:{listings_version()}",
+        lambda: dict(
+            _public_rows().order_by("key").values_list("key").annotate(articles=Count("id"))
+        ),
+        REFERENCE_INDEX_SECONDS,
     )
-    for slug, title, renditions in editions.iterator(chunk_size=200):
-        for page in renditions.values():
-            for ref in page["references"]:
-                found.setdefault(ref["key"], ref)  # the newest edition's wording wins
-                citing.setdefault(ref["key"], {})[slug] = CitingArticle(slug=slug, title=title)
-    fields = [name for name in PublishedReference.__dataclass_fields__ if name != "cited_by"]
-    return {
-        key: PublishedReference(
-            # An edition written before a field existed has none: the field's default.
-            **{name: found[key][name] for name in fields if name in found[key]},
-            cited_by=tuple(sorted(citing[key].values(), key=lambda a: a.slug)),
+
+
+def published_references(keys: list[str]) -> list[PublishedReference]:
+    """These published keys (of published_reference_counts) as the newest published edition
+    citing each shows it: one read of the newest edition per key along the index, one of those
+    editions."""
+    counts = published_reference_counts()
+    newest_citing = (
+        _public_rows().filter(key=OuterRef("key")).order_by("-published_at").values("edition")[:1]
+    )
+    newest = dict(
+        Reference.objects.filter(key__in=keys)
+        .annotate(edition=Subquery(newest_citing))
+        .values_list("key", "edition")
+    )
+    for key in set(keys) - newest.keys():  # its Reference row was deleted since: rare
+        newest[key] = (
+            _public_rows()
+            .filter(key=key)
+            .order_by("-published_at")[:1]
+            .values_list("edition", flat=True)
+            .first()
         )
-        for key in sorted(found)
-    }
+    pages = dict(
+        Edition.objects.filter(pk__in={pk for pk in newest.values() if pk}).values_list(
+            "pk", "renditions"
+        )
+    )
+    fields = [name for name in PublishedReference.__dataclass_fields__ if name != "cited_by_count"]
+    found = []
+    for key in keys:
+        shown = next(
+            (
+                ref
+                for page in pages.get(newest.get(key), {}).values()
+                for ref in page["references"]
+                if ref["key"] == key
+            ),
+            None,
+        )
+        if shown is None:  # withdrawn since the count was read
+            continue
+        found.append(
+            PublishedReference(
+                # An edition written before a field existed has none: the field's default.
+                **{name: shown[name] for name in fields if name in shown},
+                cited_by_count=counts.get(key, 0),
+            )
+        )
+    return found

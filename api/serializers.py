@@ -1,5 +1,7 @@
 """The API's representations. Read-only: every field is output, from approved editions only."""
 
+from urllib.parse import urlencode
+
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -140,25 +142,22 @@ class EditionSummarySerializer(serializers.Serializer):
         return _absolute("public:edition", slug=edition.article.slug, number=edition.number)
 
 
-class CitingArticleSerializer(serializers.Serializer):
-    slug = serializers.SlugField()
-    title = serializers.CharField()
-    api_url = serializers.SerializerMethodField()
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_api_url(self, citing) -> str:
-        return _absolute("api:article", slug=citing.slug)
-
-
 class PublishedReferenceSerializer(ReferenceFieldsSerializer):
     """A reference as the newest published edition citing it shows it."""
 
     api_url = serializers.SerializerMethodField()
-    cited_by = CitingArticleSerializer(many=True)
+    cited_by_count = serializers.IntegerField(help_text="How many published articles cite it.")
+    cited_by_url = serializers.SerializerMethodField(
+        help_text="The published articles citing it: the article list, filtered by `cites`."
+    )
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_api_url(self, reference) -> str:
         return _absolute("api:reference", key=reference.key)
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_cited_by_url(self, reference) -> str:
+        return f"{_absolute('api:articles')}?{urlencode({'cites': reference.key})}"
 
 
 class ErrorSerializer(serializers.Serializer):

@@ -2,6 +2,7 @@
 
 from datetime import UTC
 
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, JsonResponse
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
@@ -17,7 +18,7 @@ from rest_framework.exceptions import APIException, NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from articles.models import Article
+from articles.models import Article, EditionReference
 from personalization.models import ReaderRole
 
 from . import selectors
@@ -122,9 +123,18 @@ class ArticleFilter(filters.FilterSet):
         error_messages={"invalid": CHANGED_SINCE_FORMAT},
     )
 
+    cites = filters.CharFilter(
+        method="filter_cites",
+        help_text="Only articles whose current edition cites the reference with this key.",
+    )
+
     class Meta:
         model = Article
-        fields = ["topic", "changed_since"]
+        fields = ["topic", "changed_since", "cites"]
+
+    def filter_cites(self, queryset, name: str, value: str):
+        cited = EditionReference.objects.filter(edition=OuterRef("public_edition"), key=value)
+        return queryset.filter(Exists(cited))
 
     def filter_changed_since(self, queryset, name: str, value):
         # In UTC: any offset Python accepts (up to ±23:59) then reaches the database as one it
@@ -216,7 +226,12 @@ class ReferenceList(ConditionalGetMixin, generics.ListAPIView):
     filter_backends = []
 
     def get_queryset(self):
-        return list(selectors.published_references().values())
+        return list(selectors.published_reference_counts())  # the keys, in order
+
+    def list(self, request, *args, **kwargs) -> Response:
+        keys = self.paginate_queryset(self.get_queryset())
+        references = selectors.published_references(keys)
+        return self.get_paginated_response(self.get_serializer(references, many=True).data)
 
 
 class ReferenceDetail(ConditionalGetMixin, APIView):
@@ -226,9 +241,14 @@ class ReferenceDetail(ConditionalGetMixin, APIView):
         responses={200: PublishedReferenceSerializer, 404: NOT_FOUND},
     )
     def get(self, request, key: str) -> Response:
-        reference = selectors.published_references().get(key)
-        if reference is None:
+        found = (
+            selectors.published_references([key])
+            if key in selectors.published_reference_counts()
+            else []
+        )
+        if not found:
             raise NotFound("No published article cites a reference with this key.")
+        [reference] = found
         return Response(PublishedReferenceSerializer(reference, context={"request": request}).data)
 
 

@@ -13,6 +13,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models import F
 from django.db.models.functions import Lower
 from django.urls import reverse
 
@@ -484,6 +485,32 @@ class Edition(models.Model):
         if self.next_review_due is None:
             return False
         return today > self.next_review_due + timedelta(days=settings.VETTED_REVIEW_GRACE_DAYS)
+
+
+class EditionReference(models.Model):
+    """A reference an edition cites, in any reader's version: the index the API's references
+    are read along (which published articles cite a key, and the newest one's wording), so no
+    list has to open every edition. Written with the edition, never changed."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="cited_keys")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=100)
+    published_at = models.DateTimeField()  # the edition's: the newest citing edition first
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "key"], name="one_row_per_cited_key"),
+        ]
+        indexes = [models.Index(F("key"), F("published_at").desc(), name="cited_key_newest")]
+
+    def __str__(self) -> str:
+        return f"{self.key} in {self.edition_id}"
+
+
+def cited_keys(renditions: dict) -> list[str]:
+    """Every reference key an edition's pages list, once, in the order first listed."""
+    keys = {ref["key"]: None for page in renditions.values() for ref in page["references"]}
+    return list(keys)
 
 
 class SearchEntry(models.Model):

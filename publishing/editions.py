@@ -7,7 +7,7 @@ from calendar import monthrange
 from datetime import date, datetime
 
 from accounts.models import User
-from articles.models import Article, Edition
+from articles.models import Article, Edition, EditionReference, cited_keys
 from articles.search import index_edition
 from articles.selectors import revision_source
 from personalization.editions import renditions, search_text
@@ -59,6 +59,10 @@ def _publish(article: Article, *, revision_id: int, at: datetime, **fields) -> E
     )
     edition.stored_sha256 = stored_sha256(edition)
     edition.save()
+    EditionReference.objects.bulk_create(
+        EditionReference(edition=edition, article=article, key=key, published_at=at)
+        for key in cited_keys(edition.renditions)
+    )
     index_edition(edition)  # in this transaction: the edition and its entry commit together
     article.public_edition, article.published_at = edition, at
     return edition

@@ -22,7 +22,16 @@ from django.test.utils import override_settings
 from django.utils import timezone
 from reversion.models import Revision, Version
 
-from articles.models import Article, Citation, Edition, Reference, ReviewState, Topic
+from articles.models import (
+    Article,
+    Citation,
+    Edition,
+    EditionReference,
+    Reference,
+    ReviewState,
+    Topic,
+    cited_keys,
+)
 from articles.selectors import ArticleContent, CitedReference, ReferenceText
 from personalization.editions import DEFAULT, renditions, search_text
 from personalization.models import ReaderRole
@@ -206,6 +215,8 @@ class Writer:
         "versions": Table(Version, "revision_id", "object_id", "content_type_id", "db",
                           "format", "serialized_data", "object_repr"),
         "editions": Table(Edition, *EDITION_COLUMNS),
+        "edition_references": Table(EditionReference, "edition_id", "article_id", "key",
+                                    "published_at"),
         "events": Table(ReviewEvent, "article_id", "actor_id", "action", "from_state",
                         "to_state", "revision_id", "comment", "created_at"),
         "assignments": Table(ReviewAssignment, "article_id", "reviewer_id", "assigned_by_id",
@@ -244,6 +255,11 @@ class Writer:
                 self._publish_for_real(edition)
             editions = [tuple(e[c] for c in EDITION_COLUMNS) for e in rows.editions]
             self.tables["editions"].insert(editions)
+            self.tables["edition_references"].insert([
+                (e["id"], e["article_id"], key, e["published_at"])
+                for e in rows.editions
+                for key in cited_keys(e["renditions"])
+            ])  # fmt: skip
             self.tables["events"].insert(rows.events)
             self.tables["assignments"].insert(rows.assignments)
         return [row[0] for row in rows.articles]

@@ -207,7 +207,9 @@ def test_references_are_those_approved_editions_cite(client, published, pending,
     listed = client.get("/api/v1/references/").json()
     assert [r["key"] for r in listed["results"]] == ["nccn-2024"]
     [reference] = listed["results"]
-    assert [a["slug"] for a in reference["cited_by"]] == ["first-line-nsclc"]  # not the withdrawn
+    assert reference["cited_by_count"] == 1  # not the withdrawn article
+    citing = client.get(reference["cited_by_url"]).json()["results"]
+    assert [a["slug"] for a in citing] == ["first-line-nsclc"]
     assert client.get("/api/v1/references/nccn-2024/").json()["title"] == "Reference nccn-2024"
     assert client.get("/api/v1/references/draft-only-trial/").status_code == 404
 
@@ -334,3 +336,28 @@ def test_a_page_that_is_not_one_whole_number_gets_a_400_with_a_message(client, d
 def test_changed_since_takes_any_offset_python_reads(client, db):
     response = client.get("/api/v1/articles/?changed_since=1581-10-01T02:35:29%2B18:32")
     assert response.status_code == 200
+
+
+def test_a_reference_cited_by_many_articles_is_one_bounded_entry(
+    client, published, make_article, approve, django_assert_max_num_queries
+):
+    for n in range(12):
+        approve(make_article(slug=f"also-{n}", title=f"Also {n}?", summary="Also."))
+    client.get("/api/v1/references/")  # the counts are read and kept
+    with django_assert_max_num_queries(4):
+        listed = client.get("/api/v1/references/").json()
+    [reference] = listed["results"]
+    assert reference["cited_by_count"] == 13 and "cited_by" not in reference
+    # Who cites it: the article list, a cursor page at a time.
+    first = client.get(reference["cited_by_url"]).json()
+    assert len(first["results"]) == 13
+    assert client.get("/api/v1/articles/?cites=no-such-key").json()["results"] == []
+
+
+def test_an_edition_records_the_keys_it_cites(published):
+    from articles.models import EditionReference
+
+    rows = EditionReference.objects.filter(edition=published.public_edition_id)
+    assert list(rows.values_list("key", "article", "published_at")) == [
+        ("nccn-2024", published.pk, published.public_edition.published_at)
+    ]

@@ -11,7 +11,7 @@ from django.utils.html import escape
 from reversion.models import Version
 from reversion.revisions import _get_options
 
-from articles.models import Article, Citation, Edition, ReviewState
+from articles.models import Article, Citation, Edition, EditionReference, ReviewState, cited_keys
 from articles.rendering import render_body
 from public.generator import vocabulary as words
 from public.generator.material import BodyTemplate
@@ -117,6 +117,13 @@ def test_rows_are_those_the_services_would_write(generate):
         assert state == article.state
     approvals = ReviewEvent.objects.filter(article__in=articles, action="approve")
     assert approvals.count() == Edition.objects.approved().filter(article__in=articles).count()
+    # Each edition's cited keys, as publishing.editions indexes them.
+    for edition in Edition.objects.filter(article__in=articles):
+        indexed = EditionReference.objects.filter(edition=edition)
+        assert sorted(indexed.values_list("key", flat=True)) == sorted(
+            cited_keys(edition.renditions)
+        )
+        assert {row.published_at for row in indexed} <= {edition.published_at}
 
 
 def test_one_article_with_many_versions(generate, client, reviewer):
