@@ -164,6 +164,8 @@ class Plan:
     steps: list[str]
     rng: random.Random
     sample: bool = False  # publish its editions through personalization.editions too
+    # Approved so long ago that its yearly review is due (else approved within the year).
+    due: bool = False
 
 
 @dataclass
@@ -302,7 +304,10 @@ class Writer:
         offsets = [0.0]
         for step in plan.steps[1:]:
             offsets.append(offsets[-1] + rng.uniform(*gaps[step]))
-        age = rng.uniform(0.01, 21) if plan.state in WAITING else rng.uniform(1, 900)
+        if plan.state in WAITING:
+            age = rng.uniform(0.01, 21)
+        else:  # a review date (a year on) long past, or a month or more ahead
+            age = rng.uniform(420, 900) if plan.due else rng.uniform(1, 330)
         end = self.now - timedelta(days=age)
         return [end - timedelta(days=offsets[-1] - offset) for offset in offsets]
 

@@ -146,3 +146,32 @@ def test_every_body_template_renders_like_its_markdown():
         rendered = render_body(template.body(values, keys), frozenset(keys.values()))
         assert template.fill(template.html, values) == rendered.html
         assert rendered.cited_keys == tuple(keys[slot] for slot in template.cited_slots)
+
+
+def test_writes_due_articles_and_readers_questions_as_asked(generate, client, reviewer):
+    from questions.models import Question
+
+    articles = generate(40, "--due", "5", "--questions", "60")
+    due = [a for a in Article.objects.filter(pk__in=[a.pk for a in articles]) if a.review_due_since]
+    # Exactly the due ones are in the queue (the daily task put them there), each approved more
+    # than a year ago; every other approved article's review date is ahead.
+    assert len(due) == 5
+    today = due[0].review_due_since.date()
+    for article in Article.objects.filter(pk__in=[a.pk for a in articles], state="approved"):
+        is_due = article.review_due_since is not None
+        assert (article.public_edition.next_review_due <= today) == is_due, article.slug
+    client.force_login(reviewer)
+    assert client.get("/review/due/").context["counts"]["due"] == 5
+    # The questions are on published articles, in the triage queue's mix.
+    questions = Question.objects.filter(article__in=articles)
+    assert questions.count() == 60
+    assert not questions.filter(article__public_edition__isnull=True).exists()
+    assert {"new", "answered"} <= set(questions.values_list("status", flat=True))
+    assert not questions.filter(status="answered", answered_at__isnull=True).exists()
+
+
+def test_asks_for_no_more_due_articles_than_it_approves(generate):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="approved"):
+        generate(10, "--due", "50")
