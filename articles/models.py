@@ -311,6 +311,8 @@ class Article(models.Model):
                 condition=models.Q(public_edition__isnull=False, withdrawn_at__isnull=True),
                 name="article_public_newest",
             ),
+            # The admin's list of every article, most recently changed first.
+            models.Index(fields=["-updated_at", "-id"], name="article_recent"),
         ]
 
     def __str__(self) -> str:
@@ -449,6 +451,14 @@ class Edition(models.Model):
 
     class Meta:
         ordering = ["-published_at", "-id"]
+        indexes = [
+            # The feeds and contributors' pages: approved editions, newest first.
+            models.Index(
+                fields=["-published_at", "-id"],
+                condition=models.Q(kind="approved"),
+                name="edition_approved_newest",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["article", "number"],
