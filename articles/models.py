@@ -427,12 +427,17 @@ class Edition(models.Model):
     published_at = models.DateTimeField()
     change_note = models.TextField(blank=True)
     # SHA-256 of everything readers can be shown from the pinned revision (the approval's
-    # fingerprint), and of what this row stores; `manage.py verify_editions` recomputes both.
+    # fingerprint), and of the pinned revision's stored versions as they were at publication.
     content_sha256 = models.CharField(max_length=64)
+    revision_sha256 = models.CharField(max_length=64, blank=True)
+    # The seal (publishing.editions): an HMAC-SHA256, under the key named by seal_key_id (a
+    # setting, never in the database), of each field a reader or a client can be shown (`seals`)
+    # and of them all (`stored_sha256`); `manage.py verify_editions` checks it and names what
+    # differs. Version 1 and 2: an unkeyed SHA-256 of fewer fields, from before the keys.
     stored_sha256 = models.CharField(max_length=64)
-    # Which fields stored_sha256 covers (publishing.editions.stored_sha256): editions keep the
-    # fingerprint they were written with.
     stored_sha256_version = models.PositiveSmallIntegerField(default=1)
+    seal_key_id = models.CharField(max_length=20, blank=True)
+    seals = models.JSONField(default=dict, blank=True)
     title = models.CharField(max_length=300)
     summary = models.TextField(blank=True)
     literature_current_through = models.DateField(null=True, blank=True)

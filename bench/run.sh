@@ -32,7 +32,8 @@ prod=(env DATABASE_URL="sqlite:///$DB" CACHE_URL="${CACHE_URL:-redis://127.0.0.1
       SECRET_KEY=bench-only-not-a-secret ALLOWED_HOSTS=127.0.0.1
       SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false
       SECURE_SSL_REDIRECT=false SECURE_HSTS_SECONDS=0 EMAIL_URL=smtp://127.0.0.1:25
-      VETTED_SITE_URL="http://127.0.0.1:$PORT")
+      VETTED_SITE_URL="http://127.0.0.1:$PORT"
+      VETTED_EDITION_KEYS=bench:bench-only-edition-key-not-a-secret)
 "${dev[@]}" .venv/bin/python manage.py migrate --noinput -v0
 "${dev[@]}" .venv/bin/python manage.py load_demo >/dev/null
 if [[ "$STATE" == approved ]]; then

@@ -224,6 +224,7 @@ def _site_env(path: str, database_url: str, args: argparse.Namespace) -> dict[st
         # Plain HTTP on loopback; production refuses a mailer that reaches nobody.
         SECURE_SSL_REDIRECT="false", SECURE_HSTS_SECONDS="0", EMAIL_URL="smtp://127.0.0.1:25",
         VETTED_SITE_URL=f"http://127.0.0.1:{args.port}",
+        VETTED_EDITION_KEYS="bench:bench-only-edition-key-not-a-secret",
     )  # fmt: skip
     if path == "baked":
         env["VETTED_BAKE_DIR"] = str(BAKE_DIR)

@@ -14,13 +14,13 @@ from django.utils.text import Truncator
 from accounts.admin import UserAdmin
 from accounts.models import ContributorProfile, User
 from articles.admin import DisclaimerAdmin
-from articles.models import Disclaimer
+from articles.models import Disclaimer, Edition
 from contributors.admin import ContributorProfileAdmin
 from personalization.admin import ReaderRoleAdmin
 from personalization.models import ReaderRole
 
 from .delivery import retry_failed
-from .models import Delivery, PublicationEntry
+from .models import Delivery, EditionCheck, PublicationEntry
 from .services import change_surroundings
 
 Status = Delivery.Status
@@ -119,6 +119,63 @@ class DeliveryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(Edition)
+class EditionAdmin(admin.ModelAdmin):
+    """Every edition as published, read-only, with when `verify_editions` last checked it."""
+
+    list_display = ("__str__", "article_slug", "number", "kind", "published_at", "last_verified",
+                    "verified")  # fmt: skip
+    list_filter = ("kind", "last_check__passed")
+    list_select_related = ("article", "last_check")
+    search_fields = ("article__slug",)
+    show_full_result_count = False
+    fields = ("article", "kind", "number", "published_at", "approver_name",
+              "approver_credentials", "change_note", "title", "summary", "content_sha256",
+              "revision_sha256", "seal_key_id", "stored_sha256", "last_verified", "verified",
+              "findings")  # fmt: skip
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("renditions", "search_text", "seals")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description="article", ordering="article__slug")
+    def article_slug(self, edition: Edition) -> str:
+        return edition.article.slug
+
+    @admin.display(description="last verified", ordering="last_check__checked_at")
+    def last_verified(self, edition: Edition):
+        check = _check(edition)
+        return check.checked_at if check else "Never"
+
+    @admin.display(description="verified")
+    def verified(self, edition: Edition) -> str:
+        check = _check(edition)
+        if check is None:
+            return "Not yet"
+        return "Passed" if check.passed else "Failed"
+
+    @admin.display(description="what differs")
+    def findings(self, edition: Edition) -> str:
+        check = _check(edition)
+        return "; ".join(check.findings) if check and check.findings else "—"
+
+
+def _check(edition: Edition) -> EditionCheck | None:
+    try:
+        return edition.last_check
+    except EditionCheck.DoesNotExist:
+        return None
 
 
 class ChangesSurroundings:

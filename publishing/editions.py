@@ -2,9 +2,13 @@
 under the article's row lock; an edition is never changed afterwards (articles.models.Edition)."""
 
 import hashlib
+import hmac
 import json
 from calendar import monthrange
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+
+from django.conf import settings
+from reversion.models import Version
 
 from accounts.models import User
 from articles.models import Article, Edition, EditionReference, cited_keys
@@ -54,10 +58,10 @@ def _publish(article: Article, *, revision_id: int, at: datetime, **fields) -> E
             for user in [article.author, *article.co_authors.all()]
         ],
         topics=[{"name": topic.name, "slug": topic.slug} for topic in article.topics.all()],
-        stored_sha256_version=STORED_SHA256_VERSION,
+        revision_sha256=revision_digest(revision_versions(revision_id)),
         **fields,
     )
-    edition.stored_sha256 = stored_sha256(edition)
+    seal(edition)
     edition.save()
     EditionReference.objects.bulk_create(
         EditionReference(edition=edition, article=article, key=key, published_at=at)
@@ -75,14 +79,71 @@ def add_months(day: date, months: int) -> date:
     return day.replace(year=year, month=month, day=min(day.day, monthrange(year, month)[1]))
 
 
-STORED_SHA256_VERSION = 2
+STORED_SHA256_VERSION = 3
+# Every field a reader or a client can be shown, or that says what was published: each one is
+# sealed on its own, so a check names what differs.
+SEALED_FIELDS = (
+    "article_id", "kind", "number", "revision_id", "revision_sha256", "content_sha256",
+    "approved_by_id", "approver_name", "approver_credentials", "published_at", "change_note",
+    "title", "summary", "literature_current_through", "text_updated_at", "next_review_due",
+    "authors", "topics", "renditions", "change_log", "search_text",
+)  # fmt: skip
 
 
-def stored_sha256(edition: Edition) -> str:
-    """A fingerprint of what the row stores for readers, to notice any later change of it.
+def seal(edition) -> None:
+    """Seal the edition (before it is saved) with the current key, VETTED_EDITION_KEYS' first."""
+    key_id, key = next(iter(settings.VETTED_EDITION_KEYS.items()))
+    edition.seals = field_seals(edition, key)
+    edition.seal_key_id = key_id
+    edition.stored_sha256 = _hmac(key, _canonical(edition.seals))
+    edition.stored_sha256_version = STORED_SHA256_VERSION
 
-    Version 1 (the first editions) covers the text and the approver; version 2 adds the review
-    date, the authors and the topics. An edition keeps the version it was written with."""
+
+def field_seals(edition, key: bytes) -> dict[str, str]:
+    return {
+        name: _hmac(key, name.encode() + b"\0" + _canonical(getattr(edition, name)))[:32]
+        for name in SEALED_FIELDS
+    }
+
+
+def check_seal(edition) -> list[str]:
+    """What no longer matches the seal, in words (empty: every sealed field is as published)."""
+    if edition.stored_sha256_version < STORED_SHA256_VERSION:
+        if legacy_sha256(edition) != edition.stored_sha256:
+            return ["the stored text differs from what was published (an unkeyed fingerprint)"]
+        return ["sealed before keyed seals: run verify_editions --reseal to seal it"]
+    key = settings.VETTED_EDITION_KEYS.get(edition.seal_key_id)
+    if key is None:
+        return [f"sealed with key {edition.seal_key_id!r}, which VETTED_EDITION_KEYS lacks"]
+    expected = field_seals(edition, key)
+    stored = edition.seals if isinstance(edition.seals, dict) else {}
+    differ = [name for name in SEALED_FIELDS if stored.get(name) != expected[name]]
+    if differ:
+        return [f"{', '.join(differ)} differ{'s' * (len(differ) == 1)} from what was sealed"]
+    if _hmac(key, _canonical(stored)) != edition.stored_sha256:
+        return ["the seal was changed"]
+    return []
+
+
+def revision_versions(revision_id: int) -> list[tuple[int, str, str]]:
+    """The pinned revision's stored versions: (content type, object id, serialized data)."""
+    return list(
+        Version.objects.filter(revision_id=revision_id).values_list(
+            "content_type_id", "object_id", "serialized_data"
+        )
+    )
+
+
+def revision_digest(versions) -> str:
+    """SHA-256 of a revision's stored versions, in a fixed order."""
+    digest = hashlib.sha256()
+    for content_type, object_id, data in sorted((c, str(o), d) for c, o, d in versions):
+        digest.update(f"{content_type}\0{object_id}\0".encode() + data.encode() + b"\0")
+    return digest.hexdigest()
+
+
+def legacy_sha256(edition) -> str:
+    """The unkeyed fingerprint of editions written before the seals (versions 1 and 2)."""
     payload = [
         edition.kind,
         edition.number,
@@ -99,19 +160,20 @@ def stored_sha256(edition: Edition) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def verify(edition: Edition) -> list[str]:
-    """What no longer matches: the stored page, or the pinned revision it was published from."""
-    problems = []
-    if stored_sha256(edition) != edition.stored_sha256:
-        problems.append("the stored text differs from what was published")
-    try:
-        recomputed = approval_fingerprint(edition.article, edition.revision_id)
-    except Exception as exc:  # a revision that no longer reads is itself the finding
-        problems.append(f"the pinned revision cannot be read: {type(exc).__name__}: {exc}")
-    else:
-        if recomputed != edition.content_sha256:
-            problems.append("the pinned revision no longer gives the approved text")
-    return problems
+def _canonical(value) -> bytes:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=_plain).encode()
+
+
+def _plain(value) -> str:
+    if isinstance(value, datetime):  # the same instant, however the database returns it
+        return value.astimezone(UTC).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not sealed")
+
+
+def _hmac(key: bytes, message: bytes) -> str:
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
 def backfill(article_ids) -> int:

@@ -121,3 +121,40 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entry} → {self.surface}: {self.get_status_display()}"
+
+
+class EditionCheck(models.Model):
+    """When `verify_editions` last checked an edition, and what it found (the admin shows it)."""
+
+    edition = models.OneToOneField(
+        Edition, primary_key=True, on_delete=models.CASCADE, related_name="last_check"
+    )
+    checked_at = models.DateTimeField()
+    passed = models.BooleanField()
+    findings = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["checked_at"], condition=models.Q(passed=False), name="failed")
+        ]
+
+    def __str__(self) -> str:
+        return f"Edition {self.edition_id}: {'passed' if self.passed else 'failed'}"
+
+
+class VerificationRun(models.Model):
+    """One run of `verify_editions`, in batches by edition id: an interrupted run is resumed
+    from the last batch it finished."""
+
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    since = models.DateTimeField(null=True, blank=True)  # only editions published since then
+    last_edition_id = models.BigIntegerField(default=0)
+    checked = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Verification of {self.started_at:%Y-%m-%d %H:%M}"

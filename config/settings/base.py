@@ -376,6 +376,31 @@ VETTED_MAIL_SENDING_LEASE_SECONDS = env.int("VETTED_MAIL_SENDING_LEASE_SECONDS",
 # The publication log: a delivery to a surface (baked files, edge) that fails is tried again
 # after 5, 10, 20 ... seconds (at most an hour apart), and marked failed after its last attempt;
 # one left "applying" past its lease (its worker was lost) is applied again.
+
+
+def edition_keys(value: str) -> dict[str, bytes]:
+    """VETTED_EDITION_KEYS: "id:secret" pairs, comma-separated, the first one sealing new
+    editions and every one verifying those it sealed (rotate by putting a new pair first and
+    keeping the old ones until `verify_editions --reseal` has moved every edition on)."""
+    keys: dict[str, bytes] = {}
+    for pair in filter(None, (part.strip() for part in value.split(","))):
+        key_id, _, secret = pair.partition(":")
+        if not key_id.isidentifier() or len(key_id) > 20 or len(secret) < 32:
+            raise ImproperlyConfigured(
+                "VETTED_EDITION_KEYS: give id:secret pairs, each id a short name (letters, "
+                "digits, _) and each secret at least 32 characters, e.g. "
+                "VETTED_EDITION_KEYS=k2026:$(openssl rand -hex 32)"
+            )
+        keys[key_id] = secret.encode()
+    return keys
+
+
+# The keys that seal each edition (publishing.editions): kept out of the database, so whoever
+# can write an edition's row cannot make a forged one verify. Development has a fixed key;
+# production refuses to start without its own.
+VETTED_EDITION_KEYS = edition_keys(
+    env.str("VETTED_EDITION_KEYS", default="dev:development-only-edition-key-not-a-secret")
+)
 VETTED_PUBLISH_FIRST_RETRY_SECONDS = env.int("VETTED_PUBLISH_FIRST_RETRY_SECONDS", default=5)
 VETTED_PUBLISH_MAX_ATTEMPTS = env.int("VETTED_PUBLISH_MAX_ATTEMPTS", default=12)
 VETTED_PUBLISH_LEASE_SECONDS = env.int("VETTED_PUBLISH_LEASE_SECONDS", default=120)

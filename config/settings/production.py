@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import MAILERS, cache_from_env, env, sqlite_for_concurrent_writers
+from .base import MAILERS, cache_from_env, edition_keys, env, sqlite_for_concurrent_writers
 
 VETTED_ENVIRONMENT = "production"
 DEBUG = env.bool("DEBUG", default=False)
@@ -22,6 +22,12 @@ sqlite_for_concurrent_writers(DATABASES["default"])
 CACHES = {"default": cache_from_env(default=None)}
 if SECRET_KEY.startswith("django-insecure"):
     raise ImproperlyConfigured("SECRET_KEY is the development key; set a real one.")
+VETTED_EDITION_KEYS = edition_keys(env.str("VETTED_EDITION_KEYS", default=""))
+if not VETTED_EDITION_KEYS or "dev" in VETTED_EDITION_KEYS:
+    raise ImproperlyConfigured(
+        "VETTED_EDITION_KEYS is not set: production seals editions with keys of its own, e.g. "
+        "VETTED_EDITION_KEYS=k2026:$(openssl rand -hex 32)"
+    )
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

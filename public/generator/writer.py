@@ -36,7 +36,7 @@ from articles.selectors import ArticleContent, CitedReference, ReferenceText
 from personalization.editions import DEFAULT, renditions, search_text
 from personalization.models import ReaderRole
 from personalization.selectors import approval_fingerprint
-from publishing.editions import STORED_SHA256_VERSION, add_months, stored_sha256
+from publishing.editions import STORED_SHA256_VERSION, add_months, revision_digest, seal
 from review.models import ReviewAssignment, ReviewEvent
 from review.workflow import MOVES
 
@@ -105,6 +105,7 @@ EDITION_COLUMNS = (
     "approver_credentials", "published_at", "change_note", "content_sha256", "stored_sha256",
     "title", "summary", "literature_current_through", "text_updated_at", "renditions",
     "change_log", "search_text", "next_review_due", "authors", "topics", "stored_sha256_version",
+    "revision_sha256", "seal_key_id", "seals",
 )  # fmt: skip
 
 
@@ -291,7 +292,7 @@ class Writer:
                 f"article {article.pk}: the generated {', '.join(differ)} differ from the real one"
             )
         edition["renditions"] = pages
-        edition["stored_sha256"] = stored_sha256(SimpleNamespace(**edition))
+        _seal(edition)
 
     def times(self, rng: random.Random, plan: Plan) -> list[datetime]:
         """When each step happened: days apart, the last one recent for what awaits review."""
@@ -332,6 +333,7 @@ class _Story:
         self.topic_ids = [topic.pk for topic in chosen_topics]
         self.citation_ids: list[int] = []
         self.last_edition: dict | None = None
+        self.revision_digests: dict[int, str] = {}
         self.text: Text | None = None
 
     def tell(self) -> None:
@@ -389,6 +391,7 @@ class _Story:
         """A revision of the text as save_article writes it: the article and its citations."""
         article, writer, rows = self.article, self.writer, self.rows
         revision_id = next(self.ids.revisions)
+        first_version = len(rows.versions)
         rows.revisions.append((revision_id, at, self.author.pk, comment))
         article.update(
             title=_sentence(self.title_form.format_map(self.values))[:300],
@@ -412,6 +415,10 @@ class _Story:
             described = Citation.__str__(SimpleNamespace(**citation))
             rows.versions.append((revision_id, str(pk), writer.citation_type, "default", "json",
                                   writer.citation_data(pk, citation), described))  # fmt: skip
+        self.revision_digests[revision_id] = revision_digest(
+            (content_type, object_id, data)
+            for _, object_id, content_type, _, _, data, _ in rows.versions[first_version:]
+        )
         self.text = Text(revision_id, article["title"], article["summary"], self.values,
                          article["literature_current_through"], at)  # fmt: skip
 
@@ -438,6 +445,7 @@ class _Story:
             "renditions": {DEFAULT: _rendition(content, self._reference_dicts())},
             "search_text": "\n".join(w for w in (text.title, text.summary, words_) if w),
             "next_review_due": None, "topics": [], "stored_sha256_version": STORED_SHA256_VERSION,
+            "revision_sha256": self.revision_digests[text.revision_id],
             "authors": [{"name": self.author.public_name, "credentials": self.author.credentials,
                          "username": self.author.username}],
         }  # fmt: skip
@@ -454,7 +462,7 @@ class _Story:
                 change_log=[*(previous["change_log"] if previous else []), entry],
             )  # fmt: skip
             self.last_edition = edition
-        edition["stored_sha256"] = stored_sha256(SimpleNamespace(**edition))
+        _seal(edition)
         self.rows.editions.append(edition)
         if self.plan.sample:
             self.rows.samples.append(edition)
@@ -472,6 +480,16 @@ class _Story:
 
     def _reference_dicts(self) -> list[dict]:
         return [dict(vars(reference)) for reference in self.cited_references]
+
+
+def _seal(edition: dict) -> None:
+    """publishing.editions.seal, on the row as a dict."""
+    sealed = SimpleNamespace(**edition)
+    seal(sealed)
+    edition.update(
+        seals=sealed.seals, seal_key_id=sealed.seal_key_id, stored_sha256=sealed.stored_sha256,
+        stored_sha256_version=sealed.stored_sha256_version,
+    )  # fmt: skip
 
 
 def _sentence(text: str) -> str:

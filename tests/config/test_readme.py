@@ -18,5 +18,5 @@ def test_the_production_commands_set_every_variable_production_cannot_start_with
     section = README.split("## Running in production", 1)[1].split("```", 2)[1]
     exported = set(re.findall(r"\b([A-Z][A-Z_]+)=", section))
     required = {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "CACHE_URL", "EMAIL_URL",
-                "VETTED_SITE_URL"}  # fmt: skip
+                "VETTED_SITE_URL", "VETTED_EDITION_KEYS"}  # fmt: skip
     assert required <= exported

@@ -65,6 +65,7 @@ SECRETS = {
     "DATABASE_URL": "sqlite:///x",
     "EMAIL_URL": "smtp+tls://user:secret@mail.example.org:587",
     "VETTED_SITE_URL": "https://vetted.example.org",
+    "VETTED_EDITION_KEYS": "k1:" + "e" * 64,
 }
 # What the README's production section has a deployment set.
 DOCUMENTED = {
@@ -207,3 +208,12 @@ def test_the_deploy_check_warns_when_a_sign_in_protection_is_switched_off(switch
 
 def test_development_and_tests_ask_no_second_factor(settings):
     assert settings.VETTED_REQUIRE_2FA is False
+
+
+@pytest.mark.parametrize(
+    "keys", ["", "dev:development-only-edition-key-not-a-secret", "k1:short", "not a key"]
+)
+def test_production_refuses_to_start_without_keys_of_its_own_for_editions(keys):
+    result = _production({**SECRETS, "CACHE_URL": "rediscache://127.0.0.1:6379/1",
+                          "VETTED_EDITION_KEYS": keys})  # fmt: skip
+    assert result.returncode != 0 and "VETTED_EDITION_KEYS" in result.stderr

@@ -143,7 +143,7 @@ def test_production_settings_with_redis_stop_serving_a_withdrawn_article(site, g
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "CACHE_URL": settings.CACHES["default"]["LOCATION"], "SECRET_KEY": "test-" + "x" * 50,
         "ALLOWED_HOSTS": "127.0.0.1", "EMAIL_URL": "smtp://127.0.0.1:25",
-        "VETTED_SITE_URL": "http://127.0.0.1",
+        "VETTED_SITE_URL": "http://127.0.0.1", "VETTED_EDITION_KEYS": "test:" + "k" * 40,
         "SECURE_SSL_REDIRECT": "false", "SECURE_HSTS_SECONDS": "0",
         "SESSION_COOKIE_SECURE": "false", "CSRF_COOKIE_SECURE": "false",
     }  # fmt: skip

@@ -14,7 +14,7 @@ from articles.models import Article, Edition, ImmutableEdition, Reference
 from articles.selectors import latest_revision_id
 from articles.services import save_reference
 from public import page_cache
-from publishing.editions import backfill, stored_sha256
+from publishing.editions import backfill, check_seal, legacy_sha256
 from review.errors import InvalidTransition
 from review.services import edit_article, make_move
 
@@ -56,7 +56,7 @@ def test_an_approval_writes_edition_one_as_published(approved, reviewer):
     assert "Platinum doublet first." in edition.renditions[""]["body_html"]
     assert edition.renditions[""]["references"][0]["key"] == "nccn-2024"
     assert edition.content_sha256 == approved.approved_sha256
-    assert edition.stored_sha256 == stored_sha256(edition)
+    assert check_seal(edition) == [] and edition.stored_sha256_version == 3
 
 
 def test_the_approver_is_kept_as_they_were_that_day(client, approved, reviewer):
@@ -191,7 +191,7 @@ def test_a_stored_edition_from_today_renders_the_same_for_good(client, make_arti
 
     html = client.get(article.get_absolute_url()).content.decode()
     assert stored["renditions"][""]["body_html"] in html
-    assert stored_sha256(Edition.objects.get(pk=edition.pk)) == stored["stored_sha256"]
+    assert legacy_sha256(Edition.objects.get(pk=edition.pk)) == stored["stored_sha256"]
 
 
 def test_verify_editions_reports_a_changed_edition_and_a_changed_revision(
@@ -214,11 +214,11 @@ def test_verify_editions_reports_a_changed_edition_and_a_changed_revision(
     data[0]["fields"]["body"] = "## Answer\n\nSomething else.\n"
     Version.objects.filter(pk=version.pk).update(serialized_data=json.dumps(data))
 
-    with pytest.raises(CommandError, match="problem"):
+    with pytest.raises(CommandError, match="1 of 2 editions differ"):
         call_command("verify_editions")
     errors = capsys.readouterr().err
-    assert "the stored text differs" in errors
-    assert "the pinned revision no longer gives the approved text" in errors
+    assert "title differs from what was sealed" in errors
+    assert "the pinned revision's stored versions were changed" in errors
 
 
 def test_articles_approved_before_editions_get_their_first_edition(make_article, reviewer):
