@@ -5,7 +5,7 @@ from accounts.models import User
 from articles.models import Article
 
 from .models import PassageComment
-from .workflow import EDIT_ANY, REVIEWERS, groups_of, is_author
+from .workflow import BOARD_MAY_OPEN, EDIT_ANY, REVIEWERS, groups_of, is_author
 
 
 def may_comment(article: Article, user: User) -> str | None:
@@ -17,6 +17,8 @@ def may_comment(article: Article, user: User) -> str | None:
         return "Only the advisory board or editors may comment on passages."
     if is_author(article, user):
         return "You are an author of this article: reply to the board's comments instead."
+    if not Article.objects.filter(BOARD_MAY_OPEN, pk=article.pk).exists():
+        return "This draft has not been submitted to the board yet."
     return None
 
 

@@ -22,6 +22,12 @@ from .models import PassageComment, PassageReply, ReviewEvent
 from .workflow import its_authors
 
 MAX_CHARS = services.MAX_COMMENT_CHARS
+
+
+class PassageRefused(InvalidTransition):
+    """The passage given is not one place of the text (its form shows this beside the field)."""
+
+
 QUOTE_IN_TIMELINE = 80
 
 
@@ -49,7 +55,7 @@ def comment_on_passage(
         try:
             anchor = anchor_in(source.text, quote)
         except PassageNotFound as exc:
-            raise InvalidTransition(str(exc)) from exc
+            raise PassageRefused(str(exc)) from exc
         if proposed_wording and normalize(proposed_wording) == anchor.quote:
             raise InvalidTransition("The proposed wording is the passage as it stands.")
         comment = PassageComment.objects.create(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import due_views, reference_import_views, views
+from . import comment_views, due_views, reference_import_views, views
 
 app_name = "review"
 
@@ -31,5 +31,18 @@ urlpatterns = [
     path("articles/<slug:slug>/compare/", views.compare, name="compare"),
     path("articles/<slug:slug>/comment/", views.comment, name="comment"),
     path("articles/<slug:slug>/assign/", views.assign, name="assign"),
+    path(
+        "articles/<slug:slug>/passages/",
+        comment_views.comment_on_passage,
+        name="passage_comment",
+    ),
+    *(
+        path(
+            f"articles/<slug:slug>/passages/<int:pk>/{action}/",
+            getattr(comment_views, action),
+            name=f"passage_{action}",
+        )
+        for action in ("reply", "resolve", "reopen", "accept_wording")
+    ),
     path("articles/<slug:slug>/<str:name>/", views.move, name="move"),
 ]

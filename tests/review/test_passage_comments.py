@@ -20,14 +20,16 @@ BODY = (
 
 
 @pytest.fixture
-def article(make_article, make_reference):
+def article(make_article, make_reference, author, seen):
+    """Submitted: the board opens what its authors sent it."""
     make_reference("nccn-2024")
-    return make_article(body=BODY)
+    article = make_article(body=BODY)
+    services.make_move("submit", article=article, by=author, seen_revision_id=seen(article))
+    return article
 
 
 @pytest.fixture
 def under_review(article, author, reviewer, seen):
-    services.make_move("submit", article=article, by=author, seen_revision_id=seen(article))
     services.make_move("start_review", article=article, by=reviewer, seen_revision_id=seen(article))
     return article
 
@@ -204,3 +206,10 @@ def test_accepting_wording_on_a_stale_page_is_refused(article, author, reviewer,
     )  # fmt: skip
     with pytest.raises(StaleRevision):
         comment_services.accept_wording(comment=comment, by=author, seen_revision_id=old)
+
+
+def test_the_board_does_not_comment_on_a_draft_nobody_submitted(make_article, reviewer, editor):
+    draft = make_article(slug="a-draft", body="Platinum doublet first.\n")
+    with pytest.raises(NotAllowed, match="not been submitted"):
+        _comment(draft, reviewer, quote="Platinum doublet")
+    assert _comment(draft, editor, quote="Platinum doublet").written_by == editor
