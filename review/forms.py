@@ -116,6 +116,7 @@ class PassageCommentForm(forms.Form):
     )
 
     def __init__(self, *args, texts: list[tuple[str, str]], **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["text"].choices = texts
 

@@ -53,6 +53,13 @@
   document.addEventListener("keyup", function (event) {
     if (event.shiftKey) take();
   });
+  // A marked passage leads to its comment (the comment links back to the passage).
+  document.addEventListener("click", function (event) {
+    var mark = event.target.closest && event.target.closest("mark.passage");
+    if (mark && window.getSelection().isCollapsed) {
+      window.location.hash = "comment-" + mark.getAttribute("data-comment");
+    }
+  });
   offer.addEventListener("click", function () {
     offer.hidden = true;
     form.scrollIntoView({ block: "start" });
