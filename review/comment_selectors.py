@@ -16,6 +16,7 @@ from personalization.selectors import variant_texts
 from . import comment_rules
 from .anchoring import Anchor, Span, locate, mark_passages, plain_text
 from .models import PassageComment
+from .workflow import MOVES, refusal
 
 DEFAULT_TEXT = ""  # the form's value for the default text (a reader version: its role's slug)
 
@@ -72,6 +73,8 @@ class Thread:
     may_reply: bool
     may_resolve: bool
     may_reopen: bool
+    # Why the text cannot be edited by this person now (the edit move's refusal), or None.
+    edit_refusal: str | None = None
 
     @property
     def passage_changed(self) -> bool:
@@ -82,13 +85,16 @@ class Thread:
         return self.comment.revision_id != self.current_revision_id
 
     @property
-    def may_accept(self) -> bool:
-        return (
-            self.may_resolve
-            and self.comment.is_open
-            and bool(self.comment.proposed_wording)
-            and not self.passage_changed
-        )
+    def offers_wording(self) -> bool:
+        """Whether this person sees the "Accept the proposed wording" button (maybe disabled)."""
+        return self.may_resolve and self.comment.is_open and bool(self.comment.proposed_wording)
+
+    @property
+    def wording_refusal(self) -> str | None:
+        """Why the proposed wording cannot be accepted now, or None if it can."""
+        if self.passage_changed:
+            return "The passage changed since this comment; edit the text instead."
+        return self.edit_refusal
 
 
 @dataclass(frozen=True)
@@ -114,9 +120,10 @@ class Comments:
         return sum(1 for t in threads if t.comment.is_open)
 
 
-def comments_on(article: Article, user: User) -> Comments:
+def comments_on(article: Article, user: User, sources: list[PassageSource] | None = None
+                ) -> Comments:  # fmt: skip
     """Each text with its threads in reading order (the passages' order, changed ones last)."""
-    sources = passage_sources(article)
+    sources = passage_sources(article) if sources is None else sources
     by_key = {source.key: source for source in sources}
     current = latest_revision_id(article)
     threads: dict[str, list[Thread]] = {source.key: [] for source in sources}
@@ -124,6 +131,10 @@ def comments_on(article: Article, user: User) -> Comments:
         article.passage_comments.select_related("written_by", "resolved_by", "role")
         .prefetch_related("replies__written_by")
     )  # fmt: skip
+    # The rules about this person and this article, asked once for every thread.
+    may_reply = comment_rules.may_reply(article, user) is None
+    may_resolve = comment_rules.may_resolve(article, user) is None
+    edit = refusal(MOVES["edit"], article=article, user=user) if may_resolve else None
     for comment in comments:
         key = comment.role.slug if comment.role else DEFAULT_TEXT
         source = by_key.get(key)
@@ -131,9 +142,9 @@ def comments_on(article: Article, user: User) -> Comments:
         threads.setdefault(key, []).append(
             Thread(
                 comment=comment, span=span, current_revision_id=current,
-                may_reply=comment_rules.may_reply(article, user) is None,
-                may_resolve=comment_rules.may_resolve(article, user) is None,
+                may_reply=may_reply, may_resolve=may_resolve,
                 may_reopen=comment_rules.may_reopen(comment, user) is None,
+                edit_refusal=edit.message if edit else None,
             )
         )  # fmt: skip
     texts = []

@@ -94,10 +94,14 @@ def resolve(*, comment: PassageComment, by: User) -> PassageComment:
     """The article's author (or an editor) says the comment is dealt with."""
     _require(comment_rules.may_resolve(comment.article, by))
     with transaction.atomic():
+        # The article first, as approve locks it: a comment resolved while someone approves
+        # is seen by the approval's guard either resolved or open, never in between.
+        article = Article.objects.select_for_update().get(pk=comment.article_id)
         locked = _lock_open(comment)
         _close(locked, by=by, accepted=False)
         what = f"Resolved the comment on \u201c{_short(locked.quote)}\u201d."
-        _timeline(comment.article, by=by, comment=what)
+        event = _timeline(article, by=by, comment=what)
+        _tell(event, [locked.written_by], f"Comment resolved on \u201c{article.title}\u201d")
     comment.refresh_from_db()
     return comment
 
@@ -106,13 +110,15 @@ def reopen(*, comment: PassageComment, by: User) -> PassageComment:
     """Its writer (or an editor) finds a resolved comment not dealt with after all."""
     _require(comment_rules.may_reopen(comment, by))
     with transaction.atomic():
+        article = Article.objects.select_for_update().get(pk=comment.article_id)
         locked = PassageComment.objects.select_for_update().get(pk=comment.pk)
         if locked.is_open:
             raise InvalidTransition("This comment is open already.")
         locked.resolved_at, locked.resolved_by, locked.wording_accepted = None, None, False
         locked.save(update_fields=["resolved_at", "resolved_by", "wording_accepted"])
         what = f"Reopened the comment on \u201c{_short(locked.quote)}\u201d."
-        _timeline(comment.article, by=by, comment=what)
+        event = _timeline(article, by=by, comment=what)
+        _tell(event, its_authors(article), f"Comment reopened on \u201c{article.title}\u201d")
     comment.refresh_from_db()
     return comment
 
@@ -140,26 +146,26 @@ def accept_wording(
             f"Accepted {locked.written_by.public_name}'s wording for "
             f"\u201c{_short(locked.quote)}\u201d"
         )
-        _apply(article, locked, anchor, by=by, seen_revision_id=seen_revision_id, note=note)
+        edit = _apply(article, locked, anchor, by=by, seen_revision_id=seen_revision_id, note=note)
         _close(locked, by=by, accepted=True)
+        _tell(edit, [locked.written_by], f"Wording accepted on \u201c{article.title}\u201d")
     comment.refresh_from_db()
     return comment
 
 
 def _apply(article: Article, comment: PassageComment, anchor: Anchor, *, by: User,
-           seen_revision_id: int | None, note: str) -> None:  # fmt: skip
+           seen_revision_id: int | None, note: str) -> ReviewEvent:  # fmt: skip
     """The proposed wording in place of the passage, saved as an edit of the text it is in."""
     if comment.role is None:
         summary, body = _replaced(article.summary, article.body, anchor, comment.proposed_wording)
-        services.edit_article(
+        return services.edit_article(
             article=article, by=by, seen_revision_id=seen_revision_id, title=article.title,
             summary=summary, body=body,
             literature_current_through=article.literature_current_through, comment=note,
         )  # fmt: skip
-        return
     version = variant_texts(article)[comment.role_id]
     summary, body = _replaced(version.summary, version.body, anchor, comment.proposed_wording)
-    services.edit_variant(
+    return services.edit_variant(
         article=article, role=comment.role, by=by, seen_revision_id=seen_revision_id,
         summary=summary, body=body, comment=note,
     )  # fmt: skip

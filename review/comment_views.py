@@ -21,16 +21,16 @@ from .models import PassageComment
 
 def comments_context(article: Article, user: User) -> dict:
     """What the review page shows of comments: each text with its threads, and the form."""
-    comments = comments_on(article, user)
+    sources = passage_sources(article)
     return {
-        "comments": comments,
+        "comments": comments_on(article, user, sources),
         "may_comment": comment_rules.may_comment(article, user) is None,
-        "passage_form": _form(article),
+        "passage_form": _form(article, sources=sources),
     }
 
 
-def _form(article: Article, data=None) -> PassageCommentForm:
-    texts = [(source.key, source.label) for source in passage_sources(article)]
+def _form(article: Article, data=None, *, sources=None) -> PassageCommentForm:
+    texts = [(source.key, source.label) for source in (sources or passage_sources(article))]
     return PassageCommentForm(data, texts=texts, initial={"text": texts[0][0]}, prefix="passage")
 
 

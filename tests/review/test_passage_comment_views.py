@@ -192,7 +192,8 @@ def test_a_changed_passage_is_said_and_its_wording_refused(client, author, comme
     client.force_login(author)
     html = client.get(f"/review/articles/{article.slug}/").content.decode()
     assert "The passage changed" in html and "preferred after progression" in html
-    assert ">Accept the proposed wording</button>" not in html
+    assert 'disabled aria-describedby="why-wording-' in html
+    assert "The passage changed since this comment; edit the text instead." in html
     response = client.post(
         _url(article, comment.pk, "accept_wording"), {"seen_revision_id": seen(article)}
     )
@@ -202,3 +203,28 @@ def test_a_changed_passage_is_said_and_its_wording_refused(client, author, comme
 def test_anonymous_visitors_are_sent_to_sign_in(client, comment, article):
     response = client.post(_url(article, comment.pk, "resolve"))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_while_under_review_the_wording_waits_for_the_text_to_be_editable(
+    client, author, reviewer, comment, under_review
+):
+    client.force_login(author)
+    html = client.get(f"/review/articles/{under_review.slug}/").content.decode()
+    button = html.split("Accept the proposed wording</button>")[0].rsplit("<button", 1)[1]
+    assert "disabled" in button
+    assert "Edit is not possible: this article is under review." in html
+
+
+def test_an_admin_does_what_an_editor_does(client, admin_user, article):
+    client.force_login(admin_user)
+    assert _post_comment(client, article).status_code == 302
+    comment = PassageComment.objects.get()
+    assert client.post(_url(article, comment.pk, "resolve")).status_code == 302
+
+
+def test_the_reviewer_is_told_when_the_author_resolves(client, author, reviewer, comment, article):
+    from outbox.models import Email
+
+    client.force_login(author)
+    client.post(_url(article, comment.pk, "resolve"))
+    assert Email.objects.filter(recipient=reviewer, subject__startswith="Comment resolved").exists()
