@@ -14,7 +14,15 @@ from personalization.models import ReaderRole
 from personalization.selectors import variant_texts
 
 from . import comment_rules
-from .anchoring import Anchor, Span, locate, mark_passages, plain_text
+from .anchoring import (
+    Anchor,
+    PassageNotFound,
+    Span,
+    find_in_source,
+    locate,
+    mark_passages,
+    plain_text,
+)
 from .models import PassageComment
 from .workflow import MOVES, refusal
 
@@ -29,6 +37,7 @@ class PassageSource:
     role: ReaderRole | None
     html: str
     text: str  # its plain text, where anchors are found
+    markdown: str  # the summary and the body as written, where proposed wording goes
 
     @property
     def key(self) -> str:
@@ -39,20 +48,26 @@ class PassageSource:
         return f"{self.role.label} version" if self.role else "Default text"
 
 
-def _source(role: ReaderRole | None, summary: str, body_html: str) -> PassageSource:
+def joined_source(summary: str, body: str) -> str:
+    return f"{summary}\n\n{body}"
+
+
+def _source(role: ReaderRole | None, summary: str, body: str, body_html: str) -> PassageSource:
     # The summary is part of what readers read first, so it can be commented on too.
     html = (f'<p class="summary">{escape(summary)}</p>' if summary.strip() else "") + body_html
-    return PassageSource(role=role, html=html, text=plain_text(html))
+    return PassageSource(role=role, html=html, text=plain_text(html),
+                         markdown=joined_source(summary, body))  # fmt: skip
 
 
 def passage_sources(article: Article) -> list[PassageSource]:
     """The default text, then each reader version, in the roles' order."""
     source = working_source(article)
-    sources = [_source(None, source.summary, content_of(source).body_html)]
+    sources = [_source(None, source.summary, source.body, content_of(source).body_html)]
     versions = variant_texts(article)
     for role in ReaderRole.objects.filter(pk__in=versions):
         version = versions[role.pk]
-        sources.append(_source(role, version.summary, content_of(source, version).body_html))
+        html = content_of(source, version).body_html
+        sources.append(_source(role, version.summary, version.body, html))
     return sources
 
 
@@ -75,6 +90,8 @@ class Thread:
     may_reopen: bool
     # Why the text cannot be edited by this person now (the edit move's refusal), or None.
     edit_refusal: str | None = None
+    # Why the passage cannot be found in the Markdown to replace (it runs across formatting).
+    source_refusal: str | None = None
 
     @property
     def passage_changed(self) -> bool:
@@ -94,7 +111,7 @@ class Thread:
         """Why the proposed wording cannot be accepted now, or None if it can."""
         if self.passage_changed:
             return "The passage changed since this comment; edit the text instead."
-        return self.edit_refusal
+        return self.edit_refusal or self.source_refusal
 
 
 @dataclass(frozen=True)
@@ -145,6 +162,7 @@ def comments_on(article: Article, user: User, sources: list[PassageSource] | Non
                 may_reply=may_reply, may_resolve=may_resolve,
                 may_reopen=comment_rules.may_reopen(comment, user) is None,
                 edit_refusal=edit.message if edit else None,
+                source_refusal=_source_refusal(source, comment) if span else None,
             )
         )  # fmt: skip
     texts = []
@@ -157,6 +175,16 @@ def comments_on(article: Article, user: User, sources: list[PassageSource] | Non
         texts.append(CommentedText(source, mark_passages(source.html, marks), listed))
     orphans = [t for key, listed in threads.items() if key not in by_key for t in listed]
     return Comments(texts=texts, orphans=orphans)
+
+
+def _source_refusal(source: PassageSource, comment: PassageComment) -> str | None:
+    if not comment.proposed_wording or not comment.is_open:
+        return None
+    try:
+        find_in_source(source.markdown, anchor_of(comment))
+    except PassageNotFound as exc:
+        return str(exc)
+    return None
 
 
 def open_blocking_comments(article: Article) -> QuerySet[PassageComment]:

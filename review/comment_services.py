@@ -16,7 +16,7 @@ from personalization.selectors import variant_texts
 
 from . import comment_rules, services
 from .anchoring import Anchor, PassageNotFound, anchor_in, find_in_source, locate, normalize
-from .comment_selectors import anchor_of, passage_source
+from .comment_selectors import anchor_of, joined_source, passage_source
 from .errors import InvalidTransition, NotAllowed
 from .models import PassageComment, PassageReply, ReviewEvent
 from .workflow import its_authors
@@ -173,7 +173,7 @@ def _apply(article: Article, comment: PassageComment, anchor: Anchor, *, by: Use
 
 def _replaced(summary: str, body: str, anchor: Anchor, wording: str) -> tuple[str, str]:
     """(summary, body) with the passage replaced in whichever of the two it is in."""
-    joined = f"{summary}\n\n{body}"
+    joined = joined_source(summary, body)
     try:
         start, end = find_in_source(joined, anchor)
     except PassageNotFound as exc:

@@ -213,3 +213,15 @@ def test_the_board_does_not_comment_on_a_draft_nobody_submitted(make_article, re
     with pytest.raises(NotAllowed, match="not been submitted"):
         _comment(draft, reviewer, quote="Platinum doublet")
     assert _comment(draft, editor, quote="Platinum doublet").written_by == editor
+
+
+def test_wording_for_a_passage_across_formatting_is_refused_before_and_on_the_click(
+    make_article, author, reviewer, seen
+):
+    article = make_article(slug="bold", body="Use **T-DXd** after progression.\n")
+    services.make_move("submit", article=article, by=author, seen_revision_id=seen(article))
+    comment = _comment(article, reviewer, quote="Use T-DXd after", proposed_wording="Give T-DXd")
+    thread = comments_on(article, author).texts[0].threads[0]
+    assert "runs across formatting" in thread.wording_refusal
+    with pytest.raises(InvalidTransition, match="runs across formatting"):
+        comment_services.accept_wording(comment=comment, by=author, seen_revision_id=seen(article))
