@@ -22,13 +22,11 @@ from .models import PassageComment, PassageReply, ReviewEvent
 from .workflow import its_authors
 
 MAX_CHARS = services.MAX_COMMENT_CHARS
+QUOTE_IN_TIMELINE = 80
 
 
 class PassageRefused(InvalidTransition):
     """The passage given is not one place of the text (its form shows this beside the field)."""
-
-
-QUOTE_IN_TIMELINE = 80
 
 
 def comment_on_passage(
