@@ -32,17 +32,27 @@ urlpatterns = [
     path("articles/<slug:slug>/comment/", views.comment, name="comment"),
     path("articles/<slug:slug>/assign/", views.assign, name="assign"),
     path(
-        "articles/<slug:slug>/passages/",
-        comment_views.comment_on_passage,
-        name="passage_comment",
+        "articles/<slug:slug>/passages/", comment_views.comment_on_passage, name="passage_comment"
     ),
-    *(
-        path(
-            f"articles/<slug:slug>/passages/<int:pk>/{action}/",
-            getattr(comment_views, action),
-            name=f"passage_{action}",
-        )
-        for action in ("reply", "resolve", "reopen", "accept_wording")
+    path(
+        "articles/<slug:slug>/passages/<int:pk>/reply/",
+        comment_views.reply,
+        name="passage_reply",
+    ),
+    path(
+        "articles/<slug:slug>/passages/<int:pk>/resolve/",
+        comment_views.resolve,
+        name="passage_resolve",
+    ),
+    path(
+        "articles/<slug:slug>/passages/<int:pk>/reopen/",
+        comment_views.reopen,
+        name="passage_reopen",
+    ),
+    path(
+        "articles/<slug:slug>/passages/<int:pk>/accept-wording/",
+        comment_views.accept_wording,
+        name="passage_accept_wording",
     ),
     path("articles/<slug:slug>/<str:name>/", views.move, name="move"),
 ]

@@ -164,7 +164,7 @@ def test_the_author_accepts_proposed_wording_with_one_click(client, author, comm
     html = client.get(f"/review/articles/{article.slug}/").content.decode()
     assert ">Accept the proposed wording</button>" in html
     response = client.post(
-        _url(article, comment.pk, "accept_wording"),
+        _url(article, comment.pk, "accept-wording"),
         {"seen_revision_id": latest_revision_id(article)},
     )
     assert response.status_code == 302
@@ -179,7 +179,7 @@ def test_accepting_on_a_stale_page_is_a_conflict(client, author, comment, articl
         summary="Changed.", body=BODY, literature_current_through=None, comment="Edit",
     )  # fmt: skip
     client.force_login(author)
-    response = client.post(_url(article, comment.pk, "accept_wording"), {"seen_revision_id": old})
+    response = client.post(_url(article, comment.pk, "accept-wording"), {"seen_revision_id": old})
     assert response.status_code == 409
 
 
@@ -195,7 +195,7 @@ def test_a_changed_passage_is_said_and_its_wording_refused(client, author, comme
     assert 'disabled aria-describedby="why-wording-' in html
     assert "The passage changed since this comment; edit the text instead." in html
     response = client.post(
-        _url(article, comment.pk, "accept_wording"), {"seen_revision_id": seen(article)}
+        _url(article, comment.pk, "accept-wording"), {"seen_revision_id": seen(article)}
     )
     assert response.status_code == 400 and "passage changed" in response.content.decode()
 
