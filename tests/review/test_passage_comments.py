@@ -225,3 +225,29 @@ def test_wording_for_a_passage_across_formatting_is_refused_before_and_on_the_cl
     assert "runs across formatting" in thread.wording_refusal
     with pytest.raises(InvalidTransition, match="runs across formatting"):
         comment_services.accept_wording(comment=comment, by=author, seen_revision_id=seen(article))
+
+
+def test_a_reviewer_who_wrote_the_article_answers_instead_of_commenting(article, author):
+    from django.contrib.auth.models import Group
+
+    author.groups.add(Group.objects.get_or_create(name="Reviewers")[0])
+    with pytest.raises(NotAllowed, match="reply to the board"):
+        _comment(article, author)
+
+
+def test_comments_on_a_removed_reader_version_stay_listed_as_changed(
+    article, author, reviewer, patient, seen, client
+):
+    save_variant(article=article, role=patient, summary="", body="Chemo comes first.", by=author,
+                 comment="Patient")  # fmt: skip
+    comment = comment_services.comment_on_passage(
+        article=article, by=reviewer, role=patient, quote="Chemo", body="Spell it out."
+    )
+    services.edit_variant(article=article, role=patient, by=author, summary="", body="",
+                          seen_revision_id=seen(article), comment="", remove=True)  # fmt: skip
+    comments = comments_on(article, author)
+    assert [t.comment for t in comments.orphans] == [comment]
+    assert comments.orphans[0].passage_changed and comments.open_count == 1
+    client.force_login(reviewer)
+    html = client.get(f"/review/articles/{article.slug}/").content.decode()
+    assert "On reader versions this article no longer has" in html and "Spell it out." in html
