@@ -92,3 +92,34 @@ class ReferenceForm(forms.ModelForm):
             "pmid", "url",
         ]  # fmt: skip
         help_texts = {"key": "Lower-case words joined by hyphens; cite it as [@key]."}
+
+
+class PassageCommentForm(forms.Form):
+    """A comment on one passage. Without JavaScript the reviewer pastes the passage; with it,
+    selecting the passage in the text fills the field (static/js/passage.js)."""
+
+    text = forms.ChoiceField(label="Text", required=False)  # "": the default text
+    quote = forms.CharField(
+        label="Passage", max_length=5000, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Select it in a text above, or paste it exactly as it appears there.",
+    )  # fmt: skip
+    body = forms.CharField(
+        label="Comment", max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    proposed_wording = forms.CharField(
+        label="Proposed wording (optional)", required=False, max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="What the passage should say instead; the author can accept it with one click.",
+    )  # fmt: skip
+    blocking = forms.BooleanField(
+        label="Blocks approval until the author resolves it", required=False
+    )
+
+    def __init__(self, *args, texts: list[tuple[str, str]], **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["text"].choices = texts
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(label="Reply", max_length=5000)

@@ -170,3 +170,78 @@ class SignOffPolicy(models.Model):
 
     def __str__(self) -> str:
         return f"Sign-off policy: {self.topic or 'site default'}"
+
+
+class PassageComment(models.Model):
+    """A reviewer's comment on one passage of an article's default text or of one reader
+    version, anchored by the quote and its context (review.anchoring) on the revision it was
+    made on, so it follows the passage into newer text. While a blocking comment is open, the
+    article cannot be approved; its authors (or an editor) resolve it, or accept the wording
+    it proposes."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="passage_comments")
+    # The reader version commented on; empty for the default text.
+    role = models.ForeignKey(
+        "personalization.ReaderRole", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
+    revision = models.ForeignKey(
+        "reversion.Revision", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    quote = models.TextField()
+    prefix = models.CharField(max_length=64, blank=True)
+    suffix = models.CharField(max_length=64, blank=True)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="passage_comments"
+    )
+    body = models.TextField()
+    proposed_wording = models.TextField(blank=True)
+    blocking = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Whether resolving it applied its proposed wording (in the revision the edit wrote).
+    wording_accepted = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(
+                fields=["article"],
+                condition=models.Q(blocking=True, resolved_at__isnull=True),
+                name="open_blocking_comments",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(resolved_at__isnull=True, resolved_by__isnull=True)
+                | models.Q(resolved_at__isnull=False, resolved_by__isnull=False),
+                name="resolved_with_whom",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.written_by} on \u201c{self.quote[:40]}\u201d"
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None
+
+
+class PassageReply(models.Model):
+    """One reply in a passage comment's thread."""
+
+    comment = models.ForeignKey(PassageComment, on_delete=models.CASCADE, related_name="replies")
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.written_by} replied to {self.comment_id}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import due_views, reference_import_views, views
+from . import comment_views, due_views, reference_import_views, views
 
 app_name = "review"
 
@@ -31,5 +31,28 @@ urlpatterns = [
     path("articles/<slug:slug>/compare/", views.compare, name="compare"),
     path("articles/<slug:slug>/comment/", views.comment, name="comment"),
     path("articles/<slug:slug>/assign/", views.assign, name="assign"),
+    path(
+        "articles/<slug:slug>/passages/", comment_views.comment_on_passage, name="passage_comment"
+    ),
+    path(
+        "articles/<slug:slug>/passages/<int:pk>/reply/",
+        comment_views.reply,
+        name="passage_reply",
+    ),
+    path(
+        "articles/<slug:slug>/passages/<int:pk>/resolve/",
+        comment_views.resolve,
+        name="passage_resolve",
+    ),
+    path(
+        "articles/<slug:slug>/passages/<int:pk>/reopen/",
+        comment_views.reopen,
+        name="passage_reopen",
+    ),
+    path(
+        "articles/<slug:slug>/passages/<int:pk>/accept-wording/",
+        comment_views.accept_wording,
+        name="passage_accept_wording",
+    ),
     path("articles/<slug:slug>/<str:name>/", views.move, name="move"),
 ]

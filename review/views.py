@@ -22,6 +22,7 @@ from personalization.selectors import (
 )
 
 from . import selectors, services
+from .comment_views import comments_context
 from .diffs import article_diff, compare_revisions
 from .errors import InvalidTransition, StaleRevision
 from .forms import (
@@ -111,6 +112,7 @@ def article_review(request: HttpRequest, slug: str, *, status: int = 200, **extr
         "ungraded": ungraded_recommendations(working.body_html),
         "consistency": version_mismatches(article),
         "consistency_blocks": settings.VETTED_CONSISTENCY_BLOCKS_APPROVAL,
+        **comments_context(article, request.user),
         **extra,
     }
     return render(request, "review/article.html", context, status=status)

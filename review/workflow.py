@@ -23,7 +23,7 @@ from personalization.selectors import approval_fingerprint, variant_grades
 from publishing import services as publishing
 
 from .errors import InvalidTransition, NotAllowed, WorkflowError
-from .models import ReviewEvent
+from .models import PassageComment, ReviewEvent
 
 AUTHORS = "Authors"
 EDITORS = "Editors"
@@ -256,6 +256,24 @@ def consistent(article: Article, user: User) -> str | None:
     return None
 
 
+@guard(InvalidTransition)
+def no_open_blocking_comment(article: Article, user: User) -> str | None:
+    """A board member marked a comment on a passage as blocking: the authors resolve it first."""
+    blocking = PassageComment.objects.filter(
+        article=article, blocking=True, resolved_at__isnull=True
+    ).select_related("written_by")
+    first = blocking.first()
+    if first is None:
+        return None
+    quote = first.quote if len(first.quote) <= 60 else first.quote[:59].rstrip() + "\u2026"
+    others = blocking.count() - 1
+    more = f" (and {others} more)" if others else ""
+    return (
+        f"{first.written_by.public_name}'s blocking comment on \u201c{quote}\u201d{more} is "
+        "open: the article's authors resolve it before approval."
+    )
+
+
 # What a move records on the article besides its state; each returns the fields it wrote. ------
 
 
@@ -466,6 +484,7 @@ MOVES: dict[str, Move] = {
                 no_declared_conflict,
                 readable,
                 consistent,
+                no_open_blocking_comment,
             ),
             records=pin_approval,
             notifies=its_authors,
@@ -473,7 +492,7 @@ MOVES: dict[str, Move] = {
             explanation=(
                 "A reviewer who is not its author, did not edit this version and declared no "
                 "conflict of interest on its topics approves the exact text; that text is what "
-                "readers see."
+                "readers see. Not while a comment a reviewer marked as blocking is open."
             ),
         ),
         Move(

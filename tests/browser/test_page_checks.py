@@ -176,3 +176,31 @@ def test_the_checkers_report_what_they_find(page, checkers, tmp_path):
     assert "attribute “action”" in found, found
     assert "axe critical: image-alt" in found, found
     assert "axe critical: label" in found, found
+
+
+def test_the_review_page_with_comments_on_passages_passes_the_checks(
+    live_server, demo, page, checkers, tmp_path
+):
+    """Marked passages, open, blocking, resolved and changed threads, replies, and the forms."""
+    from personalization.models import ReaderRole
+    from review import comment_services
+
+    article = Article.objects.get(slug=SLUG)
+    reviewer, author = (User.objects.get(username=name) for name in ("reviewer", "author"))
+    blocking = comment_services.comment_on_passage(
+        article=article, by=reviewer, role=None, quote="Median overall survival was 17.8 months",
+        body="Name the trial.", proposed_wording="Median overall survival in DESTINY-Lung01 was "
+        "17.8 months", blocking=True,
+    )  # fmt: skip
+    comment_services.reply(comment=blocking, by=author, body="Will do.")
+    resolved = comment_services.comment_on_passage(
+        article=article, by=reviewer, role=ReaderRole.objects.get(slug="patient"),
+        quote="a drug called T-DXd", body="Say how it is given.",
+    )  # fmt: skip
+    comment_services.resolve(comment=resolved, by=author)
+    url = f"{live_server.url}/review/articles/{SLUG}/"
+    _sign_in(page, live_server.url, "reviewer")
+    check(page, [url], checkers, tmp_path)
+    _sign_in(page, live_server.url, "author")
+    (tmp_path / "author").mkdir()
+    check(page, [url], checkers, tmp_path / "author")

@@ -49,19 +49,21 @@ def test_review_page_offers_only_the_moves_the_user_may_make(client, reviewer, a
     client.force_login(reviewer)
     html = client.get(f"/review/articles/{submitted.slug}/").content.decode()
     assert ">Start review</button>" in html
-    assert "Approve" not in html.split("Actions")[1].split("Changes")[0]
+    decision = html.split('id="actions-title"')[1].split("</section>")[0]
+    assert ">Start review</button>" in decision and "Approve" not in decision
     client.force_login(author)
     html = client.get(f"/review/articles/{submitted.slug}/").content.decode()
     assert ">Start review</button>" not in html
 
 
-def test_the_review_page_shows_the_changes_before_the_buttons_that_act_on_them(
+def test_the_review_page_reads_changes_then_comments_then_checks_then_the_decision(
     client, reviewer, submitted
 ):
     client.force_login(reviewer)
     html = client.get(f"/review/articles/{submitted.slug}/").content.decode()
-    assert 'id="diff-title"' in html and 'id="actions-title"' in html
-    assert html.index('id="diff-title"') < html.index('id="actions-title"')
+    order = ['id="diff-title"', 'id="comments-title"', 'id="checks-title"', 'id="actions-title"']
+    assert all(heading in html for heading in order)
+    assert [html.index(heading) for heading in order] == sorted(html.index(h) for h in order)
 
 
 def test_the_author_sees_why_they_cannot_approve(client, author, reviewer, submitted):

@@ -1,0 +1,45 @@
+"""Who may do what with comments on passages. Each rule returns the refusal in words, or None;
+the services enforce them and the review page offers only the forms they allow."""
+
+from accounts.models import User
+from articles.models import Article
+
+from .models import PassageComment
+from .workflow import BOARD_MAY_OPEN, EDIT_ANY, REVIEWERS, groups_of, is_author
+
+
+def may_comment(article: Article, user: User) -> str | None:
+    """The board (and editors) comment on passages; an article's own authors answer them."""
+    groups = groups_of(user)
+    if groups & EDIT_ANY:
+        return None
+    if REVIEWERS not in groups:
+        return "Only the advisory board or editors may comment on passages."
+    if is_author(article, user):
+        return "You are an author of this article: reply to the board's comments instead."
+    if not Article.objects.filter(BOARD_MAY_OPEN, pk=article.pk).exists():
+        return "This draft has not been submitted to the board yet."
+    return None
+
+
+def may_reply(article: Article, user: User) -> str | None:
+    """The board, the article's authors and editors talk in a comment's thread."""
+    groups = groups_of(user)
+    if groups & (EDIT_ANY | {REVIEWERS}) or is_author(article, user):
+        return None
+    return "Only the advisory board, this article's authors or editors may reply."
+
+
+def may_resolve(article: Article, user: User) -> str | None:
+    """The article's authors resolve the board's comments (or accept their wording); editors may
+    too."""
+    if groups_of(user) & EDIT_ANY or is_author(article, user):
+        return None
+    return "Only this article's authors or an editor may resolve comments on it."
+
+
+def may_reopen(comment: PassageComment, user: User) -> str | None:
+    """Whoever wrote the comment (not satisfied after all), or an editor."""
+    if groups_of(user) & EDIT_ANY or comment.written_by_id == user.pk:
+        return None
+    return "Only the reviewer who wrote this comment or an editor may reopen it."
