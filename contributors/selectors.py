@@ -72,7 +72,10 @@ class Credit:
 @dataclass(frozen=True)
 class Byline:
     authors: tuple[Credit, ...]
-    approver: Credit | None  # as the edition recorded them (None before approval)
+    approver: Credit | None  # who completed the approval, as the edition recorded them
+    # Everyone who signed the edition off, in order, as the edition recorded them (empty before
+    # approval; the approver alone for an edition written before sign-offs were kept).
+    approvers: tuple[Credit, ...] = ()
 
 
 # What a byline reads of a person (not their e-mail or password hash).
@@ -91,15 +94,21 @@ def byline(article: Article, edition: Edition) -> Byline:
     approver as the edition recorded them on the day, linked to the page of the user who
     approved."""
     usernames = [credited["username"] for credited in edition.authors]
+    approvers = edition.approvers if edition.is_approved else []
     people = (
-        User.objects.filter(Q(username__in=usernames) | Q(pk=edition.approved_by_id))
+        User.objects.filter(
+            Q(username__in=usernames)
+            | Q(username__in=[signed["username"] for signed in approvers])
+            | Q(pk=edition.approved_by_id)
+        )
         .select_related("contributor_profile")
         .only(*CREDITED_FIELDS)
     )
-    slugs, credits = {}, {}
+    slugs, credits, slug_of = {}, {}, {}
     for person in people:
         profile = getattr(person, "contributor_profile", None)
         slugs[person.pk] = profile.slug if profile and profile.is_public else ""
+        slug_of[person.username] = slugs[person.pk]
         credits[person.username] = Credit(person.public_name, person.credentials, slugs[person.pk])
     named = [credits[name] for name in usernames if name in credits]
     authors, co_authors = named[:1], named[1:]
@@ -110,4 +119,11 @@ def byline(article: Article, edition: Edition) -> Byline:
             edition.approver_credentials,
             slugs.get(edition.approved_by_id, ""),
         )
-    return Byline(tuple(authors + sorted(co_authors, key=lambda c: c.name)), approver)
+    signed = tuple(
+        Credit(s["name"], s["credentials"], slug_of.get(s["username"], "")) for s in approvers
+    )
+    return Byline(
+        tuple(authors + sorted(co_authors, key=lambda c: c.name)),
+        approver,
+        signed or ((approver,) if approver else ()),
+    )

@@ -8,13 +8,13 @@ there is a named act of publishing, in the same transaction, and no signal is ne
 
 from django.contrib import admin, messages
 from django.db.models import Count, Q
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
 from accounts.admin import UserAdmin
 from accounts.models import ContributorProfile, User
 from articles.admin import DisclaimerAdmin
-from articles.models import Disclaimer
+from articles.models import Disclaimer, Edition
 from contributors.admin import ContributorProfileAdmin
 from personalization.admin import ReaderRoleAdmin
 from personalization.models import ReaderRole
@@ -182,3 +182,62 @@ class PublishedContributorProfileAdmin(ChangesSurroundings, ContributorProfileAd
 
     def surroundings_part(self, obj: ContributorProfile, changed: list[str]) -> str | None:
         return "people" if self.SHOWN & set(changed) else None
+
+
+@admin.register(Edition)
+class EditionAdmin(admin.ModelAdmin):
+    """The edition record, read-only: what readers were shown, and everyone who signed it off
+    with their answers to the board's checklist."""
+
+    list_display = ("__str__", "article", "kind", "number", "published_at", "signed_off_by")
+    list_filter = ("kind",)
+    search_fields = ("article__slug", "title")
+    list_select_related = ("article",)
+    fields = ("article", "kind", "number", "revision", "published_at", "change_note",
+              "sign_offs", "next_review_due", "content_sha256", "stored_sha256")  # fmt: skip
+    readonly_fields = fields
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description="signed off by")
+    def signed_off_by(self, edition: Edition) -> str:
+        names = [signed["name"] for signed in edition.approvers] or [edition.approver_name]
+        return "; ".join(name for name in names if name) or "—"
+
+    @admin.display(description="sign-offs and checklists")
+    def sign_offs(self, edition: Edition) -> str:
+        if not edition.approvers:
+            return edition.approver_name or "—"
+        return format_html_join(
+            "",
+            "<p><strong>{}</strong> {} · {}</p><ul>{}</ul>",
+            (
+                (
+                    signed["name"],
+                    signed["credentials"],
+                    signed.get("signed_at") or "",
+                    format_html_join(
+                        "",
+                        "<li>{}: {}</li>",
+                        (
+                            (answer["question"], _answered(answer))
+                            for answer in signed.get("checklist", [])
+                        ),
+                    ),
+                )
+                for signed in edition.approvers
+            ),
+        )
+
+
+def _answered(answer: dict) -> str:
+    if answer["answer"] == "confirmed":
+        return "confirmed"
+    return f"not applicable ({answer['reason']})"

@@ -4,6 +4,8 @@ under the article's row lock; an edition is never changed afterwards (articles.m
 import hashlib
 import json
 from calendar import monthrange
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from accounts.models import User
@@ -15,20 +17,61 @@ from personalization.models import ReaderRole
 from personalization.selectors import approval_fingerprint
 
 
+@dataclass(frozen=True)
+class Approver:
+    """One board member who signed off the edition's revision, as they were that day, with
+    their answers to the board's checklist ([{key, question, answer, reason}])."""
+
+    name: str
+    credentials: str
+    username: str
+    specialties: tuple[str, ...] = ()
+    signed_at: datetime | None = None
+    checklist: tuple[dict, ...] = ()
+
+    @classmethod
+    def of(cls, user: User, at: datetime) -> "Approver":
+        return cls(name=user.public_name, credentials=user.credentials,
+                   username=user.username, signed_at=at)  # fmt: skip
+
+    def as_data(self) -> dict:
+        return {
+            "name": self.name,
+            "credentials": self.credentials,
+            "username": self.username,
+            "specialties": list(self.specialties),
+            "signed_at": self.signed_at.isoformat() if self.signed_at else None,
+            "checklist": [dict(answer) for answer in self.checklist],
+        }
+
+
 def write_approved(
-    article: Article, *, revision_id: int, by: User, at: datetime, note: str
-) -> Edition:
-    """The next numbered edition: the approved revision as every reader role will see it."""
+    article: Article, *, revision_id: int, by: User, at: datetime, note: str,
+    approvers: Sequence[Approver] = (),
+) -> Edition:  # fmt: skip
+    """The next numbered edition: the approved revision as every reader role will see it,
+    naming everyone who signed it off (`by` alone where no sign-offs were recorded: a review
+    that confirmed the text, or an edition written before sign-offs)."""
     previous = article.editions.approved().order_by("-number").first()
     number = previous.number + 1 if previous else 1
     note = note or ("First edition." if number == 1 else "")
-    entry = {"number": number, "published_at": at.isoformat(), "note": note}
+    named = [approver.as_data() for approver in approvers or [Approver.of(by, at)]]
+    entry = {
+        "number": number, "published_at": at.isoformat(), "note": note,
+        "approved_by": [_credited(approver) for approver in named],
+    }  # fmt: skip
     return _publish(
         article, revision_id=revision_id, at=at, kind=Edition.Kind.APPROVED, number=number,
         next_review_due=add_months(at.date(), article.review_interval_months),
         approved_by=by, approver_name=by.public_name, approver_credentials=by.credentials,
+        approvers=named,
         change_note=note, change_log=[*(previous.change_log if previous else []), entry],
     )  # fmt: skip
+
+
+def _credited(approver: dict) -> str:
+    """ "Dr Jane Roe, MD, Thoracic Oncology": how the change log names an approver."""
+    return ", ".join(part for part in (approver["name"], approver["credentials"]) if part)
 
 
 def write_pending(article: Article, *, revision_id: int, at: datetime) -> Edition:
@@ -71,14 +114,15 @@ def add_months(day: date, months: int) -> date:
     return day.replace(year=year, month=month, day=min(day.day, monthrange(year, month)[1]))
 
 
-STORED_SHA256_VERSION = 2
+STORED_SHA256_VERSION = 3
 
 
 def stored_sha256(edition: Edition) -> str:
     """A fingerprint of what the row stores for readers, to notice any later change of it.
 
     Version 1 (the first editions) covers the text and the approver; version 2 adds the review
-    date, the authors and the topics. An edition keeps the version it was written with."""
+    date, the authors and the topics; version 3 every approver who signed off, with their
+    checklist. An edition keeps the version it was written with."""
     payload = [
         edition.kind,
         edition.number,
@@ -92,6 +136,8 @@ def stored_sha256(edition: Edition) -> str:
     ]
     if edition.stored_sha256_version >= 2:
         payload += [edition.next_review_due, edition.authors, edition.topics]
+    if edition.stored_sha256_version >= 3:
+        payload.append(edition.approvers)
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
