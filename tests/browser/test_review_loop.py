@@ -110,7 +110,7 @@ def test_the_author_cannot_approve_their_own_article(live_server, demo, browser)
 def _approve_demo(first, second, note=""):
     """`first` starts the review and signs off; `second` gives the oncology topic's second
     sign-off, with the note for readers, and the article is approved."""
-    _open_article(first)
+    _reopen_article(first)
     first.get_by_role("button", name="Start review").click()
     sign_off(first)
     expect(first.get_by_text(re.compile("stays under review: 1 of 2"))).to_be_visible()
