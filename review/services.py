@@ -154,6 +154,9 @@ def _hold(locked: Article, move: Move, *, by: User, revision_id: int | None, com
         to_state=locked.state, revision_id=revision_id,
         comment=f"{said} {comment}" if comment else said,
     )  # fmt: skip
+    if move.notifies:
+        tally = f"{status.count} of {status.required}"
+        _notify(event, move.notifies(locked), f"Signed off ({tally}): {locked.title}")
     return event
 
 

@@ -16,7 +16,7 @@ from publishing.editions import stored_sha256
 from review import services
 from review.checklist import ITEMS
 from review.errors import InvalidTransition, NotAllowed
-from review.models import ReviewEvent, SignOff, SignOffPolicy
+from review.models import Notification, ReviewEvent, SignOff, SignOffPolicy
 from review.workflow import MOVES, REVIEWERS, refusal
 from tests.contributor_factories import ContributorProfileFactory
 from tests.factories import CHECKLIST_FIELDS, SIGNED_CHECKLIST, UserFactory
@@ -100,6 +100,9 @@ def test_the_first_of_two_sign_offs_leaves_the_article_under_review_and_says_wha
     event = under_review.review_events.latest("pk")
     assert event.action == ReviewEvent.Action.SIGN_OFF
     assert event.comment.startswith("Signed off: 1 of 2 sign-offs")
+    told = Notification.objects.get(event=event)  # the authors hear of it, after the commit
+    assert told.recipient == under_review.author
+    assert told.email.subject == "Signed off (1 of 2): What is the answer?"
     # The next reviewer's button says which sign-off theirs is; the page shows the first one.
     page = _review_page(client, under_review, oncologist2)
     assert ">Approve (sign-off 2 of 2)</button>" in page
