@@ -425,6 +425,10 @@ class Edition(models.Model):
     # publishing.editions.Approver: [{name, credentials, username, specialties, signed_at,
     # checklist: [{key, question, answer, reason}]}].
     approvers = models.JSONField(default=list)
+    # The same people, for finding the editions a person signed off (their contributor page).
+    signed_off_by = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="signed_off_editions"
+    )
     published_at = models.DateTimeField()
     change_note = models.TextField(blank=True)
     # SHA-256 of everything readers can be shown from the pinned revision (the approval's

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from accounts.models import ContributorProfile, User
 from articles.models import Article, Edition, Topic
@@ -51,11 +51,19 @@ def disclosures_of(profile: ContributorProfile, *, today: date) -> list[Disclosu
 
 
 def editions_of(user: User) -> QuerySet[Edition]:
-    """Approved editions readers can open that the person approved or (co-)wrote, newest first."""
+    """Approved editions readers can open that the person signed off or (co-)wrote, newest
+    first; `approved_by_them` says which they signed off."""
+    signed = Edition.signed_off_by.through.objects.filter(edition=OuterRef("pk"), user=user)
     return (
         Edition.objects.approved()
         .filter(article__withdrawn_at__isnull=True)
-        .filter(Q(approved_by=user) | Q(article__author=user) | Q(article__co_authors=user))
+        .filter(
+            Q(approved_by=user)
+            | Q(signed_off_by=user)
+            | Q(article__author=user)
+            | Q(article__co_authors=user)
+        )
+        .annotate(approved_by_them=Q(approved_by=user) | Exists(signed))
         .select_related("article")
         .distinct()
         .order_by("-published_at", "-id")

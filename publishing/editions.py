@@ -102,6 +102,9 @@ def _publish(article: Article, *, revision_id: int, at: datetime, **fields) -> E
     )
     edition.stored_sha256 = stored_sha256(edition)
     edition.save()
+    if edition.approvers:
+        usernames = [approver["username"] for approver in edition.approvers]
+        edition.signed_off_by.set(User.objects.filter(username__in=usernames))
     index_edition(edition)  # in this transaction: the edition and its entry commit together
     article.public_edition, article.published_at = edition, at
     return edition

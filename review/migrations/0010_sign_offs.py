@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0017_edition_approvers'),
+        ('articles', '0016_review_interval_bounds'),
         ('reversion', '0002_add_index_on_version_for_content_type_and_db'),
         ('review', '0009_sign_off_policy'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

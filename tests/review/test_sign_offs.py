@@ -356,3 +356,16 @@ def test_the_admin_edits_qualifications_and_shows_the_edition_record(
     page = client.get(f"/admin/articles/edition/{edition.pk}/change/").content.decode()
     assert "Dr. Ana Reyes" in page and "Dr. Tomas Lind" in page
     assert "Claims match the cited sources: confirmed" in page
+
+
+def test_each_approver_s_contributor_page_lists_the_edition_they_signed_off(
+    client, under_review, oncologist, oncologist2
+):
+    _approve(client, under_review, oncologist)  # the first of two: not the one who published
+    _approve(client, under_review, oncologist2)
+    client.logout()
+
+    for person in (oncologist, oncologist2):
+        page = client.get(f"/contributors/{person.contributor_profile.slug}/").content.decode()
+        assert "What is the answer?" in page
+        assert f"Approved by {person.public_name}" in page
