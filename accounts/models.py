@@ -45,6 +45,17 @@ class ContributorProfile(models.Model):
     is_public = models.BooleanField(
         default=False, help_text="Readers see the page, and bylines link to it."
     )
+    # What a reviewer is qualified to sign off (review.policy asks for them by name).
+    specialties = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text='What this reviewer is qualified in, comma-separated, e.g. "oncology, '
+        "thoracic oncology\". A topic's sign-off policy may require one of them.",
+    )
+    plain_language_reviewer = models.BooleanField(
+        default=False,
+        help_text="Qualified to sign off reader versions written for patients and the public.",
+    )
 
     class Meta:
         ordering = ["slug"]
@@ -54,6 +65,13 @@ class ContributorProfile(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("public:contributor", kwargs={"slug": self.slug})
+
+    @property
+    def specialty_list(self) -> list[str]:
+        return [name.strip() for name in self.specialties.split(",") if name.strip()]
+
+    def has_specialty(self, name: str) -> bool:
+        return name.strip().casefold() in {mine.casefold() for mine in self.specialty_list}
 
     @property
     def affiliation_list(self) -> list[str]:

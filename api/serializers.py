@@ -28,6 +28,13 @@ class ApproverSerializer(serializers.Serializer):
     credentials = serializers.CharField(source="approver_credentials")
 
 
+class SignedOffBySerializer(serializers.Serializer):
+    """One board member who signed the edition off, with the credentials shown that day."""
+
+    name = serializers.CharField()
+    credentials = serializers.CharField()
+
+
 class ChangeLogEntrySerializer(serializers.Serializer):
     number = serializers.IntegerField()
     published_at = serializers.DateTimeField()
@@ -93,6 +100,11 @@ class EditionPageSerializer(serializers.Serializer):
     body_html = serializers.CharField(help_text="Sanitized HTML, as published.")
     references = CitedReferenceSerializer(many=True)
     approver = ApproverSerializer(source="edition")
+    approvers = SignedOffBySerializer(
+        many=True, source="edition.approvers",
+        help_text="Everyone who signed this edition off, in order (empty for editions written "
+        "before sign-offs were kept: see approver).",
+    )  # fmt: skip
     published_at = serializers.DateTimeField(source="edition.published_at")
     change_note = serializers.CharField(source="edition.change_note")
     literature_current_through = serializers.DateField(

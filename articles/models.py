@@ -424,6 +424,14 @@ class Edition(models.Model):
     # As they were on the day: a later change of name or credentials does not rewrite history.
     approver_name = models.CharField(max_length=200, blank=True)
     approver_credentials = models.CharField(max_length=200, blank=True)
+    # Everyone who signed off the approved revision (the last of them is `approved_by`), as
+    # publishing.editions.Approver: [{name, credentials, username, specialties, signed_at,
+    # checklist: [{key, question, answer, reason}]}].
+    approvers = models.JSONField(default=list)
+    # The same people, for finding the editions a person signed off (their contributor page).
+    signed_off_by = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="signed_off_editions"
+    )
     published_at = models.DateTimeField()
     change_note = models.TextField(blank=True)
     # SHA-256 of everything readers can be shown from the pinned revision (the approval's

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from accounts.models import ContributorProfile, User
 from articles.models import Article, Edition, Topic
@@ -51,14 +51,17 @@ def disclosures_of(profile: ContributorProfile, *, today: date) -> list[Disclosu
 
 
 def editions_of(user: User) -> QuerySet[Edition]:
-    """Approved editions readers can open that the person approved or (co-)wrote, newest first."""
+    """Approved editions readers can open that the person signed off or (co-)wrote, newest
+    first; `approved_by_them` says which they signed off."""
     # Each edition once without DISTINCT (whose sort would carry whole edition rows): the
     # articles they wrote are one subquery, on the author index and the co-authors' table.
     wrote = Article.objects.filter(Q(author=user) | Q(co_authors=user)).values("pk")
+    signed = Edition.signed_off_by.through.objects.filter(edition=OuterRef("pk"), user=user)
     return (
         Edition.objects.approved()
         .filter(article__withdrawn_at__isnull=True)
-        .filter(Q(approved_by=user) | Q(article__in=wrote))
+        .filter(Q(approved_by=user) | Exists(signed) | Q(article__in=wrote))
+        .annotate(approved_by_them=Q(approved_by=user) | Exists(signed))
         .select_related("article")
         .only(*LISTED_FIELDS)
         .order_by("-published_at", "-id")
@@ -81,7 +84,10 @@ class Credit:
 @dataclass(frozen=True)
 class Byline:
     authors: tuple[Credit, ...]
-    approver: Credit | None  # as the edition recorded them (None before approval)
+    approver: Credit | None  # who completed the approval, as the edition recorded them
+    # Everyone who signed the edition off, in order, as the edition recorded them (empty before
+    # approval; the approver alone for an edition written before sign-offs were kept).
+    approvers: tuple[Credit, ...] = ()
 
 
 # What a byline reads of a person (not their e-mail or password hash).
@@ -100,15 +106,21 @@ def byline(article: Article, edition: Edition) -> Byline:
     approver as the edition recorded them on the day, linked to the page of the user who
     approved."""
     usernames = [credited["username"] for credited in edition.authors]
+    approvers = edition.approvers if edition.is_approved else []
     people = (
-        User.objects.filter(Q(username__in=usernames) | Q(pk=edition.approved_by_id))
+        User.objects.filter(
+            Q(username__in=usernames)
+            | Q(username__in=[signed["username"] for signed in approvers])
+            | Q(pk=edition.approved_by_id)
+        )
         .select_related("contributor_profile")
         .only(*CREDITED_FIELDS)
     )
-    slugs, credits = {}, {}
+    slugs, credits, slug_of = {}, {}, {}
     for person in people:
         profile = getattr(person, "contributor_profile", None)
         slugs[person.pk] = profile.slug if profile and profile.is_public else ""
+        slug_of[person.username] = slugs[person.pk]
         credits[person.username] = Credit(person.public_name, person.credentials, slugs[person.pk])
     named = [credits[name] for name in usernames if name in credits]
     authors, co_authors = named[:1], named[1:]
@@ -119,4 +131,11 @@ def byline(article: Article, edition: Edition) -> Byline:
             edition.approver_credentials,
             slugs.get(edition.approved_by_id, ""),
         )
-    return Byline(tuple(authors + sorted(co_authors, key=lambda c: c.name)), approver)
+    signed = tuple(
+        Credit(s["name"], s["credentials"], slug_of.get(s["username"], "")) for s in approvers
+    )
+    return Byline(
+        tuple(authors + sorted(co_authors, key=lambda c: c.name)),
+        approver,
+        signed or ((approver,) if approver else ()),
+    )

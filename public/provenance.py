@@ -40,7 +40,7 @@ def medical_web_page(
     if edition.is_approved:
         data |= {
             "lastReviewed": edition.published_at.date().isoformat(),
-            "reviewedBy": _person(edition.approver_name, edition.approver_credentials),
+            "reviewedBy": _reviewers(edition),
             "version": str(edition.number),
         }
     return data
@@ -52,6 +52,14 @@ def json_ld(data: dict) -> SafeString:
     for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
         text = text.replace(char, escaped)
     return mark_safe(text)
+
+
+def _reviewers(edition: Edition) -> dict | list[dict]:
+    """Everyone who signed the edition off (one Person where one did, as before)."""
+    people = [_person(signed["name"], signed["credentials"]) for signed in edition.approvers]
+    if len(people) > 1:
+        return people
+    return people[0] if people else _person(edition.approver_name, edition.approver_credentials)
 
 
 def _person(name: str, credentials: str) -> dict:

@@ -27,6 +27,8 @@ from personalization.services import remember_role
 from publishing.delivery import oldest_unapplied
 from publishing.selectors import PublicPointer, public_pointer
 from questions.forms import article_page_fields
+from review.checklist import ITEMS
+from review.policy import published_rules
 from review.workflow import MOVES, TRACKER_STEP_OF_STATE, TRACKER_STEPS
 
 from . import page_cache, provenance
@@ -268,7 +270,11 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def editorial_policy(request: HttpRequest) -> HttpResponse:
-    return render(request, "public/editorial_policy.html", {"moves": MOVES.values()})
+    return render(
+        request,
+        "public/editorial_policy.html",
+        {"moves": MOVES.values(), "sign_off_rules": published_rules(), "checklist": ITEMS},
+    )
 
 
 @never_cache

@@ -8,7 +8,7 @@ there is a named act of publishing, in the same transaction, and no signal is ne
 
 from django.contrib import admin, messages
 from django.db.models import Count, Q
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
 from accounts.admin import UserAdmin
@@ -123,17 +123,18 @@ class DeliveryAdmin(admin.ModelAdmin):
 
 @admin.register(Edition)
 class EditionAdmin(admin.ModelAdmin):
-    """Every edition as published, read-only, with when `verify_editions` last checked it."""
+    """The edition record, read-only: what readers were shown, everyone who signed it off with
+    their answers to the board's checklist, and when `verify_editions` last checked it."""
 
-    list_display = ("__str__", "article_slug", "number", "kind", "published_at", "last_verified",
-                    "verified")  # fmt: skip
+    list_display = ("__str__", "article_slug", "number", "kind", "published_at", "signed_off_by",
+                    "last_verified", "verified")  # fmt: skip
     list_filter = ("kind", "last_check__passed")
     list_select_related = ("article", "last_check")
     search_fields = ("article__slug",)
     show_full_result_count = False
-    fields = ("article", "kind", "number", "published_at", "approver_name",
-              "approver_credentials", "change_note", "title", "summary", "content_sha256",
-              "revision_sha256", "seal_key_id", "stored_sha256", "last_verified", "verified",
+    fields = ("article", "kind", "number", "revision", "published_at", "change_note", "title",
+              "summary", "sign_offs", "next_review_due", "content_sha256", "revision_sha256",
+              "seal_key_id", "stored_sha256", "last_verified", "verified",
               "findings")  # fmt: skip
     readonly_fields = fields
 
@@ -148,6 +149,36 @@ class EditionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+    @admin.display(description="signed off by")
+    def signed_off_by(self, edition: Edition) -> str:
+        names = [signed["name"] for signed in edition.approvers] or [edition.approver_name]
+        return "; ".join(name for name in names if name) or "—"
+
+    @admin.display(description="sign-offs and checklists")
+    def sign_offs(self, edition: Edition) -> str:
+        if not edition.approvers:
+            return edition.approver_name or "—"
+        return format_html_join(
+            "",
+            "<p><strong>{}</strong> {} · {}</p><ul>{}</ul>",
+            (
+                (
+                    signed["name"],
+                    signed["credentials"],
+                    signed.get("signed_at") or "",
+                    format_html_join(
+                        "",
+                        "<li>{}: {}</li>",
+                        (
+                            (answer["question"], _answered(answer))
+                            for answer in signed.get("checklist", [])
+                        ),
+                    ),
+                )
+                for signed in edition.approvers
+            ),
+        )
 
     @admin.display(description="article", ordering="article__slug")
     def article_slug(self, edition: Edition) -> str:
@@ -239,3 +270,9 @@ class PublishedContributorProfileAdmin(ChangesSurroundings, ContributorProfileAd
 
     def surroundings_part(self, obj: ContributorProfile, changed: list[str]) -> str | None:
         return "people" if self.SHOWN & set(changed) else None
+
+
+def _answered(answer: dict) -> str:
+    if answer["answer"] == "confirmed":
+        return "confirmed"
+    return f"not applicable ({answer['reason']})"

@@ -5,6 +5,8 @@ import hashlib
 import hmac
 import json
 from calendar import monthrange
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from django.conf import settings
@@ -19,20 +21,61 @@ from personalization.models import ReaderRole
 from personalization.selectors import approval_fingerprint
 
 
+@dataclass(frozen=True)
+class Approver:
+    """One board member who signed off the edition's revision, as they were that day, with
+    their answers to the board's checklist ([{key, question, answer, reason}])."""
+
+    name: str
+    credentials: str
+    username: str
+    specialties: tuple[str, ...] = ()
+    signed_at: datetime | None = None
+    checklist: tuple[dict, ...] = ()
+
+    @classmethod
+    def of(cls, user: User, at: datetime) -> "Approver":
+        return cls(name=user.public_name, credentials=user.credentials,
+                   username=user.username, signed_at=at)  # fmt: skip
+
+    def as_data(self) -> dict:
+        return {
+            "name": self.name,
+            "credentials": self.credentials,
+            "username": self.username,
+            "specialties": list(self.specialties),
+            "signed_at": self.signed_at.isoformat() if self.signed_at else None,
+            "checklist": [dict(answer) for answer in self.checklist],
+        }
+
+
 def write_approved(
-    article: Article, *, revision_id: int, by: User, at: datetime, note: str
-) -> Edition:
-    """The next numbered edition: the approved revision as every reader role will see it."""
+    article: Article, *, revision_id: int, by: User, at: datetime, note: str,
+    approvers: Sequence[Approver] = (),
+) -> Edition:  # fmt: skip
+    """The next numbered edition: the approved revision as every reader role will see it,
+    naming everyone who signed it off (`by` alone where no sign-offs were recorded: a review
+    that confirmed the text, or an edition written before sign-offs)."""
     previous = article.editions.approved().order_by("-number").first()
     number = previous.number + 1 if previous else 1
     note = note or ("First edition." if number == 1 else "")
-    entry = {"number": number, "published_at": at.isoformat(), "note": note}
+    named = [approver.as_data() for approver in approvers or [Approver.of(by, at)]]
+    entry = {
+        "number": number, "published_at": at.isoformat(), "note": note,
+        "approved_by": [_credited(approver) for approver in named],
+    }  # fmt: skip
     return _publish(
         article, revision_id=revision_id, at=at, kind=Edition.Kind.APPROVED, number=number,
         next_review_due=add_months(at.date(), article.review_interval_months),
         approved_by=by, approver_name=by.public_name, approver_credentials=by.credentials,
+        approvers=named,
         change_note=note, change_log=[*(previous.change_log if previous else []), entry],
     )  # fmt: skip
+
+
+def _credited(approver: dict) -> str:
+    """ "Dr Jane Roe, MD, Thoracic Oncology": how the change log names an approver."""
+    return ", ".join(part for part in (approver["name"], approver["credentials"]) if part)
 
 
 def write_pending(article: Article, *, revision_id: int, at: datetime) -> Edition:
@@ -67,6 +110,9 @@ def _publish(article: Article, *, revision_id: int, at: datetime, **fields) -> E
         EditionReference(edition=edition, article=article, key=key, published_at=at)
         for key in cited_keys(edition.renditions)
     )
+    if edition.approvers:
+        usernames = [approver["username"] for approver in edition.approvers]
+        edition.signed_off_by.set(User.objects.filter(username__in=usernames))
     index_edition(edition)  # in this transaction: the edition and its entry commit together
     article.public_edition, article.published_at = edition, at
     return edition
@@ -86,7 +132,7 @@ SEALED_FIELDS = (
     "article_id", "kind", "number", "revision_id", "revision_sha256", "content_sha256",
     "approved_by_id", "approver_name", "approver_credentials", "published_at", "change_note",
     "title", "summary", "literature_current_through", "text_updated_at", "next_review_due",
-    "authors", "topics", "renditions", "change_log", "search_text",
+    "authors", "topics", "renditions", "change_log", "search_text", "approvers",
 )  # fmt: skip
 
 

@@ -8,6 +8,7 @@ not at all, and the log's worker carries it to the baked files and the edge afte
 pages need no message: they are kept under the edition they show (publishing.selectors).
 """
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from django.db import transaction
@@ -19,16 +20,21 @@ from articles.search import remove_entry
 
 from . import editions
 from .delivery import queue_deliveries
+from .editions import Approver
 from .models import PublicationEntry, Surroundings
 
 POINTER = ["public_edition", "published_at", "withdrawn_at", "withdrawal_reason"]
 Kind = PublicationEntry.Kind
 
 
-def publish(*, article: Article, revision_id: int, by: User, at: datetime, note: str) -> Edition:
-    """Readers now see this approved revision, as the next numbered edition (and a withdrawn
-    article returns at its address)."""
-    edition = editions.write_approved(article, revision_id=revision_id, by=by, at=at, note=note)
+def publish(
+    *, article: Article, revision_id: int, by: User, at: datetime, note: str,
+    approvers: Sequence[Approver] = (),
+) -> Edition:  # fmt: skip
+    """Readers now see this approved revision, as the next numbered edition naming everyone who
+    signed it off (and a withdrawn article returns at its address)."""
+    edition = editions.write_approved(article, revision_id=revision_id, by=by, at=at, note=note,
+                                      approvers=approvers)  # fmt: skip
     article.withdrawn_at, article.withdrawal_reason = None, ""
     _act(Kind.PUBLISH, article, by=by, edition=edition, note=note)
     return edition

@@ -18,7 +18,7 @@ from personalization.selectors import revision_variant_source, working_variant_s
 
 from . import services
 from .diffs import article_diff, compare_revisions
-from .models import Notification, ReviewEvent, SignOffPolicy
+from .models import Notification, ReviewEvent, SignOff, SignOffPolicy
 from .workflow import EDIT_ANY, GROUPS, MOVES, groups_of, refusal
 
 # What the edit move changes: saving any of these goes through review (and reopens approved
@@ -305,3 +305,23 @@ class SignOffPolicyAdmin(admin.ModelAdmin):
     )  # fmt: skip
     list_select_related = ("topic",)
     autocomplete_fields = ("topic",)
+
+
+@admin.register(SignOff)
+class SignOffAdmin(admin.ModelAdmin):
+    """Every sign-off, read-only: who signed which revision off, as they were, and their
+    checklist (review.checklist)."""
+
+    list_display = ("signed_at", "article", "revision", "reviewer_name", "credentials")
+    search_fields = ("article__slug", "reviewer_name")
+    list_select_related = ("article",)
+    list_per_page = 50
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

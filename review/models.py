@@ -16,6 +16,7 @@ class ReviewEvent(models.Model):
         START_REVIEW = "start_review", "Started review"
         REQUEST_CHANGES = "request_changes", "Requested changes"
         APPROVE = "approve", "Approved"
+        SIGN_OFF = "sign_off", "Signed off (more sign-offs needed)"
         WITHDRAW = "withdraw", "Withdrew"
         EDIT = "edit", "Edited"
         ASSIGN = "assign", "Assigned a reviewer"
@@ -245,3 +246,44 @@ class PassageReply(models.Model):
 
     def __str__(self) -> str:
         return f"{self.written_by} replied to {self.comment_id}"
+
+
+class SignOff(models.Model):
+    """One board member's approval of one exact revision, with their answers to the checklist
+    (review.checklist) and their qualifications as they were. An article is approved once the
+    sign-offs on its current revision satisfy its policy (review.policy); an edit starts a new
+    revision, on which nobody has signed off yet. Append-only."""
+
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="sign_offs")
+    revision = models.ForeignKey("reversion.Revision", on_delete=models.PROTECT, related_name="+")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="sign_offs"
+    )
+    # As they were on the day: the edition names them so.
+    reviewer_name = models.CharField(max_length=200)
+    credentials = models.CharField(max_length=200, blank=True)
+    specialties = models.JSONField(default=list)
+    plain_language = models.BooleanField(default=False)
+    checklist = models.JSONField(default=list)  # [{key, question, answer, reason}]
+    comment = models.TextField(blank=True)
+    signed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["signed_at", "id"]
+        constraints = [
+            # The backstop under the row lock: one sign-off per person and revision.
+            models.UniqueConstraint(
+                fields=["article", "revision", "reviewer"], name="one_sign_off_per_reviewer"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer_name} signed off {self.article} (revision {self.revision_id})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Sign-offs are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Sign-offs are append-only.")

@@ -49,3 +49,39 @@ def _from_rows(rows: list[SignOffPolicy], *, topics: tuple[str, ...]) -> Policy:
         review_days=min(row.review_days for row in rows),
         topics=topics,
     )
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One row of the sign-off policy, as the editorial policy page explains it."""
+
+    applies_to: str  # "Every article (site default)" or a topic's name
+    policy: Policy
+
+    @property
+    def in_words(self) -> list[str]:
+        policy = self.policy
+        count = policy.approvals_required
+        signers = f"{count} board members sign" if count > 1 else "1 board member signs"
+        words = [f"{signers} off"]
+        words += [f"one of them a reviewer with the {name} specialty"
+                  for name in policy.specialties_required]  # fmt: skip
+        if policy.plain_language_required:
+            words.append(
+                "where the article has versions for patients or the public, one of them a "
+                "plain-language reviewer"
+            )
+        if policy.outside_advice_required:
+            words.append("an outside specialist's advice is on the review")
+        words.append(f"each assignment is due within {policy.review_days} days")
+        return words
+
+
+def published_rules() -> list[Rule]:
+    """The site default, then each topic's row by topic name: the rows the policy page shows."""
+    rows = SignOffPolicy.objects.filter(topic__isnull=False).select_related("topic")
+    topics = sorted(
+        (Rule(row.topic.name, _from_rows([row], topics=(row.topic.name,))) for row in rows),
+        key=lambda rule: rule.applies_to.casefold(),
+    )
+    return [Rule("Every article (site default)", site_default()), *topics]

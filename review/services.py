@@ -5,7 +5,7 @@ who acted on an older revision, writes an append-only ReviewEvent and a django-r
 and queues its notifications to go out once the transaction has committed.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 
 import reversion
@@ -26,8 +26,10 @@ from personalization.services import remove_variant, save_variant
 from publishing import services as publishing
 from publishing.selectors import articles_showing_reference
 
+from . import checklist as board_checklist
 from .errors import InvalidTransition, NotAllowed, StaleRevision, WorkflowError
 from .models import Notification, ReviewAssignment, ReviewEvent
+from .signoffs import sign_off_status
 from .workflow import (
     ADMINS,
     AUTHORS,
@@ -55,11 +57,13 @@ def make_move(
     comment: str = "",
     note: str = "",
     write: Callable[[Article], None] | None = None,
+    checklist: Mapping[str, tuple[str, str]] | None = None,
 ) -> ReviewEvent:
     """Make one move of the table (review.workflow.MOVES) on the revision the caller saw.
 
     `note` is the public note of what changed (approvals); `write` changes the text of the
-    locked article (edit moves only) and saves its revision.
+    locked article (edit moves only) and saves its revision; `checklist` answers the board's
+    checklist ({item key: (answer, reason)}, review.checklist) for a move that asks it.
     """
     move = MOVES[name]
     comment, note = comment.strip(), note.strip()
@@ -75,7 +79,12 @@ def make_move(
             raise refused.exception()
         if move.comment_required and not comment:
             raise InvalidTransition(f"{move.label} needs a comment saying why.")
-        if move.asks_note and locked.live_revision_id and not note:
+        # A sign-off short of the policy: recorded against the revision seen; the article, its
+        # state and its revision stay as they are, so others' open pages stay current.
+        held = move.completes is not None and not move.completes(locked, by)
+        # The note goes in the change log with the edition: the sign-off that publishes it
+        # writes it.
+        if move.asks_note and locked.live_revision_id and not note and not held:
             raise InvalidTransition(
                 f"{move.label} needs a note for readers saying what changed since the last "
                 "edition; it goes in the article's change log."
@@ -86,7 +95,11 @@ def make_move(
                     f"The {what} is {len(text):,} characters long; the limit is "
                     f"{MAX_COMMENT_CHARS:,}. Nothing was changed."
                 )
+        answers = board_checklist.clean(checklist) if move.asks_checklist else ()
         from_state = locked.state
+        if held:
+            return _hold(locked, move, by=by, revision_id=seen_revision_id, comment=comment,
+                         note=note, answers=answers)  # fmt: skip
         if write is not None:
             try:
                 write(locked)
@@ -99,7 +112,7 @@ def make_move(
             fields.append("state_changed_at")
         if move.records:
             context = MoveContext(by=by, revision_id=seen_revision_id, comment=comment,
-                                  note=note, at=timezone.now())  # fmt: skip
+                                  note=note, at=timezone.now(), checklist=answers)  # fmt: skip
             fields += move.records(locked, context)
         if move.edits_text:
             locked.save(update_fields=fields)
@@ -119,6 +132,31 @@ def make_move(
         if move.notifies:
             _notify(event, move.notifies(locked), f"{move.notice}: {locked.title}")
     article.refresh_from_db()
+    return event
+
+
+def _hold(locked: Article, move: Move, *, by: User, revision_id: int | None, comment: str,
+          note: str, answers: tuple) -> ReviewEvent:  # fmt: skip
+    """Record a move's part without moving the article (a sign-off the policy needs more of)."""
+    context = MoveContext(by=by, revision_id=revision_id, comment=comment, note=note,
+                          at=timezone.now(), checklist=answers)  # fmt: skip
+    try:
+        with transaction.atomic():
+            move.records(locked, context)
+    except IntegrityError as exc:  # the constraint behind the lock: signed off meanwhile
+        raise StaleRevision(
+            "You signed off this revision meanwhile. Reload to see the newest version."
+        ) from exc
+    status = sign_off_status(locked)
+    said = f"Signed off: {status.summary}."
+    event = ReviewEvent.objects.create(
+        article=locked, actor=by, action=ReviewEvent.Action.SIGN_OFF, from_state=locked.state,
+        to_state=locked.state, revision_id=revision_id,
+        comment=f"{said} {comment}" if comment else said,
+    )  # fmt: skip
+    if move.notifies:
+        tally = f"{status.count} of {status.required}"
+        _notify(event, move.notifies(locked), f"Signed off ({tally}): {locked.title}")
     return event
 
 

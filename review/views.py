@@ -21,7 +21,7 @@ from personalization.selectors import (
     with_variants,
 )
 
-from . import selectors, services
+from . import checklist, selectors, services
 from .comment_views import comments_context
 from .diffs import article_diff, compare_revisions
 from .errors import InvalidTransition, StaleRevision
@@ -35,6 +35,7 @@ from .forms import (
     VariantForm,
 )
 from .paging import page_links
+from .signoffs import sign_off_status
 from .workflow import (
     ADMINS,
     AUTHORS,
@@ -113,6 +114,8 @@ def article_review(request: HttpRequest, slug: str, *, status: int = 200, **extr
         "consistency": version_mismatches(article),
         "consistency_blocks": settings.VETTED_CONSISTENCY_BLOCKS_APPROVAL,
         **comments_context(article, request.user),
+        "sign_off": sign_off_status(article),
+        "checklist_rows": checklist.rows(extra.get("kept_checklist")),
         **extra,
     }
     return render(request, "review/article.html", context, status=status)
@@ -131,6 +134,7 @@ def move(request: HttpRequest, slug: str, name: str) -> HttpResponse:
         "failed_move": name,
         "kept_comment": request.POST.get("comment", ""),
         "kept_note": request.POST.get("note", ""),
+        "kept_checklist": checklist.answers_from(request.POST),
     }
     if not form.is_valid():  # say what was wrong; keep what was typed
         errors = " ".join(message for field in form.errors.values() for message in field)
@@ -143,11 +147,21 @@ def move(request: HttpRequest, slug: str, name: str) -> HttpResponse:
             seen_revision_id=form.cleaned_data["seen_revision_id"],
             comment=form.cleaned_data["comment"],
             note=form.cleaned_data["note"],
+            checklist=kept["kept_checklist"] if MOVES[name].asks_checklist else None,
         )
     except (StaleRevision, InvalidTransition) as exc:  # refusals are the middleware's
         return article_review(request, slug, status=exc.status_code, move_error=exc.message, **kept)
-    messages.success(request, f"{label}: done.")
+    messages.success(request, _done(name, label, article))
     return redirect("review:article", slug=slug)
+
+
+def _done(name: str, label: str, article: Article) -> str:
+    """What the mover is told: a sign-off the policy needs more of says what is still needed."""
+    article.refresh_from_db()
+    move = MOVES[name]
+    if move.completes is not None and article.state != move.target:
+        return f"Signed off. The article stays under review: {sign_off_status(article).summary}."
+    return f"{label}: done."
 
 
 @login_required

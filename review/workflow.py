@@ -22,8 +22,10 @@ from personalization.consistency import version_mismatches
 from personalization.selectors import approval_fingerprint, variant_grades
 from publishing import services as publishing
 
+from .checklist import Answer
 from .errors import InvalidTransition, NotAllowed, WorkflowError
-from .models import PassageComment, ReviewEvent
+from .models import PassageComment, ReviewEvent, SignOff
+from .signoffs import qualifications_of, sign_off_status
 
 AUTHORS = "Authors"
 EDITORS = "Editors"
@@ -147,6 +149,34 @@ def no_declared_conflict(article: Article, user: User) -> str | None:
         return (
             f"You declared a conflict of interest on {conflict.topic} (disclosure of "
             f"{date_format(conflict.declared_on, 'F j, Y')}), so another reviewer must approve it."
+        )
+    return None
+
+
+@guard(NotAllowed)
+def not_signed_off_already(article: Article, user: User) -> str | None:
+    status = sign_off_status(article)
+    mine = status.signed_by(user)
+    if mine:
+        return (
+            f"You signed off this revision on {date_format(mine.signed_at, 'F j, Y')}; "
+            f"another reviewer must give the next sign-off ({status.summary})."
+        )
+    return None
+
+
+@guard(NotAllowed)
+def qualified_for_what_is_left(article: Article, user: User) -> str | None:
+    """The sign-offs left must still be able to bring in every qualification the policy asks
+    for (a specialty, a plain-language reviewer): an unqualified reviewer may not take the
+    last one."""
+    status = sign_off_status(article)
+    unmet = status.unmet_after(qualifications_of(user))
+    if unmet:
+        needs = " and ".join(need.label for need in unmet)
+        return (
+            f"The sign-off from {needs} is still missing, and you are not qualified so: it must "
+            f"come from someone who is ({status.summary})."
         )
     return None
 
@@ -284,6 +314,7 @@ class MoveContext:
     comment: str
     note: str  # the public note of what changed (approvals)
     at: datetime
+    checklist: tuple[Answer, ...] = ()  # the board's checklist, answered (moves that ask it)
 
 
 def remember_submitted(article: Article, move: MoveContext) -> list[str]:
@@ -299,12 +330,60 @@ def publish_submitted(article: Article, move: MoveContext) -> list[str]:
     return []
 
 
+def completes_the_policy(article: Article, user: User) -> bool:
+    """Whether this reviewer's sign-off is the one that completes the article's policy."""
+    return sign_off_status(article).completed_by(qualifications_of(user))
+
+
+def sign_off_number(article: Article) -> str:
+    """ "sign-off 1 of 2" on the button, where the policy asks for more than one."""
+    status = sign_off_status(article)
+    if status.required <= 1:
+        return ""
+    return f"sign-off {min(status.count + 1, status.required)} of {status.required}"
+
+
+def record_sign_off(article: Article, move: MoveContext) -> list[str]:
+    """The reviewer's sign-off on the revision they saw, with their checklist; the sign-off
+    that completes the policy (the move reached its target) publishes the approved text."""
+    qualifications = qualifications_of(move.by)
+    SignOff.objects.create(
+        article=article, revision_id=move.revision_id, reviewer=move.by,
+        reviewer_name=move.by.public_name, credentials=move.by.credentials,
+        specialties=list(qualifications.specialties),
+        plain_language=qualifications.plain_language,
+        checklist=[answer.as_data() for answer in move.checklist], comment=move.comment,
+        signed_at=move.at,
+    )  # fmt: skip
+    if article.state != ReviewState.APPROVED:
+        return []
+    return pin_approval(article, move)
+
+
+def approvers_of(article: Article, revision_id: int | None) -> list[publishing.Approver]:
+    """Everyone who signed off the revision, as they were when they did, in order."""
+    return [
+        publishing.Approver(
+            name=done.reviewer_name,
+            credentials=done.credentials,
+            username=done.reviewer.username,
+            specialties=tuple(done.specialties),
+            signed_at=done.signed_at,
+            checklist=tuple(done.checklist),
+        )
+        for done in SignOff.objects.filter(article=article, revision_id=revision_id)
+        .select_related("reviewer")
+        .order_by("signed_at", "id")
+    ]
+
+
 def pin_approval(article: Article, move: MoveContext) -> list[str]:
     article.live_revision_id = move.revision_id
     article.approved_by, article.approved_at = move.by, move.at
     article.approved_sha256 = approval_fingerprint(article, move.revision_id)
     publishing.publish(article=article, revision_id=move.revision_id, by=move.by, at=move.at,
-                       note=move.note)  # fmt: skip
+                       note=move.note,
+                       approvers=approvers_of(article, move.revision_id))  # fmt: skip
     return [
         "live_revision",
         "approved_by",
@@ -368,17 +447,31 @@ class Move:
     notice: str = ""  # the first words of the e-mail's subject
     dangerous: bool = False
     edits_text: bool = False  # an edit is shown as the "Edit" link, not as a button
+    # The board's checklist (review.checklist), answered with the move.
+    asks_checklist: bool = False
+    # Set: the move reaches its target only when this says the mover completes what it needs
+    # (enough sign-offs of the right people); until then it records its part and the article
+    # stays as it is, its revision too.
+    completes: Callable[[Article, User], bool] | None = None
+    label_detail: Callable[[Article], str] | None = None  # added to the label: "sign-off 1 of 2"
 
     def target_from(self, state: str) -> str:
         if state in self.reopens:
             return ReviewState.DRAFT
         return self.target or state
 
+    @property
+    def collects_sign_offs(self) -> bool:
+        """Whether the move may be held until others have made it too (for templates)."""
+        return self.completes is not None
+
     def label_for(self, article: Article) -> str:
-        """What the button says: "Resubmit" once the article has been submitted before."""
+        """What the button says: "Resubmit" once the article has been submitted before;
+        "Approve (sign-off 1 of 2)" where the policy asks for several sign-offs."""
         if self.again_label and article.submitted_revision_id is not None:
             return self.again_label
-        return self.label
+        detail = self.label_detail(article) if self.label_detail else ""
+        return f"{self.label} ({detail})" if detail else self.label
 
 
 ALL_STATES = frozenset(ReviewState)
@@ -482,17 +575,25 @@ MOVES: dict[str, Move] = {
                 not_its_author,
                 not_an_editor_since_approval,
                 no_declared_conflict,
+                not_signed_off_already,
+                qualified_for_what_is_left,
                 readable,
                 consistent,
                 no_open_blocking_comment,
             ),
-            records=pin_approval,
+            asks_checklist=True,
+            completes=completes_the_policy,
+            label_detail=sign_off_number,
+            records=record_sign_off,
             notifies=its_authors,
             notice="Approved",
             explanation=(
                 "A reviewer who is not its author, did not edit this version and declared no "
-                "conflict of interest on its topics approves the exact text; that text is what "
-                "readers see. Not while a comment a reviewer marked as blocking is open."
+                "conflict of interest on its topics signs off the exact text, answering the "
+                "board's checklist. Once enough of the right people have signed off the same "
+                "revision (the sign-off rules below), that text is what readers see; until then "
+                "the article stays under review. Any edit starts the sign-offs again. Not while "
+                "a comment a reviewer marked as blocking is open."
             ),
         ),
         Move(

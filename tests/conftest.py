@@ -15,7 +15,7 @@ from articles.selectors import latest_revision_id
 from articles.services import save_article, save_reference
 from config.celery import app as celery_app
 from review.workflow import ADMINS, AUTHORS, EDITORS, REVIEWERS
-from tests.factories import UserFactory
+from tests.factories import SIGNED_CHECKLIST, UserFactory
 
 # Tests that need a real service say so: @pytest.mark.needs_postgres, and
 # @pytest.mark.needs_redis("broker") / ("cache"). A run is configured for a service when its
@@ -267,7 +267,8 @@ def public_article(make_article, author, seen, professional_disclaimer,
 
 @pytest.fixture
 def demo_approved(db, monkeypatch) -> Article:
-    """The demo article (load_demo), approved by `reviewer` as the board would."""
+    """The demo article (load_demo), approved as the board would: its oncology topic needs two
+    sign-offs, which `reviewer` and `reviewer2` give."""
     import os
 
     from django.core.management import call_command
@@ -279,8 +280,15 @@ def demo_approved(db, monkeypatch) -> Article:
     call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
     article = Article.objects.get(slug="nsclc-her2-exon-20-first-line")
     reviewer = User.objects.get(username="reviewer")
-    for name in ("start_review", "approve"):
-        make_move(name, article=article, by=reviewer, seen_revision_id=latest_revision_id(article))
+    reviewer2 = User.objects.get(username="reviewer2")
+    for name, by in (("start_review", reviewer), ("approve", reviewer), ("approve", reviewer2)):
+        make_move(
+            name,
+            article=article,
+            by=by,
+            seen_revision_id=latest_revision_id(article),
+            checklist=SIGNED_CHECKLIST,
+        )
     article.refresh_from_db()
     return article
 

@@ -1,6 +1,7 @@
 import factory
 
 from accounts.models import User
+from review.checklist import ITEMS, all_confirmed
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -17,3 +18,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     def _save(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+
+# The board's checklist as a reviewer who confirmed every item answers it: for the service
+# (make_move's `checklist`) and for the approve form's fields.
+SIGNED_CHECKLIST = all_confirmed()
+CHECKLIST_FIELDS = {f"check-{item.key}": "confirmed" for item in ITEMS}

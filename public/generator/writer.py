@@ -36,7 +36,7 @@ from articles.selectors import ArticleContent, CitedReference, ReferenceText
 from personalization.editions import DEFAULT, renditions, search_text
 from personalization.models import ReaderRole
 from personalization.selectors import approval_fingerprint
-from publishing.editions import STORED_SHA256_VERSION, add_months, revision_digest, seal
+from publishing.editions import STORED_SHA256_VERSION, Approver, add_months, revision_digest, seal
 from review.models import ReviewAssignment, ReviewEvent
 from review.workflow import MOVES
 
@@ -105,7 +105,7 @@ EDITION_COLUMNS = (
     "approver_credentials", "published_at", "change_note", "content_sha256", "stored_sha256",
     "title", "summary", "literature_current_through", "text_updated_at", "renditions",
     "change_log", "search_text", "next_review_due", "authors", "topics", "stored_sha256_version",
-    "revision_sha256", "seal_key_id", "seals",
+    "revision_sha256", "seal_key_id", "seals", "approvers",
 )  # fmt: skip
 
 
@@ -436,7 +436,7 @@ class _Story:
         edition = {
             "id": next(self.ids.editions), "article_id": self.article["id"], "kind": kind,
             "number": None, "revision_id": text.revision_id, "approved_by_id": None,
-            "approver_name": "", "approver_credentials": "", "published_at": at,
+            "approver_name": "", "approver_credentials": "", "approvers": [], "published_at": at,
             "change_note": "", "change_log": [], "title": text.title, "summary": text.summary,
             "literature_current_through": text.literature_current_through,
             "text_updated_at": text.saved_at,
@@ -453,8 +453,18 @@ class _Story:
             previous = self.last_edition
             number = previous["number"] + 1 if previous else 1
             note = "First edition." if number == 1 else self.rng.choice(NOTES)
-            entry = {"number": number, "published_at": at.isoformat(), "note": note}
+            approver = Approver.of(self.reviewer, at).as_data()
+            entry = {
+                "number": number,
+                "published_at": at.isoformat(),
+                "note": note,
+                "approved_by": [
+                    approver["name"]
+                    + (", " + approver["credentials"] if approver["credentials"] else "")
+                ],
+            }
             edition.update(
+                approvers=[approver],
                 next_review_due=add_months(at.date(), 12),
                 number=number, approved_by_id=self.reviewer.pk,
                 approver_name=self.reviewer.public_name,

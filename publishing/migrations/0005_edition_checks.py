@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0020_seal_existing_editions'),
+        ('articles', '0021_seal_existing_editions'),
         ('publishing', '0004_listings_version'),
     ]
 

@@ -13,7 +13,7 @@ from contributors.models import Disclosure, a_year_after
 from publishing.services import change_surroundings
 from review import services
 from tests.contributor_factories import ContributorProfileFactory, DisclosureFactory
-from tests.factories import UserFactory
+from tests.factories import SIGNED_CHECKLIST, UserFactory
 
 
 def _page(client, slug: str, **params):
@@ -29,7 +29,13 @@ def publish(make_article, author, reviewer, seen, professional_disclaimer):
         article.co_authors.add(*co_authors)
         approver = by or reviewer
         for name, user in (("submit", author), ("start_review", approver), ("approve", approver)):
-            services.make_move(name, article=article, by=user, seen_revision_id=seen(article))
+            services.make_move(
+                name,
+                article=article,
+                by=user,
+                seen_revision_id=seen(article),
+                checklist=SIGNED_CHECKLIST,
+            )
         article.refresh_from_db()
         return article
 

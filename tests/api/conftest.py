@@ -8,6 +8,7 @@ from articles.selectors import latest_revision_id
 from personalization.models import Audience, ReaderRole
 from personalization.services import save_variant
 from review.services import edit_article, make_move
+from tests.factories import SIGNED_CHECKLIST
 
 
 @pytest.fixture
@@ -46,7 +47,12 @@ def approve(author, reviewer, professional_disclaimer):
             make_move("submit", article=article, by=author, seen_revision_id=seen(article))
         make_move("start_review", article=article, by=reviewer, seen_revision_id=seen(article))
         make_move(
-            "approve", article=article, by=reviewer, seen_revision_id=seen(article), note=note
+            "approve",
+            article=article,
+            by=reviewer,
+            seen_revision_id=seen(article),
+            note=note,
+            checklist=SIGNED_CHECKLIST,
         )
         article.refresh_from_db()
         return article

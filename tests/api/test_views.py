@@ -101,6 +101,7 @@ def test_an_article_is_its_current_approved_edition(client, published):
     assert "Platinum doublet first." in body["body_html"]
     assert body["role"] is None and body["written_for"] is None
     assert body["approver"] == {"name": "Dr. Ana Reyes", "credentials": "MD, Oncology"}
+    assert body["approvers"] == [{"name": "Dr. Ana Reyes", "credentials": "MD, Oncology"}]
     assert body["url"] == f"{SITE}/articles/first-line-nsclc/"
     assert body["topics"] == [{"slug": "lung-cancer", "name": "Lung cancer"}]
     assert [entry["number"] for entry in body["change_log"]] == [1]

@@ -7,6 +7,7 @@ from articles.evidence import SYNTAX_HELP
 from articles.models import Article, Reference, ReviewState
 from articles.services import save_article, save_reference
 from review import services
+from tests.factories import SIGNED_CHECKLIST
 
 pytestmark = pytest.mark.django_db
 
@@ -247,7 +248,13 @@ def approved_then_edited(author, reviewer, seen):
     article = save_twice(author, "Old answer.", "Approved answer.")
     services.make_move("submit", article=article, by=author, seen_revision_id=seen(article))
     services.make_move("start_review", article=article, by=reviewer, seen_revision_id=seen(article))
-    services.make_move("approve", article=article, by=reviewer, seen_revision_id=seen(article))
+    services.make_move(
+        "approve",
+        article=article,
+        by=reviewer,
+        seen_revision_id=seen(article),
+        checklist=SIGNED_CHECKLIST,
+    )
     services.edit_article(
         article=article,
         by=author,
@@ -343,7 +350,7 @@ def approved_in_admin(make_article, author, reviewer, professional_disclaimer):
 
     article = make_article(slug="admin-article")
     for name, by in (("submit", author), ("start_review", reviewer), ("approve", reviewer)):
-        services.make_move(name, article=article, by=by,
+        services.make_move(name, article=article, by=by, checklist=SIGNED_CHECKLIST,
                            seen_revision_id=latest_revision_id(article))  # fmt: skip
     article.refresh_from_db()
     return article
@@ -386,7 +393,7 @@ def test_a_co_author_set_in_the_admin_may_not_approve_it(admin, make_article, au
         services.make_move(name, article=article, by=author if name == "submit" else reviewer,
                            seen_revision_id=latest_revision_id(article))  # fmt: skip
     with pytest.raises(NotAllowed, match="You are an author of this article"):
-        services.make_move("approve", article=article, by=reviewer,
+        services.make_move("approve", article=article, by=reviewer, checklist=SIGNED_CHECKLIST,
                            seen_revision_id=latest_revision_id(article))  # fmt: skip
 
 

@@ -19,6 +19,7 @@ from articles.models import Article
 from articles.selectors import latest_revision_id
 from review.services import make_move
 from tests.browser.conftest import DEMO_PASSWORD
+from tests.factories import SIGNED_CHECKLIST
 
 ROOT = Path(__file__).resolve().parents[2]
 VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -49,6 +50,7 @@ def _move(name: str, *, by: str, comment: str = "") -> None:
         by=User.objects.get(username=by),
         seen_revision_id=latest_revision_id(article),
         comment=comment,
+        checklist=SIGNED_CHECKLIST,
     )
 
 
@@ -56,6 +58,7 @@ def _move(name: str, *, by: str, comment: str = "") -> None:
 def approved_demo(demo):
     _move("start_review", by="reviewer")
     _move("approve", by="reviewer")
+    _move("approve", by="reviewer2")  # the oncology topic needs two sign-offs
 
 
 def html_errors(sources: list[Path]) -> dict[Path, list[str]]:

@@ -4,6 +4,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import DEMO_PASSWORD
+from tests.factories import SIGNED_CHECKLIST
 
 SLUG = "nsclc-her2-exon-20-first-line"
 ARTICLE = f"/articles/{SLUG}/"
@@ -35,9 +36,17 @@ def _approve_demo_twice() -> None:
     from review.services import make_move
 
     article, reviewer = Article.objects.get(slug=SLUG), User.objects.get(username="reviewer")
-    for name in ("start_review", "approve", "confirm_current"):
+    reviewer2 = User.objects.get(username="reviewer2")  # the oncology topic needs two sign-offs
+    for name, by in (("start_review", reviewer), ("approve", reviewer), ("approve", reviewer2),
+                     ("confirm_current", reviewer)):  # fmt: skip
         article.refresh_from_db()
-        make_move(name, article=article, by=reviewer, seen_revision_id=latest_revision_id(article))
+        make_move(
+            name,
+            article=article,
+            by=by,
+            seen_revision_id=latest_revision_id(article),
+            checklist=SIGNED_CHECKLIST,
+        )
 
 
 def _gap_below_the_header(page: Page) -> float:
@@ -98,7 +107,9 @@ def test_markdown_tables_have_borders_and_padding(
     )
     article = make_article(slug="doses", body=body)
     for name, by in (("submit", author), ("publish_provisionally", editor)):
-        make_move(name, article=article, by=by, seen_revision_id=seen(article))
+        make_move(
+            name, article=article, by=by, seen_revision_id=seen(article), checklist=SIGNED_CHECKLIST
+        )
     page.goto(f"{live_server.url}/articles/doses/")
     cell = page.get_by_role("cell", name="5.4 mg/kg")
     border, padding, collapse = cell.evaluate(

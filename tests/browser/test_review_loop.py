@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DEMO_PASSWORD
+from tests.browser.conftest import DEMO_PASSWORD, sign_off
 
 SLUG = "nsclc-her2-exon-20-first-line"
 
@@ -24,6 +24,12 @@ def _sign_in(browser, base_url, username):
 def _open_article(page):
     page.get_by_role("link", name=re.compile("HER2 exon 20")).first.click()
     expect(page).to_have_url(re.compile(f"/review/articles/{SLUG}/$"))
+
+
+def _reopen_article(page):
+    """Go to the article's review page from wherever this person's browser is."""
+    origin = re.match(r"https?://[^/]+", page.url).group(0)
+    page.goto(f"{origin}/review/articles/{SLUG}/")
 
 
 def test_submitted_to_approved_and_a_later_edit_stays_off_the_public_page(
@@ -62,8 +68,12 @@ def test_submitted_to_approved_and_a_later_edit_stays_off_the_public_page(
     expect(changes).to_contain_text("ESMO 2022")
     expect(changes.get_by_text("Body (unchanged)", exact=True)).to_be_visible()
     screenshot(reviewer2, "review-page")
-    reviewer2.get_by_role("button", name="Approve").click()
-    expect(reviewer2.get_by_text("Approve: done.")).to_be_visible()
+    # The demo's oncology topic needs two sign-offs: reviewer2's first, then reviewer's.
+    sign_off(reviewer2)
+    expect(reviewer2.get_by_text(re.compile("stays under review: 1 of 2"))).to_be_visible()
+    _reopen_article(reviewer)
+    sign_off(reviewer)
+    expect(reviewer.get_by_text("Approve (sign-off 2 of 2): done.")).to_be_visible()
 
     page.goto(f"{base}/articles/{SLUG}/")
     expect(page.get_by_text(re.compile("Approved by Dr. Tomas Lind"))).to_be_visible()
@@ -97,13 +107,16 @@ def test_the_author_cannot_approve_their_own_article(live_server, demo, browser)
     expect(author.get_by_text("another reviewer must approve it")).to_be_visible()
 
 
-def _approve_demo(reviewer, note=""):
-    _open_article(reviewer)
-    reviewer.get_by_role("button", name="Start review").click()
-    if note:
-        reviewer.get_by_label(re.compile("What changed, for readers")).fill(note)
-    reviewer.get_by_role("button", name="Approve").click()
-    expect(reviewer.get_by_text("Approve: done.")).to_be_visible()
+def _approve_demo(first, second, note=""):
+    """`first` starts the review and signs off; `second` gives the oncology topic's second
+    sign-off, with the note for readers, and the article is approved."""
+    _reopen_article(first)
+    first.get_by_role("button", name="Start review").click()
+    sign_off(first)
+    expect(first.get_by_text(re.compile("stays under review: 1 of 2"))).to_be_visible()
+    _reopen_article(second)
+    sign_off(second, note=note)
+    expect(second.get_by_text("Approve (sign-off 2 of 2): done.")).to_be_visible()
 
 
 def test_withdrawn_while_a_draft_waits_then_revised_and_back_at_its_address(
@@ -111,7 +124,8 @@ def test_withdrawn_while_a_draft_waits_then_revised_and_back_at_its_address(
 ):
     base = live_server.url
     reviewer = _sign_in(browser, base, "reviewer")
-    _approve_demo(reviewer)
+    reviewer2 = _sign_in(browser, base, "reviewer2")
+    _approve_demo(reviewer, reviewer2)
 
     # The author starts a new draft; readers keep the approved text, and the board can still
     # take that text down.
@@ -143,8 +157,7 @@ def test_withdrawn_while_a_draft_waits_then_revised_and_back_at_its_address(
     expect(author.get_by_text("Resubmit: done.")).to_be_visible()
     assert page.goto(f"{base}/articles/{SLUG}/").status == 410  # not approved yet
 
-    reviewer2 = _sign_in(browser, base, "reviewer2")
-    _approve_demo(reviewer2, note="Corrected a trial figure a reader reported.")
+    _approve_demo(reviewer2, reviewer, note="Corrected a trial figure a reader reported.")
     response = page.goto(f"{base}/articles/{SLUG}/")
     assert response.status == 200
     expect(page.get_by_text("figures corrected.")).to_be_visible()

@@ -17,7 +17,7 @@ from articles.services import save_article, save_reference
 from review import services
 from review.models import ReviewEvent
 from review.workflow import AUTHORS, REVIEWERS
-from tests.factories import UserFactory
+from tests.factories import SIGNED_CHECKLIST, UserFactory
 from tests.races import race
 
 pytestmark = pytest.mark.skipif(
@@ -45,7 +45,7 @@ def file_database(tmp_path, transactional_db):
 
 
 def _approve(**kwargs) -> ReviewEvent:
-    return services.make_move("approve", **kwargs)
+    return services.make_move("approve", **kwargs, checklist=SIGNED_CHECKLIST)
 
 
 def _member(username: str, group: str):

@@ -7,6 +7,7 @@ from articles.selectors import latest_revision_id
 from personalization.selectors import ROLE_COOKIE
 from personalization.services import save_variant
 from review import services
+from tests.factories import SIGNED_CHECKLIST
 
 URL = "/articles/an-article/"
 DEFAULT_TEXT = "Platinum doublet first."
@@ -32,7 +33,7 @@ def _approve(article, reviewer, seen):
     services.make_move("start_review", article=article, by=reviewer, seen_revision_id=seen(article))
     services.make_move(
         "approve", article=article, by=reviewer, seen_revision_id=seen(article),
-        note="Revised reader versions.",
+        note="Revised reader versions.", checklist=SIGNED_CHECKLIST,
     )  # fmt: skip
 
 
@@ -243,7 +244,11 @@ def test_readability_can_block_approval(settings, article, author, reviewer, rol
     services.make_move("start_review", article=article, by=reviewer, seen_revision_id=seen(article))
     with pytest.raises(services.InvalidTransition, match="patient version reads at grade"):
         services.make_move(
-            "approve", article=article, by=reviewer, seen_revision_id=latest_revision_id(article)
+            "approve",
+            article=article,
+            by=reviewer,
+            seen_revision_id=latest_revision_id(article),
+            checklist=SIGNED_CHECKLIST,
         )
 
 

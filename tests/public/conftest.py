@@ -3,6 +3,7 @@
 import pytest
 
 from review.services import make_move
+from tests.factories import SIGNED_CHECKLIST
 
 
 @pytest.fixture
@@ -20,7 +21,14 @@ def publish(make_article, author, editor, reviewer, seen, professional_disclaime
         else:
             moves += [("publish_provisionally", editor)]
         for name, by in moves:
-            make_move(name, article=article, by=by, seen_revision_id=seen(article), comment="ok")
+            make_move(
+                name,
+                article=article,
+                by=by,
+                seen_revision_id=seen(article),
+                comment="ok",
+                checklist=SIGNED_CHECKLIST,
+            )
         return article
 
     return publish

@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from articles.models import ReviewState
 from review import services
+from tests.factories import SIGNED_CHECKLIST
 
 ARTICLE_URL = "/articles/{}/"
 
@@ -24,7 +25,12 @@ def _to_state(article, state, *, author, reviewer, seen):
     }[state]  # fmt: skip
     for name, user in steps:
         services.make_move(
-            name, article=article, by=user, seen_revision_id=seen(article), comment="ok"
+            name,
+            article=article,
+            by=user,
+            seen_revision_id=seen(article),
+            comment="ok",
+            checklist=SIGNED_CHECKLIST,
         )
 
 
@@ -95,7 +101,7 @@ def test_a_later_edit_stays_off_the_public_page_until_approved(
     for name, user in [("submit", author), ("start_review", reviewer2), ("approve", reviewer2)]:
         services.make_move(
             name, article=article, by=user, seen_revision_id=seen(article), comment="ok",
-            note="Reworded the question; added the ESMO guideline.",
+            note="Reworded the question; added the ESMO guideline.", checklist=SIGNED_CHECKLIST,
         )  # fmt: skip
     html = _page(client, article).content.decode()
     assert "A reworded question?" in html and "ESMO 2022 guideline" in html

@@ -14,6 +14,7 @@ from publishing import delivery as log
 from publishing import surfaces
 from publishing.models import Delivery, PublicationEntry
 from review import services
+from tests.factories import SIGNED_CHECKLIST
 
 Kind = PublicationEntry.Kind
 
@@ -41,7 +42,13 @@ def approved(bake, make_article, author, reviewer, seen, professional_disclaimer
     article = make_article()
     with django_capture_on_commit_callbacks(execute=True):  # each commit: its delivery runs
         for name, by in (("submit", author), ("start_review", reviewer), ("approve", reviewer)):
-            services.make_move(name, article=article, by=by, seen_revision_id=seen(article))
+            services.make_move(
+                name,
+                article=article,
+                by=by,
+                seen_revision_id=seen(article),
+                checklist=SIGNED_CHECKLIST,
+            )
     return article
 
 
@@ -142,7 +149,9 @@ def test_a_bake_that_began_before_a_withdrawal_finishes_before_the_withdrawal_is
 
     article = make_article()
     for name, by in (("submit", author), ("start_review", reviewer), ("approve", reviewer)):
-        services.make_move(name, article=article, by=by, seen_revision_id=seen(article))
+        services.make_move(
+            name, article=article, by=by, seen_revision_id=seen(article), checklist=SIGNED_CHECKLIST
+        )
     rendering, go_on = threading.Event(), threading.Event()
     render = views.anonymous_page
 

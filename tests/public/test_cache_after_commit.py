@@ -17,6 +17,7 @@ from articles.selectors import latest_revision_id
 from personalization.models import ReaderRole
 from publishing.services import change_surroundings
 from review.services import make_move
+from tests.factories import SIGNED_CHECKLIST
 
 # A second connection reading before the commit: SQLite's in-memory test database cannot.
 pytestmark = pytest.mark.needs_postgres
@@ -68,7 +69,13 @@ def public_article(
     """An article the board has approved."""
     article = make_article()
     for name, by in (("submit", author), ("start_review", reviewer), ("approve", reviewer)):
-        make_move(name, article=article, by=by, seen_revision_id=latest_revision_id(article))
+        make_move(
+            name,
+            article=article,
+            by=by,
+            seen_revision_id=latest_revision_id(article),
+            checklist=SIGNED_CHECKLIST,
+        )
     return article
 
 

@@ -7,6 +7,7 @@ from django.test import Client
 from articles.selectors import latest_revision_id
 from personalization.models import Audience, ReaderRole
 from review.services import make_move
+from tests.factories import SIGNED_CHECKLIST
 
 
 @pytest.fixture
@@ -15,7 +16,13 @@ def approved(make_article, author, reviewer, professional_disclaimer):
                               target_grade=8)  # fmt: skip
     article = make_article()
     for name, by in (("submit", author), ("start_review", reviewer), ("approve", reviewer)):
-        make_move(name, article=article, by=by, seen_revision_id=latest_revision_id(article))
+        make_move(
+            name,
+            article=article,
+            by=by,
+            seen_revision_id=latest_revision_id(article),
+            checklist=SIGNED_CHECKLIST,
+        )
     return article
 
 

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from articles import search
 from articles.search import highlighted, index_articles
 from review import services
+from tests.factories import SIGNED_CHECKLIST
 
 BODY = "## Answer\n\nZoledronate every twelve weeks protects the bone.[@nccn-2024]\n"
 
@@ -85,7 +86,8 @@ def test_search_finds_the_new_text_once_it_is_approved(client, publish, author, 
     )  # fmt: skip
     for name, by in [("submit", author), ("start_review", reviewer), ("approve", reviewer)]:
         services.make_move(name, article=article, by=by, seen_revision_id=seen(article),
-                           comment="ok", note="Zongertinib added.")  # fmt: skip
+                           comment="ok", note="Zongertinib added.",
+                           checklist=SIGNED_CHECKLIST)  # fmt: skip
     assert _titles(client, "zongertinib")[0] == ["Is platinum first?"]
     assert _titles(client, "doublet")[0] == []  # the old edition's words are gone
 

@@ -9,6 +9,7 @@ import pytest
 
 from articles.models import ReviewState
 from personalization.models import Audience, ReaderRole
+from tests.factories import SIGNED_CHECKLIST
 from tests.public.test_article_page import _to_state
 
 SITE = "https://vetted.example.org"
@@ -144,6 +145,6 @@ def approve_again(author, reviewer, seen):
     def approve_again(article) -> None:
         for name, by in (("submit", author), ("start_review", reviewer), ("approve", reviewer)):
             make_move(name, article=article, by=by, seen_revision_id=seen(article),
-                      note="Added second-line T-DXd.")  # fmt: skip
+                      note="Added second-line T-DXd.", checklist=SIGNED_CHECKLIST)  # fmt: skip
 
     return approve_again

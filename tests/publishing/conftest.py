@@ -6,6 +6,7 @@ import pytest
 
 from publishing import surfaces
 from publishing.selectors import public_pointer
+from tests.factories import SIGNED_CHECKLIST
 
 
 @dataclass
@@ -41,6 +42,8 @@ def approved(make_article, author, reviewer, seen, professional_disclaimer):
 
     article = make_article()
     for name, by in (("submit", author), ("start_review", reviewer), ("approve", reviewer)):
-        make_move(name, article=article, by=by, seen_revision_id=seen(article))
+        make_move(
+            name, article=article, by=by, seen_revision_id=seen(article), checklist=SIGNED_CHECKLIST
+        )
     article.refresh_from_db()
     return article

@@ -13,6 +13,7 @@ from articles.models import Article
 from publishing import delivery as log
 from publishing.models import Delivery, PublicationEntry
 from review import services
+from tests.factories import SIGNED_CHECKLIST
 
 Kind = PublicationEntry.Kind
 
@@ -29,7 +30,13 @@ def test_an_approval_is_one_entry_with_a_delivery_per_surface(
     services.make_move("submit", article=article, by=author, seen_revision_id=seen(article))
     services.make_move("start_review", article=article, by=reviewer, seen_revision_id=seen(article))
     with django_capture_on_commit_callbacks(execute=True):
-        services.make_move("approve", article=article, by=reviewer, seen_revision_id=seen(article))
+        services.make_move(
+            "approve",
+            article=article,
+            by=reviewer,
+            seen_revision_id=seen(article),
+            checklist=SIGNED_CHECKLIST,
+        )
     entry = _entries(article, Kind.PUBLISH).get()
     assert entry.edition.number == 1 and entry.actor == reviewer
     assert [(d.surface, d.status) for d in entry.deliveries.all()] == [("recording", "applied")]

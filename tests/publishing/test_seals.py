@@ -137,7 +137,7 @@ def test_the_migration_seals_the_editions_written_before_the_keys(edition):
     _forge(edition, stored_sha256_version=2, stored_sha256=legacy_sha256(legacy), seals="{}",
            seal_key_id="", revision_sha256="")  # fmt: skip
     assert "sealed before keyed seals" in _verify()[1]
-    migration = importlib.import_module("articles.migrations.0020_seal_existing_editions")
+    migration = importlib.import_module("articles.migrations.0021_seal_existing_editions")
     migration.seal_existing(apps, None)
     assert check_seal(Edition.objects.get(pk=edition.pk)) == []
     assert "All 1 editions match" in _verify()[0]

@@ -10,6 +10,7 @@ from articles.selectors import latest_revision_id
 from questions.forms import QuestionForm, blank_question_form, started_token
 from questions.models import Question
 from review import services as review
+from tests.factories import SIGNED_CHECKLIST
 from tests.questions.conftest import form_data
 
 
@@ -265,7 +266,11 @@ def test_only_publicly_visible_articles_take_questions(client, make_article, met
 def test_a_withdrawn_article_takes_no_questions(client, article, ask, reviewer):
     for move in ("start_review", "approve"):
         review.make_move(
-            move, article=article, by=reviewer, seen_revision_id=latest_revision_id(article)
+            move,
+            article=article,
+            by=reviewer,
+            seen_revision_id=latest_revision_id(article),
+            checklist=SIGNED_CHECKLIST,
         )
     review.make_move(
         "withdraw",

@@ -8,7 +8,7 @@ from articles.models import Article, ReviewState
 from articles.selectors import latest_revision_id
 from review import services
 from review.models import Notification, ReviewEvent
-from tests.factories import UserFactory
+from tests.factories import CHECKLIST_FIELDS, SIGNED_CHECKLIST, UserFactory
 from tests.races import race
 
 pytestmark = pytest.mark.needs_postgres  # real row locks
@@ -43,6 +43,7 @@ def test_concurrent_approvals_give_exactly_one(article_under_review, author):
             by=reviewers[i],
             seen_revision_id=seen,
             comment="Approved",
+            checklist=SIGNED_CHECKLIST,
         ),
     )
 
@@ -94,7 +95,8 @@ def test_concurrent_approve_clicks_over_http_never_answer_500(article_under_revi
     def click(i: int) -> int:
         client = Client()
         client.force_login(reviewers[i])
-        return client.post(url, {"seen_revision_id": seen, "comment": ""}).status_code
+        data = {"seen_revision_id": seen, "comment": "", **CHECKLIST_FIELDS}
+        return client.post(url, data).status_code
 
     statuses = race(6, click)
     assert all(isinstance(s, int) for s in statuses), statuses

@@ -11,6 +11,7 @@ from review import services
 from review.errors import NotAllowed
 from review.workflow import MOVES, refusal
 from tests.contributor_factories import ContributorProfileFactory, DisclosureFactory
+from tests.factories import CHECKLIST_FIELDS, SIGNED_CHECKLIST
 
 REFUSAL = (
     "You declared a conflict of interest on Lung cancer (disclosure of March 3, 2025), "
@@ -28,7 +29,13 @@ def under_review(make_article, author, reviewer2, seen, lung_cancer):
     article = make_article()
     article.topics.add(lung_cancer, Topic.objects.create(name="Oncology", slug="oncology"))
     for name, user in (("submit", author), ("start_review", reviewer2)):
-        services.make_move(name, article=article, by=user, seen_revision_id=seen(article))
+        services.make_move(
+            name,
+            article=article,
+            by=user,
+            seen_revision_id=seen(article),
+            checklist=SIGNED_CHECKLIST,
+        )
     return article
 
 
@@ -45,7 +52,12 @@ def conflicted(reviewer, lung_cancer):
 def _approve(client, article):
     return client.post(
         f"/review/articles/{article.slug}/approve/",
-        {"seen_revision_id": latest_revision_id(article), "comment": "", "note": ""},
+        {
+            "seen_revision_id": latest_revision_id(article),
+            "comment": "",
+            "note": "",
+            **CHECKLIST_FIELDS,
+        },
     )
 
 
@@ -54,7 +66,11 @@ def test_approve_refuses_a_reviewer_who_declared_a_conflict_on_a_topic(
 ):
     with pytest.raises(NotAllowed) as refused:
         services.make_move(
-            "approve", article=under_review, by=conflicted, seen_revision_id=seen(under_review)
+            "approve",
+            article=under_review,
+            by=conflicted,
+            seen_revision_id=seen(under_review),
+            checklist=SIGNED_CHECKLIST,
         )
     assert refused.value.message == REFUSAL
     assert Article.objects.get(pk=under_review.pk).state == ReviewState.UNDER_REVIEW
@@ -100,7 +116,11 @@ def test_a_newer_disclosure_that_leaves_the_topic_out_withdraws_the_conflict(
         statement="",
     )
     services.make_move(
-        "approve", article=under_review, by=conflicted, seen_revision_id=seen(under_review)
+        "approve",
+        article=under_review,
+        by=conflicted,
+        seen_revision_id=seen(under_review),
+        checklist=SIGNED_CHECKLIST,
     )
     assert Article.objects.get(pk=under_review.pk).approved_by == conflicted
 

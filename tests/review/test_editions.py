@@ -17,6 +17,7 @@ from public import page_cache
 from publishing.editions import backfill, check_seal, legacy_sha256
 from review.errors import InvalidTransition
 from review.services import edit_article, make_move
+from tests.factories import SIGNED_CHECKLIST
 
 STORED_EDITION = Path(__file__).parent / "fixtures" / "edition_2026_11.json"
 
@@ -26,7 +27,14 @@ def _approve(article, author, reviewer, note=""):
     if article.state in ("draft", "changes_requested", "withdrawn"):
         make_move("submit", article=article, by=author, seen_revision_id=seen(article))
     make_move("start_review", article=article, by=reviewer, seen_revision_id=seen(article))
-    make_move("approve", article=article, by=reviewer, seen_revision_id=seen(article), note=note)
+    make_move(
+        "approve",
+        article=article,
+        by=reviewer,
+        seen_revision_id=seen(article),
+        note=note,
+        checklist=SIGNED_CHECKLIST,
+    )
     return article.public_edition
 
 
@@ -75,9 +83,11 @@ def test_a_second_edition_needs_a_public_note_and_both_are_in_the_change_log(
               seen_revision_id=latest_revision_id(approved))  # fmt: skip
     with pytest.raises(InvalidTransition, match="note for readers"):
         make_move("approve", article=approved, by=reviewer2,
-                  seen_revision_id=latest_revision_id(approved))  # fmt: skip
+                  seen_revision_id=latest_revision_id(approved),
+                  checklist=SIGNED_CHECKLIST)  # fmt: skip
     make_move("approve", article=approved, by=reviewer2, note="Added second-line T-DXd.",
-              seen_revision_id=latest_revision_id(approved))  # fmt: skip
+              seen_revision_id=latest_revision_id(approved),
+              checklist=SIGNED_CHECKLIST)  # fmt: skip
 
     numbers = list(
         Edition.objects.approved().filter(article=approved).values_list("number", flat=True)

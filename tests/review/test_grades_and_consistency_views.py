@@ -7,6 +7,7 @@ from articles.selectors import latest_revision_id
 from personalization.models import Audience, ReaderRole
 from personalization.services import save_variant
 from review import services
+from tests.factories import SIGNED_CHECKLIST
 
 BODY = (
     "## Treatment\n\n"
@@ -39,7 +40,11 @@ def under_review(make_article, make_reference, author, reviewer, patient_role, s
 
 def _approve(article, reviewer):
     return services.make_move(
-        "approve", article=article, by=reviewer, seen_revision_id=latest_revision_id(article)
+        "approve",
+        article=article,
+        by=reviewer,
+        seen_revision_id=latest_revision_id(article),
+        checklist=SIGNED_CHECKLIST,
     )
 
 

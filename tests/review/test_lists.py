@@ -10,6 +10,7 @@ from articles.models import Article
 from articles.services import save_article
 from review import selectors, services
 from review.services import make_move
+from tests.factories import SIGNED_CHECKLIST
 
 DASHBOARD = "/review/"
 
@@ -195,7 +196,13 @@ def test_the_approved_version_is_offered_on_every_page_of_the_history(
 ):
     article = many_versions(1)
     make_move("start_review", article=article, by=reviewer, seen_revision_id=seen(article))
-    make_move("approve", article=article, by=reviewer, seen_revision_id=seen(article))
+    make_move(
+        "approve",
+        article=article,
+        by=reviewer,
+        seen_revision_id=seen(article),
+        checklist=SIGNED_CHECKLIST,
+    )
     article.refresh_from_db()
     approved = article.live_revision_id
     for number in range(25):
@@ -267,7 +274,13 @@ def test_assigned_to_me_follows_each_article_through_its_moves(
     assert listed() == ["1", "0"]  # submitted after the other one
     make_move("start_review", article=other, by=reviewer, seen_revision_id=seen(other))
     assert listed() == ["0", "1"]  # the other one entered its new state last
-    make_move("approve", article=other, by=reviewer, seen_revision_id=seen(other))
+    make_move(
+        "approve",
+        article=other,
+        by=reviewer,
+        seen_revision_id=seen(other),
+        checklist=SIGNED_CHECKLIST,
+    )
     assert listed() == ["0"]
     publish_provisionally(draft)  # readers see it, so it can be withdrawn
     assert listed() == ["0"]

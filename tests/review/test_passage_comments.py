@@ -12,6 +12,7 @@ from review.comment_selectors import comments_on, open_blocking_comments
 from review.errors import InvalidTransition, NotAllowed, StaleRevision
 from review.models import ReviewEvent
 from review.workflow import MOVES, refusal
+from tests.factories import SIGNED_CHECKLIST
 
 BODY = (
     "## Answer\n\nPlatinum doublet first.[@nccn-2024]\n\n"
@@ -133,10 +134,11 @@ def test_a_blocking_comment_refuses_approval_until_resolved(under_review, author
     assert "blocking comment" in refused.message and refused.offered
     with pytest.raises(InvalidTransition, match="blocking comment"):
         services.make_move("approve", article=under_review, by=reviewer2,
-                           seen_revision_id=seen(under_review))  # fmt: skip
+                           seen_revision_id=seen(under_review),
+                           checklist=SIGNED_CHECKLIST)  # fmt: skip
     comment_services.resolve(comment=comment, by=author)
     services.make_move("approve", article=under_review, by=reviewer2,
-                       seen_revision_id=seen(under_review))  # fmt: skip
+                       seen_revision_id=seen(under_review), checklist=SIGNED_CHECKLIST)  # fmt: skip
     under_review.refresh_from_db()
     assert under_review.state == "approved"
 

@@ -12,7 +12,7 @@ from articles.services import save_article
 from publishing.editions import write_approved as publish_approved
 from review import services
 from review.models import Notification, ReviewEvent
-from tests.factories import UserFactory
+from tests.factories import SIGNED_CHECKLIST, UserFactory
 
 # Written out by hand, not read from review.workflow, so the table is checked against intent.
 # The article was approved once, so readers see its approved text in every state but withdrawn.
@@ -111,7 +111,7 @@ def test_permission_matrix(db, make_reference, role, move_name, state):
     if allowed:
         services.make_move(
             move_name, article=article, by=user, seen_revision_id=latest_revision_id(article),
-            comment="Why", note="What changed",
+            comment="Why", note="What changed", checklist=SIGNED_CHECKLIST,
         )  # fmt: skip
         article.refresh_from_db()
         assert article.state == TARGET[move_name]
@@ -120,6 +120,7 @@ def test_permission_matrix(db, make_reference, role, move_name, state):
             services.make_move(
                 move_name, article=article, by=user,
                 seen_revision_id=latest_revision_id(article), comment="Why", note="What changed",
+                checklist=SIGNED_CHECKLIST,
             )  # fmt: skip
         assert refused.value.message  # says why, in words
         assert _snapshot(article) == before

@@ -10,7 +10,7 @@ from outbox.models import Email
 from review import services
 from review.models import ReviewEvent
 from review.services import edit_article, make_move
-from tests.factories import UserFactory
+from tests.factories import CHECKLIST_FIELDS, SIGNED_CHECKLIST, UserFactory
 
 PAGE = "/articles/{}/"
 
@@ -18,7 +18,7 @@ PAGE = "/articles/{}/"
 def _post_move(client, article, name, comment=""):
     return client.post(
         f"/review/articles/{article.slug}/{name}/",
-        {"comment": comment, "seen_revision_id": latest_revision_id(article)},
+        {"comment": comment, "seen_revision_id": latest_revision_id(article), **CHECKLIST_FIELDS},
     )
 
 
@@ -168,7 +168,13 @@ def test_an_approved_article_cannot_be_published_provisionally(
     client, submitted, reviewer, editor, author, seen
 ):
     for name in ("start_review", "approve"):
-        make_move(name, article=submitted, by=reviewer, seen_revision_id=seen(submitted))
+        make_move(
+            name,
+            article=submitted,
+            by=reviewer,
+            seen_revision_id=seen(submitted),
+            checklist=SIGNED_CHECKLIST,
+        )
     _rewrite(submitted, author, seen, body="## Answer\n\nAn unreviewed claim.[@nccn-2024]\n")
     make_move("submit", article=submitted, by=author, seen_revision_id=seen(submitted))
     with pytest.raises(services.InvalidTransition, match="has approved text; readers see that"):

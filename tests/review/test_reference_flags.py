@@ -14,6 +14,7 @@ from publishing.selectors import public_pointer
 from publishing.surfaces import edge_keys
 from review.models import ReviewEvent
 from review.services import clear_reference_flag, edit_article, flag_reference, make_move
+from tests.factories import SIGNED_CHECKLIST
 
 Kind = PublicationEntry.Kind
 MARK = '<strong class="ref-flag">Retracted</strong>'
@@ -25,7 +26,9 @@ def approved(make_article, author, reviewer, seen, professional_disclaimer):
                               target_grade=16)  # fmt: skip
     article = make_article()
     for name, by in (("submit", author), ("start_review", reviewer), ("approve", reviewer)):
-        make_move(name, article=article, by=by, seen_revision_id=seen(article))
+        make_move(
+            name, article=article, by=by, seen_revision_id=seen(article), checklist=SIGNED_CHECKLIST
+        )
     article.refresh_from_db()
     return article
 
@@ -205,7 +208,9 @@ def test_removing_one_flag_keeps_the_article_due_for_another(
     make_reference("esmo-2022")
     article = make_article(slug="two-sources", body="One.[@nccn-2024] Two.[@esmo-2022]\n")
     for name, by in (("submit", author), ("start_review", reviewer), ("approve", reviewer)):
-        make_move(name, article=article, by=by, seen_revision_id=seen(article))
+        make_move(
+            name, article=article, by=by, seen_revision_id=seen(article), checklist=SIGNED_CHECKLIST
+        )
     first, second = Reference.objects.get(key="nccn-2024"), Reference.objects.get(key="esmo-2022")
     set_flag(admin, second, "retracted")
     set_flag(admin, first, "retracted")

@@ -14,13 +14,20 @@ from articles.selectors import latest_revision_id
 from outbox.models import Email
 from review.services import make_move
 from review.tasks import flag_reviews_due
+from tests.factories import SIGNED_CHECKLIST
 
 
 @pytest.fixture
 def approved(make_article, author, reviewer, professional_disclaimer):
     article = make_article()
     for name, by in (("submit", author), ("start_review", reviewer), ("approve", reviewer)):
-        make_move(name, article=article, by=by, seen_revision_id=latest_revision_id(article))
+        make_move(
+            name,
+            article=article,
+            by=by,
+            seen_revision_id=latest_revision_id(article),
+            checklist=SIGNED_CHECKLIST,
+        )
     article.refresh_from_db()
     return article
 
@@ -128,7 +135,13 @@ def cites_a_journal_article(
     )  # fmt: skip
     article = make_article(slug="t-dxd", body="## Answer\n\nT-DXd second.[@li-2022]\n")
     for name, by in (("submit", author), ("start_review", reviewer), ("approve", reviewer)):
-        make_move(name, article=article, by=by, seen_revision_id=latest_revision_id(article))
+        make_move(
+            name,
+            article=article,
+            by=by,
+            seen_revision_id=latest_revision_id(article),
+            checklist=SIGNED_CHECKLIST,
+        )
     article.refresh_from_db()
     return article
 
@@ -176,7 +189,13 @@ def test_an_approval_made_before_volume_issue_and_pages_keeps_its_fingerprint():
 def test_json_ld_cannot_close_its_script_element(client, make_article, author, reviewer):
     article = make_article(title="Is </script><script>alert(1)</script> safe?")
     for name, by in (("submit", author), ("start_review", reviewer), ("approve", reviewer)):
-        make_move(name, article=article, by=by, seen_revision_id=latest_revision_id(article))
+        make_move(
+            name,
+            article=article,
+            by=by,
+            seen_revision_id=latest_revision_id(article),
+            checklist=SIGNED_CHECKLIST,
+        )
     html = client.get(article.get_absolute_url()).content.decode()
     assert "<script>alert(1)" not in html
     assert _json_ld(html)["name"] == "Is </script><script>alert(1)</script> safe?"
@@ -237,6 +256,12 @@ def test_a_reference_list_entry_has_one_full_stop_after_et_al(
                    authors="Le X, Cornelissen R, et al.")  # fmt: skip
     article = make_article(slug="poziotinib", body="## Answer\n\nPoziotinib.[@le-2022]\n")
     for name, by in (("submit", author), ("start_review", reviewer), ("approve", reviewer)):
-        make_move(name, article=article, by=by, seen_revision_id=latest_revision_id(article))
+        make_move(
+            name,
+            article=article,
+            by=by,
+            seen_revision_id=latest_revision_id(article),
+            checklist=SIGNED_CHECKLIST,
+        )
     html = client.get(article.get_absolute_url()).content.decode()
     assert "Le X, Cornelissen R, et al. J Clin Oncol. 2022</span>" in html

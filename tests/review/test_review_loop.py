@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from articles.models import Article, ReviewState
 from articles.selectors import latest_revision_id
 from review.models import ReviewEvent
-from tests.factories import UserFactory
+from tests.factories import CHECKLIST_FIELDS, UserFactory
 
 PAGE = "/articles/{}/"
 
@@ -20,6 +20,7 @@ def _post_move(client, article, name, comment="", seen=None):
             "comment": comment,
             "note": "Corrected after review.",
             "seen_revision_id": seen or latest_revision_id(article),
+            **CHECKLIST_FIELDS,
         },
     )
 

@@ -6,11 +6,17 @@ from reversion.models import Version
 from articles.models import Article, ReviewState
 from review import services
 from review.models import Notification, ReviewEvent
+from tests.factories import SIGNED_CHECKLIST
 
 
 def move(name, article, user, seen, comment="Looks right."):
     return services.make_move(
-        name, article=article, by=user, seen_revision_id=seen(article), comment=comment
+        name,
+        article=article,
+        by=user,
+        seen_revision_id=seen(article),
+        comment=comment,
+        checklist=SIGNED_CHECKLIST,
     )
 
 
@@ -96,9 +102,21 @@ def test_the_second_of_two_approvals_of_one_revision_is_stale_and_names_the_stat
     under_review, reviewer, reviewer2, seen
 ):
     both_saw = seen(under_review)
-    services.make_move("approve", article=under_review, by=reviewer, seen_revision_id=both_saw)
+    services.make_move(
+        "approve",
+        article=under_review,
+        by=reviewer,
+        seen_revision_id=both_saw,
+        checklist=SIGNED_CHECKLIST,
+    )
     with pytest.raises(services.StaleRevision, match="it is now approved") as caught:
-        services.make_move("approve", article=under_review, by=reviewer2, seen_revision_id=both_saw)
+        services.make_move(
+            "approve",
+            article=under_review,
+            by=reviewer2,
+            seen_revision_id=both_saw,
+            checklist=SIGNED_CHECKLIST,
+        )
     assert caught.value.status_code == 409
     assert ReviewEvent.objects.filter(action="approve").count() == 1
 
@@ -107,9 +125,21 @@ def test_a_stale_page_does_not_turn_a_refusal_of_the_person_into_a_conflict(
     under_review, author, reviewer, seen
 ):
     both_saw = seen(under_review)
-    services.make_move("approve", article=under_review, by=reviewer, seen_revision_id=both_saw)
+    services.make_move(
+        "approve",
+        article=under_review,
+        by=reviewer,
+        seen_revision_id=both_saw,
+        checklist=SIGNED_CHECKLIST,
+    )
     with pytest.raises(services.NotAllowed):  # 403: never theirs to do, whatever they saw
-        services.make_move("approve", article=under_review, by=author, seen_revision_id=both_saw)
+        services.make_move(
+            "approve",
+            article=under_review,
+            by=author,
+            seen_revision_id=both_saw,
+            checklist=SIGNED_CHECKLIST,
+        )
 
 
 def test_a_stale_action_is_refused_and_changes_nothing(submitted, reviewer, seen):

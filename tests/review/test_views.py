@@ -4,13 +4,17 @@ from django.contrib.auth.models import Group
 from articles.models import Article, ReviewState
 from articles.selectors import latest_revision_id
 from review import services
-from tests.factories import UserFactory
+from tests.factories import CHECKLIST_FIELDS, SIGNED_CHECKLIST, UserFactory
 
 
 def _post_move(client, article, name, comment="", seen=None):
     return client.post(
         f"/review/articles/{article.slug}/{name}/",
-        {"comment": comment, "seen_revision_id": seen or latest_revision_id(article)},
+        {
+            "comment": comment,
+            "seen_revision_id": seen or latest_revision_id(article),
+            **CHECKLIST_FIELDS,
+        },
     )
 
 
@@ -157,7 +161,13 @@ def test_a_second_approval_from_a_stale_page_answers_409_with_the_article_as_it_
     services.make_move("start_review", article=submitted, by=reviewer,
                        seen_revision_id=latest_revision_id(submitted))  # fmt: skip
     both_saw = latest_revision_id(submitted)
-    services.make_move("approve", article=submitted, by=reviewer, seen_revision_id=both_saw)
+    services.make_move(
+        "approve",
+        article=submitted,
+        by=reviewer,
+        seen_revision_id=both_saw,
+        checklist=SIGNED_CHECKLIST,
+    )
     client.force_login(reviewer2)
     response = client.post(f"/review/articles/{submitted.slug}/approve/",
                            {"seen_revision_id": both_saw, "note": "Fine."})  # fmt: skip
@@ -207,7 +217,13 @@ def test_review_page_diffs_against_the_approved_text(client, author, reviewer, s
     services.make_move(
         "start_review", article=submitted, by=reviewer, seen_revision_id=seen(submitted)
     )
-    services.make_move("approve", article=submitted, by=reviewer, seen_revision_id=seen(submitted))
+    services.make_move(
+        "approve",
+        article=submitted,
+        by=reviewer,
+        seen_revision_id=seen(submitted),
+        checklist=SIGNED_CHECKLIST,
+    )
     services.edit_article(
         article=submitted, by=author, seen_revision_id=seen(submitted),
         title=submitted.title, summary="",

@@ -81,6 +81,7 @@ class Command(BaseCommand):
             mail_before = Email.objects.aggregate(last=Max("pk"))["last"] or 0
             users = self._users(password)
             self._contributors(users)
+            self._qualifications(users)
             self._disclaimers(users["admin"])
             self._roles(users["admin"])
             self._glossary(users["admin"])
@@ -127,6 +128,25 @@ class Command(BaseCommand):
                     )  # fmt: skip
                     reversion.set_user(users["admin"])
                     reversion.set_comment("Demo disclosure")
+
+    # username, contributor page slug (for a profile made here), specialties
+    DEMO_QUALIFICATIONS = (
+        ("reviewer", "ana-reyes", "oncology, medical oncology, thoracic oncology"),
+        ("reviewer2", "tomas-lind", "oncology, thoracic oncology"),
+    )
+
+    def _qualifications(self, users: dict[str, User]) -> None:
+        """Both demo reviewers are oncologists, so the two of them can sign off the oncology
+        article: their profiles say so (a minimal, unlisted profile where they have none);
+        specialties an admin has already set are kept."""
+        for username, slug, specialties in self.DEMO_QUALIFICATIONS:
+            profile, _ = ContributorProfile.objects.get_or_create(
+                user=users[username],
+                defaults={"slug": slug, "board_role": "Medical Advisory Board"},
+            )
+            if not profile.specialties:
+                profile.specialties = specialties
+                profile.save(update_fields=["specialties"])
 
     def _disclaimers(self, admin: User) -> None:
         for audience, (title, body) in (

@@ -38,7 +38,7 @@ def seal_existing(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0019_edition_seals"),
+        ("articles", "0020_edition_approvers"),
         ("reversion", "0002_add_index_on_version_for_content_type_and_db"),
     ]
 

@@ -27,6 +27,6 @@ def _run(statements):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0020_seal_existing_editions")]
+    dependencies = [("articles", "0021_seal_existing_editions")]
 
     operations = [migrations.RunPython(_run(FORWARD), _run(BACKWARD))]

@@ -1,0 +1,124 @@
+"""The board's checklist: what every sign-off answers, item by item.
+
+One definition, read by the decision form, the review page, the edition record and the
+editorial policy page. An item is confirmed, or (where the item allows it) marked not applicable
+with the reason; nothing is left unanswered.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass
+
+from .errors import InvalidTransition
+
+CONFIRMED = "confirmed"
+NOT_APPLICABLE = "not_applicable"
+MAX_REASON_CHARS = 300
+
+
+@dataclass(frozen=True)
+class Item:
+    key: str
+    question: str  # what the reviewer confirms
+    hint: str  # what checking it means, for the form and the policy page
+    # Whether "not applicable" is an answer (with a reason): an article without doses or
+    # figures has none to check; every article makes claims and cites references.
+    may_be_not_applicable: bool = False
+
+
+ITEMS: tuple[Item, ...] = (
+    Item(
+        "claims",
+        "Claims match the cited sources",
+        "Each statement says what its numbered reference says, no more and no less.",
+    ),
+    Item(
+        "numbers",
+        "Doses and numbers checked",
+        "Every dose, schedule, rate and figure agrees with its source, units included.",
+        may_be_not_applicable=True,
+    ),
+    Item(
+        "grades",
+        "Evidence grades current",
+        "Each recommendation's grade reflects the best evidence available today.",
+        may_be_not_applicable=True,
+    ),
+    Item(
+        "versions",
+        "Reader versions consistent",
+        "Every reader version says the same as the default text, in its readers' words.",
+        may_be_not_applicable=True,
+    ),
+    Item(
+        "references",
+        "References current",
+        "No reference is retracted or superseded, and the literature date is honest.",
+    ),
+)
+BY_KEY = {item.key: item for item in ITEMS}
+
+
+@dataclass(frozen=True)
+class Answer:
+    key: str
+    question: str  # as asked on the day (kept with the sign-off)
+    answer: str  # CONFIRMED or NOT_APPLICABLE
+    reason: str = ""
+
+    @property
+    def confirmed(self) -> bool:
+        return self.answer == CONFIRMED
+
+    def as_data(self) -> dict:
+        return asdict(self)
+
+
+def answers_from(data: Mapping[str, str]) -> dict[str, tuple[str, str]]:
+    """The form's fields (`check-<key>`, `reason-<key>`) as {key: (answer, reason)}."""
+    return {
+        item.key: (data.get(f"check-{item.key}", ""), data.get(f"reason-{item.key}", "").strip())
+        for item in ITEMS
+    }
+
+
+def rows(answers: Mapping[str, tuple[str, str]] | None) -> list[tuple[Item, str, str]]:
+    """Each item with what was answered (a refused sign-off's form shows it again)."""
+    answers = answers or {}
+    return [(item, *answers.get(item.key, ("", ""))) for item in ITEMS]
+
+
+def all_confirmed() -> dict[str, tuple[str, str]]:
+    """Every item confirmed (as a reviewer who ticked each box answers)."""
+    return {item.key: (CONFIRMED, "") for item in ITEMS}
+
+
+def clean(answers: Mapping[str, tuple[str, str]] | None) -> list[Answer]:
+    """Every item answered, each as the item allows; else InvalidTransition naming each gap."""
+    answers = answers or {}
+    problems, cleaned = [], []
+    for item in ITEMS:
+        answer, reason = answers.get(item.key, ("", ""))
+        reason = (reason or "").strip()
+        if answer == CONFIRMED:
+            cleaned.append(Answer(item.key, item.question, CONFIRMED))
+        elif answer == NOT_APPLICABLE and not item.may_be_not_applicable:
+            problems.append(f"\u201c{item.question}\u201d applies to every article: confirm it.")
+        elif answer == NOT_APPLICABLE and not reason:
+            problems.append(f"Say why \u201c{item.question}\u201d does not apply.")
+        elif answer == NOT_APPLICABLE and len(reason) > MAX_REASON_CHARS:
+            problems.append(
+                f"The reason for \u201c{item.question}\u201d is over {MAX_REASON_CHARS} characters."
+            )
+        elif answer == NOT_APPLICABLE:
+            cleaned.append(Answer(item.key, item.question, NOT_APPLICABLE, reason))
+        else:
+            problems.append(f"Answer \u201c{item.question}\u201d.")
+    if problems:
+        raise InvalidTransition(
+            "The checklist is not complete: " + " ".join(problems), messages=problems
+        )
+    return cleaned
+
+
+def as_data(answers: Iterable[Answer]) -> list[dict]:
+    return [answer.as_data() for answer in answers]
