@@ -19,6 +19,7 @@ from accounts.models import User
 from articles.models import Article, Citation, Reference, ReviewState
 from articles.selectors import flagged_references, latest_revision_id, revision_source
 from articles.services import save_article
+from contributors.selectors import declared_conflict
 from outbox.services import queue_email
 from personalization.models import ReaderRole
 from personalization.selectors import variant_texts
@@ -265,6 +266,7 @@ def assign_reviewer(*, article: Article, reviewer: User, by: User) -> ReviewEven
             raise InvalidTransition(f"{reviewer} is not an active member of the advisory board.")
         if locked.state in (ReviewState.WITHDRAWN,):
             raise InvalidTransition("A withdrawn article cannot be assigned.")
+        _refuse_a_conflicted_reviewer(locked, reviewer)
         _, created = ReviewAssignment.objects.get_or_create(
             article=locked, reviewer=reviewer, defaults={"assigned_by": by}
         )
@@ -301,6 +303,8 @@ def queue_assignments(article_ids: Iterable[int]) -> int:
 def add_comment(*, article: Article, by: User, body: str) -> ReviewEvent:
     """A note on the review timeline, from an author, reviewer or admin."""
     _require_group(by, {AUTHORS, EDITORS, REVIEWERS, ADMINS}, "comment on reviews")
+    if refused := refusal(MOVES["comment"], article=article, user=by):  # recusal
+        raise refused.exception()
     if not body.strip():
         raise InvalidTransition("Write a comment first.")
     return ReviewEvent.objects.create(
@@ -348,6 +352,17 @@ def _require_current(article: Article, seen_revision_id: int | None) -> None:
         raise StaleRevision(
             f"This article changed since you opened it: it is now {state}. Reload to see the "
             "newest version; what you wrote has not been lost."
+        )
+
+
+def _refuse_a_conflicted_reviewer(article: Article, reviewer: User) -> None:
+    """Nobody is asked to review what they would have to recuse themselves from."""
+    conflict = declared_conflict(user=reviewer, article=article)
+    if conflict:
+        raise InvalidTransition(
+            f"{reviewer.public_name} declared a conflict of interest on {conflict.topic} "
+            f"(disclosure of {conflict.declared_on:%B %-d, %Y}), so takes no part in this "
+            "article's review: assign another reviewer."
         )
 
 

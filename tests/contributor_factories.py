@@ -29,3 +29,13 @@ class DisclosureFactory(factory.django.DjangoModelFactory):
     def conflict_topics(disclosure, create, extracted, **kwargs):
         if create and extracted:
             disclosure.conflict_topics.set(extracted)
+
+
+def fresh_profile(user, **fields) -> ContributorProfile:
+    """A new contributor page for `user`, replacing the one the board fixtures give reviewers
+    (with its disclosures): for tests that build a page and its disclosures themselves."""
+    existing = ContributorProfile.objects.filter(user=user).first()
+    if existing is not None:
+        Disclosure.objects.filter(contributor=existing).delete()
+        existing.delete()
+    return ContributorProfileFactory(user=user, **fields)
