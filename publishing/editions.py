@@ -4,6 +4,7 @@ under the article's row lock; an edition is never changed afterwards (articles.m
 import hashlib
 import json
 from calendar import monthrange
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from accounts.models import User
@@ -16,19 +17,45 @@ from personalization.selectors import approval_fingerprint
 
 
 def write_approved(
-    article: Article, *, revision_id: int, by: User, at: datetime, note: str
-) -> Edition:
+    article: Article, *, revision_id: int, by: User, at: datetime, note: str,
+    notice: "PublicNotice | None" = None,
+) -> Edition:  # fmt: skip
     """The next numbered edition: the approved revision as every reader role will see it."""
     previous = article.editions.approved().order_by("-number").first()
     number = previous.number + 1 if previous else 1
     note = note or ("First edition." if number == 1 else "")
     entry = {"number": number, "published_at": at.isoformat(), "note": note}
+    entry |= notice.as_entry() if notice else {}
     return _publish(
         article, revision_id=revision_id, at=at, kind=Edition.Kind.APPROVED, number=number,
         next_review_due=add_months(at.date(), article.review_interval_months),
         approved_by=by, approver_name=by.public_name, approver_credentials=by.credentials,
         change_note=note, change_log=[*(previous.change_log if previous else []), entry],
     )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class PublicNotice:
+    """What an approved edition tells readers beside its change note, for good: the withdrawal
+    it ends (when the article was withdrawn before it) and the clinically meaningful error it
+    corrects (as the board declared on approving it). Kept in its change-log entry, so every
+    later edition carries it too."""
+
+    withdrawn_at: datetime | None = None
+    withdrawal_reason: str = ""
+    correction: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.withdrawn_at or self.correction)
+
+    def as_entry(self) -> dict:
+        entry = {}
+        if self.withdrawn_at is not None:
+            entry |= {"withdrawn_at": self.withdrawn_at.isoformat(),
+                      "withdrawal_reason": self.withdrawal_reason}  # fmt: skip
+        if self.correction:
+            entry["correction"] = self.correction
+        return entry
 
 
 def write_pending(article: Article, *, revision_id: int, at: datetime) -> Edition:

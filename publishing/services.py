@@ -25,10 +25,21 @@ POINTER = ["public_edition", "published_at", "withdrawn_at", "withdrawal_reason"
 Kind = PublicationEntry.Kind
 
 
-def publish(*, article: Article, revision_id: int, by: User, at: datetime, note: str) -> Edition:
+def publish(
+    *, article: Article, revision_id: int, by: User, at: datetime, note: str, correction: str = ""
+) -> Edition:
     """Readers now see this approved revision, as the next numbered edition (and a withdrawn
-    article returns at its address)."""
-    edition = editions.write_approved(article, revision_id=revision_id, by=by, at=at, note=note)
+    article returns at its address). `correction`: the clinically meaningful error it corrects,
+    in words for readers. A withdrawal it ends and the correction are dated public notices of
+    this edition and every later one (publishing.selectors.edition_notices)."""
+    notice = editions.PublicNotice(
+        withdrawn_at=article.withdrawn_at,
+        withdrawal_reason=article.withdrawal_reason if article.withdrawn_at else "",
+        correction=correction.strip(),
+    )
+    edition = editions.write_approved(
+        article, revision_id=revision_id, by=by, at=at, note=note, notice=notice or None
+    )
     article.withdrawn_at, article.withdrawal_reason = None, ""
     _act(Kind.PUBLISH, article, by=by, edition=edition, note=note)
     return edition

@@ -49,6 +49,37 @@ class MoveForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )  # fmt: skip
     seen_revision_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # An approval may declare that its text corrects a clinically meaningful error: readers are
+    # told, dated, on the article, in its change log and in its feed entry.
+    corrects_error = forms.BooleanField(
+        label="This edition corrects a clinically meaningful error", required=False
+    )
+    correction = forms.CharField(
+        label="The correction, for readers", required=False, max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip
+
+    def clean(self):
+        cleaned = super().clean()
+        correction = cleaned.get("correction", "").strip()
+        if cleaned.get("corrects_error") and not correction:
+            self.add_error(
+                "correction",
+                "Say, for readers, what the error was and what is correct now.",
+            )
+        elif correction and not cleaned.get("corrects_error"):
+            self.add_error(
+                "corrects_error",
+                "Tick \u201ccorrects a clinically meaningful error\u201d to publish the "
+                "correction, or clear its text.",
+            )
+        return cleaned
+
+    @property
+    def declared_correction(self) -> str:
+        """The correction readers are told of, or "" (valid forms only)."""
+        data = self.cleaned_data
+        return data["correction"].strip() if data.get("corrects_error") else ""
 
 
 class CommentForm(forms.Form):

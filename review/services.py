@@ -56,14 +56,18 @@ def make_move(
     comment: str = "",
     note: str = "",
     write: Callable[[Article], None] | None = None,
+    correction: str = "",
 ) -> ReviewEvent:
     """Make one move of the table (review.workflow.MOVES) on the revision the caller saw.
 
     `note` is the public note of what changed (approvals); `write` changes the text of the
-    locked article (edit moves only) and saves its revision.
+    locked article (edit moves only) and saves its revision; `correction` declares, in words
+    for readers, the clinically meaningful error the approved text corrects (a public notice).
     """
     move = MOVES[name]
-    comment, note = comment.strip(), note.strip()
+    comment, note, correction = comment.strip(), note.strip(), correction.strip()
+    if correction and not move.asks_correction:
+        raise InvalidTransition(f"{move.label} does not declare corrections.")
     with transaction.atomic():
         locked = Article.objects.select_for_update().get(pk=article.pk)
         refused = refusal(move, article=locked, user=by)
@@ -81,7 +85,7 @@ def make_move(
                 f"{move.label} needs a note for readers saying what changed since the last "
                 "edition; it goes in the article's change log."
             )
-        for what, text in (("comment", comment), ("note", note)):
+        for what, text in (("comment", comment), ("note", note), ("correction", correction)):
             if len(text) > MAX_COMMENT_CHARS:
                 raise InvalidTransition(
                     f"The {what} is {len(text):,} characters long; the limit is "
@@ -100,7 +104,7 @@ def make_move(
             fields.append("state_changed_at")
         if move.records:
             context = MoveContext(by=by, revision_id=seen_revision_id, comment=comment,
-                                  note=note, at=timezone.now())  # fmt: skip
+                                  note=note, at=timezone.now(), correction=correction)  # fmt: skip
             fields += move.records(locked, context)
         if move.edits_text:
             locked.save(update_fields=fields)

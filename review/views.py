@@ -139,6 +139,8 @@ def move(request: HttpRequest, slug: str, name: str) -> HttpResponse:
         "failed_move": name,
         "kept_comment": request.POST.get("comment", ""),
         "kept_note": request.POST.get("note", ""),
+        "kept_correction": request.POST.get("correction", ""),
+        "kept_corrects_error": bool(request.POST.get("corrects_error")),
     }
     if not form.is_valid():  # say what was wrong; keep what was typed
         errors = " ".join(message for field in form.errors.values() for message in field)
@@ -151,6 +153,7 @@ def move(request: HttpRequest, slug: str, name: str) -> HttpResponse:
             seen_revision_id=form.cleaned_data["seen_revision_id"],
             comment=form.cleaned_data["comment"],
             note=form.cleaned_data["note"],
+            correction=form.declared_correction,
         )
     except (StaleRevision, InvalidTransition) as exc:  # refusals are the middleware's
         return article_review(request, slug, status=exc.status_code, move_error=exc.message, **kept)

@@ -309,6 +309,7 @@ class MoveContext:
     comment: str
     note: str  # the public note of what changed (approvals)
     at: datetime
+    correction: str = ""  # the clinically meaningful error this approval corrects, for readers
 
 
 def remember_submitted(article: Article, move: MoveContext) -> list[str]:
@@ -329,7 +330,7 @@ def pin_approval(article: Article, move: MoveContext) -> list[str]:
     article.approved_by, article.approved_at = move.by, move.at
     article.approved_sha256 = approval_fingerprint(article, move.revision_id)
     publishing.publish(article=article, revision_id=move.revision_id, by=move.by, at=move.at,
-                       note=move.note)  # fmt: skip
+                       note=move.note, correction=move.correction)  # fmt: skip
     return [
         "live_revision",
         "approved_by",
@@ -387,6 +388,8 @@ class Move:
     # A public note of what changed, for the article's change log: asked for by the move, and
     # required once the article has been approved before.
     asks_note: bool = False
+    # Whether it asks if the text corrects a clinically meaningful error (a dated public notice).
+    asks_correction: bool = False
     guards: tuple[Guard, ...] = ()
     records: Callable[[Article, "MoveContext"], list[str]] | None = None
     notifies: Callable[[Article], list[User]] | None = None
@@ -512,6 +515,7 @@ MOVES: dict[str, Move] = {
             target=ReviewState.APPROVED,
             groups=frozenset({REVIEWERS}),
             asks_note=True,
+            asks_correction=True,
             guards=(
                 has_a_revision,
                 not_its_author,
