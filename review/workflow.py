@@ -575,7 +575,10 @@ MOVES: dict[str, Move] = {
             dangerous=True,
             explanation=(
                 "Whatever readers can see is taken down at once, with the reason shown to them, "
-                "until the board approves the article again."
+                "until the board approves the article again; from then on the article, its "
+                "change log and its feed entry carry a dated notice of the withdrawal, and of "
+                "the clinically meaningful error corrected, if the approving reviewer declares "
+                "one."
             ),
         ),
     )

@@ -203,3 +203,8 @@ def test_other_moves_do_not_take_a_correction(reviewer, approved):
     with pytest.raises(InvalidTransition, match="does not declare corrections"):
         make_move("confirm_current", article=approved, by=reviewer,
                   seen_revision_id=latest_revision_id(approved), correction=CORRECTION)  # fmt: skip
+
+
+def test_the_editorial_policy_explains_the_notices(client, db):
+    html = client.get("/editorial-policy/").content.decode()
+    assert "carry a dated notice of the withdrawal" in html
