@@ -181,12 +181,9 @@ def _board_member(**fields):
     """A reviewer as the board keeps them: with a (private) contributor page and a disclosure
     declared today, so they may approve (tests of profiles and disclosures start from
     tests.contributor_factories.fresh_profile)."""
-    from tests.contributor_factories import ContributorProfileFactory, DisclosureFactory
+    from tests.contributor_factories import with_disclosure
 
-    user = _member(REVIEWERS, **fields)
-    profile = ContributorProfileFactory(user=user, is_public=False)
-    DisclosureFactory(contributor=profile, none_to_declare=True, statement="")
-    return user
+    return with_disclosure(_member(REVIEWERS, **fields))
 
 
 @pytest.fixture
