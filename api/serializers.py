@@ -39,6 +39,13 @@ class ChangeLogEntrySerializer(serializers.Serializer):
     number = serializers.IntegerField()
     published_at = serializers.DateTimeField()
     note = serializers.CharField()
+    # Dated public notices (publishing.selectors.edition_notices): the clinically meaningful
+    # error this edition corrects, and the withdrawal it ended.
+    correction = serializers.CharField(default="", help_text="Empty unless it corrects an error.")
+    withdrawn_at = serializers.DateTimeField(
+        default=None, allow_null=True, help_text="Set when this edition ended a withdrawal."
+    )
+    withdrawal_reason = serializers.CharField(default="")
 
 
 class ReferenceFieldsSerializer(serializers.Serializer):

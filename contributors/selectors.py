@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from accounts.models import ContributorProfile, User
 from articles.models import Article, Edition, Topic
@@ -24,6 +24,21 @@ def declared_conflict(*, user: User, article: Article) -> Conflict | None:
         return None
     topic = current.conflict_topics.filter(articles=article).order_by("name").only("name").first()
     return Conflict(topic.name, current.declared_on) if topic else None
+
+
+def without_declared_conflict(users: QuerySet[User], *, article: Article) -> QuerySet[User]:
+    """The users whose disclosure in force (their newest) declares no conflict on any of the
+    article's topics, as declared_conflict reads it, in one query."""
+    in_force = Disclosure.objects.filter(contributor__user_id=OuterRef("pk")).order_by(
+        "-declared_on", "-id"
+    )
+    conflicting = Disclosure.conflict_topics.through.objects.filter(
+        disclosure_id=OuterRef("disclosure_in_force"),
+        topic_id__in=article.topics.values("pk"),
+    )
+    return users.annotate(disclosure_in_force=Subquery(in_force.values("pk")[:1])).filter(
+        ~Exists(conflicting)
+    )
 
 
 @dataclass(frozen=True)
@@ -139,3 +154,19 @@ def byline(article: Article, edition: Edition) -> Byline:
         approver,
         signed or ((approver,) if approver else ()),
     )
+
+
+@dataclass(frozen=True)
+class DisclosureStatus:
+    """Where a person's disclosure stands: the one in force (None: none on file)."""
+
+    disclosure: Disclosure | None
+    renewal_due_on: date | None
+    due: bool  # missing, or declared a year ago or more: they cannot approve until they renew
+
+
+def disclosure_status(user: User, *, today: date) -> DisclosureStatus:
+    current = Disclosure.objects.current_for(user.pk)
+    if current is None:
+        return DisclosureStatus(None, None, True)
+    return DisclosureStatus(current, current.renewal_due_on, current.is_due_for_renewal(today))

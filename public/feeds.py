@@ -11,11 +11,14 @@ from django.contrib.syndication.views import Feed
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from articles.models import Article, Edition, Topic
 from config.site import site_url
+from publishing.selectors import edition_notices
 
 # Approved and not withdrawn: what the feeds, the sitemap and the API may show. (The never-approved
 # articles that Article.objects.public() also lets through, with a caution, are left out.)
@@ -78,13 +81,36 @@ class ApprovedChangesFeed(Feed):
 
     def item_description(self, edition: Edition) -> str:
         return format_html(
-            "<p><strong>What changed:</strong> {}</p><p>{}</p>",
+            "{}<p><strong>What changed:</strong> {}</p><p>{}</p>",
+            _notice_of(edition),
             edition.change_note,
             edition.summary,
         )
 
     def item_categories(self, edition: Edition) -> list[str]:
         return [topic["name"] for topic in edition.topics]  # as approved: no query an entry
+
+
+def _notice_of(edition: Edition) -> str:
+    """The edition's own public notice, first in its entry: the withdrawal it ended and the
+    error it corrected ("Withdrawn on June 3, 2026: … Corrected on June 5, 2026: …")."""
+    own = [notice for notice in edition_notices(edition) if notice.number == edition.number]
+    if not own:
+        return ""
+    notice = own[0]
+    parts = []
+    if notice.withdrawn_at:
+        parts.append(f"Withdrawn on {_day(notice.withdrawn_at)}: {notice.withdrawal_reason}")
+    done = "Corrected" if notice.correction else "Returned"
+    parts.append(f"{done} on {_day(notice.published_at)}")
+    if notice.correction:
+        parts[-1] += f": {notice.correction}"
+    text = " ".join(f"{part.rstrip('.')}." for part in parts)
+    return format_html('<p class="notice"><strong>Notice:</strong> {}</p>', text)
+
+
+def _day(moment) -> str:
+    return date_format(timezone.localtime(moment), "F j, Y")
 
 
 class TopicChangesFeed(ApprovedChangesFeed):

@@ -25,7 +25,7 @@ from personalization.editions import reader_from_edition
 from personalization.selectors import role_from_request
 from personalization.services import remember_role
 from publishing.delivery import oldest_unapplied
-from publishing.selectors import PublicPointer, public_pointer
+from publishing.selectors import PublicPointer, edition_notices, public_pointer
 from questions.forms import article_page_fields
 from review.checklist import ITEMS
 from review.policy import published_rules
@@ -204,6 +204,7 @@ def _article_context(article, role, furniture, *, edition: Edition, state: str) 
         # Every role's address (?role=, /for/<role>/) names the article's own as canonical.
         "canonical_url": site_url(article.get_absolute_url()),
         "change_log": _change_log(edition),
+        "notices": edition_notices(edition) if approved else [],
         "reader": reader,
         "content": reader.content,
         "roles": roles,
@@ -223,9 +224,17 @@ def disclaimer_fragment(furniture, audience: str) -> str:
 def _change_log(edition: Edition) -> list[dict]:
     """The edition's change log, newest first, with its dates read back as dates."""
     return [
-        {**entry, "published_at": datetime.fromisoformat(entry["published_at"])}
+        {
+            **entry,
+            "published_at": datetime.fromisoformat(entry["published_at"]),
+            "withdrawn_at": _when(entry.get("withdrawn_at")),
+        }
         for entry in reversed(edition.change_log)
     ]
+
+
+def _when(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
 
 
 @require_safe
@@ -244,6 +253,9 @@ def edition_page(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         role, _ = role_from_request(request, furniture.roles)
         context = _article_context(article, role, furniture, edition=edition, state=article.state)
         context["current"] = article.public_edition if article.is_public else None
+        if context["current"] is not None and context["current"].is_approved:
+            # A reader of an older edition is told of every correction since, as on the article.
+            context["notices"] = edition_notices(context["current"])
         context["permalink"] = True
         context["canonical_url"] = provenance.permalink(article, edition)
         response = render(request, "public/article.html", context)

@@ -52,10 +52,12 @@ class Approver:
 def write_approved(
     article: Article, *, revision_id: int, by: User, at: datetime, note: str,
     approvers: Sequence[Approver] = (),
+    notice: "PublicNotice | None" = None,
 ) -> Edition:  # fmt: skip
     """The next numbered edition: the approved revision as every reader role will see it,
     naming everyone who signed it off (`by` alone where no sign-offs were recorded: a review
-    that confirmed the text, or an edition written before sign-offs)."""
+    that confirmed the text, or an edition written before sign-offs), with the public notice
+    it carries (a withdrawal it ends, an error it corrects)."""
     previous = article.editions.approved().order_by("-number").first()
     number = previous.number + 1 if previous else 1
     note = note or ("First edition." if number == 1 else "")
@@ -64,6 +66,7 @@ def write_approved(
         "number": number, "published_at": at.isoformat(), "note": note,
         "approved_by": [_credited(approver) for approver in named],
     }  # fmt: skip
+    entry |= notice.as_entry() if notice else {}
     return _publish(
         article, revision_id=revision_id, at=at, kind=Edition.Kind.APPROVED, number=number,
         next_review_due=add_months(at.date(), article.review_interval_months),
@@ -76,6 +79,30 @@ def write_approved(
 def _credited(approver: dict) -> str:
     """ "Dr Jane Roe, MD, Thoracic Oncology": how the change log names an approver."""
     return ", ".join(part for part in (approver["name"], approver["credentials"]) if part)
+
+
+@dataclass(frozen=True)
+class PublicNotice:
+    """What an approved edition tells readers beside its change note, for good: the withdrawal
+    it ends (when the article was withdrawn before it) and the clinically meaningful error it
+    corrects (as the board declared on approving it). Kept in its change-log entry, so every
+    later edition carries it too."""
+
+    withdrawn_at: datetime | None = None
+    withdrawal_reason: str = ""
+    correction: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.withdrawn_at or self.correction)
+
+    def as_entry(self) -> dict:
+        entry = {}
+        if self.withdrawn_at is not None:
+            entry |= {"withdrawn_at": self.withdrawn_at.isoformat(),
+                      "withdrawal_reason": self.withdrawal_reason}  # fmt: skip
+        if self.correction:
+            entry["correction"] = self.correction
+        return entry
 
 
 def write_pending(article: Article, *, revision_id: int, at: datetime) -> Edition:

@@ -148,3 +148,36 @@ def _sql() -> str:
             f"LEFT JOIN {surroundings} s ON s.id = 1 WHERE a.slug = %s"
         )
     return _SQL
+
+
+@dataclass(frozen=True)
+class EditionNotice:
+    """A dated public notice of an edition: a withdrawal it ended, and the clinically meaningful
+    error it corrected ("Withdrawn on June 3: a dosing figure was wrong. Corrected on June 5.")."""
+
+    number: int  # the edition that ended the withdrawal or made the correction
+    published_at: datetime  # when it did
+    withdrawn_at: datetime | None
+    withdrawal_reason: str
+    correction: str
+
+
+def edition_notices(edition: Edition) -> list[EditionNotice]:
+    """The notices an approved edition shows readers, newest first: every withdrawal and every
+    declared correction in its change log (written when the board approved each edition, so a
+    notice reaches readers only with a new edition, under a new page key)."""
+    notices = []
+    for entry in reversed(edition.change_log):
+        withdrawn = entry.get("withdrawn_at")
+        if not (withdrawn or entry.get("correction")):
+            continue
+        notices.append(
+            EditionNotice(
+                number=entry["number"],
+                published_at=datetime.fromisoformat(entry["published_at"]),
+                withdrawn_at=datetime.fromisoformat(withdrawn) if withdrawn else None,
+                withdrawal_reason=entry.get("withdrawal_reason", ""),
+                correction=entry.get("correction", ""),
+            )
+        )
+    return notices

@@ -29,12 +29,22 @@ Kind = PublicationEntry.Kind
 
 def publish(
     *, article: Article, revision_id: int, by: User, at: datetime, note: str,
-    approvers: Sequence[Approver] = (),
+    approvers: Sequence[Approver] = (), correction: str = "",
 ) -> Edition:  # fmt: skip
     """Readers now see this approved revision, as the next numbered edition naming everyone who
-    signed it off (and a withdrawn article returns at its address)."""
-    edition = editions.write_approved(article, revision_id=revision_id, by=by, at=at, note=note,
-                                      approvers=approvers)  # fmt: skip
+    signed it off (and a withdrawn article returns at its address). `correction`: the
+    clinically meaningful error it corrects, in words for readers. A withdrawal it ends and the
+    correction are dated public notices of this edition and every later one
+    (publishing.selectors.edition_notices)."""
+    notice = editions.PublicNotice(
+        withdrawn_at=article.withdrawn_at,
+        withdrawal_reason=article.withdrawal_reason if article.withdrawn_at else "",
+        correction=correction.strip(),
+    )
+    edition = editions.write_approved(
+        article, revision_id=revision_id, by=by, at=at, note=note, approvers=approvers,
+        notice=notice or None,
+    )  # fmt: skip
     article.withdrawn_at, article.withdrawal_reason = None, ""
     _act(Kind.PUBLISH, article, by=by, edition=edition, note=note)
     return edition

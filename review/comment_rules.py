@@ -5,7 +5,14 @@ from accounts.models import User
 from articles.models import Article
 
 from .models import PassageComment
-from .workflow import BOARD_MAY_OPEN, EDIT_ANY, REVIEWERS, groups_of, is_author
+from .workflow import (
+    BOARD_MAY_OPEN,
+    EDIT_ANY,
+    REVIEWERS,
+    groups_of,
+    is_author,
+    no_conflict_as_a_reviewer,
+)
 
 
 def may_comment(article: Article, user: User) -> str | None:
@@ -19,14 +26,16 @@ def may_comment(article: Article, user: User) -> str | None:
         return "You are an author of this article: reply to the board's comments instead."
     if not Article.objects.filter(BOARD_MAY_OPEN, pk=article.pk).exists():
         return "This draft has not been submitted to the board yet."
-    return None
+    return no_conflict_as_a_reviewer.check(article, user)  # recused: no part in its review
 
 
 def may_reply(article: Article, user: User) -> str | None:
     """The board, the article's authors and editors talk in a comment's thread."""
     groups = groups_of(user)
-    if groups & (EDIT_ANY | {REVIEWERS}) or is_author(article, user):
+    if groups & EDIT_ANY or is_author(article, user):
         return None
+    if REVIEWERS in groups:
+        return no_conflict_as_a_reviewer.check(article, user)
     return "Only the advisory board, this article's authors or editors may reply."
 
 

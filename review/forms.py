@@ -1,7 +1,7 @@
 from django import forms
 from django.conf import settings
 
-from articles.models import Article, Reference
+from articles.models import Article, Reference, Topic
 from articles.services import normalize_markdown
 
 
@@ -49,6 +49,37 @@ class MoveForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )  # fmt: skip
     seen_revision_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # An approval may declare that its text corrects a clinically meaningful error: readers are
+    # told, dated, on the article, in its change log and in its feed entry.
+    corrects_error = forms.BooleanField(
+        label="This edition corrects a clinically meaningful error", required=False
+    )
+    correction = forms.CharField(
+        label="The correction, for readers", required=False, max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip
+
+    def clean(self):
+        cleaned = super().clean()
+        correction = cleaned.get("correction", "").strip()
+        if cleaned.get("corrects_error") and not correction:
+            self.add_error(
+                "correction",
+                "Say, for readers, what the error was and what is correct now.",
+            )
+        elif correction and not cleaned.get("corrects_error"):
+            self.add_error(
+                "corrects_error",
+                "Tick \u201ccorrects a clinically meaningful error\u201d to publish the "
+                "correction, or clear its text.",
+            )
+        return cleaned
+
+    @property
+    def declared_correction(self) -> str:
+        """The correction readers are told of, or "" (valid forms only)."""
+        data = self.cleaned_data
+        return data["correction"].strip() if data.get("corrects_error") else ""
 
 
 class CommentForm(forms.Form):
@@ -60,9 +91,16 @@ class CommentForm(forms.Form):
 class AssignForm(forms.Form):
     reviewer = forms.ModelChoiceField(label="Reviewer", queryset=None)
 
-    def __init__(self, *args, reviewers, **kwargs):
+    def __init__(self, *args, reviewers, offered=None, **kwargs):
+        """`reviewers`: whom the form accepts (the service says why it refuses one);
+        `offered`: whom the list shows, when fewer (those the service would accept)."""
         super().__init__(*args, **kwargs)
-        self.fields["reviewer"].queryset = reviewers
+        field = self.fields["reviewer"]
+        field.queryset = reviewers
+        if offered is not None:
+            field.widget.choices = [("", field.empty_label)] + [
+                (user.pk, field.label_from_instance(user)) for user in offered
+            ]
 
 
 class VariantForm(forms.Form):
@@ -123,3 +161,37 @@ class PassageCommentForm(forms.Form):
 
 class ReplyForm(forms.Form):
     body = forms.CharField(label="Reply", max_length=5000)
+
+
+class DisclosureRenewalForm(forms.Form):
+    """A contributor's own disclosure, restated in full (the newest replaces those before it)."""
+
+    none_to_declare = forms.BooleanField(
+        label="I have no conflict of interest to declare", required=False
+    )
+    statement = forms.CharField(
+        label="What you declare (readers see it on your contributor page)",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    conflict_topics = forms.ModelMultipleChoiceField(
+        label="Topics on which you have a conflict (you take no part in reviewing them)",
+        queryset=Topic.objects.order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("none_to_declare") and cleaned.get("conflict_topics"):
+            raise forms.ValidationError(
+                "You ticked \u201cno conflict of interest\u201d and chose conflict topics: "
+                "untick one or the other."
+            )
+        if not cleaned.get("none_to_declare") and not cleaned.get("statement", "").strip():
+            raise forms.ValidationError(
+                "Say what you declare, or tick \u201cI have no conflict of interest to "
+                "declare\u201d."
+            )
+        return cleaned

@@ -9,6 +9,7 @@ from reversion.models import Version
 
 from accounts.models import User
 from articles.models import AWAITING_REVIEW, Article
+from contributors.selectors import without_declared_conflict
 
 from .models import ReviewAssignment
 from .paging import page_of
@@ -21,6 +22,7 @@ from .workflow import (
     MOVES,
     REVIEWERS,
     Move,
+    Remedy,
     groups_of,
     refusal,
 )
@@ -119,6 +121,7 @@ class AvailableMove:
     move: Move
     label: str
     refusal: str | None  # why this user may not make it now, or None
+    remedy: Remedy | None = None  # where they can lift the refusal themselves
 
 
 def available_moves(article: Article, user: User) -> list[AvailableMove]:
@@ -129,7 +132,8 @@ def available_moves(article: Article, user: User) -> list[AvailableMove]:
         refused = refusal(move, article=article, user=user)
         if refused is None or refused.offered:
             label = move.label_for(article)
-            offered.append(AvailableMove(move, label, refused.message if refused else None))
+            message, remedy = (refused.message, refused.remedy) if refused else (None, None)
+            offered.append(AvailableMove(move, label, message, remedy))
     return offered
 
 
@@ -211,7 +215,9 @@ def revision_history(article: Article, *, page: str | None = None) -> History:
     )
 
 
-def eligible_reviewers(article: Article) -> QuerySet[User]:
+def assignable_reviewers(article: Article) -> QuerySet[User]:
+    """Active board members not yet assigned, but its author: those an assignment may name (the
+    service refuses, with the reason, one who declared a conflict on its topics)."""
     assigned = article.assignments.values("reviewer")
     return (
         User.objects.filter(groups__name=REVIEWERS, is_active=True)
@@ -220,3 +226,9 @@ def eligible_reviewers(article: Article) -> QuerySet[User]:
         .distinct()
         .order_by("display_name", "username")
     )
+
+
+def eligible_reviewers(article: Article) -> QuerySet[User]:
+    """The reviewers offered for assignment: assignable, and with no conflict of interest
+    declared on the article's topics (they would take no part in its review)."""
+    return without_declared_conflict(assignable_reviewers(article), article=article)

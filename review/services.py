@@ -19,6 +19,7 @@ from accounts.models import User
 from articles.models import Article, Citation, Reference, ReviewState
 from articles.selectors import flagged_references, latest_revision_id, revision_source
 from articles.services import save_article
+from contributors.selectors import declared_conflict
 from outbox.services import queue_email
 from personalization.models import ReaderRole
 from personalization.selectors import variant_texts
@@ -58,15 +59,20 @@ def make_move(
     note: str = "",
     write: Callable[[Article], None] | None = None,
     checklist: Mapping[str, tuple[str, str]] | None = None,
+    correction: str = "",
 ) -> ReviewEvent:
     """Make one move of the table (review.workflow.MOVES) on the revision the caller saw.
 
     `note` is the public note of what changed (approvals); `write` changes the text of the
     locked article (edit moves only) and saves its revision; `checklist` answers the board's
-    checklist ({item key: (answer, reason)}, review.checklist) for a move that asks it.
+    checklist ({item key: (answer, reason)}, review.checklist) for a move that asks it;
+    `correction` declares, in words for readers, the clinically meaningful error the approved
+    text corrects (a public notice).
     """
     move = MOVES[name]
-    comment, note = comment.strip(), note.strip()
+    comment, note, correction = comment.strip(), note.strip(), correction.strip()
+    if correction and not move.asks_correction:
+        raise InvalidTransition(f"{move.label} does not declare corrections.")
     with transaction.atomic():
         locked = Article.objects.select_for_update().get(pk=article.pk)
         refused = refusal(move, article=locked, user=by)
@@ -89,7 +95,7 @@ def make_move(
                 f"{move.label} needs a note for readers saying what changed since the last "
                 "edition; it goes in the article's change log."
             )
-        for what, text in (("comment", comment), ("note", note)):
+        for what, text in (("comment", comment), ("note", note), ("correction", correction)):
             if len(text) > MAX_COMMENT_CHARS:
                 raise InvalidTransition(
                     f"The {what} is {len(text):,} characters long; the limit is "
@@ -112,7 +118,8 @@ def make_move(
             fields.append("state_changed_at")
         if move.records:
             context = MoveContext(by=by, revision_id=seen_revision_id, comment=comment,
-                                  note=note, at=timezone.now(), checklist=answers)  # fmt: skip
+                                  note=note, at=timezone.now(), checklist=answers,
+                                  correction=correction)  # fmt: skip
             fields += move.records(locked, context)
         if move.edits_text:
             locked.save(update_fields=fields)
@@ -303,6 +310,7 @@ def assign_reviewer(*, article: Article, reviewer: User, by: User) -> ReviewEven
             raise InvalidTransition(f"{reviewer} is not an active member of the advisory board.")
         if locked.state in (ReviewState.WITHDRAWN,):
             raise InvalidTransition("A withdrawn article cannot be assigned.")
+        _refuse_a_conflicted_reviewer(locked, reviewer)
         _, created = ReviewAssignment.objects.get_or_create(
             article=locked, reviewer=reviewer, defaults={"assigned_by": by}
         )
@@ -339,6 +347,8 @@ def queue_assignments(article_ids: Iterable[int]) -> int:
 def add_comment(*, article: Article, by: User, body: str) -> ReviewEvent:
     """A note on the review timeline, from an author, reviewer or admin."""
     _require_group(by, {AUTHORS, EDITORS, REVIEWERS, ADMINS}, "comment on reviews")
+    if refused := refusal(MOVES["comment"], article=article, user=by):  # recusal
+        raise refused.exception()
     if not body.strip():
         raise InvalidTransition("Write a comment first.")
     return ReviewEvent.objects.create(
@@ -386,6 +396,17 @@ def _require_current(article: Article, seen_revision_id: int | None) -> None:
         raise StaleRevision(
             f"This article changed since you opened it: it is now {state}. Reload to see the "
             "newest version; what you wrote has not been lost."
+        )
+
+
+def _refuse_a_conflicted_reviewer(article: Article, reviewer: User) -> None:
+    """Nobody is asked to review what they would have to recuse themselves from."""
+    conflict = declared_conflict(user=reviewer, article=article)
+    if conflict:
+        raise InvalidTransition(
+            f"{reviewer.public_name} declared a conflict of interest on {conflict.topic} "
+            f"(disclosure of {conflict.declared_on:%B %-d, %Y}), so takes no part in this "
+            "article's review: assign another reviewer."
         )
 
 

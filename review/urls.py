@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import comment_views, due_views, reference_import_views, views
+from . import comment_views, disclosure_views, due_views, reference_import_views, views
 
 app_name = "review"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.new_article, name="new"),
     path("references/", views.references, name="references"),
     path("due/", due_views.review_due, name="due"),
+    path("disclosure/", disclosure_views.renew, name="disclosure"),
     path(
         "references/import/",
         reference_import_views.reference_import,

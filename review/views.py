@@ -7,12 +7,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from articles.evidence import ungraded_recommendations
 from articles.models import Article, Reference
 from articles.selectors import flagged_references, latest_revision_id, working_content
 from articles.services import save_article, save_reference
+from contributors.selectors import disclosure_status
 from personalization.consistency import version_mismatches
 from personalization.models import ArticleVariant, ReaderRole
 from personalization.selectors import (
@@ -79,6 +81,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "can_review": bool(roles & {REVIEWERS, ADMINS}),
             "can_triage": bool(roles & QUESTION_HANDLERS),
             "writes_articles": AUTHORS in roles,
+            # A board member's renewal date: an overdue disclosure stops their approvals.
+            "disclosure": disclosure_status(request.user, today=timezone.localdate())
+            if REVIEWERS in roles
+            else None,
         },
     )
 
@@ -107,9 +113,13 @@ def article_review(request: HttpRequest, slug: str, *, status: int = 200, **extr
         "event_links": page_links(request.GET, "timeline", events, anchor="#timeline-title"),
         "can_edit": selectors.may_edit(article, request.user),
         "can_assign": bool(roles & {REVIEWERS, ADMINS}),
-        "assign_form": AssignForm(reviewers=selectors.eligible_reviewers(article)),
+        "assign_form": AssignForm(
+            reviewers=selectors.assignable_reviewers(article),
+            offered=selectors.eligible_reviewers(article),
+        ),
         "assignments": article.assignments.select_related("reviewer"),
         "comment_form": CommentForm(),
+        "comment_refusal": refusal(MOVES["comment"], article=article, user=request.user),
         "ungraded": ungraded_recommendations(working.body_html),
         "consistency": version_mismatches(article),
         "consistency_blocks": settings.VETTED_CONSISTENCY_BLOCKS_APPROVAL,
@@ -135,6 +145,8 @@ def move(request: HttpRequest, slug: str, name: str) -> HttpResponse:
         "kept_comment": request.POST.get("comment", ""),
         "kept_note": request.POST.get("note", ""),
         "kept_checklist": checklist.answers_from(request.POST),
+        "kept_correction": request.POST.get("correction", ""),
+        "kept_corrects_error": bool(request.POST.get("corrects_error")),
     }
     if not form.is_valid():  # say what was wrong; keep what was typed
         errors = " ".join(message for field in form.errors.values() for message in field)
@@ -148,6 +160,7 @@ def move(request: HttpRequest, slug: str, name: str) -> HttpResponse:
             comment=form.cleaned_data["comment"],
             note=form.cleaned_data["note"],
             checklist=kept["kept_checklist"] if MOVES[name].asks_checklist else None,
+            correction=form.declared_correction,
         )
     except (StaleRevision, InvalidTransition) as exc:  # refusals are the middleware's
         return article_review(request, slug, status=exc.status_code, move_error=exc.message, **kept)
@@ -347,7 +360,7 @@ def comment(request: HttpRequest, slug: str) -> HttpResponse:
 def assign(request: HttpRequest, slug: str) -> HttpResponse:
     _require_roles(request, {REVIEWERS, ADMINS})
     article = _visible_article(request, slug)
-    form = AssignForm(request.POST, reviewers=selectors.eligible_reviewers(article))
+    form = AssignForm(request.POST, reviewers=selectors.assignable_reviewers(article))
     if not form.is_valid():
         messages.error(request, "Choose a reviewer from the list.")
         return redirect("review:article", slug=slug)

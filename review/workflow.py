@@ -11,12 +11,14 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.formats import date_format
 from reversion.models import Version
 
 from accounts.models import User
 from articles.models import DRAFT_PLACEHOLDER, Article, Edition, ReviewState
 from articles.selectors import flagged_references, latest_revision_id
+from contributors.models import Disclosure
 from contributors.selectors import declared_conflict
 from personalization.consistency import version_mismatches
 from personalization.selectors import approval_fingerprint, variant_grades
@@ -98,17 +100,27 @@ def editors_since_approval(article: Article) -> set[int]:
 
 
 @dataclass(frozen=True)
+class Remedy:
+    label: str  # what the link says
+    url_name: str  # the page, by its URL name
+
+
+@dataclass(frozen=True)
 class Guard:
     check: Callable[[Article, User], str | None]
     error: type[WorkflowError]
     # Whether a refused button is still shown, disabled, with the reason (a rule about this
     # person or this text), or left out (nothing to do here, such as withdrawing a draft).
     offered: bool
+    # Where the refused person can lift the refusal themselves, shown as a link beside it.
+    remedy: Remedy | None = None
 
 
-def guard(error: type[WorkflowError], *, offered: bool = True) -> Callable:
+def guard(
+    error: type[WorkflowError], *, offered: bool = True, remedy: Remedy | None = None
+) -> Callable:
     def wrap(check: Callable[[Article, User], str | None]) -> Guard:
-        return Guard(check, error, offered)
+        return Guard(check, error, offered, remedy)
 
     return wrap
 
@@ -143,12 +155,43 @@ def not_an_editor_since_approval(article: Article, user: User) -> str | None:
 
 @guard(NotAllowed)
 def no_declared_conflict(article: Article, user: User) -> str | None:
+    """Recusal: a reviewer with a declared conflict on one of its topics takes no part in its
+    review (starting it, requesting changes, approving, commenting as a reviewer)."""
     # The disclosure in force counts, however old: an overdue renewal never clears a conflict.
     conflict = declared_conflict(user=user, article=article)
     if conflict:
         return (
             f"You declared a conflict of interest on {conflict.topic} (disclosure of "
-            f"{date_format(conflict.declared_on, 'F j, Y')}), so another reviewer must approve it."
+            f"{date_format(conflict.declared_on, 'F j, Y')}), so you take no part in its "
+            "review: another reviewer must."
+        )
+    return None
+
+
+@guard(NotAllowed)
+def no_conflict_as_a_reviewer(article: Article, user: User) -> str | None:
+    """A comment is a reviewer's part in the review unless its author writes it (an author
+    answers the board whatever they declared)."""
+    if REVIEWERS not in groups_of(user) or is_author(article, user):
+        return None
+    return no_declared_conflict.check(article, user)
+
+
+@guard(NotAllowed, remedy=Remedy("Renew your disclosure", "review:disclosure"))
+def disclosure_current(article: Article, user: User) -> str | None:
+    """An approval is signed by someone whose interests readers can see as they are now: a
+    disclosure declared within the last year."""
+    current = Disclosure.objects.current_for(user.pk)
+    if current is None:
+        return (
+            "You have no conflict-of-interest disclosure on file: declare your interests "
+            "before you approve."
+        )
+    if current.is_due_for_renewal(timezone.localdate()):
+        return (
+            "Your conflict-of-interest disclosure of "
+            f"{date_format(current.declared_on, 'F j, Y')} was due for renewal on "
+            f"{date_format(current.renewal_due_on, 'F j, Y')}: renew it before you approve."
         )
     return None
 
@@ -315,6 +358,7 @@ class MoveContext:
     note: str  # the public note of what changed (approvals)
     at: datetime
     checklist: tuple[Answer, ...] = ()  # the board's checklist, answered (moves that ask it)
+    correction: str = ""  # the clinically meaningful error this approval corrects, for readers
 
 
 def remember_submitted(article: Article, move: MoveContext) -> list[str]:
@@ -382,7 +426,7 @@ def pin_approval(article: Article, move: MoveContext) -> list[str]:
     article.approved_by, article.approved_at = move.by, move.at
     article.approved_sha256 = approval_fingerprint(article, move.revision_id)
     publishing.publish(article=article, revision_id=move.revision_id, by=move.by, at=move.at,
-                       note=move.note,
+                       note=move.note, correction=move.correction,
                        approvers=approvers_of(article, move.revision_id))  # fmt: skip
     return [
         "live_revision",
@@ -441,6 +485,8 @@ class Move:
     # A public note of what changed, for the article's change log: asked for by the move, and
     # required once the article has been approved before.
     asks_note: bool = False
+    # Whether it asks if the text corrects a clinically meaningful error (a dated public notice).
+    asks_correction: bool = False
     guards: tuple[Guard, ...] = ()
     records: Callable[[Article, "MoveContext"], list[str]] | None = None
     notifies: Callable[[Article], list[User]] | None = None
@@ -454,6 +500,8 @@ class Move:
     # stays as it is, its revision too.
     completes: Callable[[Article, User], bool] | None = None
     label_detail: Callable[[Article], str] | None = None  # added to the label: "sign-off 1 of 2"
+    # A move with a form of its own elsewhere (a comment: the timeline's), not an action button.
+    button: bool = True
 
     def target_from(self, state: str) -> str:
         if state in self.reopens:
@@ -550,7 +598,11 @@ MOVES: dict[str, Move] = {
             sources=frozenset({ReviewState.SUBMITTED}),
             target=ReviewState.UNDER_REVIEW,
             groups=frozenset({REVIEWERS}),
-            explanation="A medical reviewer takes the article; it is locked against edits.",
+            guards=(no_declared_conflict,),
+            explanation=(
+                "A medical reviewer with no declared conflict of interest on its topics takes "
+                "the article; it is locked against edits."
+            ),
         ),
         Move(
             name="request_changes",
@@ -559,9 +611,13 @@ MOVES: dict[str, Move] = {
             target=ReviewState.CHANGES_REQUESTED,
             groups=frozenset({REVIEWERS}),
             comment_required=True,
+            guards=(no_declared_conflict,),
             notifies=its_authors,
             notice="Changes requested",
-            explanation="The reviewer returns it to the author, saying what must change.",
+            explanation=(
+                "A reviewer with no declared conflict of interest on its topics returns it to "
+                "the author, saying what must change."
+            ),
         ),
         Move(
             name="approve",
@@ -570,6 +626,7 @@ MOVES: dict[str, Move] = {
             target=ReviewState.APPROVED,
             groups=frozenset({REVIEWERS}),
             asks_note=True,
+            asks_correction=True,
             guards=(
                 has_a_revision,
                 not_its_author,
@@ -577,6 +634,7 @@ MOVES: dict[str, Move] = {
                 no_declared_conflict,
                 not_signed_off_already,
                 qualified_for_what_is_left,
+                disclosure_current,
                 readable,
                 consistent,
                 no_open_blocking_comment,
@@ -588,12 +646,13 @@ MOVES: dict[str, Move] = {
             notifies=its_authors,
             notice="Approved",
             explanation=(
-                "A reviewer who is not its author, did not edit this version and declared no "
-                "conflict of interest on its topics signs off the exact text, answering the "
-                "board's checklist. Once enough of the right people have signed off the same "
-                "revision (the sign-off rules below), that text is what readers see; until then "
-                "the article stays under review. Any edit starts the sign-offs again. Not while "
-                "a comment a reviewer marked as blocking is open."
+                "A reviewer who is not its author, did not edit this version, declared no "
+                "conflict of interest on its topics and renewed their disclosure within the last "
+                "year signs off the exact text, answering the board's checklist. Once enough of "
+                "the right people have signed off the same revision (the sign-off rules below), "
+                "that text is what readers see; until then the article stays under review. Any "
+                "edit starts the sign-offs again. Not while a comment a reviewer marked as "
+                "blocking is open."
             ),
         ),
         Move(
@@ -611,6 +670,19 @@ MOVES: dict[str, Move] = {
             ),
         ),
         Move(
+            name="comment",
+            label="Post comment",
+            sources=ALL_STATES,
+            groups=frozenset({AUTHORS, EDITORS, REVIEWERS, ADMINS}),
+            guards=(no_conflict_as_a_reviewer,),
+            button=False,
+            explanation=(
+                "Authors, editors, reviewers and admins comment on the review's timeline; a "
+                "reviewer with a declared conflict of interest on its topics does not (unless "
+                "they wrote it)."
+            ),
+        ),
+        Move(
             name="withdraw",
             label="Withdraw",
             sources=ALL_STATES - {ReviewState.WITHDRAWN},
@@ -624,13 +696,16 @@ MOVES: dict[str, Move] = {
             dangerous=True,
             explanation=(
                 "Whatever readers can see is taken down at once, with the reason shown to them, "
-                "until the board approves the article again."
+                "until the board approves the article again; from then on the article, its "
+                "change log and its feed entry carry a dated notice of the withdrawal, and of "
+                "the clinically meaningful error corrected, if the approving reviewer declares "
+                "one."
             ),
         ),
     )
 }
 
-BUTTON_MOVES = tuple(move for move in MOVES.values() if not move.edits_text)
+BUTTON_MOVES = tuple(move for move in MOVES.values() if move.button and not move.edits_text)
 STATE_MOVES = tuple(move.name for move in BUTTON_MOVES)
 
 
@@ -639,6 +714,7 @@ class Refusal:
     error: type[WorkflowError]
     message: str
     offered: bool  # show the button disabled with this message (else leave it out)
+    remedy: Remedy | None = None  # where they can lift it themselves
 
     def exception(self) -> WorkflowError:
         return self.error(self.message)
@@ -659,7 +735,7 @@ def refusal(move: Move, *, article: Article, user: User) -> Refusal | None:
     for rule in move.guards:
         message = rule.check(article, user)
         if message:
-            return Refusal(rule.error, message, rule.offered)
+            return Refusal(rule.error, message, rule.offered, rule.remedy)
     return None
 
 

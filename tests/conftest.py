@@ -177,16 +177,25 @@ def editor(db):
     return _member(EDITORS, username="editor", display_name="Jo Mensah")
 
 
+def _board_member(**fields):
+    """A reviewer as the board keeps them: with a (private) contributor page and a disclosure
+    declared today, so they may approve (tests of profiles and disclosures start from
+    tests.contributor_factories.fresh_profile)."""
+    from tests.contributor_factories import with_disclosure
+
+    return with_disclosure(_member(REVIEWERS, **fields))
+
+
 @pytest.fixture
 def reviewer(db):
-    return _member(
-        REVIEWERS, username="reviewer", display_name="Dr. Ana Reyes", credentials="MD, Oncology"
+    return _board_member(
+        username="reviewer", display_name="Dr. Ana Reyes", credentials="MD, Oncology"
     )
 
 
 @pytest.fixture
 def reviewer2(db):
-    return _member(REVIEWERS, username="reviewer2", display_name="Dr. Tomas Lind")
+    return _board_member(username="reviewer2", display_name="Dr. Tomas Lind")
 
 
 @pytest.fixture

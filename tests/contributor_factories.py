@@ -29,3 +29,22 @@ class DisclosureFactory(factory.django.DjangoModelFactory):
     def conflict_topics(disclosure, create, extracted, **kwargs):
         if create and extracted:
             disclosure.conflict_topics.set(extracted)
+
+
+def with_disclosure(user):
+    """`user` as the board keeps its members: a (private) contributor page and a disclosure of
+    today with nothing to declare, so they may approve. Returns the user."""
+    profile = ContributorProfile.objects.filter(user=user).first()
+    profile = profile or ContributorProfileFactory(user=user, is_public=False)
+    DisclosureFactory(contributor=profile, none_to_declare=True, statement="")
+    return user
+
+
+def fresh_profile(user, **fields) -> ContributorProfile:
+    """A new contributor page for `user`, replacing the one the board fixtures give reviewers
+    (with its disclosures): for tests that build a page and its disclosures themselves."""
+    existing = ContributorProfile.objects.filter(user=user).first()
+    if existing is not None:
+        Disclosure.objects.filter(contributor=existing).delete()
+        existing.delete()
+    return ContributorProfileFactory(user=user, **fields)

@@ -12,7 +12,11 @@ from articles.models import Topic
 from contributors.models import Disclosure, a_year_after
 from publishing.services import change_surroundings
 from review import services
-from tests.contributor_factories import ContributorProfileFactory, DisclosureFactory
+from tests.contributor_factories import (
+    ContributorProfileFactory,
+    DisclosureFactory,
+    fresh_profile,
+)
 from tests.factories import SIGNED_CHECKLIST, UserFactory
 
 
@@ -44,13 +48,21 @@ def publish(make_article, author, reviewer, seen, professional_disclaimer):
 
 @pytest.fixture
 def reviewer_page(reviewer):
-    return ContributorProfileFactory(
-        user=reviewer,
-        slug="ana-reyes",
-        board_role="Medical Advisory Board, thoracic oncology",
-        affiliations="Example University Hospital\n\nLung Cancer Working Group\n",
-        bio="Treats lung cancer.",
-    )
+    """The reviewer's page, made public; a board member, they have a disclosure of today."""
+    profile = reviewer.contributor_profile
+    profile.slug, profile.is_public = "ana-reyes", True
+    profile.board_role = "Medical Advisory Board, thoracic oncology"
+    profile.affiliations = "Example University Hospital\n\nLung Cancer Working Group\n"
+    profile.bio = "Treats lung cancer."
+    profile.save()
+    return profile
+
+
+@pytest.fixture
+def undisclosed(reviewer_page):
+    """The reviewer's page before any disclosure (for the tests of what disclosures show)."""
+    reviewer_page.disclosures.all().delete()
+    return reviewer_page
 
 
 # The page --------------------------------------------------------------------------------------
@@ -83,7 +95,7 @@ def test_the_page_shows_no_email_or_username(client, reviewer, reviewer_page):
     assert f">{reviewer.username}<" not in html
 
 
-def test_a_contributor_with_nothing_declared_yet_says_so(client, reviewer_page):
+def test_a_contributor_with_nothing_declared_yet_says_so(client, undisclosed):
     assert "No disclosure on file yet." in _page(client, "ana-reyes").content.decode()
 
 
@@ -105,10 +117,10 @@ def test_the_page_is_get_only(client, reviewer_page):
 
 @pytest.mark.parametrize(("age_days", "due"), [(300, False), (400, True)])
 def test_the_disclosure_in_force_is_due_for_renewal_after_a_year(
-    client, reviewer_page, age_days, due
+    client, undisclosed, age_days, due
 ):
     declared = timezone.localdate() - timedelta(days=age_days)
-    DisclosureFactory(contributor=reviewer_page, declared_on=declared)
+    DisclosureFactory(contributor=undisclosed, declared_on=declared)
     html = _page(client, "ana-reyes").content.decode()
     assert ("Due for renewal" in html) is due
     assert ("Current</span> until" in html) is not due
@@ -116,11 +128,11 @@ def test_the_disclosure_in_force_is_due_for_renewal_after_a_year(
 
 
 def test_only_the_disclosure_in_force_can_be_due_and_earlier_ones_are_marked_replaced(
-    client, reviewer_page
+    client, undisclosed
 ):
     today = timezone.localdate()
-    DisclosureFactory(contributor=reviewer_page, declared_on=today - timedelta(days=800))
-    DisclosureFactory(contributor=reviewer_page, declared_on=today - timedelta(days=30))
+    DisclosureFactory(contributor=undisclosed, declared_on=today - timedelta(days=800))
+    DisclosureFactory(contributor=undisclosed, declared_on=today - timedelta(days=30))
     html = _page(client, "ana-reyes").content.decode()
     assert "Due for renewal" not in html
     assert html.count("Replaced by a later disclosure") == 1
@@ -249,7 +261,7 @@ def test_a_cached_article_page_follows_its_contributors_pages(client, reviewer, 
         return client.get(article.get_absolute_url()).content.decode()
 
     assert "/contributors/" not in html()
-    profile = ContributorProfileFactory(user=reviewer, slug="ana-reyes")
+    profile = fresh_profile(reviewer, slug="ana-reyes")
     change_surroundings("people", by=None)  # what the profile's admin page does on save
     assert 'href="/contributors/ana-reyes/"' in html()
     profile.is_public = False
@@ -276,12 +288,12 @@ def test_admins_keep_profiles_and_their_disclosures(client, admin_user, reviewer
     assert client.get("/admin/accounts/contributorprofile/").status_code == 200
 
 
-def test_a_disclosure_with_nothing_to_declare_lists_no_conflicts(client, admin_user, reviewer_page):
+def test_a_disclosure_with_nothing_to_declare_lists_no_conflicts(client, admin_user, undisclosed):
     topic = Topic.objects.create(name="Lung cancer", slug="lung-cancer")
     client.force_login(admin_user)
     response = client.post(
         "/admin/contributors/disclosure/add/",
-        {"contributor": reviewer_page.pk, "declared_on": "2025-03-03", "none_to_declare": "on",
+        {"contributor": undisclosed.pk, "declared_on": "2025-03-03", "none_to_declare": "on",
          "statement": "", "conflict_topics": [topic.pk]},
     )  # fmt: skip
     assert response.status_code == 200
@@ -290,11 +302,11 @@ def test_a_disclosure_with_nothing_to_declare_lists_no_conflicts(client, admin_u
     assert ContributorProfile.objects.get().disclosures.count() == 0
 
 
-def test_an_admin_adds_a_disclosure_on_the_contributors_page(client, admin_user, reviewer_page):
+def test_an_admin_adds_a_disclosure_on_the_contributors_page(client, admin_user, undisclosed):
     topic = Topic.objects.create(name="Lung cancer", slug="lung-cancer")
     client.force_login(admin_user)
-    url = f"/admin/accounts/contributorprofile/{reviewer_page.pk}/change/"
-    fields = {"user": reviewer_page.user_id, "slug": "ana-reyes", "board_role": "Board",
+    url = f"/admin/accounts/contributorprofile/{undisclosed.pk}/change/"
+    fields = {"user": undisclosed.user_id, "slug": "ana-reyes", "board_role": "Board",
               "affiliations": "", "bio": "", "is_public": "on"}  # fmt: skip
     inline = {"disclosures-TOTAL_FORMS": "1", "disclosures-INITIAL_FORMS": "0",
               "disclosures-0-declared_on": "2025-03-03", "disclosures-0-statement": "Fees.",

@@ -17,6 +17,7 @@ from articles.services import save_article, save_reference
 from review import services
 from review.models import ReviewEvent
 from review.workflow import AUTHORS, REVIEWERS
+from tests.contributor_factories import with_disclosure
 from tests.factories import SIGNED_CHECKLIST, UserFactory
 from tests.races import race
 
@@ -51,7 +52,7 @@ def _approve(**kwargs) -> ReviewEvent:
 def _member(username: str, group: str):
     user = UserFactory(username=username)
     user.groups.add(Group.objects.get_or_create(name=group)[0])
-    return user
+    return with_disclosure(user) if group == REVIEWERS else user
 
 
 def test_concurrent_approvals_on_sqlite_give_one_winner_and_clean_refusals(file_database):

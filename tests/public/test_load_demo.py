@@ -74,3 +74,47 @@ def test_make_runs_demo_users_line_names_every_demo_user():
     [line] = [line for line in makefile.splitlines() if "Demo users:" in line]
     named = line.split("Demo users:")[1].split(";")[0]
     assert sorted(n.strip() for n in named.split(",")) == sorted(u for u, *_ in DEMO_USERS)
+
+
+def test_every_demo_reviewer_has_a_public_page_and_a_disclosure_in_force(db, monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounts.models import User
+    from contributors.models import Disclosure
+    from review.workflow import REVIEWERS
+
+    _load_demo(monkeypatch)
+    today = timezone.localdate()
+    reviewers = User.objects.filter(groups__name=REVIEWERS).order_by("username")
+    assert [user.username for user in reviewers] == ["reviewer", "reviewer2"]
+    for user in reviewers:
+        assert user.contributor_profile.is_public
+        assert not Disclosure.objects.current_for(user.pk).is_due_for_renewal(today)
+    assert User.objects.get(username="reviewer2").contributor_profile.slug == "tomas-lind"
+
+    # Loaded again a year on: each lapsed disclosure is renewed, none is added twice.
+    Disclosure.objects.update(declared_on=today - timedelta(days=400))
+    _load_demo(monkeypatch)
+    _load_demo(monkeypatch)
+    assert Disclosure.objects.filter(declared_on=today).count() == 2
+
+
+def test_the_demo_reviewers_byline_links_to_their_page(client, db, monkeypatch):
+    from accounts.models import User
+    from articles.selectors import latest_revision_id
+    from review.services import make_move
+    from tests.factories import SIGNED_CHECKLIST
+
+    _load_demo(monkeypatch)
+    article = Article.objects.get(slug=SLUG)
+    reviewer, reviewer2 = (User.objects.get(username=name) for name in ("reviewer", "reviewer2"))
+    make_move("start_review", article=article, by=reviewer2,
+              seen_revision_id=latest_revision_id(article))  # fmt: skip
+    for by in (reviewer2, reviewer):  # the oncology topic needs two sign-offs
+        make_move("approve", article=article, by=by, seen_revision_id=latest_revision_id(article),
+                  checklist=SIGNED_CHECKLIST)  # fmt: skip
+    html = client.get(f"/articles/{SLUG}/").content.decode()
+    assert '<a href="/contributors/tomas-lind/">Dr. Tomas Lind</a>' in html
+    assert client.get("/contributors/tomas-lind/").status_code == 200

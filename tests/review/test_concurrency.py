@@ -8,6 +8,7 @@ from articles.models import Article, ReviewState
 from articles.selectors import latest_revision_id
 from review import services
 from review.models import Notification, ReviewEvent
+from tests.contributor_factories import with_disclosure
 from tests.factories import CHECKLIST_FIELDS, SIGNED_CHECKLIST, UserFactory
 from tests.races import race
 
@@ -31,6 +32,7 @@ def test_concurrent_approvals_give_exactly_one(article_under_review, author):
     reviewers = [UserFactory(username=f"board{i}") for i in range(8)]
     for user in reviewers:
         user.groups.add(group)
+        with_disclosure(user)  # a board member who may approve
     seen = latest_revision_id(article_under_review)
     revisions_before = Revision.objects.count()
     notifications_before = Notification.objects.count()
@@ -89,6 +91,7 @@ def test_concurrent_approve_clicks_over_http_never_answer_500(article_under_revi
     reviewers = [UserFactory(username=f"clicker{i}") for i in range(6)]
     for user in reviewers:
         user.groups.add(group)
+        with_disclosure(user)  # a board member who may approve
     seen = latest_revision_id(article_under_review)
     url = f"/review/articles/{article_under_review.slug}/approve/"
 

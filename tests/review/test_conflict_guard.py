@@ -1,4 +1,5 @@
-"""A reviewer who declared a conflict of interest on an article's topic may not approve it."""
+"""A reviewer who declared a conflict of interest on an article's topic may not approve it
+(tests/review/test_recusal.py: nor take any other part in its review)."""
 
 from datetime import date, timedelta
 
@@ -10,12 +11,12 @@ from articles.selectors import latest_revision_id
 from review import services
 from review.errors import NotAllowed
 from review.workflow import MOVES, refusal
-from tests.contributor_factories import ContributorProfileFactory, DisclosureFactory
+from tests.contributor_factories import DisclosureFactory, fresh_profile
 from tests.factories import CHECKLIST_FIELDS, SIGNED_CHECKLIST
 
 REFUSAL = (
     "You declared a conflict of interest on Lung cancer (disclosure of March 3, 2025), "
-    "so another reviewer must approve it."
+    "so you take no part in its review: another reviewer must."
 )
 
 
@@ -42,7 +43,7 @@ def under_review(make_article, author, reviewer2, seen, lung_cancer):
 @pytest.fixture
 def conflicted(reviewer, lung_cancer):
     """`reviewer`, whose disclosure in force declares a conflict on lung cancer."""
-    profile = ContributorProfileFactory(user=reviewer)
+    profile = fresh_profile(reviewer)
     DisclosureFactory(
         contributor=profile, declared_on=date(2025, 3, 3), conflict_topics=[lung_cancer]
     )
@@ -99,7 +100,7 @@ def test_the_review_page_shows_approve_disabled_with_the_reason(client, conflict
 
 
 def test_a_conflict_on_another_topic_does_not_refuse(reviewer, under_review):
-    profile = ContributorProfileFactory(user=reviewer)
+    profile = fresh_profile(reviewer)
     DisclosureFactory(
         contributor=profile, conflict_topics=[Topic.objects.create(name="Cardiology", slug="c")]
     )
@@ -111,7 +112,7 @@ def test_a_newer_disclosure_that_leaves_the_topic_out_withdraws_the_conflict(
 ):
     DisclosureFactory(
         contributor=conflicted.contributor_profile,
-        declared_on=date(2025, 9, 1),
+        declared_on=timezone.localdate(),
         none_to_declare=True,
         statement="",
     )

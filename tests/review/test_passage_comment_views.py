@@ -228,3 +228,21 @@ def test_the_reviewer_is_told_when_the_author_resolves(client, author, reviewer,
     client.force_login(author)
     client.post(_url(article, comment.pk, "resolve"))
     assert Email.objects.filter(recipient=reviewer, subject__startswith="Comment resolved").exists()
+
+
+def test_a_reviewer_with_a_declared_conflict_takes_no_part_in_passage_comments(
+    client, under_review, reviewer2
+):
+    from accounts.models import ContributorProfile
+    from articles.models import Topic
+    from tests.contributor_factories import DisclosureFactory
+
+    topic = Topic.objects.create(name="Lung cancer", slug="lung-cancer")
+    under_review.topics.add(topic)
+    DisclosureFactory(
+        contributor=ContributorProfile.objects.get(user=reviewer2), conflict_topics=[topic]
+    )
+    client.force_login(reviewer2)
+    response = _post_comment(client, under_review, quote="Platinum doublet first")
+    assert response.status_code == 403
+    assert "conflict of interest" in response.content.decode()

@@ -12,6 +12,7 @@ from articles.services import save_article
 from publishing.editions import write_approved as publish_approved
 from review import services
 from review.models import Notification, ReviewEvent
+from tests.contributor_factories import with_disclosure
 from tests.factories import SIGNED_CHECKLIST, UserFactory
 
 # Written out by hand, not read from review.workflow, so the table is checked against intent.
@@ -62,6 +63,8 @@ def _user(role: str, username: str | None = None):
         username=username or role, is_active=role != "inactive", is_staff=role == "admin"
     )
     user.groups.set([Group.objects.get_or_create(name=name)[0] for name in GROUPS[role]])
+    if "Reviewers" in GROUPS[role]:  # a board member, with a disclosure in force
+        with_disclosure(user)
     return user
 
 

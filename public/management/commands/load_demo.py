@@ -25,6 +25,7 @@ from outbox.services import settle_unsent
 from personalization.models import Audience, GlossaryTerm, ReaderRole
 from personalization.services import save_variant
 from public.demo import disclaimers
+from publishing.services import change_surroundings
 from review import services as review_services
 from review.models import SignOffPolicy
 from review.workflow import ADMINS, AUTHORS, EDITORS, GROUPS, REVIEWERS
@@ -63,6 +64,10 @@ DEMO_PROFILES = (
      "Department of Medical Oncology, Example University Hospital\n"
      "Lung Cancer Working Group, Example Oncology Society",
      "Medical oncologist treating lung cancer; reviews Vetted's thoracic oncology articles."),
+    ("reviewer2", "tomas-lind", "Medical Advisory Board, thoracic oncology",
+     "Thoracic Oncology Unit, Example Cancer Centre\n"
+     "Clinical Trials Committee, Example Oncology Society",
+     "Thoracic oncologist and trialist; reviews Vetted's lung cancer articles."),
     ("author", "sam-carter", "", "Vetted editorial team",
      "Medical writer; drafts Vetted's articles from the guidelines they cite."),
 )  # fmt: skip
@@ -111,23 +116,34 @@ class Command(BaseCommand):
         return users
 
     def _contributors(self, users: dict[str, User]) -> None:
+        created = []
         for username, slug, board_role, affiliations, bio in DEMO_PROFILES:
             if ContributorProfile.objects.filter(user=users[username]).exists():
                 continue  # admins may have edited it
-            profile = ContributorProfile.objects.create(
+            created.append(ContributorProfile.objects.create(
                 user=users[username], slug=slug, board_role=board_role,
                 affiliations=affiliations, bio=bio, is_public=True,
-            )  # fmt: skip
-            if username == "reviewer":
-                with reversion.create_revision():
-                    Disclosure.objects.create(
-                        contributor=profile, declared_on=timezone.localdate(),
-                        none_to_declare=True,
-                        statement="No financial relationships with companies whose products "
-                        "are discussed in articles I review.",
-                    )  # fmt: skip
-                    reversion.set_user(users["admin"])
-                    reversion.set_comment("Demo disclosure")
+            ))  # fmt: skip
+        if created:  # bylines already published now link to the new pages
+            change_surroundings("people", by=users["admin"], note="Demo contributor pages")
+        # Every reviewer approves only with a disclosure in force: one of today for each whose
+        # disclosure is missing or due (a demo loaded again a year later renews them).
+        today = timezone.localdate()
+        for username, *_, group in DEMO_USERS:
+            if group != REVIEWERS:
+                continue
+            current = Disclosure.objects.current_for(users[username].pk)
+            if current is not None and not current.is_due_for_renewal(today):
+                continue
+            with reversion.create_revision():
+                Disclosure.objects.create(
+                    contributor=users[username].contributor_profile, declared_on=today,
+                    none_to_declare=True,
+                    statement="No financial relationships with companies whose products "
+                    "are discussed in articles I review.",
+                )  # fmt: skip
+                reversion.set_user(users["admin"])
+                reversion.set_comment("Demo disclosure")
 
     # username, contributor page slug (for a profile made here), specialties
     DEMO_QUALIFICATIONS = (
