@@ -28,6 +28,7 @@ from publishing.selectors import articles_showing_reference
 
 from .errors import InvalidTransition, NotAllowed, StaleRevision, WorkflowError
 from .models import Notification, ReviewAssignment, ReviewEvent
+from .schedule import due_date_for
 from .workflow import (
     ADMINS,
     AUTHORS,
@@ -55,14 +56,17 @@ def make_move(
     comment: str = "",
     note: str = "",
     write: Callable[[Article], None] | None = None,
+    go_live_on: date | None = None,
 ) -> ReviewEvent:
     """Make one move of the table (review.workflow.MOVES) on the revision the caller saw.
 
     `note` is the public note of what changed (approvals); `write` changes the text of the
-    locked article (edit moves only) and saves its revision.
+    locked article (edit moves only) and saves its revision; `go_live_on` publishes an approval
+    on that day instead of now (moves whose form offers it: Move.schedulable).
     """
     move = MOVES[name]
     comment, note = comment.strip(), note.strip()
+    _check_go_live_on(move, go_live_on)
     with transaction.atomic():
         locked = Article.objects.select_for_update().get(pk=article.pk)
         refused = refusal(move, article=locked, user=by)
@@ -99,7 +103,7 @@ def make_move(
             fields.append("state_changed_at")
         if move.records:
             context = MoveContext(by=by, revision_id=seen_revision_id, comment=comment,
-                                  note=note, at=timezone.now())  # fmt: skip
+                                  note=note, at=timezone.now(), go_live_on=go_live_on)  # fmt: skip
             fields += move.records(locked, context)
         if move.edits_text:
             locked.save(update_fields=fields)
@@ -120,6 +124,17 @@ def make_move(
             _notify(event, move.notifies(locked), f"{move.notice}: {locked.title}")
     article.refresh_from_db()
     return event
+
+
+def _check_go_live_on(move: Move, go_live_on: date | None) -> None:
+    if go_live_on is None:
+        return
+    if not move.schedulable:
+        raise InvalidTransition(f"{move.label} cannot be scheduled for a later day.")
+    if go_live_on <= timezone.localdate():
+        raise InvalidTransition(
+            "Choose a day after today to publish on, or leave the day empty to publish at once."
+        )
 
 
 def _record(article: Article, move: Move, *, by: User, from_state: str, comment: str,
@@ -266,8 +281,9 @@ def assign_reviewer(*, article: Article, reviewer: User, by: User) -> ReviewEven
         if locked.state in (ReviewState.WITHDRAWN,):
             raise InvalidTransition("A withdrawn article cannot be assigned.")
         _, created = ReviewAssignment.objects.get_or_create(
-            article=locked, reviewer=reviewer, defaults={"assigned_by": by}
-        )
+            article=locked, reviewer=reviewer,
+            defaults={"assigned_by": by, "due_on": due_date_for(locked, assigned_on=None)},
+        )  # fmt: skip
         if not created:
             raise InvalidTransition(f"{reviewer} is already assigned to this article.")
         queue_assignments([locked.pk])

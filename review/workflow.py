@@ -7,7 +7,7 @@ whom it tells, and whether its button is dangerous. review.services.make_move re
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db.models import Q
@@ -22,8 +22,11 @@ from personalization.consistency import version_mismatches
 from personalization.selectors import approval_fingerprint, variant_grades
 from publishing import services as publishing
 
+from . import golive
 from .errors import InvalidTransition, NotAllowed, WorkflowError
-from .models import ReviewEvent
+from .models import ReviewEvent, SpecialistInvitation
+from .policy import policy_for
+from .revisions import text_revision_id
 
 AUTHORS = "Authors"
 EDITORS = "Editors"
@@ -256,6 +259,22 @@ def consistent(article: Article, user: User) -> str | None:
     return None
 
 
+@guard(InvalidTransition)
+def outside_advice_in(article: Article, user: User) -> str | None:
+    """Where the sign-off policy asks for it, an outside specialist's advice on this text."""
+    if not policy_for(article).outside_advice_required:
+        return None
+    advised = SpecialistInvitation.objects.filter(
+        article=article, revision_id=text_revision_id(article), advised_at__isnull=False
+    )
+    if advised.exists():
+        return None
+    return (
+        "This topic's sign-off policy needs an outside specialist's advice on this text before "
+        "approval: an editor invites one from this page."
+    )
+
+
 # What a move records on the article besides its state; each returns the fields it wrote. ------
 
 
@@ -266,6 +285,7 @@ class MoveContext:
     comment: str
     note: str  # the public note of what changed (approvals)
     at: datetime
+    go_live_on: date | None = None  # an approval published on that day, not now (review.golive)
 
 
 def remember_submitted(article: Article, move: MoveContext) -> list[str]:
@@ -282,6 +302,11 @@ def publish_submitted(article: Article, move: MoveContext) -> list[str]:
 
 
 def pin_approval(article: Article, move: MoveContext) -> list[str]:
+    if move.go_live_on is not None:  # readers keep what they see until that day
+        golive.schedule(article=article, revision_id=move.revision_id, by=move.by, at=move.at,
+                        note=move.note, go_live_on=move.go_live_on)  # fmt: skip
+        return _review_done(article)
+    golive.supersede(article=article, by=move.by)
     article.live_revision_id = move.revision_id
     article.approved_by, article.approved_at = move.by, move.at
     article.approved_sha256 = approval_fingerprint(article, move.revision_id)
@@ -349,6 +374,8 @@ class Move:
     notifies: Callable[[Article], list[User]] | None = None
     notice: str = ""  # the first words of the e-mail's subject
     dangerous: bool = False
+    # Its form offers "Publish on <date>": readers keep what they see until then (review.golive).
+    schedulable: bool = False
     edits_text: bool = False  # an edit is shown as the "Edit" link, not as a button
 
     def target_from(self, state: str) -> str:
@@ -466,8 +493,10 @@ MOVES: dict[str, Move] = {
                 no_declared_conflict,
                 readable,
                 consistent,
+                outside_advice_in,
             ),
             records=pin_approval,
+            schedulable=True,
             notifies=its_authors,
             notice="Approved",
             explanation=(
