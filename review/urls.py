@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import due_views, reference_import_views, views
+from . import due_views, reference_import_views, schedule_views, specialist_views, views
 
 app_name = "review"
 
@@ -31,5 +31,34 @@ urlpatterns = [
     path("articles/<slug:slug>/compare/", views.compare, name="compare"),
     path("articles/<slug:slug>/comment/", views.comment, name="comment"),
     path("articles/<slug:slug>/assign/", views.assign, name="assign"),
+    # Outside specialists and the schedule (review.specialist_views, review.schedule_views).
+    path("desk/articles/", schedule_views.desk_articles, name="desk_articles"),
+    path("outside/<str:token>/", specialist_views.specialist, name="specialist"),
+    path("articles/<slug:slug>/specialists/", specialist_views.invite, name="invite_specialist"),
+    path(
+        "articles/<slug:slug>/specialists/<int:pk>/revoke/",
+        specialist_views.revoke,
+        name="revoke_invitation",
+    ),
+    path(
+        "articles/<slug:slug>/go-live/cancel/",
+        schedule_views.cancel_go_live,
+        name="cancel_go_live",
+    ),
+    path(
+        "articles/<slug:slug>/go-live/schedule/",
+        schedule_views.reschedule_go_live,
+        name="reschedule_go_live",
+    ),
+    path(
+        "articles/<slug:slug>/re-review/",
+        schedule_views.schedule_re_review,
+        name="schedule_re_review",
+    ),
+    path(
+        "articles/<slug:slug>/re-review/<int:pk>/cancel/",
+        schedule_views.cancel_re_review,
+        name="cancel_re_review",
+    ),
     path("articles/<slug:slug>/<str:name>/", views.move, name="move"),
 ]

@@ -22,6 +22,7 @@ from personalization.selectors import (
 )
 
 from . import selectors, services
+from .desk import desk, with_due_dates
 from .diffs import article_diff, compare_revisions
 from .errors import InvalidTransition, StaleRevision
 from .forms import (
@@ -64,6 +65,10 @@ def _visible_article(request: HttpRequest, slug: str) -> Article:
 def dashboard(request: HttpRequest) -> HttpResponse:
     roles = _require_roles(request, EVERYONE)
     dashboard = selectors.dashboard_for(request.user, pages=request.GET)
+    for queue in dashboard.queues:  # each row says what is due, overdue, and whose
+        queue.page.object_list = list(queue.page.object_list)
+        with_due_dates(queue.page.object_list)
+    the_desk = desk(pages=request.GET) if roles & {EDITORS, ADMINS} else None
     return render(
         request,
         "review/dashboard.html",
@@ -77,6 +82,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "can_review": bool(roles & {REVIEWERS, ADMINS}),
             "can_triage": bool(roles & QUESTION_HANDLERS),
             "writes_articles": AUTHORS in roles,
+            "desk": the_desk,
+            "reviewer_links": the_desk
+            and page_links(request.GET, "reviewers", the_desk.by_reviewer),
         },
     )
 
@@ -141,6 +149,7 @@ def move(request: HttpRequest, slug: str, name: str) -> HttpResponse:
             seen_revision_id=form.cleaned_data["seen_revision_id"],
             comment=form.cleaned_data["comment"],
             note=form.cleaned_data["note"],
+            go_live_on=form.cleaned_data["go_live_on"],
         )
     except (StaleRevision, InvalidTransition) as exc:  # refusals are the middleware's
         return article_review(request, slug, status=exc.status_code, move_error=exc.message, **kept)
