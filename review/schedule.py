@@ -20,16 +20,10 @@ from outbox.services import queue_email
 from . import golive
 from .errors import InvalidTransition, NotAllowed
 from .models import ReviewAssignment, ScheduledGoLive, ScheduledReReview
-from .policy import policy_for
 from .timeline import timeline_note
 from .workflow import ADMINS, EDITORS, groups_of, the_board
 
 REMIND_DAYS_BEFORE = 2
-
-
-def due_date_for(article: Article, *, assigned_on: date | None) -> date:
-    """The day an assignment made on `assigned_on` (today when None) is due, by the policy."""
-    return (assigned_on or timezone.localdate()) + timedelta(days=policy_for(article).review_days)
 
 
 def day(value: date) -> str:

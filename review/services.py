@@ -26,9 +26,9 @@ from personalization.services import remove_variant, save_variant
 from publishing import services as publishing
 from publishing.selectors import articles_showing_reference
 
+from .due_dates import due_date_for
 from .errors import InvalidTransition, NotAllowed, StaleRevision, WorkflowError
 from .models import Notification, ReviewAssignment, ReviewEvent
-from .schedule import due_date_for
 from .workflow import (
     ADMINS,
     AUTHORS,
@@ -282,7 +282,7 @@ def assign_reviewer(*, article: Article, reviewer: User, by: User) -> ReviewEven
             raise InvalidTransition("A withdrawn article cannot be assigned.")
         _, created = ReviewAssignment.objects.get_or_create(
             article=locked, reviewer=reviewer,
-            defaults={"assigned_by": by, "due_on": due_date_for(locked, assigned_on=None)},
+            defaults={"assigned_by": by, "due_on": due_date_for(locked)},
         )  # fmt: skip
         if not created:
             raise InvalidTransition(f"{reviewer} is already assigned to this article.")

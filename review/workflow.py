@@ -23,6 +23,7 @@ from personalization.selectors import approval_fingerprint, variant_grades
 from publishing import services as publishing
 
 from . import golive
+from .due_dates import restart_due_dates
 from .errors import InvalidTransition, NotAllowed, WorkflowError
 from .models import ReviewEvent, SpecialistInvitation
 from .policy import policy_for
@@ -291,6 +292,7 @@ class MoveContext:
 def remember_submitted(article: Article, move: MoveContext) -> list[str]:
     """What the board will review. Submitting publishes nothing (see publish_submitted)."""
     article.submitted_revision_id = move.revision_id
+    restart_due_dates(article)  # a resubmission gives its reviewers their time again
     return ["submitted_revision"]
 
 

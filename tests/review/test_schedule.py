@@ -318,3 +318,16 @@ def test_a_re_review_needs_an_approved_article_and_a_later_day(submitted, editor
         schedule.schedule_re_review(article=submitted, by=editor, due_on=today + timedelta(days=1))
     with pytest.raises(InvalidTransition, match="after today"):
         schedule.schedule_re_review(article=approved, by=editor, due_on=today)
+
+
+def test_a_resubmission_gives_the_reviewer_their_time_again(
+    assigned, reviewer, author, seen, today
+):
+    article = assigned.article
+    ReviewAssignment.objects.filter(pk=assigned.pk).update(due_on=today - timedelta(days=3))
+    services.make_move("start_review", article=article, by=reviewer, seen_revision_id=seen(article))
+    services.make_move("request_changes", article=article, by=reviewer,
+                       seen_revision_id=seen(article), comment="Cite the trial.")  # fmt: skip
+    services.make_move("submit", article=article, by=author, seen_revision_id=seen(article))
+    assigned.refresh_from_db()
+    assert assigned.due_on == today + timedelta(days=14)
