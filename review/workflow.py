@@ -276,6 +276,18 @@ def outside_advice_in(article: Article, user: User) -> str | None:
     )
 
 
+@guard(InvalidTransition)
+def no_go_live_waiting(article: Article, user: User) -> str | None:
+    """Readers are about to get a newer approved text: confirm that one, once it is live."""
+    waiting = golive.pending_for(article)
+    if waiting is not None:
+        return (
+            f"A newer approval goes live on {date_format(waiting.go_live_on, 'F j, Y')}: confirm "
+            "the text once it is live, or have an editor cancel its go-live first."
+        )
+    return None
+
+
 # What a move records on the article besides its state; each returns the fields it wrote. ------
 
 
@@ -512,7 +524,7 @@ MOVES: dict[str, Move] = {
             label="Confirm still current",
             sources=frozenset({ReviewState.APPROVED}),
             groups=frozenset({REVIEWERS}),
-            guards=(has_a_revision, not_its_author, no_flagged_reference),
+            guards=(has_a_revision, not_its_author, no_flagged_reference, no_go_live_waiting),
             records=record_review,
             explanation=(
                 "A reviewer checks an approved article against the current literature and "

@@ -331,3 +331,21 @@ def test_a_resubmission_gives_the_reviewer_their_time_again(
     services.make_move("submit", article=article, by=author, seen_revision_id=seen(article))
     assigned.refresh_from_db()
     assert assigned.due_on == today + timedelta(days=14)
+
+
+def test_confirm_still_current_waits_for_a_scheduled_go_live(
+    approved_then_revised, reviewer, reviewer2, seen, today
+):
+    article = approved_then_revised
+    services.make_move("approve", article=article, by=reviewer, seen_revision_id=seen(article),
+                       note="Dose table.", go_live_on=today + timedelta(days=2))  # fmt: skip
+    with pytest.raises(InvalidTransition, match="A newer approval goes live on"):
+        services.make_move("confirm_current", article=article, by=reviewer2,
+                           seen_revision_id=seen(article))  # fmt: skip
+
+
+def test_the_admin_lists_the_schedule_and_invitations_read_only(client, admin_user):
+    client.force_login(admin_user)
+    for model in ("specialistinvitation", "scheduledgolive", "scheduledrereview"):
+        assert client.get(f"/admin/review/{model}/").status_code == 200
+        assert client.get(f"/admin/review/{model}/add/").status_code == 403
