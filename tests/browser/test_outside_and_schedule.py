@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from outbox.models import Email
 from review import tasks
+from review.models import ReviewAssignment
 from tests.browser.conftest import DEMO_PASSWORD
 
 SLUG = "nsclc-her2-exon-20-first-line"
@@ -107,3 +108,33 @@ def test_an_approval_scheduled_for_a_later_day_goes_live_on_it(
     editor = _sign_in(browser, base, "editor")
     editor.goto(f"{base}/review/articles/{SLUG}/")
     expect(editor.get_by_role("region", name="Timeline")).to_contain_text("Went live as scheduled")
+
+
+def test_a_reminder_goes_out_through_the_outbox_and_the_queues_show_what_is_due(
+    live_server, demo, browser, screenshot
+):
+    base = live_server.url
+    admin = _sign_in(browser, base, "admin")
+    admin.goto(f"{base}/review/articles/{SLUG}/")
+    admin.get_by_label("Reviewer", exact=True).select_option(label="Dr. Ana Reyes")
+    admin.get_by_role("button", name="Assign reviewer").click()
+    due = admin.get_by_role("region", name="Schedule")
+    expect(due).to_contain_text("Dr. Ana Reyes")
+    assignment = ReviewAssignment.objects.get(article__slug=SLUG, reviewer__username="reviewer")
+
+    assert assignment.due_on == timezone.localdate() + timedelta(days=10)  # the oncology policy
+    # Eight days on: its reviewer has two days left.
+    ReviewAssignment.objects.filter(pk=assignment.pk).update(
+        due_on=timezone.localdate() + timedelta(days=2)
+    )
+    assert tasks.remind_assignments_due() == 1
+    admin.goto(f"{base}/admin/outbox/email/")
+    expect(admin.get_by_text(re.compile("Review due on .* HER2 exon 20")).first).to_be_visible()
+    screenshot(admin, "outbox-reminder")
+
+    reviewer = _sign_in(browser, base, "reviewer")
+    assigned = reviewer.get_by_role("region", name=re.compile("Assigned to me"))
+    expect(assigned).to_contain_text("Due soon")
+    expect(assigned).to_contain_text("Dr. Ana Reyes")
+    assigned.screenshot(path=str(screenshot(reviewer, "reviewer-queue-due").with_name(
+        "assigned-queue-region.png")))  # fmt: skip
