@@ -597,6 +597,8 @@ TRACKER_STEP_OF_STATE = {
     ReviewState.SUBMITTED: ReviewState.SUBMITTED,
     ReviewState.UNDER_REVIEW: ReviewState.UNDER_REVIEW,
     ReviewState.CHANGES_REQUESTED: ReviewState.UNDER_REVIEW,
-    ReviewState.APPROVED: ReviewState.APPROVED,
+    # Read only for a provisional edition: an approved article shows one only while its approval
+    # waits to go live (review.golive), and the text shown is still the one pending review.
+    ReviewState.APPROVED: ReviewState.UNDER_REVIEW,
     ReviewState.WITHDRAWN: ReviewState.SUBMITTED,
 }

@@ -2,6 +2,7 @@
 
 The beat tasks are called directly with the day (or moment) they run on."""
 
+import re
 from datetime import datetime, time, timedelta
 
 import pytest
@@ -349,3 +350,17 @@ def test_the_admin_lists_the_schedule_and_invitations_read_only(client, admin_us
     for model in ("specialistinvitation", "scheduledgolive", "scheduledrereview"):
         assert client.get(f"/admin/review/{model}/").status_code == 200
         assert client.get(f"/admin/review/{model}/add/").status_code == 403
+
+
+def test_a_provisional_page_never_says_approved_while_the_approval_waits_to_go_live(
+    client, public_article, reviewer, seen, today
+):
+    article = public_article
+    services.make_move("start_review", article=article, by=reviewer, seen_revision_id=seen(article))
+    services.make_move("approve", article=article, by=reviewer, seen_revision_id=seen(article),
+                       go_live_on=today + timedelta(days=1))  # fmt: skip
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert re.search(r'aria-current="step">Under Review<', html)
+    tasks.publish_scheduled(now=_at(today + timedelta(days=1)).isoformat())
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert re.search(r'aria-current="step">Approved<', html)
