@@ -364,3 +364,11 @@ def test_a_provisional_page_never_says_approved_while_the_approval_waits_to_go_l
     tasks.publish_scheduled(now=_at(today + timedelta(days=1)).isoformat())
     html = client.get(article.get_absolute_url()).content.decode()
     assert re.search(r'aria-current="step">Approved<', html)
+
+
+def test_without_editors_the_admins_hear_of_an_overdue_review(submitted, reviewer, admin_user):
+    services.assign_reviewer(article=submitted, reviewer=reviewer, by=admin_user)
+    due = ReviewAssignment.objects.get(article=submitted).due_on
+    start = _last_email()
+    assert tasks.remind_assignments_due(today=str(due + timedelta(days=1))) == 1
+    assert _new(start).get().to == admin_user.email
