@@ -18,7 +18,15 @@ from personalization.selectors import revision_variant_source, working_variant_s
 
 from . import services
 from .diffs import article_diff, compare_revisions
-from .models import Notification, ReviewEvent, SignOff, SignOffPolicy
+from .models import (
+    Notification,
+    ReviewEvent,
+    ScheduledGoLive,
+    ScheduledReReview,
+    SignOff,
+    SignOffPolicy,
+    SpecialistInvitation,
+)
 from .workflow import EDIT_ANY, GROUPS, MOVES, groups_of, refusal
 
 # What the edit move changes: saving any of these goes through review (and reopens approved
@@ -325,3 +333,38 @@ class SignOffAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows only their services write (review.specialists, review.golive, review.schedule)."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(SpecialistInvitation)
+class SpecialistInvitationAdmin(ReadOnlyAdmin):
+    list_display = ["name", "credentials", "article", "revision_id", "created_at", "expires_at",
+                    "revoked_at", "recommendation", "advised_at"]  # fmt: skip
+    list_select_related = ["article"]
+    exclude = ["secret_sha256"]
+    search_fields = ["name", "email", "article__slug"]
+
+
+@admin.register(ScheduledGoLive)
+class ScheduledGoLiveAdmin(ReadOnlyAdmin):
+    list_display = ["article", "revision_id", "go_live_on", "approved_by", "published_at",
+                    "cancelled_at", "cancel_reason"]  # fmt: skip
+    list_select_related = ["article", "approved_by"]
+
+
+@admin.register(ScheduledReReview)
+class ScheduledReReviewAdmin(ReadOnlyAdmin):
+    list_display = ["article", "due_on", "reason", "scheduled_by", "started_at", "cancelled_at"]
+    list_select_related = ["article", "scheduled_by"]

@@ -4,6 +4,8 @@ from django.conf import settings
 from articles.models import Article, Reference, Topic
 from articles.services import normalize_markdown
 
+from .models import SpecialistInvitation
+
 
 class ArticleEditForm(forms.Form):
     title = forms.CharField(label="Question (title)", max_length=300)
@@ -49,6 +51,10 @@ class MoveForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )  # fmt: skip
     seen_revision_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Moves whose form offers it (Move.schedulable): publish on that day, not now.
+    go_live_on = forms.DateField(
+        label="Publish on", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     # An approval may declare that its text corrects a clinically meaningful error: readers are
     # told, dated, on the article, in its change log and in its feed entry.
     corrects_error = forms.BooleanField(
@@ -195,3 +201,43 @@ class DisclosureRenewalForm(forms.Form):
                 "declare\u201d."
             )
         return cleaned
+
+
+class InviteSpecialistForm(forms.Form):
+    name = forms.CharField(label="Specialist's name", max_length=150)
+    email = forms.EmailField(label="E-mail address")
+    credentials = forms.CharField(
+        label="Credentials", max_length=200,
+        help_text='Shown with their advice, e.g. "MD, thoracic oncology, Karolinska".',
+    )  # fmt: skip
+    days = forms.IntegerField(label="Link works for (days)", min_value=1, max_value=60, initial=14)
+
+
+class AdviceForm(forms.Form):
+    recommendation = forms.ChoiceField(
+        label="Your recommendation",
+        choices=SpecialistInvitation.Recommendation.choices,
+        widget=forms.RadioSelect,
+    )
+    advice = forms.CharField(
+        label="Your comments for the board", required=False, max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text="What should change, and why; cite sources where you can. Required unless the "
+        "text is ready to approve.",
+    )  # fmt: skip
+
+    def clean(self):
+        data = super().clean()
+        ready = SpecialistInvitation.Recommendation.READY
+        if data.get("recommendation") not in (None, ready) and not data.get("advice", "").strip():
+            self.add_error("advice", "Say what should change before the board approves it.")
+        return data
+
+
+class GoLiveForm(forms.Form):
+    go_live_on = forms.DateField(label="Publish on", widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ReReviewForm(forms.Form):
+    due_on = forms.DateField(label="Re-review on", widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label="Why (optional)", max_length=200, required=False)

@@ -79,6 +79,9 @@ class ReviewAssignment(models.Model):
     # queue; else null. Kept by review.services.queue_assignments whenever the state changes,
     # so the queue and its count read this table's index alone, however many articles there are.
     queued_since = models.DateTimeField(null=True, blank=True, editable=False)
+    # The day the review is due: assigned day + the article's policy review_days (review.policy).
+    # Reminders go before and on it, and the editors hear after it (review.schedule).
+    due_on = models.DateField(null=True, blank=True, editable=False)
 
     class Meta:
         constraints = [
@@ -89,6 +92,12 @@ class ReviewAssignment(models.Model):
                 fields=["reviewer", "queued_since", "article"],
                 condition=models.Q(queued_since__isnull=False),
                 name="assignment_queue",
+            ),
+            # The reminders' sweep and the desk's counts of due and overdue work, by reviewer.
+            models.Index(
+                fields=["due_on", "reviewer"],
+                condition=models.Q(queued_since__isnull=False),
+                name="assignment_due",
             ),
         ]
 
@@ -287,3 +296,130 @@ class SignOff(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Sign-offs are append-only.")
+
+
+class SpecialistInvitation(models.Model):
+    """An outside specialist, with no account, asked to advise on one revision of an article
+    through a link that expires. The link's secret is kept only as its SHA-256; their advice is
+    written on this row once (review.specialists)."""
+
+    class Recommendation(models.TextChoices):
+        READY = "ready", "Ready to approve"
+        AFTER_CHANGES = "after_changes", "Approve after changes"
+        DO_NOT_APPROVE = "do_not_approve", "Do not approve"
+
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="invitations")
+    revision = models.ForeignKey("reversion.Revision", on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(max_length=150)
+    email = models.EmailField()
+    credentials = models.CharField(max_length=200, help_text='e.g. "MD, thoracic oncology"')
+    secret_sha256 = models.CharField(max_length=64, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
+    recommendation = models.CharField(max_length=20, choices=Recommendation, blank=True)
+    advice = models.TextField(blank=True)
+    advised_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["article", "revision"], name="invitation_revision"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(advised_at__isnull=True) | ~models.Q(recommendation=""),
+                name="advice_has_a_recommendation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} advises on {self.article}"
+
+
+class ScheduledGoLive(models.Model):
+    """An approval the board chose to publish on a later day: readers keep what they see until
+    then, when the beat task publishes it (review.golive). Pending while neither done nor
+    cancelled."""
+
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="go_lives")
+    revision = models.ForeignKey("reversion.Revision", on_delete=models.PROTECT, related_name="+")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField()
+    note = models.TextField(blank=True)
+    # The clinically meaningful error it corrects, told to readers when it goes live.
+    correction = models.TextField(blank=True)
+    go_live_on = models.DateField()
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    edition = models.ForeignKey(
+        "articles.Edition", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
+    cancel_reason = models.CharField(max_length=300, blank=True)
+
+    PENDING = models.Q(published_at__isnull=True, cancelled_at__isnull=True)
+
+    class Meta:
+        ordering = ["go_live_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article"],
+                condition=models.Q(published_at__isnull=True, cancelled_at__isnull=True),
+                name="one_pending_go_live",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["go_live_on"],
+                condition=models.Q(published_at__isnull=True, cancelled_at__isnull=True),
+                name="go_live_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article} goes live on {self.go_live_on}"
+
+
+class ScheduledReReview(models.Model):
+    """An editor's date for the board to look at an approved article again: on that day it
+    enters the "Review due" queue and its reviewers are told (review.schedule)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="re_reviews")
+    due_on = models.DateField()
+    reason = models.CharField(max_length=200, blank=True)
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        indexes = [
+            models.Index(
+                fields=["due_on"],
+                condition=models.Q(started_at__isnull=True, cancelled_at__isnull=True),
+                name="re_review_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article} re-reviewed on {self.due_on}"

@@ -28,6 +28,7 @@ from publishing import services as publishing
 from publishing.selectors import articles_showing_reference
 
 from . import checklist as board_checklist
+from .due_dates import due_date_for
 from .errors import InvalidTransition, NotAllowed, StaleRevision, WorkflowError
 from .models import Notification, ReviewAssignment, ReviewEvent
 from .signoffs import sign_off_status
@@ -60,6 +61,7 @@ def make_move(
     write: Callable[[Article], None] | None = None,
     checklist: Mapping[str, tuple[str, str]] | None = None,
     correction: str = "",
+    go_live_on: date | None = None,
 ) -> ReviewEvent:
     """Make one move of the table (review.workflow.MOVES) on the revision the caller saw.
 
@@ -67,12 +69,14 @@ def make_move(
     locked article (edit moves only) and saves its revision; `checklist` answers the board's
     checklist ({item key: (answer, reason)}, review.checklist) for a move that asks it;
     `correction` declares, in words for readers, the clinically meaningful error the approved
-    text corrects (a public notice).
+    text corrects (a public notice); `go_live_on` publishes an approval on that day instead of
+    now (moves whose form offers it: Move.schedulable).
     """
     move = MOVES[name]
     comment, note, correction = comment.strip(), note.strip(), correction.strip()
     if correction and not move.asks_correction:
         raise InvalidTransition(f"{move.label} does not declare corrections.")
+    _check_go_live_on(move, go_live_on)
     with transaction.atomic():
         locked = Article.objects.select_for_update().get(pk=article.pk)
         refused = refusal(move, article=locked, user=by)
@@ -119,7 +123,7 @@ def make_move(
         if move.records:
             context = MoveContext(by=by, revision_id=seen_revision_id, comment=comment,
                                   note=note, at=timezone.now(), checklist=answers,
-                                  correction=correction)  # fmt: skip
+                                  correction=correction, go_live_on=go_live_on)  # fmt: skip
             fields += move.records(locked, context)
         if move.edits_text:
             locked.save(update_fields=fields)
@@ -165,6 +169,17 @@ def _hold(locked: Article, move: Move, *, by: User, revision_id: int | None, com
         tally = f"{status.count} of {status.required}"
         _notify(event, move.notifies(locked), f"Signed off ({tally}): {locked.title}")
     return event
+
+
+def _check_go_live_on(move: Move, go_live_on: date | None) -> None:
+    if go_live_on is None:
+        return
+    if not move.schedulable:
+        raise InvalidTransition(f"{move.label} cannot be scheduled for a later day.")
+    if go_live_on <= timezone.localdate():
+        raise InvalidTransition(
+            "Choose a day after today to publish on, or leave the day empty to publish at once."
+        )
 
 
 def _record(article: Article, move: Move, *, by: User, from_state: str, comment: str,
@@ -312,8 +327,9 @@ def assign_reviewer(*, article: Article, reviewer: User, by: User) -> ReviewEven
             raise InvalidTransition("A withdrawn article cannot be assigned.")
         _refuse_a_conflicted_reviewer(locked, reviewer)
         _, created = ReviewAssignment.objects.get_or_create(
-            article=locked, reviewer=reviewer, defaults={"assigned_by": by}
-        )
+            article=locked, reviewer=reviewer,
+            defaults={"assigned_by": by, "due_on": due_date_for(locked)},
+        )  # fmt: skip
         if not created:
             raise InvalidTransition(f"{reviewer} is already assigned to this article.")
         queue_assignments([locked.pk])

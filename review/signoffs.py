@@ -13,6 +13,7 @@ from accounts.models import User
 from articles.models import Article
 from articles.selectors import latest_revision_id
 from personalization.models import ArticleVariant, Audience
+from publishing.editions import Approver
 
 from .models import SignOff
 from .policy import Policy, policy_for
@@ -147,3 +148,20 @@ def sign_off_status(article: Article) -> SignOffStatus:
         sign_offs=tuple(done),
         requirements=requirements(policy, article),
     )
+
+
+def approvers_of(article: Article, revision_id: int | None) -> list[Approver]:
+    """Everyone who signed off the revision, as they were when they did, in order."""
+    return [
+        Approver(
+            name=done.reviewer_name,
+            credentials=done.credentials,
+            username=done.reviewer.username,
+            specialties=tuple(done.specialties),
+            signed_at=done.signed_at,
+            checklist=tuple(done.checklist),
+        )
+        for done in SignOff.objects.filter(article=article, revision_id=revision_id)
+        .select_related("reviewer")
+        .order_by("signed_at", "id")
+    ]

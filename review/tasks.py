@@ -1,7 +1,7 @@
 """Background work of the review app. Tasks are safe to run twice; they import the services in
 their bodies (the services import the outbox's tasks). Its e-mails go through the outbox."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from celery import shared_task
 from django.conf import settings
@@ -94,3 +94,33 @@ def flag_reviews_due(today: str | None = None) -> int:
                     dedupe_key=f"reviews-due:{day.isoformat()}:{reviewer.pk}",
                 )  # fmt: skip
     return flagged
+
+
+@shared_task
+def remind_assignments_due(today: str | None = None) -> int:
+    """Reminders before and on an assignment's due date, escalation to the editors after it."""
+    from .schedule import remind_due_assignments
+
+    day = date.fromisoformat(today) if today else timezone.localdate()
+    return remind_due_assignments(today=day)
+
+
+@shared_task
+def publish_scheduled(now: str | None = None) -> int:
+    """Publish each scheduled go-live whose day has come; each once. Returns how many."""
+    from .golive import due_ids, go_live
+
+    moment = datetime.fromisoformat(now) if now else timezone.now()
+    published = 0
+    for scheduled_id in due_ids(timezone.localdate(moment)):
+        published += go_live(scheduled_id=scheduled_id, now=moment)
+    return published
+
+
+@shared_task
+def start_re_reviews(today: str | None = None) -> int:
+    """Scheduled re-reviews whose day has come enter the "Review due" queue."""
+    from .schedule import start_due_re_reviews
+
+    day = date.fromisoformat(today) if today else timezone.localdate()
+    return start_due_re_reviews(today=day)

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from . import comment_views, disclosure_views, due_views, reference_import_views, views
+from . import (
+    comment_views,
+    disclosure_views,
+    due_views,
+    reference_import_views,
+    schedule_views,
+    specialist_views,
+    views,
+)
 
 app_name = "review"
 
@@ -54,6 +62,35 @@ urlpatterns = [
         "articles/<slug:slug>/passages/<int:pk>/accept-wording/",
         comment_views.accept_wording,
         name="passage_accept_wording",
+    ),
+    # Outside specialists and the schedule (review.specialist_views, review.schedule_views).
+    path("desk/articles/", schedule_views.desk_articles, name="desk_articles"),
+    path("outside/<str:token>/", specialist_views.specialist, name="specialist"),
+    path("articles/<slug:slug>/specialists/", specialist_views.invite, name="invite_specialist"),
+    path(
+        "articles/<slug:slug>/specialists/<int:pk>/revoke/",
+        specialist_views.revoke,
+        name="revoke_invitation",
+    ),
+    path(
+        "articles/<slug:slug>/go-live/cancel/",
+        schedule_views.cancel_go_live,
+        name="cancel_go_live",
+    ),
+    path(
+        "articles/<slug:slug>/go-live/schedule/",
+        schedule_views.reschedule_go_live,
+        name="reschedule_go_live",
+    ),
+    path(
+        "articles/<slug:slug>/re-review/",
+        schedule_views.schedule_re_review,
+        name="schedule_re_review",
+    ),
+    path(
+        "articles/<slug:slug>/re-review/<int:pk>/cancel/",
+        schedule_views.cancel_re_review,
+        name="cancel_re_review",
     ),
     path("articles/<slug:slug>/<str:name>/", views.move, name="move"),
 ]

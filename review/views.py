@@ -25,6 +25,7 @@ from personalization.selectors import (
 
 from . import checklist, selectors, services
 from .comment_views import comments_context
+from .desk import desk, with_due_dates
 from .diffs import article_diff, compare_revisions
 from .errors import InvalidTransition, StaleRevision
 from .forms import (
@@ -68,6 +69,10 @@ def _visible_article(request: HttpRequest, slug: str) -> Article:
 def dashboard(request: HttpRequest) -> HttpResponse:
     roles = _require_roles(request, EVERYONE)
     dashboard = selectors.dashboard_for(request.user, pages=request.GET)
+    for queue in dashboard.queues:  # each row says what is due, overdue, and whose
+        queue.page.object_list = list(queue.page.object_list)
+        with_due_dates(queue.page.object_list)
+    the_desk = desk(pages=request.GET) if roles & {EDITORS, ADMINS} else None
     return render(
         request,
         "review/dashboard.html",
@@ -85,6 +90,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "disclosure": disclosure_status(request.user, today=timezone.localdate())
             if REVIEWERS in roles
             else None,
+            "desk": the_desk,
+            "reviewer_links": the_desk
+            and page_links(request.GET, "reviewers", the_desk.by_reviewer),
         },
     )
 
@@ -161,6 +169,7 @@ def move(request: HttpRequest, slug: str, name: str) -> HttpResponse:
             note=form.cleaned_data["note"],
             checklist=kept["kept_checklist"] if MOVES[name].asks_checklist else None,
             correction=form.declared_correction,
+            go_live_on=form.cleaned_data["go_live_on"],
         )
     except (StaleRevision, InvalidTransition) as exc:  # refusals are the middleware's
         return article_review(request, slug, status=exc.status_code, move_error=exc.message, **kept)

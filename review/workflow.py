@@ -7,7 +7,7 @@ whom it tells, and whether its button is dangerous. review.services.make_move re
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db.models import Q
@@ -24,10 +24,14 @@ from personalization.consistency import version_mismatches
 from personalization.selectors import approval_fingerprint, variant_grades
 from publishing import services as publishing
 
+from . import golive
 from .checklist import Answer
+from .due_dates import restart_due_dates
 from .errors import InvalidTransition, NotAllowed, WorkflowError
-from .models import PassageComment, ReviewEvent, SignOff
-from .signoffs import qualifications_of, sign_off_status
+from .models import PassageComment, ReviewEvent, SignOff, SpecialistInvitation
+from .policy import policy_for
+from .revisions import text_revision_id
+from .signoffs import approvers_of, qualifications_of, sign_off_status
 
 AUTHORS = "Authors"
 EDITORS = "Editors"
@@ -347,6 +351,34 @@ def no_open_blocking_comment(article: Article, user: User) -> str | None:
     )
 
 
+@guard(InvalidTransition)
+def outside_advice_in(article: Article, user: User) -> str | None:
+    """Where the sign-off policy asks for it, an outside specialist's advice on this text."""
+    if not policy_for(article).outside_advice_required:
+        return None
+    advised = SpecialistInvitation.objects.filter(
+        article=article, revision_id=text_revision_id(article), advised_at__isnull=False
+    )
+    if advised.exists():
+        return None
+    return (
+        "This topic's sign-off policy needs an outside specialist's advice on this text before "
+        "approval: an editor invites one from this page."
+    )
+
+
+@guard(InvalidTransition)
+def no_go_live_waiting(article: Article, user: User) -> str | None:
+    """Readers are about to get a newer approved text: confirm that one, once it is live."""
+    waiting = golive.pending_for(article)
+    if waiting is not None:
+        return (
+            f"A newer approval goes live on {date_format(waiting.go_live_on, 'F j, Y')}: confirm "
+            "the text once it is live, or have an editor cancel its go-live first."
+        )
+    return None
+
+
 # What a move records on the article besides its state; each returns the fields it wrote. ------
 
 
@@ -359,11 +391,13 @@ class MoveContext:
     at: datetime
     checklist: tuple[Answer, ...] = ()  # the board's checklist, answered (moves that ask it)
     correction: str = ""  # the clinically meaningful error this approval corrects, for readers
+    go_live_on: date | None = None  # an approval published on that day, not now (review.golive)
 
 
 def remember_submitted(article: Article, move: MoveContext) -> list[str]:
     """What the board will review. Submitting publishes nothing (see publish_submitted)."""
     article.submitted_revision_id = move.revision_id
+    restart_due_dates(article)  # a resubmission gives its reviewers their time again
     return ["submitted_revision"]
 
 
@@ -404,24 +438,13 @@ def record_sign_off(article: Article, move: MoveContext) -> list[str]:
     return pin_approval(article, move)
 
 
-def approvers_of(article: Article, revision_id: int | None) -> list[publishing.Approver]:
-    """Everyone who signed off the revision, as they were when they did, in order."""
-    return [
-        publishing.Approver(
-            name=done.reviewer_name,
-            credentials=done.credentials,
-            username=done.reviewer.username,
-            specialties=tuple(done.specialties),
-            signed_at=done.signed_at,
-            checklist=tuple(done.checklist),
-        )
-        for done in SignOff.objects.filter(article=article, revision_id=revision_id)
-        .select_related("reviewer")
-        .order_by("signed_at", "id")
-    ]
-
-
 def pin_approval(article: Article, move: MoveContext) -> list[str]:
+    if move.go_live_on is not None:  # readers keep what they see until that day
+        golive.schedule(article=article, revision_id=move.revision_id, by=move.by, at=move.at,
+                        note=move.note, correction=move.correction,
+                        go_live_on=move.go_live_on)  # fmt: skip
+        return _review_done(article)
+    golive.supersede(article=article, by=move.by)
     article.live_revision_id = move.revision_id
     article.approved_by, article.approved_at = move.by, move.at
     article.approved_sha256 = approval_fingerprint(article, move.revision_id)
@@ -492,6 +515,8 @@ class Move:
     notifies: Callable[[Article], list[User]] | None = None
     notice: str = ""  # the first words of the e-mail's subject
     dangerous: bool = False
+    # Its form offers "Publish on <date>": readers keep what they see until then (review.golive).
+    schedulable: bool = False
     edits_text: bool = False  # an edit is shown as the "Edit" link, not as a button
     # The board's checklist (review.checklist), answered with the move.
     asks_checklist: bool = False
@@ -638,11 +663,13 @@ MOVES: dict[str, Move] = {
                 readable,
                 consistent,
                 no_open_blocking_comment,
+                outside_advice_in,
             ),
             asks_checklist=True,
             completes=completes_the_policy,
             label_detail=sign_off_number,
             records=record_sign_off,
+            schedulable=True,
             notifies=its_authors,
             notice="Approved",
             explanation=(
@@ -660,7 +687,7 @@ MOVES: dict[str, Move] = {
             label="Confirm still current",
             sources=frozenset({ReviewState.APPROVED}),
             groups=frozenset({REVIEWERS}),
-            guards=(has_a_revision, not_its_author, no_flagged_reference),
+            guards=(has_a_revision, not_its_author, no_flagged_reference, no_go_live_waiting),
             records=record_review,
             explanation=(
                 "A reviewer checks an approved article against the current literature and "
@@ -750,6 +777,8 @@ TRACKER_STEP_OF_STATE = {
     ReviewState.SUBMITTED: ReviewState.SUBMITTED,
     ReviewState.UNDER_REVIEW: ReviewState.UNDER_REVIEW,
     ReviewState.CHANGES_REQUESTED: ReviewState.UNDER_REVIEW,
-    ReviewState.APPROVED: ReviewState.APPROVED,
+    # Read only for a provisional edition: an approved article shows one only while its approval
+    # waits to go live (review.golive), and the text shown is still the one pending review.
+    ReviewState.APPROVED: ReviewState.UNDER_REVIEW,
     ReviewState.WITHDRAWN: ReviewState.SUBMITTED,
 }

@@ -251,6 +251,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "publishing.tasks.sweep_publication_log",
         "schedule": env.float("VETTED_PUBLISH_SWEEP_SECONDS", default=15.0),
     },
+    # Assignments' reminders and escalation, scheduled go-lives and re-reviews (review.schedule,
+    # review.golive); each is idempotent and catches up on days it missed.
+    "review-assignments-due": {
+        "task": "review.tasks.remind_assignments_due",
+        "schedule": crontab(hour=7, minute=15),
+    },
+    "review-go-live": {"task": "review.tasks.publish_scheduled", "schedule": crontab(minute=5)},
+    "review-re-reviews": {
+        "task": "review.tasks.start_re_reviews",
+        "schedule": crontab(hour=6, minute=45),
+    },
     "question-purge": {
         "task": "questions.tasks.purge_expired_questions",
         "schedule": crontab(hour=3, minute=30),

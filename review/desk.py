@@ -1,0 +1,241 @@
+"""Reads for the editors' view of the whole desk: counts by state, by reviewer and by age, each
+linking to a list filtered the same way; scheduled go-lives and re-reviews; and the due dates
+each queue shows beside its articles.
+
+Every count is one aggregate over an index (article_state_since, article_awaiting,
+assignment_due), and every list is one page, so the desk stays fast at 100 000 articles.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.core.paginator import Page
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.http import urlencode
+
+from accounts.models import User
+from articles.models import AWAITING_REVIEW, Article, ReviewState
+
+from .models import ReviewAssignment, ScheduledGoLive, ScheduledReReview
+from .paging import page_of
+from .schedule import REMIND_DAYS_BEFORE
+
+PAGE_SIZE = 25
+# Waiting for the board this many days: [from, to) — None is open-ended.
+AGE_BANDS = (("0-7", 0, 7), ("7-14", 7, 14), ("14-30", 14, 30), ("30-", 30, None))
+REVIEWER_FIELDS = (
+    "article_id", "due_on", "reviewer__username", "reviewer__first_name",
+    "reviewer__last_name", "reviewer__display_name",
+)  # fmt: skip
+DUE_FILTERS = {"open": "open", "soon": "due soon", "overdue": "overdue"}
+
+
+@dataclass(frozen=True)
+class Due:
+    """One reviewer's due date on an article, as a queue shows it."""
+
+    reviewer: str
+    due_on: date | None
+    status: str  # "overdue", "due soon", "due", or "" (no date, or not waiting on the board)
+
+    @property
+    def label(self) -> str:
+        if self.due_on is None:
+            return f"{self.reviewer}: no due date"
+        return f"{self.reviewer}: {self.status or 'due'} {self.due_on:%b %-d}"
+
+
+def due_status(due_on: date | None, today: date) -> str:
+    if due_on is None:
+        return ""
+    if due_on < today:
+        return "overdue"
+    if due_on <= today + timedelta(days=REMIND_DAYS_BEFORE):
+        return "due soon"
+    return "due"
+
+
+def with_due_dates(articles: Iterable[Article], *, today: date | None = None) -> None:
+    """Give each article of a page `due`: its open assignments' due dates, soonest first (one
+    query for the page). Only an article waiting for the board is ever due or overdue."""
+    today = today or timezone.localdate()
+    articles = list(articles)
+    found = defaultdict(list)
+    rows = (
+        ReviewAssignment.objects.filter(
+            article_id__in=[a.pk for a in articles], queued_since__isnull=False
+        )
+        .select_related("reviewer")
+        .only(*REVIEWER_FIELDS)
+        .order_by("due_on", "pk")
+    )
+    for row in rows:
+        found[row.article_id].append(row)
+    for article in articles:
+        waiting = article.state in AWAITING_REVIEW
+        article.due = [
+            Due(row.reviewer.public_name, row.due_on, due_status(row.due_on, today) * waiting)
+            for row in found[article.pk]
+        ]
+
+
+@dataclass(frozen=True)
+class Tally:
+    label: str
+    count: int
+    link: str  # the filtered list's query string
+
+
+@dataclass(frozen=True)
+class ReviewerLoad:
+    reviewer: User
+    open: Tally
+    due_soon: Tally
+    overdue: Tally
+
+
+@dataclass(frozen=True)
+class Desk:
+    by_state: list[Tally]
+    by_reviewer: Page  # of ReviewerLoad
+    by_age: list[Tally]
+    go_lives: list[ScheduledGoLive]
+    go_lives_count: int
+    re_reviews: list[ScheduledReReview]
+    re_reviews_count: int
+
+
+def desk(*, today: date | None = None, pages: Mapping[str, str] | None = None) -> Desk:
+    today = today or timezone.localdate()
+    pages = pages or {}
+    counts = dict(
+        Article.objects.order_by()
+        .values_list("state")
+        .annotate(n=Count("pk"))
+        .values_list("state", "n")
+    )
+    by_state = [
+        Tally(label, counts.get(state, 0), _query(state=state))
+        for state, label in ReviewState.choices
+    ]
+    by_age = [
+        Tally(_age_label(band), _awaiting_for(band, today).count(), _query(age=band))
+        for band, _, _ in AGE_BANDS
+    ]
+    loads = (
+        ReviewAssignment.objects.filter(queued_since__isnull=False)
+        .order_by()
+        .values("reviewer")
+        .annotate(
+            open=Count("pk"),
+            soon=Count("pk", filter=_due_q("soon", today)),
+            overdue=Count("pk", filter=_due_q("overdue", today)),
+        )
+        .order_by("-overdue", "-soon", "-open", "reviewer")
+    )
+    page = page_of(loads, pages.get("reviewers"), PAGE_SIZE)
+    people = User.objects.in_bulk([row["reviewer"] for row in page.object_list])
+    page.object_list = [
+        ReviewerLoad(
+            reviewer=people[row["reviewer"]],
+            open=Tally("open", row["open"], _query(reviewer=row["reviewer"], due="open")),
+            due_soon=Tally("due soon", row["soon"], _query(reviewer=row["reviewer"], due="soon")),
+            overdue=Tally(
+                "overdue", row["overdue"], _query(reviewer=row["reviewer"], due="overdue")
+            ),
+        )
+        for row in page.object_list
+    ]
+    go_lives = ScheduledGoLive.objects.filter(ScheduledGoLive.PENDING)
+    re_reviews = ScheduledReReview.objects.filter(
+        started_at__isnull=True, cancelled_at__isnull=True
+    )
+    return Desk(
+        by_state=by_state,
+        by_reviewer=page,
+        by_age=by_age,
+        go_lives=list(go_lives.select_related("article", "approved_by")[:10]),
+        go_lives_count=go_lives.count(),
+        re_reviews=list(re_reviews.select_related("article", "scheduled_by")[:10]),
+        re_reviews_count=re_reviews.count(),
+    )
+
+
+@dataclass(frozen=True)
+class DeskList:
+    title: str
+    page: Page  # of Article, each with `due`
+
+
+def desk_list(query: Mapping[str, str], *, today: date | None = None) -> DeskList | None:
+    """The articles one count of the desk stands for, one page; None for an unknown filter."""
+    today = today or timezone.localdate()
+    shown = Article.objects.select_related("author").defer("body", "summary")
+    state, age, reviewer, due = (query.get(k, "") for k in ("state", "age", "reviewer", "due"))
+    if state in ReviewState.values:
+        title = f"Articles {ReviewState(state).label.lower()}"
+        articles = shown.filter(state=state).order_by("state_changed_at", "pk")
+    elif age in dict((band, 0) for band, _, _ in AGE_BANDS):
+        title = f"Waiting for the board {_age_label(age)}"
+        articles = _awaiting_for(age, today, shown).order_by("state_changed_at", "pk")
+    elif reviewer.isdigit() and due in DUE_FILTERS:
+        person = User.objects.filter(pk=int(reviewer)).first()
+        if person is None:
+            return None
+        title = f"{person.public_name}: {DUE_FILTERS[due]}"
+        assigned = ReviewAssignment.objects.filter(
+            Q(queued_since__isnull=False) & _due_q(due, today), reviewer=person
+        ).order_by("due_on", "pk")
+        articles = shown.filter(pk__in=assigned.values("article_id")).order_by(
+            "state_changed_at", "pk"
+        )
+    else:
+        return None
+    page = page_of(articles, query.get("page"), PAGE_SIZE)
+    with_due_dates(page.object_list, today=today)
+    return DeskList(title, page)
+
+
+def _due_q(due: str, today: date) -> Q:
+    waiting = Q(article__state__in=AWAITING_REVIEW)
+    if due == "soon":
+        soon = today + timedelta(days=REMIND_DAYS_BEFORE)
+        return waiting & Q(due_on__gte=today, due_on__lte=soon)
+    if due == "overdue":
+        return waiting & Q(due_on__lt=today)
+    return Q()
+
+
+def _awaiting_for(band: str, today: date, articles: QuerySet | None = None) -> QuerySet:
+    """Articles waiting for the board for this band of days (index article_awaiting)."""
+    _, low, high = next(b for b in AGE_BANDS if b[0] == band)
+    articles = (articles if articles is not None else Article.objects).filter(
+        state__in=AWAITING_REVIEW
+    )
+    since = _start_of(today - timedelta(days=low - 1)) if low else None
+    if since is not None:
+        articles = articles.filter(state_changed_at__lt=since)
+    if high is not None:
+        until = _start_of(today - timedelta(days=high - 1))
+        articles = articles.filter(state_changed_at__gte=until)
+    return articles
+
+
+def _start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _age_label(band: str) -> str:
+    _, low, high = next(b for b in AGE_BANDS if b[0] == band)
+    if high is None:
+        return f"{low} days or more"
+    if low == 0:
+        return f"under {high} days"
+    return f"{low} to {high} days"
+
+
+def _query(**params) -> str:
+    return "?" + urlencode(params)

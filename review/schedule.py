@@ -1,0 +1,220 @@
+"""Work on a schedule: assignments' due dates, reminders and escalation; an editor's cancelling
+or re-dating of a scheduled go-live (review.golive publishes it); scheduled re-reviews.
+
+Every e-mail goes through the outbox with a dedupe key naming what it is about, so each
+reminder, escalation and notice is written once however often the beat tasks run.
+"""
+
+from datetime import date, datetime, timedelta
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from accounts.models import User
+from articles.models import AWAITING_REVIEW, Article, ReviewState
+from config.site import site_url
+from outbox.services import queue_email
+
+from . import golive
+from .errors import InvalidTransition, NotAllowed
+from .models import ReviewAssignment, ScheduledGoLive, ScheduledReReview
+from .timeline import timeline_note
+from .workflow import ADMINS, EDITORS, groups_of, the_board
+
+REMIND_DAYS_BEFORE = 2
+
+
+def day(value: date) -> str:
+    return date_format(value, "F j, Y")
+
+
+# Reminders and escalation --------------------------------------------------------------------
+
+
+def remind_due_assignments(*, today: date) -> int:
+    """Remind each reviewer whose review waits on them two days before it is due and on the day,
+    and tell the editors once it is overdue; each e-mail once. Returns how many were written."""
+    waiting = (
+        ReviewAssignment.objects.filter(
+            queued_since__isnull=False,
+            due_on__lte=today + timedelta(days=REMIND_DAYS_BEFORE),
+            article__state__in=AWAITING_REVIEW,
+        )
+        .select_related("article", "reviewer")
+        .order_by("due_on", "pk")
+    )
+    # The editors hear of an overdue review; a site without editors, its admins.
+    editors = list(User.objects.filter(groups__name=EDITORS, is_active=True).distinct()) or list(
+        User.objects.filter(groups__name=ADMINS, is_active=True).distinct()
+    )
+    written = 0
+    for assignment in waiting.iterator(chunk_size=200):
+        article, reviewer, due = assignment.article, assignment.reviewer, assignment.due_on
+        link = site_url(reverse("review:article", args=[article.slug]))
+        if due > today:
+            kind, people = "before", [reviewer]
+            subject = f"Review due on {day(due)}: {article.title}"
+            body = f"Your review of \u201c{article.title}\u201d is due on {day(due)}.\n\n{link}"
+        elif due == today:
+            kind, people = "today", [reviewer]
+            subject = f"Review due today: {article.title}"
+            body = f"Your review of \u201c{article.title}\u201d is due today.\n\n{link}"
+        else:
+            kind, people = "overdue", editors
+            subject = f"Overdue review: {article.title} ({reviewer.public_name})"
+            body = (
+                f"{reviewer.public_name}'s review of \u201c{article.title}\u201d was due on "
+                f"{day(due)} and is not done. Remind them, or assign another reviewer.\n\n{link}"
+            )
+        for person in people:
+            if not person.email:
+                continue
+            email = queue_email(
+                to=person.email, recipient=person, subject=subject, body=body,
+                dedupe_key=f"assignment-due:{assignment.pk}:{due.isoformat()}:{kind}:{person.pk}",
+            )  # fmt: skip
+            written += email is not None
+    return written
+
+
+# Scheduled go-live: the editors' part ---------------------------------------------------------
+
+
+def cancel_go_live(*, article: Article, by: User) -> ScheduledGoLive:
+    """An editor stops a scheduled go-live: readers keep what they see; the approval stays on
+    record, unpublished, until it is scheduled again or a later approval replaces it."""
+    _require_editor(by, "cancel a scheduled go-live")
+    with transaction.atomic():
+        locked = Article.objects.select_for_update().get(pk=article.pk)
+        row = (
+            ScheduledGoLive.objects.select_for_update()
+            .filter(ScheduledGoLive.PENDING, article=locked)
+            .first()
+        )
+        if row is None:
+            raise InvalidTransition("Nothing is scheduled to go live.")
+        row.cancelled_at, row.cancelled_by = timezone.now(), by
+        row.cancel_reason = f"Cancelled by {by.public_name}."
+        row.save(update_fields=["cancelled_at", "cancelled_by", "cancel_reason"])
+        timeline_note(locked, by=by, comment=(
+            f"Cancelled the go-live of revision {row.revision_id} on {day(row.go_live_on)}; "
+            "readers keep what they see."
+        ))  # fmt: skip
+    return row
+
+
+def waiting_approval(article: Article) -> ScheduledGoLive | None:
+    """An approval whose go-live an editor cancelled, not published since: it may be
+    scheduled again."""
+    last = article.go_lives.order_by("-pk").select_related("approved_by").first()
+    if (
+        last is None
+        or last.cancelled_at is None
+        or last.cancel_reason.startswith((golive.SUPERSEDED, golive.WITHDRAWN[:20]))
+    ):
+        return None
+    if article.state != ReviewState.APPROVED or article.live_revision_id == last.revision_id:
+        return None
+    return last
+
+
+def reschedule_go_live(*, article: Article, by: User, go_live_on: date) -> ScheduledGoLive:
+    """Schedule again an approval whose go-live was cancelled (today: at the next run)."""
+    _require_editor(by, "schedule a go-live")
+    if go_live_on < timezone.localdate():
+        raise InvalidTransition("Choose today or a later day.")
+    with transaction.atomic():
+        locked = Article.objects.select_for_update().get(pk=article.pk)
+        cancelled = waiting_approval(locked)
+        if cancelled is None:
+            raise InvalidTransition("There is no approval waiting to be scheduled.")
+        return golive.schedule(
+            article=locked, revision_id=cancelled.revision_id, by=by, at=timezone.now(),
+            note=cancelled.note, go_live_on=go_live_on, approved_by=cancelled.approved_by,
+            approved_at=cancelled.approved_at,
+        )  # fmt: skip
+
+
+# Scheduled re-review ------------------------------------------------------------------------
+
+
+def schedule_re_review(
+    *, article: Article, by: User, due_on: date, reason: str = ""
+) -> ScheduledReReview:
+    """An editor sets a day on which the board looks at an approved article again."""
+    _require_editor(by, "schedule a re-review")
+    reason = reason.strip()[:200]
+    if due_on <= timezone.localdate():
+        raise InvalidTransition("Choose a day after today.")
+    with transaction.atomic():
+        locked = Article.objects.select_for_update().get(pk=article.pk)
+        if locked.live_revision_id is None or locked.is_withdrawn:
+            raise InvalidTransition("Only an approved article that readers see can be re-reviewed.")
+        row = ScheduledReReview.objects.create(
+            article=locked, due_on=due_on, reason=reason, scheduled_by=by
+        )
+        timeline_note(locked, by=by, comment=(
+            f"Scheduled a re-review for {day(due_on)}" + (f": {reason}" if reason else ".")
+        ))  # fmt: skip
+    return row
+
+
+def cancel_re_review(*, re_review: ScheduledReReview, by: User) -> ScheduledReReview:
+    _require_editor(by, "cancel a re-review")
+    with transaction.atomic():
+        row = ScheduledReReview.objects.select_for_update().get(pk=re_review.pk)
+        if row.started_at or row.cancelled_at:
+            raise InvalidTransition("This re-review has begun or was cancelled already.")
+        row.cancelled_at = timezone.now()
+        row.save(update_fields=["cancelled_at"])
+        timeline_note(row.article, by=by, comment=f"Cancelled the re-review of {day(row.due_on)}.")
+    return row
+
+
+def start_due_re_reviews(*, today: date, now: datetime | None = None) -> int:
+    """Each re-review whose day has come puts its article in the "Review due" queue (readers
+    keep the approved text) and tells its reviewers, once. Returns how many began."""
+    now = now or timezone.now()
+    due = ScheduledReReview.objects.filter(
+        started_at__isnull=True, cancelled_at__isnull=True, due_on__lte=today
+    ).values_list("pk", flat=True)
+    begun = 0
+    for row_id in list(due):
+        with transaction.atomic():
+            row = ScheduledReReview.objects.select_related("scheduled_by").get(pk=row_id)
+            article = Article.objects.select_for_update().get(pk=row.article_id)
+            row = ScheduledReReview.objects.select_for_update().get(pk=row_id)
+            if row.started_at or row.cancelled_at:
+                continue
+            if article.live_revision_id is None or article.is_withdrawn:
+                row.cancelled_at = now
+                row.save(update_fields=["cancelled_at"])
+                continue
+            reason = f"Re-review scheduled for {day(row.due_on)}" + (
+                f": {row.reason}" if row.reason else "."
+            )
+            if article.review_due_since is None:
+                article.review_due_since, article.review_due_reason = now, reason[:300]
+                # A save, not a bulk update: the page caches and the baked site hear of it.
+                article.save(update_fields=["review_due_since", "review_due_reason"])
+            row.started_at = now
+            row.save(update_fields=["started_at"])
+            timeline_note(article, by=row.scheduled_by, comment=f"{reason} It is due now.")
+            link = site_url(reverse("review:article", args=[article.slug]))
+            for person in the_board(article):
+                if person.email:
+                    queue_email(
+                        to=person.email, recipient=person,
+                        subject=f"Re-review due: {article.title}",
+                        body=f"{reason}\nReaders still see the approved text.\n\n{link}",
+                        dedupe_key=f"re-review:{row.pk}:{person.pk}",
+                    )  # fmt: skip
+            begun += 1
+    return begun
+
+
+def _require_editor(user: User, what: str) -> None:
+    if not groups_of(user) & {EDITORS, ADMINS}:
+        raise NotAllowed(f"Only editors or admins may {what}.")

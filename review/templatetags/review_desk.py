@@ -1,0 +1,77 @@
+"""What the review page's outside-advice and schedule partials show, read where they are
+included, so the page's view need not know of them (templates/review/includes/)."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django import template
+from django.utils import timezone
+
+from accounts.models import User
+from articles.models import Article, ReviewState
+
+from .. import golive, schedule, specialists
+from ..desk import Due, due_status
+from ..forms import GoLiveForm, InviteSpecialistForm, ReReviewForm
+from ..models import ScheduledGoLive, ScheduledReReview, SpecialistInvitation
+from ..policy import policy_for
+from ..revisions import text_revision_id
+from ..workflow import ADMINS, EDITORS, groups_of
+
+register = template.Library()
+
+
+@dataclass(frozen=True)
+class OutsidePanel:
+    invitations: list[SpecialistInvitation]
+    required: bool  # the sign-off policy asks for advice before approval
+    text_revision_id: int | None
+    can_invite: bool
+    form: InviteSpecialistForm
+    now: datetime
+
+
+@dataclass(frozen=True)
+class SchedulePanel:
+    go_live: ScheduledGoLive | None
+    waiting: ScheduledGoLive | None  # an approval whose go-live was cancelled
+    due: list[Due]
+    re_reviews: list[ScheduledReReview]
+    can_schedule: bool
+    may_re_review: bool
+    go_live_form: GoLiveForm
+    re_review_form: ReReviewForm
+
+
+@register.simple_tag
+def outside_panel(article: Article, user: User) -> OutsidePanel:
+    return OutsidePanel(
+        invitations=specialists.invitations_for(article),
+        required=policy_for(article).outside_advice_required,
+        text_revision_id=text_revision_id(article),
+        can_invite=bool(groups_of(user) & {EDITORS, ADMINS}),
+        form=InviteSpecialistForm(prefix="invite"),
+        now=timezone.now(),
+    )
+
+
+@register.simple_tag
+def schedule_panel(article: Article, user: User) -> SchedulePanel:
+    today = timezone.localdate()
+    waiting = article.state in (ReviewState.SUBMITTED, ReviewState.UNDER_REVIEW)
+    assignments = article.assignments.filter(queued_since__isnull=False).select_related("reviewer")
+    return SchedulePanel(
+        go_live=golive.pending_for(article),
+        waiting=schedule.waiting_approval(article),
+        due=[
+            Due(a.reviewer.public_name, a.due_on, due_status(a.due_on, today) * waiting)
+            for a in assignments.order_by("due_on", "pk")
+        ],
+        re_reviews=list(
+            article.re_reviews.filter(started_at__isnull=True, cancelled_at__isnull=True)
+        ),
+        can_schedule=bool(groups_of(user) & {EDITORS, ADMINS}),
+        may_re_review=article.live_revision_id is not None and not article.is_withdrawn,
+        go_live_form=GoLiveForm(prefix="go-live"),
+        re_review_form=ReReviewForm(prefix="re-review"),
+    )
