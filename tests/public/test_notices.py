@@ -9,6 +9,7 @@ from django.utils.formats import date_format
 from articles.models import Article, ReviewState
 from articles.selectors import latest_revision_id
 from review.services import edit_article, make_move
+from tests.factories import CHECKLIST_FIELDS, SIGNED_CHECKLIST
 
 REASON = "A dosing figure was wrong."
 CORRECTION = "The starting dose is 5.4 mg/kg, not 6.4 mg/kg."
@@ -20,6 +21,8 @@ def _today() -> str:
 
 def _move(client, article, name, **data):
     payload = {"seen_revision_id": latest_revision_id(article), "comment": "", "note": ""}
+    if name == "approve":  # the board's checklist, answered
+        payload |= CHECKLIST_FIELDS
     return client.post(f"/review/articles/{article.slug}/{name}/", payload | data)
 
 
@@ -27,7 +30,8 @@ def _move(client, article, name, **data):
 def approved(make_article, author, reviewer, seen, professional_disclaimer):
     article = make_article(slug="dosing")
     for name, by in (("submit", author), ("start_review", reviewer), ("approve", reviewer)):
-        make_move(name, article=article, by=by, seen_revision_id=seen(article))
+        make_move(name, article=article, by=by, seen_revision_id=seen(article),
+                  checklist=SIGNED_CHECKLIST if name == "approve" else None)  # fmt: skip
     return Article.objects.get(pk=article.pk)
 
 
@@ -100,7 +104,8 @@ def test_the_notice_is_kept_in_every_later_edition(
     article = withdrawn_and_corrected
     _revise(article, author, reviewer2)
     make_move("approve", article=article, by=reviewer2,
-              seen_revision_id=latest_revision_id(article), note="Added a table.")  # fmt: skip
+              seen_revision_id=latest_revision_id(article), checklist=SIGNED_CHECKLIST,
+              note="Added a table.")  # fmt: skip
     assert article.public_edition.number == 3
     html = client.get(article.get_absolute_url()).content.decode()
     assert REASON in html and CORRECTION in html and "Added a table." in html
@@ -131,7 +136,8 @@ def test_a_return_without_a_declared_correction_still_dates_the_withdrawal(
               seen_revision_id=latest_revision_id(approved), comment=REASON)  # fmt: skip
     _revise(approved, author, reviewer2)
     make_move("approve", article=approved, by=reviewer2,
-              seen_revision_id=latest_revision_id(approved), note="Revised.")  # fmt: skip
+              seen_revision_id=latest_revision_id(approved), checklist=SIGNED_CHECKLIST,
+              note="Revised.")  # fmt: skip
     html = client.get(approved.get_absolute_url()).content.decode()
     assert f"{REASON}\n      </strong>" not in html  # one notice, read as a sentence
     assert "Withdrawn on" in html and "Returned on" in html
@@ -148,7 +154,8 @@ def test_a_cached_page_gives_way_to_the_notice(client, approved, author, reviewe
     assert "notices-title" not in before
     _revise(approved, author, reviewer2)
     make_move("approve", article=approved, by=reviewer2,
-              seen_revision_id=latest_revision_id(approved), note="Dose fixed.",
+              seen_revision_id=latest_revision_id(approved), checklist=SIGNED_CHECKLIST,
+              note="Dose fixed.",
               correction=CORRECTION)  # fmt: skip
     assert CORRECTION in client.get(approved.get_absolute_url()).content.decode()
 

@@ -41,8 +41,11 @@ def conflicted(reviewer, lung_cancer):
 
 def _post(client, article, move, **data):
     from articles.selectors import latest_revision_id
+    from tests.factories import CHECKLIST_FIELDS
 
     payload = {"seen_revision_id": latest_revision_id(article), "comment": "", "note": ""}
+    if move == "approve":  # the board's checklist, answered
+        payload |= CHECKLIST_FIELDS
     return client.post(f"/review/articles/{article.slug}/{move}/", payload | data)
 
 

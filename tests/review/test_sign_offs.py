@@ -8,6 +8,7 @@ import re
 import pytest
 from django.contrib.auth.models import Group
 
+from accounts.models import ContributorProfile
 from articles.models import Article, Edition, ReviewState, Topic
 from articles.selectors import latest_revision_id
 from personalization.models import Audience, ReaderRole
@@ -18,7 +19,7 @@ from review.checklist import ITEMS
 from review.errors import InvalidTransition, NotAllowed
 from review.models import Notification, ReviewEvent, SignOff, SignOffPolicy
 from review.workflow import MOVES, REVIEWERS, refusal
-from tests.contributor_factories import ContributorProfileFactory
+from tests.contributor_factories import ContributorProfileFactory, DisclosureFactory
 from tests.factories import CHECKLIST_FIELDS, SIGNED_CHECKLIST, UserFactory
 
 
@@ -34,7 +35,7 @@ def oncology(db):
 @pytest.fixture
 def oncologist(reviewer):
     """`reviewer`, an oncologist (as load_demo makes both demo reviewers)."""
-    ContributorProfileFactory(user=reviewer, specialties="oncology, thoracic oncology")
+    _profile(reviewer, specialties="oncology, thoracic oncology")
     return reviewer
 
 
@@ -42,7 +43,7 @@ def oncologist(reviewer):
 def oncologist2(reviewer2):
     reviewer2.credentials = "MD, PhD, Thoracic Oncology"
     reviewer2.save()
-    ContributorProfileFactory(user=reviewer2, specialties="Oncology")
+    _profile(reviewer2, specialties="Oncology")
     return reviewer2
 
 
@@ -50,7 +51,7 @@ def oncologist2(reviewer2):
 def cardiologist(db):
     user = UserFactory(username="cardio", display_name="Dr. Kim Park", credentials="MD")
     user.groups.add(Group.objects.get_or_create(name=REVIEWERS)[0])
-    ContributorProfileFactory(user=user, specialties="cardiology")
+    _profile(user, specialties="cardiology")
     return user
 
 
@@ -297,7 +298,7 @@ def test_lay_versions_need_a_plain_language_reviewer(
     with pytest.raises(NotAllowed, match="a plain-language reviewer is still missing"):
         services.make_move("approve", article=article, by=reviewer, seen_revision_id=seen(article),
                            checklist=SIGNED_CHECKLIST)  # fmt: skip
-    ContributorProfileFactory(user=reviewer2, plain_language_reviewer=True)
+    _profile(reviewer2, plain_language_reviewer=True)
     services.make_move("approve", article=article, by=reviewer2, seen_revision_id=seen(article),
                        checklist=SIGNED_CHECKLIST)  # fmt: skip
     article.refresh_from_db()
@@ -369,3 +370,18 @@ def test_each_approver_s_contributor_page_lists_the_edition_they_signed_off(
         page = client.get(f"/contributors/{person.contributor_profile.slug}/").content.decode()
         assert "What is the answer?" in page
         assert f"Approved by {person.public_name}" in page
+
+
+def _profile(user, **fields) -> ContributorProfile:
+    """The board member's contributor page (the fixtures' reviewers have one, with a current
+    disclosure) with these qualifications; a new one, disclosed, for a new member."""
+    profile = ContributorProfile.objects.filter(user=user).first()
+    if profile is None:
+        profile = ContributorProfileFactory(user=user, **fields)
+        DisclosureFactory(contributor=profile, none_to_declare=True, statement="")
+        return profile
+    for name, value in {"is_public": True, **fields}.items():
+        setattr(profile, name, value)
+    profile.save()
+    user._state.fields_cache.pop("contributor_profile", None)  # read afresh
+    return profile
