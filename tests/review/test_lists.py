@@ -225,13 +225,14 @@ def test_the_history_and_review_page_cost_the_same_queries_for_3_or_60_versions(
         f"/review/articles/{article.slug}/history/",
         f"/review/articles/{article.slug}/history/?page=2&timeline=2",
     ]
-    # The review page reads sign-offs, passage comments, disclosures and advice too (45 at most).
-    few = [_queries(client, url, django_assert_max_num_queries, 45) for url in urls]
+    # The review page reads sign-offs, passage comments, disclosures, advice and the schedule too
+    # (issue 20 brings it under 10; here: flat in versions).
+    few = [_queries(client, url, django_assert_max_num_queries, 50) for url in urls]
     for number in range(3, 60):
         article.body = f"## Answer\n\nEdit number {number}.\n"
         save_article(article=article, by=article.author, comment=f"Edit {number}")
         services.add_comment(article=article, by=reviewer, body=f"Comment number {number}.")
-    many = [_queries(client, url, django_assert_max_num_queries, 45) for url in urls]
+    many = [_queries(client, url, django_assert_max_num_queries, 50) for url in urls]
     # Page 2 of three versions is page 1 again, without the current version pinned above it.
     assert many[:2] == few[:2] and many[2] <= few[2] + 2
 

@@ -13,6 +13,7 @@ from outbox.models import Email
 from review import schedule, services, tasks
 from review.errors import InvalidTransition, NotAllowed
 from review.models import ReviewAssignment, ScheduledGoLive, SignOffPolicy
+from tests.factories import CHECKLIST_FIELDS, SIGNED_CHECKLIST
 
 
 @pytest.fixture
@@ -156,13 +157,25 @@ def approved_then_revised(make_article, author, reviewer, seen):
     """Edition 1 is public; revision 2 is under review."""
     article = make_article()
     for name, who in (("submit", author), ("start_review", reviewer), ("approve", reviewer)):
-        services.make_move(name, article=article, by=who, seen_revision_id=seen(article))
+        services.make_move(
+            name,
+            article=article,
+            by=who,
+            seen_revision_id=seen(article),
+            checklist=SIGNED_CHECKLIST if name == "approve" else None,
+        )
     services.edit_article(article=article, by=author, seen_revision_id=seen(article),
                           title=article.title, summary=article.summary,
                           body=article.body + "\nNew dose table.", literature_current_through=None,
                           comment="Dose table")  # fmt: skip
     for name, who in (("submit", author), ("start_review", reviewer)):
-        services.make_move(name, article=article, by=who, seen_revision_id=seen(article))
+        services.make_move(
+            name,
+            article=article,
+            by=who,
+            seen_revision_id=seen(article),
+            checklist=SIGNED_CHECKLIST if name == "approve" else None,
+        )
     article.refresh_from_db()
     return article
 
@@ -173,7 +186,7 @@ def test_an_approval_scheduled_for_a_day_goes_live_on_that_day_once(
     article = approved_then_revised
     on = today + timedelta(days=3)
     client.force_login(reviewer)
-    response = client.post(f"/review/articles/{article.slug}/approve/", {
+    response = client.post(f"/review/articles/{article.slug}/approve/", {**CHECKLIST_FIELDS,
         "seen_revision_id": seen(article), "note": "Adds a dose table.", "go_live_on": on,
     })  # fmt: skip
     assert response.status_code == 302
@@ -196,7 +209,8 @@ def test_the_review_page_and_dashboard_show_a_scheduled_go_live(
     client, approved_then_revised, reviewer, editor, seen, today
 ):
     article = approved_then_revised
-    services.make_move("approve", article=article, by=reviewer, seen_revision_id=seen(article),
+    services.make_move("approve", article=article, by=reviewer, checklist=SIGNED_CHECKLIST,
+                       seen_revision_id=seen(article),
                        note="Dose table.", go_live_on=today + timedelta(days=5))  # fmt: skip
     client.force_login(editor)
     page = client.get(f"/review/articles/{article.slug}/").content.decode()
@@ -210,7 +224,8 @@ def test_an_editor_cancels_a_go_live_and_may_schedule_it_again(
 ):
     article = approved_then_revised
     on = today + timedelta(days=2)
-    services.make_move("approve", article=article, by=reviewer, seen_revision_id=seen(article),
+    services.make_move("approve", article=article, by=reviewer, checklist=SIGNED_CHECKLIST,
+                       seen_revision_id=seen(article),
                        note="Dose table.", go_live_on=on)  # fmt: skip
     client.force_login(reviewer)
     assert client.post(f"/review/articles/{article.slug}/go-live/cancel/").status_code == 403
@@ -228,7 +243,7 @@ def test_an_editor_cancels_a_go_live_and_may_schedule_it_again(
 def test_a_go_live_day_must_be_after_today(client, approved_then_revised, reviewer, seen, today):
     article = approved_then_revised
     client.force_login(reviewer)
-    response = client.post(f"/review/articles/{article.slug}/approve/", {
+    response = client.post(f"/review/articles/{article.slug}/approve/", {**CHECKLIST_FIELDS,
         "seen_revision_id": seen(article), "note": "x", "go_live_on": today,
     })  # fmt: skip
     assert response.status_code == 400 and "Choose a day after today" in response.content.decode()
@@ -239,7 +254,8 @@ def test_a_withdrawal_after_scheduling_stops_the_go_live(
 ):
     article = approved_then_revised
     on = today + timedelta(days=2)
-    services.make_move("approve", article=article, by=reviewer, seen_revision_id=seen(article),
+    services.make_move("approve", article=article, by=reviewer, checklist=SIGNED_CHECKLIST,
+                       seen_revision_id=seen(article),
                        note="Dose table.", go_live_on=on)  # fmt: skip
     services.make_move("withdraw", article=article, by=reviewer, seen_revision_id=seen(article),
                        comment="A dosing figure was wrong.")  # fmt: skip
@@ -254,15 +270,23 @@ def test_an_immediate_approval_supersedes_a_scheduled_one(
 ):
     article = approved_then_revised
     on = today + timedelta(days=4)
-    services.make_move("approve", article=article, by=reviewer, seen_revision_id=seen(article),
+    services.make_move("approve", article=article, by=reviewer, checklist=SIGNED_CHECKLIST,
+                       seen_revision_id=seen(article),
                        note="Dose table.", go_live_on=on)  # fmt: skip
     services.edit_article(article=article, by=author, seen_revision_id=seen(article),
                           title=article.title, summary=article.summary,
                           body=article.body + "\nFixed.", literature_current_through=None,
                           comment="Fix")  # fmt: skip
     for name, who in (("submit", author), ("start_review", reviewer2)):
-        services.make_move(name, article=article, by=who, seen_revision_id=seen(article))
-    services.make_move("approve", article=article, by=reviewer2, seen_revision_id=seen(article),
+        services.make_move(
+            name,
+            article=article,
+            by=who,
+            seen_revision_id=seen(article),
+            checklist=SIGNED_CHECKLIST if name == "approve" else None,
+        )
+    services.make_move("approve", article=article, by=reviewer2, checklist=SIGNED_CHECKLIST,
+                       seen_revision_id=seen(article),
                        note="Fixed.")  # fmt: skip
     assert tasks.publish_scheduled(now=_at(on).isoformat()) == 0
     article.refresh_from_db()
@@ -276,7 +300,13 @@ def test_an_immediate_approval_supersedes_a_scheduled_one(
 def approved(make_article, author, reviewer, admin_user, seen):
     article = make_article(slug="approved")
     for name, who in (("submit", author), ("start_review", reviewer), ("approve", reviewer)):
-        services.make_move(name, article=article, by=who, seen_revision_id=seen(article))
+        services.make_move(
+            name,
+            article=article,
+            by=who,
+            seen_revision_id=seen(article),
+            checklist=SIGNED_CHECKLIST if name == "approve" else None,
+        )
     return Article.objects.get(pk=article.pk)
 
 
@@ -338,7 +368,8 @@ def test_confirm_still_current_waits_for_a_scheduled_go_live(
     approved_then_revised, reviewer, reviewer2, seen, today
 ):
     article = approved_then_revised
-    services.make_move("approve", article=article, by=reviewer, seen_revision_id=seen(article),
+    services.make_move("approve", article=article, by=reviewer, checklist=SIGNED_CHECKLIST,
+                       seen_revision_id=seen(article),
                        note="Dose table.", go_live_on=today + timedelta(days=2))  # fmt: skip
     with pytest.raises(InvalidTransition, match="A newer approval goes live on"):
         services.make_move("confirm_current", article=article, by=reviewer2,
@@ -357,7 +388,8 @@ def test_a_provisional_page_never_says_approved_while_the_approval_waits_to_go_l
 ):
     article = public_article
     services.make_move("start_review", article=article, by=reviewer, seen_revision_id=seen(article))
-    services.make_move("approve", article=article, by=reviewer, seen_revision_id=seen(article),
+    services.make_move("approve", article=article, by=reviewer, checklist=SIGNED_CHECKLIST,
+                       seen_revision_id=seen(article),
                        go_live_on=today + timedelta(days=1))  # fmt: skip
     html = client.get(article.get_absolute_url()).content.decode()
     assert re.search(r'aria-current="step">Under Review<', html)

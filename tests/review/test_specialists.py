@@ -11,6 +11,7 @@ from outbox.models import Email
 from review import services, specialists
 from review.errors import InvalidTransition, NotAllowed
 from review.models import SignOffPolicy, SpecialistInvitation
+from tests.factories import SIGNED_CHECKLIST
 
 
 @pytest.fixture
@@ -183,13 +184,25 @@ def test_policy_requires_advice_on_the_current_text_before_approval(
 ):
     article = advice_required
     with pytest.raises(InvalidTransition, match="outside specialist's advice"):
-        services.make_move("approve", article=article, by=reviewer, seen_revision_id=seen(article))
+        services.make_move(
+            "approve",
+            checklist=SIGNED_CHECKLIST,
+            article=article,
+            by=reviewer,
+            seen_revision_id=seen(article),
+        )
     client.force_login(reviewer)
     html = client.get(f"/review/articles/{article.slug}/").content.decode()
     assert "needs an outside specialist" in html  # the button, disabled, says why
     invited = invite()
     specialists.submit_advice(invitation=invited.invitation, recommendation="ready", advice="")
-    services.make_move("approve", article=article, by=reviewer, seen_revision_id=seen(article))
+    services.make_move(
+        "approve",
+        checklist=SIGNED_CHECKLIST,
+        article=article,
+        by=reviewer,
+        seen_revision_id=seen(article),
+    )
     article.refresh_from_db()
     assert article.state == ReviewState.APPROVED
 
@@ -207,7 +220,13 @@ def test_advice_on_an_earlier_text_does_not_count(advice_required, invite, autho
     services.make_move("submit", article=article, by=author, seen_revision_id=seen(article))
     services.make_move("start_review", article=article, by=reviewer, seen_revision_id=seen(article))
     with pytest.raises(InvalidTransition, match="outside specialist's advice"):
-        services.make_move("approve", article=article, by=reviewer, seen_revision_id=seen(article))
+        services.make_move(
+            "approve",
+            checklist=SIGNED_CHECKLIST,
+            article=article,
+            by=reviewer,
+            seen_revision_id=seen(article),
+        )
 
 
 def test_the_secret_is_compared_in_constant_time(monkeypatch, invite):
