@@ -111,8 +111,11 @@ sub vcl_backend_response {
         if (beresp.http.Surrogate-Key) {
             set beresp.http.xkey = beresp.http.Surrogate-Key;  # what the xkey vmod indexes
         }
+        # Kept without the edge's own headers, so a hit has only xkey to drop.
+        unset beresp.http.Surrogate-Key;
         unset beresp.http.Surrogate-Control;
         unset beresp.http.CDN-Cache-Control;
+        unset beresp.http.Cache-Tag;
         return (deliver);
     }
     if (bereq.url !~ "^/static/") {
@@ -124,12 +127,12 @@ sub vcl_backend_response {
 }
 
 sub vcl_deliver {
+    unset resp.http.xkey;
     if (obj.hits > 0) {
         set resp.http.X-Cache = "HIT";
-    } else {
-        set resp.http.X-Cache = "MISS";
+        return (deliver);  # a kept page: its edge headers went when it was stored
     }
-    unset resp.http.xkey;
+    set resp.http.X-Cache = "MISS";
     unset resp.http.Surrogate-Key;
     unset resp.http.Surrogate-Control;
     unset resp.http.CDN-Cache-Control;
