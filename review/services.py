@@ -105,6 +105,12 @@ def make_move(
                     f"The {what} is {len(text):,} characters long; the limit is "
                     f"{MAX_COMMENT_CHARS:,}. Nothing was changed."
                 )
+        if held and (correction or go_live_on):
+            raise InvalidTransition(
+                "A correction notice and a day to publish on go with the sign-off that "
+                "publishes the edition (the last one the sign-off rules need). Nothing was "
+                "changed."
+            )
         answers = board_checklist.clean(checklist) if move.asks_checklist else ()
         from_state = locked.state
         if held:

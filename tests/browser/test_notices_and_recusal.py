@@ -8,7 +8,8 @@ from datetime import timedelta
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.browser.test_review_loop import SLUG, _open_article, _sign_in
+from tests.browser.conftest import sign_off
+from tests.browser.test_review_loop import SLUG, _open_article, _reopen_article, _sign_in
 
 REASON = "A dosing figure was wrong."
 CORRECTION = "The dose of trastuzumab deruxtecan is 5.4 mg/kg every 3 weeks."
@@ -69,9 +70,16 @@ def test_a_withdrawal_and_its_correction_are_dated_notices_on_the_article(
     reviewer = _sign_in(browser, base, "reviewer")
     _open_article(reviewer)
     reviewer.get_by_role("button", name="Start review").click()
-    reviewer.get_by_role("button", name="Approve").click()
-    expect(reviewer.get_by_text("Approve: done.")).to_be_visible()
+    sign_off(reviewer)  # the oncology topic needs two sign-offs
+    expect(
+        reviewer.get_by_text(re.compile("^Signed off. The article stays under review"))
+    ).to_be_visible()
+    reviewer2 = _sign_in(browser, base, "reviewer2")
+    _open_article(reviewer2)
+    sign_off(reviewer2, note="First edition.")
+    expect(reviewer2.get_by_text("Approve (sign-off 2 of 2): done.")).to_be_visible()
 
+    _reopen_article(reviewer)  # the page as it is now: approved
     reviewer.get_by_label("Reason for “Withdraw” (required)").fill(REASON)
     reviewer.get_by_role("button", name="Withdraw").click()
     expect(reviewer.get_by_text("Withdraw: done.")).to_be_visible()
@@ -86,15 +94,18 @@ def test_a_withdrawal_and_its_correction_are_dated_notices_on_the_article(
     author.get_by_role("button", name="Resubmit").click()
     expect(author.get_by_text("Resubmit: done.")).to_be_visible()
 
-    reviewer2 = _sign_in(browser, base, "reviewer2")
-    _open_article(reviewer2)
+    _reopen_article(reviewer2)
     reviewer2.get_by_role("button", name="Start review").click()
-    reviewer2.get_by_label(re.compile("What changed, for readers")).fill("Corrected the dose.")
-    reviewer2.get_by_label("This edition corrects a clinically meaningful error").check()
-    reviewer2.get_by_label(re.compile("The correction, for readers")).fill(CORRECTION)
-    screenshot(reviewer2, "review-page-correction")
-    reviewer2.get_by_role("button", name="Approve").click()
-    expect(reviewer2.get_by_text("Approve: done.")).to_be_visible()
+    sign_off(reviewer2)  # the first sign-off: the correction goes with the one that publishes
+    expect(
+        reviewer2.get_by_text(re.compile("^Signed off. The article stays under review"))
+    ).to_be_visible()
+    _reopen_article(reviewer)
+    reviewer.get_by_label("This edition corrects a clinically meaningful error").check()
+    reviewer.get_by_label(re.compile("The correction, for readers")).fill(CORRECTION)
+    screenshot(reviewer, "review-page-correction")
+    sign_off(reviewer, note="Corrected the dose.")
+    expect(reviewer.get_by_text("Approve (sign-off 2 of 2): done.")).to_be_visible()
 
     assert page.goto(f"{base}/articles/{SLUG}/").status == 200
     notices = page.get_by_role("region", name="Withdrawal and correction notices")

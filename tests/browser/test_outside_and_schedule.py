@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from outbox.models import Email
 from review import tasks
 from review.models import ReviewAssignment
-from tests.browser.conftest import DEMO_PASSWORD
+from tests.browser.conftest import DEMO_PASSWORD, sign_off
 
 SLUG = "nsclc-her2-exon-20-first-line"
 
@@ -85,10 +85,14 @@ def test_an_approval_scheduled_for_a_later_day_goes_live_on_it(
     reviewer = _sign_in(browser, base, "reviewer")
     reviewer.goto(f"{base}/review/articles/{SLUG}/")
     reviewer.get_by_role("button", name="Start review").click()
+    sign_off(reviewer)  # the first of the oncology topic's two sign-offs
+    reviewer2 = _sign_in(browser, base, "reviewer2")
+    reviewer2.goto(f"{base}/review/articles/{SLUG}/")
     on = timezone.localdate() + timedelta(days=3)
-    approve = reviewer.get_by_role("form", name="Approve")
+    approve = reviewer2.get_by_role("form", name=re.compile("^Approve"))
     approve.get_by_label(re.compile("Publish on")).fill(on.isoformat())
-    approve.get_by_role("button", name="Approve").click()
+    sign_off(reviewer2, note="First edition.")
+    reviewer = reviewer2
     schedule = reviewer.get_by_role("region", name="Schedule")
     expect(schedule).to_contain_text(f"Goes live on {on:%B} {on.day}, {on.year}")
     schedule.screenshot(path=str(

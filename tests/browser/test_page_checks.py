@@ -174,10 +174,11 @@ def test_the_notices_and_the_disclosure_page_pass_the_checks(
     # without a <dd>, which the Nu checker refuses; the review page's layout is being redone.)
     review = ["/review/disclosure/", "/review/"]
     check(page, [live_server.url + path for path in review], checkers, tmp_path)
+    _move("approve", by="reviewer2")  # the first of the oncology topic's two sign-offs
     article.refresh_from_db()
-    make_move("approve", article=article, by=User.objects.get(username="reviewer2"),
+    make_move("approve", article=article, by=User.objects.get(username="reviewer"),
               seen_revision_id=latest_revision_id(article), note="Dose corrected.",
-              correction="The dose is 5.4 mg/kg.")  # fmt: skip
+              correction="The dose is 5.4 mg/kg.", checklist=SIGNED_CHECKLIST)  # fmt: skip
     public = [ARTICLE, f"{ARTICLE}editions/1/"]
     check(page, [live_server.url + path for path in public], checkers, tmp_path)
 

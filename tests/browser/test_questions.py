@@ -117,7 +117,8 @@ def test_a_send_too_soon_is_asked_again_with_the_words_kept(
 ):
     from questions.models import Question
 
-    settings.VETTED_QUESTION_MIN_SECONDS = 3
+    # Too soon whatever the machine's load (the live server shares these settings) ...
+    settings.VETTED_QUESTION_MIN_SECONDS = 3600
     page.route(re.compile("/questions/started/"), lambda route: route.abort())  # no script help
     page.goto(f"{live_server.url}/articles/{SLUG}/")
     form = page.get_by_role("region", name="Have a follow-up question?")
@@ -132,7 +133,7 @@ def test_a_send_too_soon_is_asked_again_with_the_words_kept(
     )
     screenshot(page, "question-asked-again")
     assert not Question.objects.exists()
-    page.wait_for_timeout(3000)
+    settings.VETTED_QUESTION_MIN_SECONDS = 0  # ... then time enough has passed
     page.get_by_role("button", name="Send question").click()
     expect(
         page.get_by_role("heading", name=re.compile("we have received your question"))

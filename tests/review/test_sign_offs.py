@@ -249,6 +249,28 @@ def test_the_service_refuses_a_sign_off_without_the_checklist(under_review, onco
     assert not SignOff.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "declared", [{"correction": "The dose is 5.4 mg/kg."}, {"go_live_on": "tomorrow"}]
+)
+def test_a_sign_off_short_of_the_policy_declares_no_correction_or_go_live_day(
+    client, under_review, oncologist, seen, declared
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    if "go_live_on" in declared:
+        declared = {"go_live_on": timezone.localdate() + timedelta(days=1)}
+    with pytest.raises(InvalidTransition, match="go with the sign-off that publishes"):
+        services.make_move("approve", article=under_review, by=oncologist,
+                           seen_revision_id=seen(under_review), checklist=SIGNED_CHECKLIST,
+                           **declared)  # fmt: skip
+    assert not SignOff.objects.exists()  # nothing was recorded, so nothing typed is lost
+    client.force_login(oncologist)
+    html = client.get(f"/review/articles/{under_review.slug}/").content.decode()
+    assert "corrects a clinically meaningful error" not in html and "Publish on" not in html
+
+
 @pytest.mark.parametrize("who", ["author", "editor"])
 def test_only_the_board_signs_off(client, under_review, author, editor, who):
     user = {"author": author, "editor": editor}[who]
