@@ -134,6 +134,12 @@ def test_the_sign_off_that_completes_the_policy_publishes_an_edition_naming_both
         "Dr. Ana Reyes, MD, Oncology",
         "Dr. Tomas Lind, MD, PhD, Thoracic Oncology",
     ]
+    # The review page names both, for the approved text and on the sign-offs panel.
+    review = re.sub(
+        r"\s+", " ", client.get(f"/review/articles/{under_review.slug}/").content.decode()
+    )
+    assert "Readers see the version approved by Dr. Ana Reyes and Dr. Tomas Lind" in review
+    assert "signed off by Dr. Ana Reyes (MD, Oncology) and Dr. Tomas Lind" in review
     # Readers see both, with their credentials, in the byline, the JSON-LD and the change log.
     client.logout()
     page = client.get(under_review.get_absolute_url()).content.decode()
