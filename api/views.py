@@ -241,11 +241,7 @@ class ReferenceDetail(ConditionalGetMixin, APIView):
         responses={200: PublishedReferenceSerializer, 404: NOT_FOUND},
     )
     def get(self, request, key: str) -> Response:
-        found = (
-            selectors.published_references([key])
-            if key in selectors.published_reference_counts()
-            else []
-        )
+        found = selectors.published_references([key])  # none: no published edition cites it
         if not found:
             raise NotFound("No published article cites a reference with this key.")
         [reference] = found

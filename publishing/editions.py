@@ -128,7 +128,7 @@ def _publish(article: Article, *, revision_id: int, at: datetime, **fields) -> E
             for user in [article.author, *article.co_authors.all()]
         ],
         topics=[{"name": topic.name, "slug": topic.slug} for topic in article.topics.all()],
-        revision_sha256=revision_digest(revision_versions(revision_id)),
+        revision_sha256=revision_digests([revision_id])[revision_id],
         **fields,
     )
     seal(edition)
@@ -198,13 +198,16 @@ def check_seal(edition) -> list[str]:
     return []
 
 
-def revision_versions(revision_id: int) -> list[tuple[int, str, str]]:
-    """The pinned revision's stored versions: (content type, object id, serialized data)."""
-    return list(
-        Version.objects.filter(revision_id=revision_id).values_list(
-            "content_type_id", "object_id", "serialized_data"
-        )
+def revision_digests(revision_ids) -> dict[int, str]:
+    """Each revision's digest of its stored versions, in one read (a revision without any: the
+    digest of none)."""
+    found: dict[int, list] = {revision_id: [] for revision_id in revision_ids}
+    versions = Version.objects.filter(revision_id__in=found).values_list(
+        "revision_id", "content_type_id", "object_id", "serialized_data"
     )
+    for revision_id, *row in versions:
+        found[revision_id].append(row)
+    return {revision_id: revision_digest(rows) for revision_id, rows in found.items()}
 
 
 def revision_digest(versions) -> str:

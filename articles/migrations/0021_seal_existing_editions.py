@@ -6,10 +6,9 @@ from django.db.models import QuerySet
 
 
 def seal_existing(apps, schema_editor):
-    from publishing.editions import STORED_SHA256_VERSION, legacy_sha256, revision_digest, seal
+    from publishing.editions import STORED_SHA256_VERSION, legacy_sha256, revision_digests, seal
 
     Edition = apps.get_model("articles", "Edition")
-    Version = apps.get_model("reversion", "Version")
     old = Edition.objects.filter(stored_sha256_version__lt=STORED_SHA256_VERSION).order_by("pk")
     last = 0
     while True:
@@ -17,17 +16,12 @@ def seal_existing(apps, schema_editor):
         if not batch:
             return
         last = batch[-1].pk
-        versions: dict[int, list] = {}
-        rows = Version.objects.filter(revision_id__in={e.revision_id for e in batch})
-        for revision_id, *row in rows.values_list(
-            "revision_id", "content_type_id", "object_id", "serialized_data"
-        ):
-            versions.setdefault(revision_id, []).append(row)
+        digests = revision_digests({e.revision_id for e in batch})
         sealed = []
         for edition in batch:
             if legacy_sha256(edition) != edition.stored_sha256:
                 continue
-            edition.revision_sha256 = revision_digest(versions.get(edition.revision_id, []))
+            edition.revision_sha256 = digests[edition.revision_id]
             seal(edition)
             sealed.append(edition)
         QuerySet(model=Edition).bulk_update(  # a plain one: editions refuse updates

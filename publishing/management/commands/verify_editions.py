@@ -24,7 +24,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from articles.models import Edition
 from personalization.selectors import approval_fingerprint
-from publishing.editions import STORED_SHA256_VERSION, check_seal, revision_digest, seal
+from publishing.editions import STORED_SHA256_VERSION, check_seal, revision_digests, seal
 from publishing.models import EditionCheck, VerificationRun
 
 # Read every revision afresh: a cached rendering would hide a revision that changed underneath.
@@ -84,7 +84,7 @@ class Command(BaseCommand):
         return VerificationRun.objects.create(since=_moment(since) if since else None)
 
     def _check(self, run: VerificationRun, batch: list[Edition], *, reseal: bool) -> None:
-        digests = _revision_digests({e.revision_id for e in batch if e.revision_sha256})
+        digests = revision_digests({e.revision_id for e in batch if e.revision_sha256})
         now, checks, resealed = timezone.now(), [], []
         for edition in batch:
             findings = check_seal(edition)
@@ -116,18 +116,6 @@ class Command(BaseCommand):
                     resealed, ["seals", "seal_key_id", "stored_sha256"]
                 )
             run.save(update_fields=["last_edition_id", "checked", "failed"])
-
-
-def _revision_digests(revision_ids: set[int]) -> dict[int, str]:
-    from reversion.models import Version
-
-    rows: dict[int, list] = {}
-    versions = Version.objects.filter(revision_id__in=revision_ids).values_list(
-        "revision_id", "content_type_id", "object_id", "serialized_data"
-    )
-    for revision_id, *row in versions:
-        rows.setdefault(revision_id, []).append(row)
-    return {revision_id: revision_digest(found) for revision_id, found in rows.items()}
 
 
 def _rendered_again(edition: Edition) -> list[str]:
