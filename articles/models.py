@@ -285,6 +285,22 @@ class Article(models.Model):
     co_authors = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="co_authored_articles"
     )
+    # The language readers read it in. A translation is an article of its own (its own review,
+    # editions and withdrawals) of another language, `translation_of` the English original: one
+    # per language, never a translation of a translation. It is written against one approved
+    # edition of the original, `translates_edition`, part of its text; each of its editions
+    # records the original's edition it translates (Edition.translates).
+    language = models.CharField(
+        max_length=8, choices=settings.LANGUAGES, default="en", editable=False
+    )
+    translation_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="translations",
+        editable=False,
+    )  # fmt: skip
+    translates_edition = models.ForeignKey(
+        "Edition", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text="The approved edition of the original this text translates.",
+    )  # fmt: skip
 
     objects = ArticleQuerySet.as_manager()
 
@@ -313,6 +329,19 @@ class Article(models.Model):
             ),
             # The admin's list of every article, most recently changed first.
             models.Index(fields=["-updated_at", "-id"], name="article_recent"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["translation_of", "language"],
+                condition=models.Q(translation_of__isnull=False),
+                name="one_translation_per_language",
+            ),
+            # Originals are English; a translation is of another language.
+            models.CheckConstraint(
+                condition=models.Q(translation_of__isnull=True, language="en")
+                | (models.Q(translation_of__isnull=False) & ~models.Q(language="en")),
+                name="translations_are_not_english",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -459,6 +488,11 @@ class Edition(models.Model):
     renditions = models.JSONField()  # role slug ("" for the default text) → the page's text
     change_log = models.JSONField(default=list)  # every approved edition up to this one
     search_text = models.TextField(blank=True)  # every word a reader of any role can read
+    # A translation's edition: the original's approved edition it translates (its article's
+    # `translates_edition` when published). Readers are told when the original has moved on.
+    translates = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="translations"
+    )
 
     objects = EditionQuerySet.as_manager()
 
