@@ -23,7 +23,7 @@ class ListPage:
     Page; `paginator` is None: the list is not counted."""
 
     number: int
-    object_list: list[Article]
+    object_list: list
     has_next: bool
     paginator: None = None
 
@@ -43,15 +43,32 @@ class ListPage:
         return iter(self.object_list)
 
 
-def newest_page(articles: QuerySet[Article], number: str | int, per_page: int) -> ListPage:
-    """Page `number` (1, 2, …) of these articles, newest published first; 404 for a page that
-    is not a whole number from 1, or that is past the end (page 1 of an empty list is there)."""
+def page_number(number: str | int | None) -> int:
+    """The page asked for: a whole number from 1, else 404."""
     try:
         number = int(number)
     except (TypeError, ValueError):
         number = 0
     if number < 1:
         raise Http404("No such page.")
+    return number
+
+
+def uncounted_page(rows: QuerySet, number: str | int | None, per_page: int) -> ListPage:
+    """Page `number` of an ordered queryset, read with one more row than the page holds and no
+    count; 404 past the end (page 1 of an empty list is there)."""
+    number = page_number(number)
+    start = (number - 1) * per_page
+    found = list(rows[start : start + per_page + 1])
+    if not found and number > 1:
+        raise Http404("No such page.")
+    return ListPage(number, found[:per_page], has_next=len(found) > per_page)
+
+
+def newest_page(articles: QuerySet[Article], number: str | int, per_page: int) -> ListPage:
+    """Page `number` (1, 2, …) of these articles, newest published first; 404 for a page that
+    is not a whole number from 1, or that is past the end (page 1 of an empty list is there)."""
+    number = page_number(number)
     start = (number - 1) * per_page
     ids = list(
         articles.order_by(*NEWEST_FIRST).values_list("pk", flat=True)[start : start + per_page + 1]

@@ -6,7 +6,7 @@ from datetime import datetime
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
-from django.core.paginator import InvalidPage, Paginator
+from django.core.paginator import InvalidPage
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -33,7 +33,7 @@ from review.workflow import MOVES, TRACKER_STEP_OF_STATE, TRACKER_STEPS
 
 from . import page_cache, provenance
 from .fast_path import page_response, readable_pointer
-from .listing import ListPage, newest_page
+from .listing import ListPage, newest_page, uncounted_page
 
 PER_PAGE = 20
 
@@ -355,7 +355,10 @@ def contributor(request: HttpRequest, slug: str) -> HttpResponse:
     if profile is None:
         raise Http404("No contributor here.")
     person = profile.user
-    editions = Paginator(editions_of(person), CONTRIBUTIONS_PER_PAGE)
+    # Not counted: a busy author's count read every edition they are credited on.
+    editions = uncounted_page(
+        editions_of(person), request.GET.get("page", 1), CONTRIBUTIONS_PER_PAGE
+    )
     return render(
         request,
         "public/contributor.html",
@@ -363,6 +366,6 @@ def contributor(request: HttpRequest, slug: str) -> HttpResponse:
             "profile": profile,
             "person": person,
             "disclosures": disclosures_of(profile, today=timezone.localdate()),
-            "editions": editions.get_page(request.GET.get("page")),
+            "editions": editions,
         },
     )
