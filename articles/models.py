@@ -564,6 +564,36 @@ class EditionReference(models.Model):
         return f"{self.key} in {self.edition_id}"
 
 
+class EditionCredit(models.Model):
+    """A person an approved edition credits, as it recorded them (author, co-author, or a board
+    member who signed it off): the index a contributor's page is read along, newest first, so
+    a busy author's page reads a page of rows, not every edition. Written with the edition."""
+
+    class Role(models.TextChoices):
+        AUTHOR = "author", "Author"
+        CO_AUTHOR = "co_author", "Co-author"
+        SIGNED_OFF = "signed_off", "Signed off"
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="credits")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    role = models.CharField(max_length=12, choices=Role)
+    published_at = models.DateTimeField()  # the edition's: a person's newest first
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "user"], name="one_credit_per_person"),
+        ]
+        indexes = [
+            models.Index(
+                F("user"), F("published_at").desc(), F("edition").desc(), name="credit_newest"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} ({self.role}) in {self.edition_id}"
+
+
 def cited_keys(renditions: dict) -> list[str]:
     """Every reference key an edition's pages list, once, in the order first listed."""
     keys = {ref["key"]: None for page in renditions.values() for ref in page["references"]}

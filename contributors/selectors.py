@@ -6,7 +6,7 @@ from datetime import date
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from accounts.models import ContributorProfile, User
-from articles.models import Article, Edition, Topic
+from articles.models import Article, Edition, EditionCredit, Topic
 
 from .models import Disclosure
 
@@ -65,28 +65,22 @@ def disclosures_of(profile: ContributorProfile, *, today: date) -> list[Disclosu
     ]
 
 
-def editions_of(user: User) -> QuerySet[Edition]:
-    """Approved editions readers can open that the person signed off or (co-)wrote, newest
-    first; `approved_by_them` says which they signed off."""
-    # Each edition once without DISTINCT (whose sort would carry whole edition rows): the
-    # articles they wrote are one subquery, on the author index and the co-authors' table.
-    wrote = Article.objects.filter(Q(author=user) | Q(co_authors=user)).values("pk")
-    signed = Edition.signed_off_by.through.objects.filter(edition=OuterRef("pk"), user=user)
+def editions_of(user: User) -> QuerySet[EditionCredit]:
+    """The approved editions readers can open that credit the person (they wrote it or signed it
+    off, as the edition recorded it), newest first, as their credits: `credit.edition` (with its
+    article's slug) and `credit.role`. Read along the credits' index, a page at a time."""
     return (
-        Edition.objects.approved()
-        .filter(article__withdrawn_at__isnull=True)
-        .filter(Q(approved_by=user) | Exists(signed) | Q(article__in=wrote))
-        .annotate(approved_by_them=Q(approved_by=user) | Exists(signed))
-        .select_related("article")
-        .only(*LISTED_FIELDS)
-        .order_by("-published_at", "-id")
+        EditionCredit.objects.filter(user=user, article__withdrawn_at__isnull=True)
+        .select_related("edition__article")
+        .only(
+            "role", "edition", "edition__article", *(f"edition__{name}" for name in LISTED_FIELDS)
+        )
+        .order_by("-published_at", "-edition_id")
     )
 
 
 # What the contributor page lists of an edition.
-LISTED_FIELDS = (
-    "title", "number", "published_at", "approved_by_id", "article__slug", "article__author_id",
-)  # fmt: skip
+LISTED_FIELDS = ("title", "number", "published_at", "article__slug")
 
 
 @dataclass(frozen=True)

@@ -55,14 +55,16 @@ def page_number(number: str | int | None) -> int:
 
 
 def uncounted_page(rows: QuerySet, number: str | int | None, per_page: int) -> ListPage:
-    """Page `number` of an ordered queryset, read with one more row than the page holds and no
-    count; 404 past the end (page 1 of an empty list is there)."""
+    """Page `number` of an ordered queryset without counting it: the ids of the page (one more,
+    to know whether an older page exists), along its index however deep, then those rows with
+    what they join; 404 past the end (page 1 of an empty list is there)."""
     number = page_number(number)
     start = (number - 1) * per_page
-    found = list(rows[start : start + per_page + 1])
-    if not found and number > 1:
+    ids = list(rows.values_list("pk", flat=True)[start : start + per_page + 1])
+    if not ids and number > 1:
         raise Http404("No such page.")
-    return ListPage(number, found[:per_page], has_next=len(found) > per_page)
+    shown = list(rows.filter(pk__in=ids[:per_page]))
+    return ListPage(number, shown, has_next=len(ids) > per_page)
 
 
 def newest_page(articles: QuerySet[Article], number: str | int, per_page: int) -> ListPage:

@@ -13,7 +13,7 @@ from django.conf import settings
 from reversion.models import Version
 
 from accounts.models import User
-from articles.models import Article, Edition, EditionReference, cited_keys
+from articles.models import Article, Edition, EditionCredit, EditionReference, cited_keys
 from articles.search import index_edition
 from articles.selectors import revision_source
 from personalization.editions import renditions, search_text
@@ -140,9 +140,31 @@ def _publish(article: Article, *, revision_id: int, at: datetime, **fields) -> E
     if edition.approvers:
         usernames = [approver["username"] for approver in edition.approvers]
         edition.signed_off_by.set(User.objects.filter(username__in=usernames))
+    if edition.is_approved:
+        credit(edition)
     index_edition(edition)  # in this transaction: the edition and its entry commit together
     article.public_edition, article.published_at = edition, at
     return edition
+
+
+def credit(edition: Edition) -> None:
+    """The edition's credits as it records them (contributors' pages read these): its authors,
+    the first the author, and who signed it off (who approved it, before sign-offs)."""
+    authors = [person["username"] for person in edition.authors]
+    signers = [approver["username"] for approver in edition.approvers]
+    ids = dict(User.objects.filter(username__in=authors + signers).values_list("username", "pk"))
+    roles = {}
+    for n, username in enumerate(authors):
+        if username in ids:
+            roles.setdefault(ids[username], "co_author" if n else "author")
+    signed = [ids[username] for username in signers if username in ids]
+    for user_id in signed or ([edition.approved_by_id] if edition.approved_by_id else []):
+        roles[user_id] = "signed_off"
+    EditionCredit.objects.bulk_create(
+        EditionCredit(edition=edition, article_id=edition.article_id, user_id=user_id, role=role,
+                      published_at=edition.published_at)
+        for user_id, role in roles.items()
+    )  # fmt: skip
 
 
 def add_months(day: date, months: int) -> date:

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -176,6 +177,20 @@ def test_the_page_lists_the_approved_editions_they_approved_or_wrote_newest_firs
     html = _page(client, "lee-park").content.decode()
     assert f"Question {newer.slug}?" in html and "Co-author" in html
     assert "Question older?" not in html
+
+
+def test_an_edition_credits_its_co_author_as_it_recorded_them(reviewer_page, publish):
+    """The page reads the edition's credits: a co-author taken off the article afterwards is
+    still credited on the edition they co-wrote, and on none after it."""
+    co_author = UserFactory(username="co_author", display_name="Lee Park")
+    ContributorProfileFactory(user=co_author, slug="lee-park")
+    article = publish("shared", co_authors=[co_author])
+    article.co_authors.clear()
+    edition = article.public_edition
+    client = Client()
+    html = _page(client, "lee-park").content.decode()
+    assert "Question shared?" in html and "Co-author" in html
+    assert {(c.user_id, c.role) for c in edition.credits.all()} >= {(co_author.pk, "co_author")}
 
 
 def test_the_list_is_paginated(client, reviewer_page, publish, monkeypatch):
