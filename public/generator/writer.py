@@ -26,6 +26,7 @@ from articles.models import (
     Article,
     Citation,
     Edition,
+    EditionCredit,
     EditionReference,
     Reference,
     ReviewState,
@@ -98,14 +99,15 @@ ARTICLE_COLUMNS = (
     "created_at", "updated_at", "live_revision_id", "approved_by_id", "approved_at",
     "approved_sha256", "submitted_revision_id", "withdrawn_at", "withdrawal_reason",
     "public_edition_id", "published_at", "state_changed_at", "review_interval_months",
-    "review_due_since", "review_due_reason",
+    "review_due_since", "review_due_reason", "language", "translation_of_id",
+    "translates_edition_id",
 )  # fmt: skip
 EDITION_COLUMNS = (
     "id", "article_id", "kind", "number", "revision_id", "approved_by_id", "approver_name",
     "approver_credentials", "published_at", "change_note", "content_sha256", "stored_sha256",
     "title", "summary", "literature_current_through", "text_updated_at", "renditions",
     "change_log", "search_text", "next_review_due", "authors", "topics", "stored_sha256_version",
-    "revision_sha256", "seal_key_id", "seals", "approvers",
+    "revision_sha256", "seal_key_id", "seals", "approvers", "translates_id",
 )  # fmt: skip
 
 
@@ -220,6 +222,8 @@ class Writer:
         "editions": Table(Edition, *EDITION_COLUMNS),
         "edition_references": Table(EditionReference, "edition_id", "article_id", "key",
                                     "published_at"),
+        "edition_credits": Table(EditionCredit, "edition_id", "article_id", "user_id", "role",
+                                 "published_at"),
         "events": Table(ReviewEvent, "article_id", "actor_id", "action", "from_state",
                         "to_state", "revision_id", "comment", "created_at"),
         "assignments": Table(ReviewAssignment, "article_id", "reviewer_id", "assigned_by_id",
@@ -262,6 +266,14 @@ class Writer:
                 (e["id"], e["article_id"], key, e["published_at"])
                 for e in rows.editions
                 for key in cited_keys(e["renditions"])
+            ])  # fmt: skip
+            # As publishing.editions.credit: the author and who signed the edition off.
+            self.tables["edition_credits"].insert([
+                (e["id"], e["article_id"], user_id, role, e["published_at"])
+                for e in rows.editions if e["kind"] == Edition.Kind.APPROVED
+                for user_id, role in (
+                    (e["author_id"], "author"), (e["approved_by_id"], "signed_off")
+                )
             ])  # fmt: skip
             self.tables["events"].insert(rows.events)
             self.tables["assignments"].insert(rows.assignments)
@@ -345,6 +357,7 @@ class _Story:
             "submitted_revision_id": None, "withdrawn_at": None, "withdrawal_reason": "",
             "public_edition_id": None, "published_at": None, "state_changed_at": times[0],
             "review_interval_months": 12, "review_due_since": None, "review_due_reason": "",
+            "language": "en", "translation_of_id": None, "translates_edition_id": None,
         }  # fmt: skip
         self.rows.topic_links += [(self.article["id"], pk) for pk in self.topic_ids]
         for step, at in zip(self.plan.steps, times, strict=True):
@@ -448,6 +461,7 @@ class _Story:
             "revision_sha256": self.revision_digests[text.revision_id],
             "authors": [{"name": self.author.public_name, "credentials": self.author.credentials,
                          "username": self.author.username}],
+            "author_id": self.author.pk, "translates_id": None,
         }  # fmt: skip
         if kind == Edition.Kind.APPROVED:
             previous = self.last_edition

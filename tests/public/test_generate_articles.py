@@ -124,6 +124,13 @@ def test_rows_are_those_the_services_would_write(generate):
             cited_keys(edition.renditions)
         )
         assert {row.published_at for row in indexed} <= {edition.published_at}
+    # Each approved edition's credits, as publishing.editions.credit writes them.
+    for edition in Edition.objects.approved().filter(article__in=articles):
+        credits = set(edition.credits.values_list("user_id", "role", "published_at"))
+        assert credits == {
+            (edition.article.author_id, "author", edition.published_at),
+            (edition.approved_by_id, "signed_off", edition.published_at),
+        }
 
 
 def test_one_article_with_many_versions(generate, client, reviewer):
