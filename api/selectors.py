@@ -3,14 +3,12 @@ article's text. Every read of the API goes through here."""
 
 from dataclasses import dataclass
 
-from django.core.cache import cache
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Q, QuerySet
 
-from articles.models import Article, Edition, EditionReference, Reference
+from articles.models import Article, Edition, PublicReferenceUse
 from articles.selectors import CitedReference, ReferenceText
 from personalization.editions import reader_from_edition
 from personalization.models import ReaderRole
-from publishing.selectors import listings_version
 
 # Approved, and not withdrawn since. Article.objects.public() also lets never-approved articles
 # through (with the caution, when VETTED_SHOW_UNAPPROVED is on); the API never does.
@@ -19,7 +17,6 @@ PUBLISHED = Q(
     withdrawn_at__isnull=True,
     public_edition__kind=Edition.Kind.APPROVED,
 )
-REFERENCE_INDEX_SECONDS = 3600
 
 
 def published_articles() -> QuerySet[Article]:
@@ -81,73 +78,44 @@ class PublishedReference(ReferenceText):
     cited_by_count: int = 0
 
 
-def _public_rows() -> QuerySet[EditionReference]:
-    """The index rows of what readers are shown now: each published article's current edition."""
-    return EditionReference.objects.filter(
-        article__public_edition=F("edition"),
-        article__live_revision__isnull=False,
-        article__withdrawn_at__isnull=True,
-        edition__kind=Edition.Kind.APPROVED,
-    )
-
-
-def published_reference_counts() -> dict[str, int]:
-    """Key → how many published articles cite it, by key: one grouped read of the index, kept
-    until the publication log's next act (read drafts cite never count)."""
-    return cache.get_or_set(
-        f"vetted:api:reference-counts:{listings_version()}",
-        lambda: dict(
-            _public_rows().order_by("key").values_list("key").annotate(articles=Count("id"))
-        ),
-        REFERENCE_INDEX_SECONDS,
-    )
+def published_reference_keys() -> QuerySet[PublicReferenceUse]:
+    """The keys published articles cite now, in order (publishing.citations keeps them)."""
+    return PublicReferenceUse.objects.filter(articles__gt=0).order_by("key")
 
 
 def published_references(keys: list[str]) -> list[PublishedReference]:
-    """These published keys (of published_reference_counts) as the newest published edition
-    citing each shows it: one read of the newest edition per key along the index, one of those
-    editions."""
-    counts = published_reference_counts()
-    newest_citing = (
-        _public_rows().filter(key=OuterRef("key")).order_by("-published_at").values("edition")[:1]
-    )
-    newest = dict(
-        Reference.objects.filter(key__in=keys)
-        .annotate(edition=Subquery(newest_citing))
-        .values_list("key", "edition")
-    )
-    for key in set(keys) - newest.keys():  # its Reference row was deleted since: rare
-        newest[key] = (
-            _public_rows()
-            .filter(key=key)
-            .order_by("-published_at")[:1]
-            .values_list("edition", flat=True)
-            .first()
-        )
+    """These keys as the newest published edition citing each shows them, with how many
+    published articles cite each: one read of the keys' uses, one of those editions."""
+    uses = {
+        key: (articles, edition_id)
+        for key, articles, edition_id in PublicReferenceUse.objects.filter(
+            key__in=keys, articles__gt=0
+        ).values_list("key", "articles", "newest_edition")
+    }
     pages = dict(
-        Edition.objects.filter(pk__in={pk for pk in newest.values() if pk}).values_list(
-            "pk", "renditions"
-        )
-    )
+        Edition.objects.filter(pk__in={edition_id for _, edition_id in uses.values()})
+        .values_list("pk", "renditions")
+    )  # fmt: skip
     fields = [name for name in PublishedReference.__dataclass_fields__ if name != "cited_by_count"]
     found = []
     for key in keys:
+        articles, edition_id = uses.get(key, (0, None))
         shown = next(
             (
                 ref
-                for page in pages.get(newest.get(key), {}).values()
+                for page in pages.get(edition_id, {}).values()
                 for ref in page["references"]
                 if ref["key"] == key
             ),
             None,
         )
-        if shown is None:  # withdrawn since the count was read
+        if shown is None:  # no published article cites it
             continue
         found.append(
             PublishedReference(
                 # An edition written before a field existed has none: the field's default.
                 **{name: shown[name] for name in fields if name in shown},
-                cited_by_count=counts.get(key, 0),
+                cited_by_count=articles,
             )
         )
     return found

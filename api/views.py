@@ -226,10 +226,10 @@ class ReferenceList(ConditionalGetMixin, generics.ListAPIView):
     filter_backends = []
 
     def get_queryset(self):
-        return list(selectors.published_reference_counts())  # the keys, in order
+        return selectors.published_reference_keys().values_list("key", flat=True)
 
     def list(self, request, *args, **kwargs) -> Response:
-        keys = self.paginate_queryset(self.get_queryset())
+        keys = list(self.paginate_queryset(self.get_queryset()))
         references = selectors.published_references(keys)
         return self.get_paginated_response(self.get_serializer(references, many=True).data)
 

@@ -564,6 +564,51 @@ class EditionReference(models.Model):
         return f"{self.key} in {self.edition_id}"
 
 
+class PublicCitation(models.Model):
+    """A reference key the edition readers are shown now cites: one row per published article
+    (approved, not withdrawn) and key. Kept by the publication acts alone (publishing.citations),
+    in their transactions, as the search entries are; the references API reads along it."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=100)
+    published_at = models.DateTimeField()  # the edition's
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "key"], name="one_public_citation"),
+        ]
+        indexes = [
+            models.Index(F("key"), F("published_at").desc(), F("edition").desc(),
+                         name="public_citation_newest"),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.key} in article {self.article_id}"
+
+
+class PublicReferenceUse(models.Model):
+    """How many published articles cite a key now, and the newest edition among them (whose
+    wording of the reference the API shows): kept with PublicCitation, so the references list
+    is a page of these rows, however many articles cite each."""
+
+    key = models.CharField(max_length=100, unique=True)
+    articles = models.PositiveIntegerField(default=0)
+    newest_edition = models.ForeignKey(
+        Edition, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["key"], condition=models.Q(articles__gt=0), name="reference_in_use"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.articles} articles"
+
+
 class EditionCredit(models.Model):
     """A person an approved edition credits, as it recorded them (author, co-author, or a board
     member who signed it off): the index a contributor's page is read along, newest first, so

@@ -20,6 +20,8 @@ from personalization.editions import renditions, search_text
 from personalization.models import ReaderRole
 from personalization.selectors import approval_fingerprint
 
+from . import citations
+
 
 @dataclass(frozen=True)
 class Approver:
@@ -142,6 +144,7 @@ def _publish(article: Article, *, revision_id: int, at: datetime, **fields) -> E
         edition.signed_off_by.set(User.objects.filter(username__in=usernames))
     if edition.is_approved:
         credit(edition)
+        citations.published(article, edition)
     index_edition(edition)  # in this transaction: the edition and its entry commit together
     article.public_edition, article.published_at = edition, at
     return edition

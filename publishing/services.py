@@ -18,7 +18,7 @@ from accounts.models import User
 from articles.models import Article, Edition
 from articles.search import remove_entry
 
-from . import editions
+from . import citations, editions
 from .delivery import queue_deliveries
 from .editions import Approver
 from .models import PublicationEntry, Surroundings
@@ -63,6 +63,7 @@ def withdraw(*, article: Article, by: User, at: datetime, reason: str) -> None:
     later approval publishes the article again; search stops finding it in the same commit."""
     article.withdrawn_at, article.withdrawal_reason = at, reason
     remove_entry(article.pk)
+    citations.withdrawn(article)
     _act(Kind.WITHDRAW, article, by=by, note=reason[:300])
 
 

@@ -7,6 +7,7 @@ import pytest
 
 from api.pagination import NewestFirst, ReferencePages
 from articles.models import Reference
+from articles.services import save_reference
 
 SITE = "https://vetted.example.org"
 
@@ -362,3 +363,31 @@ def test_an_edition_records_the_keys_it_cites(published):
     assert list(rows.values_list("key", "article", "published_at")) == [
         ("nccn-2024", published.pk, published.public_edition.published_at)
     ]
+
+
+def test_a_reference_reads_as_its_newest_published_citation_and_follows_each_act(
+    client, published, author, make_article, make_reference, approve, revise, withdraw
+):
+    """The count and the wording shown move with each approval and withdrawal: the newest
+    citing edition's wording, the next newest when that one is withdrawn, and the key leaves the
+    list when no published article cites it any more."""
+
+    def listed() -> dict[str, tuple[int, str]]:
+        results = client.get("/api/v1/references/").json()["results"]
+        return {r["key"]: (r["cited_by_count"], r["title"]) for r in results}
+
+    reference = Reference.objects.get(key="nccn-2024")
+    reference.title = "Updated guideline"
+    save_reference(reference=reference, by=author, comment="New edition of the guideline")
+    assert listed() == {"nccn-2024": (1, "Reference nccn-2024")}  # as the edition holds it
+    newer = approve(make_article(slug="newer", title="Newer?"))
+    assert listed() == {"nccn-2024": (2, "Updated guideline")}
+    withdraw(newer)
+    assert listed() == {"nccn-2024": (1, "Reference nccn-2024")}
+    withdraw(published)
+    assert listed() == {}
+    approve(newer, "Reviewed again.")  # back on the list
+    assert listed() == {"nccn-2024": (1, "Updated guideline")}
+    make_reference("other-trial")
+    approve(revise(newer, "## Answer\n\nAnother trial.[@other-trial]\n"), "New trial.")
+    assert listed() == {"other-trial": (1, "Reference other-trial")}
