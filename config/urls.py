@@ -53,7 +53,7 @@ urlpatterns = [
     # The feeds and sitemaps: rendered once per act of the publication log (public.listings).
     path("feed/", kept_by_log(ApprovedChangesFeed()), name="feed"),
     path("topics/<slug:slug>/feed/", kept_by_log(TopicChangesFeed()), name="topic_feed"),
-    # One sitemap of everything while it fits 50,000 URLs, else the index; and the index of
+    # One sitemap of everything while it fits 5,000 URLs, else the index; and the index of
     # every file of each section whatever the size: robots.txt points crawlers at it.
     path("sitemap.xml", kept_by_log(sitemaps.root), name="sitemap"),
     path(

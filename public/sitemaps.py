@@ -1,6 +1,8 @@
 """sitemap.xml: every approved article readers may open, with the time of its last approved
-change, and the site's standing pages: one file while they fit the protocol's 50,000 URLs, an
-index of files of at most 50,000 URLs each beyond (django.contrib.sitemaps pages each section).
+change, and the site's standing pages: one file while they fit in 5,000 URLs, an index of files
+of at most 5,000 URLs each beyond (django.contrib.sitemaps pages each section). The protocol
+allows 50,000 URLs and 50 MB a file; 5,000 keeps every file under 2 MB with its language
+alternates, so a crawler's request is cheap to answer.
 Each is rendered once per act of the publication log (public.listings).
 
 Every address in them is at the site's address (config.site), never at the host the crawler
@@ -20,8 +22,8 @@ from config.site import on_site, site_domain, site_scheme
 
 from .feeds import approved_articles
 
-# The protocol's limit of URLs in one file (https://www.sitemaps.org/protocol.html).
-URLS_PER_FILE = 50_000
+# URLs a file: a tenth of the protocol's limit (https://www.sitemaps.org/protocol.html).
+URLS_PER_FILE = 5_000
 
 
 class OnSite(Sitemap):

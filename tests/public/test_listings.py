@@ -54,7 +54,7 @@ def test_the_sitemap_keeps_its_robots_header(approved):
     assert Client().get("/sitemap-index.xml")["X-Robots-Tag"] == "noindex, noodp, noarchive"
 
 
-def test_past_the_protocols_limit_sitemap_xml_is_an_index_of_files_within_it(
+def test_past_the_urls_a_file_sitemap_xml_is_an_index_of_files_within_it(
     approved, make_article, approve, monkeypatch  # noqa: F811
 ):  # fmt: skip
     for n in range(3):
