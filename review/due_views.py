@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from accounts.models import User
 from articles.models import Article
 
 from .paging import page_links, page_of
@@ -18,13 +19,19 @@ from .views import EVERYONE, _require_roles
 PAGE_SIZE = 50
 
 
+# What the list and the export show of an article and its edition (never the texts, the
+# renditions or the change log: a page reads a few columns of 50 rows).
+LISTED = (
+    "slug", "title", "review_due_reason", "public_edition__title",
+    "public_edition__published_at", "public_edition__next_review_due",
+)  # fmt: skip
+
+
 def due_articles():
-    return (
-        Article.objects.filter(review_due_since__isnull=False, withdrawn_at__isnull=True)
-        .select_related("public_edition", "author")
-        .defer("body", "public_edition__renditions", "public_edition__search_text")
-        .order_by("public_edition__next_review_due", "review_due_since", "pk")
-    )
+    """Articles due for review, longest due first, along the index of when each fell due."""
+    return Article.objects.filter(
+        review_due_since__isnull=False, withdrawn_at__isnull=True
+    ).order_by("review_due_since", "pk")
 
 
 @login_required
@@ -35,7 +42,8 @@ def review_due(request: HttpRequest) -> HttpResponse:
     overdue_before = today - timedelta(days=settings.VETTED_REVIEW_GRACE_DAYS)
     if request.GET.get("format") == "csv":
         return _csv(articles, today)
-    page = page_of(articles, request.GET.get("page"), PAGE_SIZE)
+    listed = articles.select_related("public_edition").only("public_edition", *LISTED)
+    page = page_of(listed, request.GET.get("page"), PAGE_SIZE)
     counts = {
         "due": page.paginator.count,
         "overdue": articles.filter(public_edition__next_review_due__lt=overdue_before).count(),
@@ -61,15 +69,21 @@ def _csv(articles, today) -> StreamingHttpResponse:
     writer = csv.writer(_Echo())
     header = ["slug", "title", "author", "last reviewed", "review due", "days overdue", "reason"]
 
+    columns = (*LISTED, "author__display_name", "author__first_name", "author__last_name",
+               "author__username")  # fmt: skip
+
     def rows():
         yield writer.writerow(header)
-        for article in articles.iterator(chunk_size=500):
-            edition = article.public_edition
-            due = edition.next_review_due if edition else None
+        # Values, not model instances: 5,000 rows in a fraction of the time.
+        for row in articles.values_list(*columns).iterator(chunk_size=1000):
+            slug, title, reason, edition_title, published_at, due, *author = row
+            display_name, first_name, last_name, username = author
+            author = User(display_name=display_name, first_name=first_name, last_name=last_name,
+                          username=username)  # fmt: skip
             yield writer.writerow([
-                article.slug, edition.title if edition else article.title,
-                article.author.public_name, edition.published_at.date() if edition else "",
-                due or "", (today - due).days if due else "", article.review_due_reason,
+                slug, edition_title or title, author.public_name,
+                published_at.date() if published_at else "",
+                due or "", (today - due).days if due else "", reason,
             ])  # fmt: skip
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
