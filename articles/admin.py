@@ -8,6 +8,7 @@ from django.utils.html import format_html, format_html_join
 from reversion.admin import VersionAdmin
 
 from .models import Article, Disclaimer, Reference, Topic, normalize_doi
+from .paging import IdsFirstPaginator
 
 
 class IdentifierFilter(admin.SimpleListFilter):
@@ -34,6 +35,7 @@ class ReferenceAdmin(VersionAdmin):
     search_fields = ("key", "title", "doi", "pmid")
     list_per_page = 50
     show_full_result_count = False
+    paginator = IdsFirstPaginator
     list_filter = ("kind", "year", "flag", IdentifierFilter)
     readonly_fields = ("cited_by",)
 

@@ -505,6 +505,8 @@ class Edition(models.Model):
                 condition=models.Q(kind="approved"),
                 name="edition_approved_newest",
             ),
+            # The admin's list of every edition, newest first.
+            models.Index(fields=["-published_at", "-id"], name="edition_newest"),
         ]
         constraints = [
             models.UniqueConstraint(

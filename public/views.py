@@ -18,6 +18,7 @@ from django.views.decorators.http import require_safe
 
 from accounts.selectors import public_profile
 from articles.models import Article, Disclaimer, Edition, ReviewState, Topic
+from articles.paging import ListPage, uncounted_page
 from articles.selectors import reference_flags, search_articles
 from config.site import site_url
 from contributors.selectors import disclosures_of, editions_of
@@ -33,7 +34,7 @@ from review.workflow import MOVES, TRACKER_STEP_OF_STATE, TRACKER_STEPS
 
 from . import page_cache, provenance
 from .fast_path import page_response, readable_pointer
-from .listing import ListPage, newest_page, uncounted_page
+from .listing import newest_page
 
 PER_PAGE = 20
 

@@ -15,6 +15,7 @@ from accounts.admin import UserAdmin
 from accounts.models import ContributorProfile, User
 from articles.admin import DisclaimerAdmin
 from articles.models import Disclaimer, Edition
+from articles.paging import IdsFirstPaginator
 from contributors.admin import ContributorProfileAdmin
 from personalization.admin import ReaderRoleAdmin
 from personalization.models import ReaderRole
@@ -132,6 +133,7 @@ class EditionAdmin(admin.ModelAdmin):
     list_select_related = ("article", "last_check")
     search_fields = ("article__slug",)
     show_full_result_count = False
+    paginator = IdsFirstPaginator
     fields = ("article", "kind", "number", "revision", "published_at", "change_note", "title",
               "summary", "sign_offs", "next_review_due", "content_sha256", "revision_sha256",
               "seal_key_id", "stored_sha256", "last_verified", "verified",

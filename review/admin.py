@@ -3,15 +3,19 @@ the review services, so an admin edit cannot skip review or change text under a 
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import quote, unquote
 from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from reversion.admin import VersionAdmin
+from reversion.models import Version
 
 from accounts.models import User
 from articles.admin import ReferenceAdmin
 from articles.models import Article, Citation, Reference
+from articles.paging import IdsFirstPaginator, uncounted_page
 from articles.selectors import latest_revision_id
 from articles.services import normalize_markdown, save_article, validate_body
 from personalization.selectors import revision_variant_source, working_variant_source
@@ -115,6 +119,9 @@ class CitationInline(admin.TabularInline):
         return False  # citations follow the body's [@key] markers
 
 
+HISTORY_PER_PAGE = 50
+
+
 @admin.register(Article)
 class ArticleAdmin(VersionAdmin):
     form = ArticleAdminForm
@@ -126,11 +133,42 @@ class ArticleAdmin(VersionAdmin):
     list_select_related = ("author",)
     list_per_page = 50
     show_full_result_count = False  # a filtered list would count the whole table again
+    paginator = IdsFirstPaginator
     prepopulated_fields = {"slug": ("title",)}
     readonly_fields = ("state", "author", "approved_by", "approved_at", "approved_sha256")
     history_latest_first = True
 
     object_history_template = "review/admin_history.html"
+
+    def get_queryset(self, request):
+        # The list shows no text: leave the bodies (and summaries) in the table.
+        queryset = super().get_queryset(request)
+        match = request.resolver_match
+        listing = match is not None and match.url_name == "articles_article_changelist"
+        return queryset.defer("body", "summary") if listing else queryset
+
+    def history_view(self, request, object_id, extra_context=None):
+        """django-reversion's history, a page of versions at a time (an article may have 1,000),
+        newest first, without reading their stored texts."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        versions = (
+            Version.objects.get_for_object_reference(self.model, unquote(object_id))
+            .select_related("revision", "revision__user")
+            .defer("serialized_data")
+            .order_by("-pk")
+        )
+        page = uncounted_page(versions, request.GET.get("page", 1), HISTORY_PER_PAGE)
+        name = f"{self.admin_site.name}:articles_article_revision"
+        context = {
+            "action_list": [
+                {"revision": v.revision, "url": reverse(name, args=(quote(v.object_id), v.pk))}
+                for v in page.object_list
+            ],
+            "history_page": page,
+            **(extra_context or {}),
+        }
+        return admin.ModelAdmin.history_view(self, request, object_id, context)
 
     def get_urls(self):
         from django.urls import path

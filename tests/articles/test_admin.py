@@ -341,6 +341,31 @@ def test_the_admin_history_compares_any_two_versions(admin, author):
     assert foreign.status_code == 302  # back to the history, with a message
 
 
+def test_the_admin_history_is_a_page_of_versions_at_a_time(admin, author, monkeypatch):
+    monkeypatch.setattr("review.admin.HISTORY_PER_PAGE", 1)
+    article = save_twice(author, "Platinum doublet first.", "Platinum triplet first.")
+    first, second = (v.revision_id for v in versions_of(article))
+    newest = admin.get(f"/admin/articles/article/{article.pk}/history/").content.decode()
+    assert f'value="{second}"' in newest and f'value="{first}"' not in newest
+    assert 'href="?page=2" rel="next">Older versions' in newest
+    older = admin.get(f"/admin/articles/article/{article.pk}/history/?page=2").content.decode()
+    assert f'value="{first}"' in older and 'rel="next"' not in older
+
+
+def test_a_deep_page_of_the_article_list_shows_its_rows_in_order(admin, make_article):
+    from review.admin import ArticleAdmin
+
+    for n in range(5):
+        make_article(slug=f"listed-{n}", title=f"Listed {n}?")
+    ArticleAdmin.list_per_page = 2
+    try:
+        page = admin.get("/admin/articles/article/?p=2&o=1").content.decode()
+    finally:
+        ArticleAdmin.list_per_page = 50
+    shown = [n for n in range(5) if f"Listed {n}?" in page]
+    assert shown == [2, 3] and page.index("Listed 2?") < page.index("Listed 3?")
+
+
 # --- co-authors and the review interval ------------------------------------------------------
 
 
