@@ -14,17 +14,14 @@ from articles.evidence import GRADE_MARKER
 from articles.importing import read_article_file
 from articles.rendering import CITATION_MARKER, render_body
 from personalization.glossary import Term, annotate
+from public.management.commands.load_demo import DEMO_TRANSLATIONS
 
 pytestmark = pytest.mark.django_db  # reading an article file checks its references
 
 DEMO = Path(__file__).resolve().parents[2] / "public" / "demo"
 ENGLISH = DEMO / "nsclc-her2-exon-20-first-line.md"
-SPANISH = DEMO / "nsclc-her2-exon-20-first-line.es.md"
-PAIRS = [
-    (ENGLISH, SPANISH),
-    (DEMO / "nsclc-her2-exon-20-first-line.patient.md",
-     DEMO / "nsclc-her2-exon-20-first-line.patient.es.md"),
-]  # fmt: skip
+SPANISH, [SPANISH_PATIENT] = DEMO_TRANSLATIONS["es"]
+PAIRS = [(ENGLISH, SPANISH), (DEMO / "nsclc-her2-exon-20-first-line.patient.md", SPANISH_PATIENT)]
 ids = ["default", "patient"]
 
 
@@ -107,7 +104,7 @@ def test_the_spanish_glossary_explains_the_spanish_patient_text_in_spanish():
         Term(e["term_es"], (e["term_es"], *(e.get("aliases_es") or [])), e["explanation_es"])
         for e in entries
     ]
-    html = render_body(body(PAIRS[1][1]), known_keys()).html
+    html = render_body(body(SPANISH_PATIENT), known_keys()).html
     annotated = annotate(html, terms)
     assert "Un gen que ayuda a las células a crecer" in annotated  # HER2, first met in prose
     assert annotated.count('class="gloss"') >= 5

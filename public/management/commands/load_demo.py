@@ -34,6 +34,15 @@ DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 DEMO_ARTICLE = DEMO_DIR / "nsclc-her2-exon-20-first-line.md"
 DEMO_VARIANTS = [DEMO_DIR / "nsclc-her2-exon-20-first-line.patient.md"]
 DEMO_GLOSSARY = DEMO_DIR / "glossary.yaml"
+# The Spanish texts of the demo article: its default text (an article file whose slug is the
+# translation's, `<english-slug>-es`) and its reader versions. Loaded as a translation by the
+# code that knows translations; the files are kept in step with the English ones by tests.
+DEMO_TRANSLATIONS = {
+    "es": (
+        DEMO_DIR / "nsclc-her2-exon-20-first-line.es.md",
+        [DEMO_DIR / "nsclc-her2-exon-20-first-line.patient.es.md"],
+    ),
+}
 DEMO_MAIL = "Not sent: a notice of load_demo's setup, to a demo user (example.org)."
 
 READER_ROLES = (
