@@ -77,4 +77,9 @@ class TopicAdmin(VersionAdmin):
 
 @admin.register(Disclaimer)
 class DisclaimerAdmin(VersionAdmin):
-    list_display = ("title", "audience", "updated_at")
+    list_display = ("title", "title_es", "audience", "updated_at")
+    # Spanish pages show the Spanish notice once both its title and body are written.
+    fieldsets = (
+        (None, {"fields": ("audience", "title", "body")}),
+        ("Spanish", {"fields": ("title_es", "body_es")}),
+    )

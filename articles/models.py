@@ -5,6 +5,7 @@ ever lost, and an approval can pin the exact revision it approved.
 """
 
 import re
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import reversion
@@ -402,6 +403,10 @@ class Disclaimer(models.Model):
     body = models.TextField(help_text="Markdown.")
     # Rendered when saved, so no reader's request renders Markdown.
     body_html = models.TextField(editable=False, default="")
+    # The same notice for Spanish pages; blank until written, and then the English shows.
+    title_es = models.CharField("title (Spanish)", max_length=200, blank=True)
+    body_es = models.TextField("body (Spanish)", blank=True, help_text="Markdown.")
+    body_html_es = models.TextField(editable=False, default="")
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
@@ -409,9 +414,36 @@ class Disclaimer(models.Model):
 
     def save(self, *args, **kwargs):
         self.body_html = render_body(self.body, frozenset()).html
+        self.body_html_es = render_body(self.body_es, frozenset()).html if self.body_es else ""
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "body_html"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], "body_html", "body_html_es"}
         super().save(*args, **kwargs)
+
+    @classmethod
+    def for_audience(cls, audience: str, language: str | None) -> "DisclaimerText | None":
+        """The notice an audience's page shows in `language`; None while there is none."""
+        disclaimer = cls.objects.filter(audience=audience).first()
+        return disclaimer.text_for(language) if disclaimer is not None else None
+
+    def text_for(self, language: str | None) -> "DisclaimerText":
+        """The title and rendered body in `language`: the Spanish ones when both are written
+        (a Spanish title over an English body would misstate what the notice says), else the
+        English ones."""
+        if is_spanish(language) and self.title_es and self.body_es:
+            return DisclaimerText(language="es", title=self.title_es, html=self.body_html_es)
+        return DisclaimerText(language="en", title=self.title, html=self.body_html)
+
+
+@dataclass(frozen=True)
+class DisclaimerText:
+    language: str  # the language the text is in, for the page's lang attribute where it differs
+    title: str
+    html: str
+
+
+def is_spanish(language: str | None) -> bool:
+    """Whether a language code ("es", "es-mx") asks for the Spanish texts."""
+    return (language or "").lower().split("-")[0] == "es"
 
 
 class ImmutableEdition(Exception):

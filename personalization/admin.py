@@ -10,9 +10,20 @@ class ReaderRoleAdmin(VersionAdmin):
     list_select_related = ("fallback",)
     list_editable = ("order",)
     prepopulated_fields = {"slug": ("label",)}
+    # Spanish pages show the English label or description where the Spanish one is blank.
+    fieldsets = (
+        (None, {"fields": ("label", "slug", "description", "audience", "target_grade", "order",
+                           "fallback")}),
+        ("Spanish", {"fields": ("label_es", "description_es")}),
+    )  # fmt: skip
 
 
 @admin.register(GlossaryTerm)
 class GlossaryTermAdmin(VersionAdmin):
-    list_display = ("term", "aliases", "explanation")
-    search_fields = ("term", "aliases", "explanation")
+    list_display = ("term", "aliases", "explanation", "term_es")
+    search_fields = ("term", "aliases", "explanation", "term_es", "aliases_es", "explanation_es")
+    # An entry with no Spanish term and explanation explains nothing in Spanish texts.
+    fieldsets = (
+        (None, {"fields": ("term", "aliases", "explanation")}),
+        ("Spanish", {"fields": ("term_es", "aliases_es", "explanation_es")}),
+    )

@@ -118,3 +118,69 @@ def test_the_demo_reviewers_byline_links_to_their_page(client, db, monkeypatch):
     html = client.get(f"/articles/{SLUG}/").content.decode()
     assert '<a href="/contributors/tomas-lind/">Dr. Tomas Lind</a>' in html
     assert client.get("/contributors/tomas-lind/").status_code == 200
+
+
+def test_load_demo_gives_roles_disclaimers_and_glossary_their_spanish_texts(db, monkeypatch):
+    from articles.models import Disclaimer
+    from personalization.models import GlossaryTerm, ReaderRole
+
+    _load_demo(monkeypatch)
+    roles = ReaderRole.objects.order_by("order")
+    assert [role.label_for("es") for role in roles] == [
+        "Paciente", "Cuidador/a o familiar", "Estudiante",
+        "Enfermería u otra profesión sanitaria", "Médico/a",
+    ]  # fmt: skip
+    assert all(role.description_for("es") != role.description for role in roles)
+    lay = Disclaimer.for_audience(Disclaimer.Audience.LAY, "es")
+    assert lay.language == "es" and "número de emergencias" in lay.html
+    professional = Disclaimer.for_audience(Disclaimer.Audience.PROFESSIONAL, "es")
+    assert "profesionales de la salud" in professional.html
+    spanish = GlossaryTerm.objects.terms_for("es")
+    assert len(spanish) == GlossaryTerm.objects.count() > 30
+    assert "inmunoterapia" in {term.term for term in spanish}
+
+
+def test_load_demo_adds_the_spanish_texts_to_a_demo_loaded_before_them(db, monkeypatch):
+    """A database loaded before Spanish existed gets the Spanish texts; the English texts an
+    admin edited stay as they are, and so does a Spanish text an admin wrote."""
+    from reversion.models import Version
+
+    from articles.models import Disclaimer
+    from personalization.models import GlossaryTerm, ReaderRole
+    from publishing.models import Surroundings
+
+    _load_demo(monkeypatch)
+    ReaderRole.objects.update(label_es="", description_es="")
+    Disclaimer.objects.update(title_es="", body_es="", body_html_es="")
+    GlossaryTerm.objects.update(term_es="", aliases_es="", explanation_es="")
+    ReaderRole.objects.filter(slug="patient").update(label="Person with the condition")
+    ReaderRole.objects.filter(slug="student").update(label_es="Alumno/a")
+    roles_before = Surroundings.objects.get(pk=1).roles
+
+    _load_demo(monkeypatch)
+    patient = ReaderRole.objects.get(slug="patient")
+    assert (patient.label, patient.label_for("es")) == ("Person with the condition", "Paciente")
+    assert ReaderRole.objects.get(slug="student").label_for("es") == "Alumno/a"
+    assert "equipo médico" in Disclaimer.for_audience(Disclaimer.Audience.LAY, "es").html
+    assert len(GlossaryTerm.objects.terms_for("es")) == GlossaryTerm.objects.count()
+    assert Version.objects.get_for_object(patient).first().field_dict["label_es"] == "Paciente"
+    assert Surroundings.objects.get(pk=1).roles > roles_before  # cached pages are replaced
+
+
+def test_load_demo_run_twice_changes_no_spanish_text_and_writes_no_revision(db, monkeypatch):
+    from reversion.models import Revision
+
+    from articles.models import Disclaimer
+    from personalization.models import GlossaryTerm, ReaderRole
+
+    def spanish():
+        return (
+            list(ReaderRole.objects.values_list("slug", "label_es", "description_es")),
+            list(Disclaimer.objects.values_list("audience", "title_es", "body_html_es")),
+            list(GlossaryTerm.objects.values_list("term", "term_es", "explanation_es")),
+        )
+
+    _load_demo(monkeypatch)
+    before, revisions = spanish(), Revision.objects.count()
+    _load_demo(monkeypatch)
+    assert spanish() == before and Revision.objects.count() == revisions

@@ -34,6 +34,15 @@ DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 DEMO_ARTICLE = DEMO_DIR / "nsclc-her2-exon-20-first-line.md"
 DEMO_VARIANTS = [DEMO_DIR / "nsclc-her2-exon-20-first-line.patient.md"]
 DEMO_GLOSSARY = DEMO_DIR / "glossary.yaml"
+# The Spanish texts of the demo article: its default text (an article file whose slug is the
+# translation's, `<english-slug>-es`) and its reader versions. Loaded as a translation by the
+# code that knows translations; the files are kept in step with the English ones by tests.
+DEMO_TRANSLATIONS = {
+    "es": (
+        DEMO_DIR / "nsclc-her2-exon-20-first-line.es.md",
+        [DEMO_DIR / "nsclc-her2-exon-20-first-line.patient.es.md"],
+    ),
+}
 DEMO_MAIL = "Not sent: a notice of load_demo's setup, to a demo user (example.org)."
 
 READER_ROLES = (
@@ -48,6 +57,17 @@ READER_ROLES = (
      "pharmacist or other health professional.", Audience.PROFESSIONAL, 14, 4, None),
     ("physician", "Physician", "I am a doctor.", Audience.PROFESSIONAL, 16, 5, None),
 )  # fmt: skip
+
+# slug → its Spanish label and description (ReaderRole.label_es, description_es)
+READER_ROLES_ES = {
+    "patient": ("Paciente", "Tengo esta enfermedad o me están haciendo pruebas para saberlo."),
+    "caregiver": ("Cuidador/a o familiar", "Cuido de una persona con esta enfermedad."),
+    "student": ("Estudiante", "Estudio medicina, enfermería u otra carrera de ciencias de la "
+                "salud."),
+    "nurse": ("Enfermería u otra profesión sanitaria", "Atiendo a pacientes desde la enfermería, "
+              "la farmacia u otra profesión sanitaria."),
+    "physician": ("Médico/a", "Ejerzo la medicina."),
+}  # fmt: skip
 
 DEMO_USERS = (
     # username, display name, credentials, group
@@ -165,40 +185,73 @@ class Command(BaseCommand):
                 profile.save(update_fields=["specialties"])
 
     def _disclaimers(self, admin: User) -> None:
-        for audience, (title, body) in (
-            (Disclaimer.Audience.PROFESSIONAL, disclaimers.PROFESSIONAL),
-            (Disclaimer.Audience.LAY, disclaimers.LAY),
-        ):
-            if Disclaimer.objects.filter(audience=audience).exists():
+        for audience, (title, body), (title_es, body_es) in (
+            (Disclaimer.Audience.PROFESSIONAL, disclaimers.PROFESSIONAL,
+             disclaimers.PROFESSIONAL_ES),
+            (Disclaimer.Audience.LAY, disclaimers.LAY, disclaimers.LAY_ES),
+        ):  # fmt: skip
+            disclaimer = Disclaimer.objects.filter(audience=audience).first()
+            if disclaimer is not None and (disclaimer.title_es or disclaimer.body_es):
                 continue  # admins may have edited it; never overwrite
             with reversion.create_revision():
-                Disclaimer.objects.create(audience=audience, title=title, body=body)
+                if disclaimer is None:
+                    Disclaimer.objects.create(
+                        audience=audience, title=title, body=body, title_es=title_es,
+                        body_es=body_es,
+                    )  # fmt: skip
+                else:  # loaded before the Spanish texts: add them, keep the English as it is
+                    disclaimer.title_es, disclaimer.body_es = title_es, body_es
+                    disclaimer.save(update_fields=["title_es", "body_es", "updated_at"])
+                    change_surroundings(audience, by=admin, note="Demo disclaimer in Spanish")
                 reversion.set_user(admin)
                 reversion.set_comment("Demo disclaimer")
 
     def _roles(self, admin: User) -> None:
+        added_spanish = False
         for slug, label, description, audience, grade, order, fallback in READER_ROLES:
-            if ReaderRole.objects.filter(slug=slug).exists():
+            label_es, description_es = READER_ROLES_ES[slug]
+            role = ReaderRole.objects.filter(slug=slug).first()
+            if role is not None and (role.label_es or role.description_es):
                 continue  # admins may have edited it
             with reversion.create_revision():
-                ReaderRole.objects.create(
-                    slug=slug, label=label, description=description, audience=audience,
-                    target_grade=grade, order=order,
-                    fallback=ReaderRole.objects.filter(slug=fallback).first(),
-                )  # fmt: skip
+                if role is None:
+                    ReaderRole.objects.create(
+                        slug=slug, label=label, description=description, audience=audience,
+                        target_grade=grade, order=order, label_es=label_es,
+                        description_es=description_es,
+                        fallback=ReaderRole.objects.filter(slug=fallback).first(),
+                    )  # fmt: skip
+                else:  # loaded before the Spanish texts: add them, keep the rest as it is
+                    role.label_es, role.description_es = label_es, description_es
+                    role.save(update_fields=["label_es", "description_es"])
+                    added_spanish = True
                 reversion.set_user(admin)
                 reversion.set_comment("Demo reader role")
+        if added_spanish:
+            change_surroundings("roles", by=admin, note="Demo reader roles in Spanish")
 
     def _glossary(self, admin: User) -> None:
         for entry in yaml.safe_load(DEMO_GLOSSARY.read_text()):
-            if GlossaryTerm.objects.filter(term=entry["term"]).exists():
-                continue
+            term = GlossaryTerm.objects.filter(term=entry["term"]).first()
+            if term is not None and (term.term_es or term.explanation_es):
+                continue  # admins may have edited it
+            spanish = {
+                "term_es": entry["term_es"],
+                "aliases_es": ", ".join(entry.get("aliases_es") or []),
+                "explanation_es": entry["explanation_es"],
+            }
             with reversion.create_revision():
-                GlossaryTerm.objects.create(
-                    term=entry["term"],
-                    aliases=", ".join(entry.get("aliases") or []),
-                    explanation=entry["explanation"],
-                )
+                if term is None:
+                    GlossaryTerm.objects.create(
+                        term=entry["term"],
+                        aliases=", ".join(entry.get("aliases") or []),
+                        explanation=entry["explanation"],
+                        **spanish,
+                    )
+                else:  # loaded before the Spanish texts: add them, keep the English as it is
+                    for name, value in spanish.items():
+                        setattr(term, name, value)
+                    term.save(update_fields=list(spanish))
                 reversion.set_user(admin)
                 reversion.set_comment("Demo glossary")
 
