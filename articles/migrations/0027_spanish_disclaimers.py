@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0023_translations"),
+        ("articles", "0026_edition_newest_index"),
     ]
 
     operations = [
