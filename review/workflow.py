@@ -32,6 +32,7 @@ from .models import PassageComment, ReviewEvent, SignOff, SpecialistInvitation
 from .policy import policy_for
 from .revisions import text_revision_id
 from .signoffs import approvers_of, qualifications_of, sign_off_status
+from .translation_facts import translation_facts_match
 
 AUTHORS = "Authors"
 EDITORS = "Editors"
@@ -662,6 +663,7 @@ MOVES: dict[str, Move] = {
                 disclosure_current,
                 readable,
                 consistent,
+                guard(InvalidTransition)(translation_facts_match),
                 no_open_blocking_comment,
                 outside_advice_in,
             ),

@@ -1,0 +1,31 @@
+"""The approve move's guard for translations: the Spanish text states the facts of the English
+edition it translates (personalization.translation_consistency), when the site asks for it.
+
+A plain check, wrapped as a guard where the table lists it (review.workflow), so this module
+needs nothing from the table and the table imports it like any other rule.
+"""
+
+from django.conf import settings
+
+from accounts.models import User
+from articles.models import Article
+from personalization.translation_consistency import translation_checks
+
+
+def translation_facts_match(article: Article, user: User) -> str | None:
+    """With VETTED_TRANSLATION_FACTS_BLOCK_APPROVAL, a translation whose facts differ from the
+    English edition it translates is refused, with what differs as the reason."""
+    if not settings.VETTED_TRANSLATION_FACTS_BLOCK_APPROVAL:
+        return None
+    differing = [check for check in translation_checks(article) if check.mismatches]
+    if not differing:
+        return None
+    first = differing[0]
+    text = f"the {first.role.label.lower()} version" if first.role else "the default text"
+    listed = "; ".join(m.message for m in first.mismatches[:3])
+    more = sum(len(check.mismatches) for check in differing) - min(3, len(first.mismatches))
+    also = f" (and {more} more)" if more else ""
+    return (
+        f"The facts of {text} differ from {first.compared_with}: {listed}{also}. Make the "
+        "translation say what the English says before approval."
+    )
