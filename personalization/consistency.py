@@ -386,9 +386,12 @@ class VersionMismatches:
 
 
 def version_mismatches(article: Article) -> list[VersionMismatches]:
-    """Each reader version of the working text with what it states that the default text lacks."""
+    """Each reader version of the working text with what it states that the default text lacks
+    (in the article's language: a Spanish translation's versions against its Spanish text)."""
+    compare = mismatches
+    if getattr(article, "language", "en") == "es":
+        # Spanish texts are read with the Spanish forms, which build on this module's.
+        from .translation_consistency import spanish_mismatches as compare
     texts = variant_texts(article)
     roles = ReaderRole.objects.filter(pk__in=texts).order_by("order", "pk")
-    return [
-        VersionMismatches(role, mismatches(article.body, texts[role.pk].body)) for role in roles
-    ]
+    return [VersionMismatches(role, compare(article.body, texts[role.pk].body)) for role in roles]

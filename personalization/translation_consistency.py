@@ -426,6 +426,37 @@ def _grade_mismatches(english: tuple[Named, ...], spanish: tuple[Named, ...]):
             yield TranslationMismatch("grade", SPANISH, grade.written, grade.context)
 
 
+def spanish_mismatches(default_text: str, version_text: str) -> tuple[consistency.Mismatch, ...]:
+    """What a Spanish reader version states that the Spanish default text does not: the check
+    of consistency.mismatches, read with the Spanish forms (leaving a figure out is allowed)."""
+    default, version = (
+        facts_of(_html(default_text), SPANISH),
+        facts_of(_html(version_text), SPANISH),
+    )
+    found: list[consistency.Mismatch] = []
+    for figure in version.figures:
+        if any(figures_agree(figure, d) for d in default.figures):
+            continue
+        same_unit = sorted(
+            {d.written: abs(d.value - figure.value) for d in default.figures
+             if d.unit == figure.unit}.items(),
+            key=lambda pair: pair[1],
+        )  # fmt: skip
+        nearest = tuple(name for name, _ in same_unit[:2])
+        found.append(
+            consistency.Mismatch(
+                "figure", figure.written, figure.context, figure.normalized, nearest
+            )
+        )
+    known = {(n.kind, n.key) for n in default.names}
+    reported = set()
+    for name in version.names:
+        if name.kind in {"drug", "trial"} and (name.kind, name.key) not in known | reported:
+            reported.add((name.kind, name.key))
+            found.append(consistency.Mismatch(name.kind, name.written, name.context))
+    return tuple(found)
+
+
 # The review page's check ----------------------------------------------------------------
 
 

@@ -9,6 +9,7 @@ from articles.rendering import render_body
 from personalization.translation_consistency import (
     figures_agree,
     spanish_figures_in,
+    spanish_mismatches,
     translation_mismatches,
 )
 
@@ -220,3 +221,12 @@ def test_glossary_explanations_and_citation_numbers_on_the_english_page_are_not_
         '<sup class="citation"><a href="#ref-1">1</a></sup></p>'
     )
     assert translation_mismatches(english, "<p>El CPNM es frecuente.</p>") == ()
+
+
+def test_a_spanish_reader_version_is_checked_against_the_spanish_default_text():
+    assert spanish_mismatches(SPANISH, SPANISH_PATIENT) == ()  # saying less is allowed
+    wrong = "El tumor se redujo en 45 de cada 100 personas. El carboplatino es uno de ellos."
+    assert [m.message for m in spanish_mismatches(SPANISH, wrong)] == [
+        "“45 de cada 100” (45%): the default text has “48,9 %” or “55 %” instead",
+        "the drug “carboplatino”: the default text does not name it",
+    ]

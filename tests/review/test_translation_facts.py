@@ -179,3 +179,15 @@ def test_a_faithful_translation_is_approved_with_the_setting_on(
     _approve(spanish, reviewer2)
     spanish.refresh_from_db()
     assert spanish.state == "approved"
+
+
+def test_a_spanish_reader_version_is_read_against_the_spanish_default_text(
+    client, reviewer2, spanish, author, patient_role
+):
+    save_variant(article=spanish, role=patient_role, summary="", by=author, comment="",
+                 body="El tumor se redujo en 45 de cada 100 personas.")  # fmt: skip
+    client.force_login(reviewer2)
+    page = client.get(f"/review/articles/{spanish.slug}/").content.decode()
+    section = _section(page, "consistency-title")
+    assert "Patient version: 1 mismatch" in section
+    assert "“45 de cada 100” (45%): the default text has “55 %” instead." in section
