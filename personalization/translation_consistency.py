@@ -31,7 +31,6 @@ from articles.rendering import CITATION_MARKER, render_body
 
 from . import consistency
 from .consistency import (
-    DEFINES_MEDIAN,
     FRACTION_TOLERANCE,
     RATIO_TOLERANCE,
     Figure,
@@ -201,12 +200,6 @@ def spanish_figures_in(sentence: str) -> list[Figure]:
     return found
 
 
-def english_figures_in(sentence: str) -> list[Figure]:
-    if DEFINES_MEDIAN.search(sentence):  # "half of the people lived longer" defines a median
-        return [f for f in figures_in(sentence) if f.tolerance != FRACTION_TOLERANCE]
-    return figures_in(sentence)
-
-
 def interval(figure: Figure) -> tuple[float, float]:
     """The values a figure allows: "more than half" is above 50 and up to 55."""
     low, high = figure.value - figure.tolerance, figure.value + figure.tolerance
@@ -351,7 +344,7 @@ class Facts:
 @functools.lru_cache(maxsize=64)
 def facts_of(body_html: str, language: str) -> Facts:
     said = html_sentences(body_html)
-    figures = spanish_figures_in if language == SPANISH else english_figures_in
+    figures = spanish_figures_in if language == SPANISH else figures_in
     names: list[Named] = []
     for sentence in said:
         names += drugs_in(sentence, language)
@@ -380,10 +373,15 @@ class TranslationMismatch:
     @property
     def message(self) -> str:
         said = f"“{self.written}”"
-        if self.normalized and self.normalized not in self.written:
+        if self.normalized and not _says(self.written, self.normalized):
             said += f" ({self.normalized})"
         what = f"{KINDS[self.kind]} {said}".strip()
         return f"{what} is only in the {LANGUAGE_NAMES[self.only_in]} text"
+
+
+def _says(written: str, normalized: str) -> bool:
+    """Whether "55 %" already reads as "55%" (and "17,8" as "17.8"): no need to say it twice."""
+    return normalized.replace(" ", "") in re.sub(r"\s", "", written).replace(",", ".")
 
 
 def translation_mismatches(english_html: str, spanish_html: str) -> tuple[TranslationMismatch, ...]:

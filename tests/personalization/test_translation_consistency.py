@@ -230,3 +230,10 @@ def test_a_spanish_reader_version_is_checked_against_the_spanish_default_text():
         "“45 de cada 100” (45%): the default text has “48,9 %” or “55 %” instead",
         "the drug “carboplatino”: the default text does not name it",
     ]
+
+
+def test_a_figure_already_written_as_compared_is_not_repeated():
+    assert [m.message for m in _compare("The rate was 55%.", "La tasa fue del 45 %.")] == [
+        "the figure “55%” is only in the English text",
+        "the figure “45 %” is only in the Spanish text",
+    ]
