@@ -170,6 +170,10 @@ def test_a_mismatch_names_its_side_and_its_sentence():
         ("Grade 3 or higher rash.", "Exantema de grado ≥3."),
         ("Grade 3+ rash.", "Exantema de grado 3 o superior."),
         ("HER2 exon 20 insertions.", "Inserciones en el exón 20 de HER2."),
+        ("Grade A evidence.", "Evidencia de grado A."),
+        ("Five-year survival: 5 years.", "Supervivencia: 5\u00a0años."),
+        ("The response rate was 55%.", "La tasa de respuesta fue del 55\u00a0%."),
+        ("Median overall survival was 17.8 months.", "La mediana fue de 17.8 meses."),
     ],
 )
 def test_equivalent_forms_agree(english, spanish):
