@@ -6,6 +6,7 @@ import pytest
 from articles.models import Edition
 from articles.selectors import latest_revision_id
 from personalization.models import Audience, ReaderRole
+from personalization.readability import reading_grade, spanish_readability
 from personalization.services import save_variant
 from review import services
 from review.errors import InvalidTransition
@@ -191,3 +192,39 @@ def test_a_spanish_reader_version_is_read_against_the_spanish_default_text(
     section = _section(page, "consistency-title")
     assert "Patient version: 1 mismatch" in section
     assert "“45 de cada 100” (45%): the default text has “55 %” instead." in section
+
+
+def test_with_the_readability_setting_a_spanish_version_is_held_to_its_inflesz_floor(
+    settings, reviewer2, spanish, author, patient_role
+):
+    settings.VETTED_READABILITY_BLOCKS_APPROVAL = True
+    save_variant(
+        article=spanish, role=patient_role, summary="", by=author, comment="",
+        body="La administración concomitante de anticuerpos monoclonales inmunomoduladores "
+        "requiere farmacovigilancia multidisciplinaria exhaustiva de la neumonitis intersticial.",
+    )  # fmt: skip
+    with pytest.raises(InvalidTransition) as refused:
+        _approve(spanish, reviewer2)
+    assert refused.value.message.startswith("The patient version scores ")
+    assert "on the INFLESZ scale (muy difícil); its target is 65 or more (bastante fácil)." in (
+        refused.value.message
+    )
+
+
+def test_an_easy_spanish_version_is_not_refused_by_the_english_formulas(
+    settings, reviewer2, spanish, author, patient_role
+):
+    """Long sentences of short Spanish words: INFLESZ 70 ("bastante fácil"), which the English
+    formulas would put at grade 10, above the patient target of 8."""
+    settings.VETTED_READABILITY_BLOCKS_APPROVAL = True
+    easy = (
+        "Si el cáncer crece, el médico le puede dar otro fármaco que va a las células con HER2 y "
+        "les lleva la quimio justo a ellas, y así el tumor se hace más chico en 55 de cada 100 "
+        "personas que lo toman."
+    )
+    assert reading_grade(easy).grade > 8 and spanish_readability(easy).inflesz >= 65
+    save_variant(article=spanish, role=patient_role, summary="", by=author, comment="",
+                 body=easy)  # fmt: skip
+    _approve(spanish, reviewer2)
+    spanish.refresh_from_db()
+    assert spanish.state == "approved"
