@@ -113,6 +113,9 @@ class Figure:
     written: str  # as the text has it
     tolerance: float
     context: str  # the sentence
+    # Which way an approximation leans: +1 "more than half", -1 "nearly 6 in 10", 0 "about".
+    # The check between reader versions ignores it; the check of a translation reads it.
+    bias: int = 0
 
     @property
     def normalized(self) -> str:
@@ -125,6 +128,18 @@ class Figure:
         if self.unit != other.unit:
             return False
         return abs(self.value - other.value) <= max(self.tolerance, other.tolerance) + 1e-9
+
+
+MORE_THAN = re.compile(r"^(?:just over|over|more than)$", re.IGNORECASE)
+LESS_THAN = re.compile(
+    r"^(?:nearly|almost|just under|under|less than|fewer than|up to)$", re.IGNORECASE
+)
+
+
+def approximation_bias(approx: str) -> int:
+    """+1 for "more than", -1 for "nearly" or "under", 0 for "about" or an exact figure."""
+    approx = " ".join(approx.split())
+    return 1 if MORE_THAN.match(approx) else -1 if LESS_THAN.match(approx) else 0
 
 
 def _number(text: str) -> float:
@@ -157,7 +172,8 @@ def figures_in(sentence: str) -> list[Figure]:
 
     def add(value: float, unit: str, match: re.Match, tolerance: float, end: int = 0) -> None:
         written = sentence[match.start() : end or match.end()].strip()
-        found.append(Figure(value, unit, written, tolerance, sentence))
+        bias = approximation_bias(match.groupdict().get("approx") or "")
+        found.append(Figure(value, unit, written, tolerance, sentence, bias))
 
     for m in RANGE.finditer(sentence):
         if _free(spans, m):
@@ -370,9 +386,12 @@ class VersionMismatches:
 
 
 def version_mismatches(article: Article) -> list[VersionMismatches]:
-    """Each reader version of the working text with what it states that the default text lacks."""
+    """Each reader version of the working text with what it states that the default text lacks
+    (in the article's language: a Spanish translation's versions against its Spanish text)."""
+    compare = mismatches
+    if getattr(article, "language", "en") == "es":
+        # Spanish texts are read with the Spanish forms, which build on this module's.
+        from .translation_consistency import spanish_mismatches as compare
     texts = variant_texts(article)
     roles = ReaderRole.objects.filter(pk__in=texts).order_by("order", "pk")
-    return [
-        VersionMismatches(role, mismatches(article.body, texts[role.pk].body)) for role in roles
-    ]
+    return [VersionMismatches(role, compare(article.body, texts[role.pk].body)) for role in roles]

@@ -3,7 +3,10 @@
 Pure functions, no I/O: the view scrubs before anything is stored, so the original text is never
 saved or logged. The rules lean towards keeping clinical numbers (doses, percentages, trial names,
 registry ids, years, durations) and removing the shapes identifiers take (e-mail addresses, phone
-numbers, full dates, record and ID numbers, long digit runs).
+numbers, full dates, record and ID numbers, long digit runs). Questions in Spanish get the same:
+"3 de marzo de 2025" and "el 3 de marzo" are dates, "mi número es 612 345 678" and "llámeme al
+…" are phone numbers; "marzo de 2025" alone, like "April 2024", is kept (when treatment started
+is part of the question), unless it says when someone was born.
 """
 
 import re
@@ -30,7 +33,10 @@ class ScrubResult:
 _UNITS = (
     r"\s*(?:%|‰|x\b|\u00d7|mg|mcg|µg|ug|g\b|kg|ml|l\b|mmol|iu|units?\b|cells?\b|copies|"
     r"months?\b|weeks?\b|days?\b|years?\b|hours?\b|hrs?\b|minutes?\b|patients?\b|people\b|"
-    r"cycles?\b|doses?\b|participants?\b|cases?\b)"
+    r"cycles?\b|doses?\b|participants?\b|cases?\b|"
+    # The same in Spanish: "cada 21 días", "1 de cada 100 000 personas".
+    r"mes(?:es)?\b|semanas?\b|d[ií]as?\b|años?\b|horas?\b|minutos?\b|pacientes?\b|"
+    r"personas?\b|ciclos?\b|dosis\b|participantes?\b|casos?\b|c[eé]lulas?\b|copias\b)"
 )
 _UNIT_AFTER = re.compile(_UNITS, re.IGNORECASE)
 # Public registry and literature ids are not personal: "NCT 04644237", "PMID: 35665780".
@@ -55,7 +61,19 @@ _NAMED_DATE = (
     rf"\b(?:{_MONTH}\s+\d{{1,2}}{_ORDINAL},?\s+{_FULL_YEAR}"
     rf"|\d{{1,2}}{_ORDINAL}\s+(?:of\s+)?{_MONTH},?\s+{_FULL_YEAR})\b"
 )
-_ANY_DATE = rf"(?:{_NAMED_DATE}|\d{{1,4}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|{_FULL_YEAR}\b)"
+_MES = (
+    r"(?:enero|ene|febrero|feb|marzo|mar|abril|abr|mayo|may|junio|jun|julio|jul|agosto|ago|"
+    r"septiembre|setiembre|sept?|octubre|oct|noviembre|nov|diciembre|dic)\.?"
+)
+# "3 de marzo de 2025", "el 3 de marzo", "1.º de mayo", "3 marzo 2025": a day is enough.
+_FECHA = (
+    rf"\b\d{{1,2}}(?:\.?\s?[ºo°])?\s+(?:de\s+)?{_MES}(?:\s+(?:de[l]?\s+)?{_FULL_YEAR})?(?![\w])"
+)
+_MES_Y_AÑO = rf"\b{_MES}\s+(?:de[l]?\s+)?{_FULL_YEAR}\b"  # kept unless it is a birth date
+_ANY_DATE = (
+    rf"(?:{_FECHA}|{_MES_Y_AÑO}|{_NAMED_DATE}|\d{{1,4}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|"
+    rf"{_FULL_YEAR}\b)"
+)
 
 # The value after a label such as "MRN" or "NHS number": letters then at least three digits.
 _LABELLED_VALUE = rf"(?:[A-Z]{{1,3}}[-\s]?)?\d[\d-]{{2,}}(?:\s\d{{2,}}(?!\d)(?!{_UNITS}))*\b"
@@ -135,7 +153,21 @@ _RULES = (
             re.IGNORECASE,
         ),
     ),
+    _Rule(
+        DATE,
+        re.compile(
+            r"\b(?:fecha\s+de\s+nacimiento|f\.\s?nac\.?|cumpleaños(?:\s+es)?(?:\s+el)?|"
+            r"(?:nacid[oa]|nac(?:í|i[oó]))(?:\s+el)?)" + _LABEL_GLUE + _ANY_DATE,
+            re.IGNORECASE,
+        ),
+    ),
+    # "Nací en marzo de 1961" says when; "nací en 1961", like "born in 1961", is an age.
+    _Rule(
+        DATE,
+        re.compile(rf"\b(?:nacid[oa]|nac(?:í|i[oó]))\s+en\s+{_MES_Y_AÑO}", re.IGNORECASE),
+    ),
     _Rule(DATE, re.compile(_NAMED_DATE, re.IGNORECASE)),
+    _Rule(DATE, re.compile(_FECHA, re.IGNORECASE)),
     _Rule(DATE, re.compile(_ISO_DATE), keep=_is_measurement_or_registry),
     _Rule(DATE, re.compile(_NUMERIC_DATE), keep=_not_a_calendar_date),
     _Rule(
@@ -147,6 +179,18 @@ _RULES = (
         ),
     ),
     _Rule(ID, re.compile(r"(?<![\w-])\d{3}-\d{2}-\d{4}(?![\w-])")),  # SSN-shaped
+    # A number the writer says is theirs to call, in any shape: "llámeme al 612345678". The
+    # words before it stay (group "keep"), so the editor still reads that a number was given.
+    _Rule(
+        PHONE,
+        re.compile(
+            r"(?P<keep>\b(?:ll[aá]me(?:me|nos)?|llamar|ll[aá]mame)\s+al?\s+(?:n[uú]mero\s+)?"
+            r"|\b(?:tel[eé]fono|tel\.|m[oó]vil|celular|whatsapp)\s*(?:es\s*|:\s*)?"
+            r"|\bmi\s+n[uú]mero(?:\s+de\s+(?:tel[eé]fono|m[oó]vil|celular))?\s*(?:es\s*|:\s*))"
+            r"(?:\+|00)?\(?\d[\d\s().-]{5,}\d(?!\w)",
+            re.IGNORECASE,
+        ),
+    ),
     _Rule(
         PHONE,
         re.compile(
@@ -176,7 +220,7 @@ def scrub(text: str) -> ScrubResult:
             if rule.keep(match):
                 return match.group(0)
             found[rule.kind] = None
-            return PLACEHOLDER[rule.kind]
+            return (match.groupdict().get("keep") or "") + PLACEHOLDER[rule.kind]
 
         text = rule.pattern.sub(replace, text)
     return ScrubResult(text=text, found=tuple(found))

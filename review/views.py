@@ -17,11 +17,13 @@ from articles.services import save_article, save_reference
 from contributors.selectors import disclosure_status
 from personalization.consistency import version_mismatches
 from personalization.models import ArticleVariant, ReaderRole
+from personalization.readability import spanish_scores
 from personalization.selectors import (
     revision_variant_source,
     variant_grades,
     with_variants,
 )
+from personalization.translation_consistency import translation_checks
 
 from . import checklist, selectors, services
 from .comment_views import comments_context
@@ -113,6 +115,10 @@ def article_review(request: HttpRequest, slug: str, *, status: int = 200, **extr
         "baseline": baseline,
         "diff": article_diff(baseline_source, with_variants(working.source, article)),
         "grades": variant_grades(article),
+        # A Spanish text is scored by a Spanish formula, against its role's floor on that scale.
+        "spanish_scores": spanish_scores(article)
+        if getattr(article, "language", "en") == "es"
+        else None,
         "flagged_references": flagged_references(article),
         "variant_roles": ReaderRole.objects.all(),
         "moves": selectors.available_moves(article, request.user),
@@ -131,6 +137,8 @@ def article_review(request: HttpRequest, slug: str, *, status: int = 200, **extr
         "ungraded": ungraded_recommendations(working.body_html),
         "consistency": version_mismatches(article),
         "consistency_blocks": settings.VETTED_CONSISTENCY_BLOCKS_APPROVAL,
+        "translation_checks": translation_checks(article),
+        "translation_facts_block": settings.VETTED_TRANSLATION_FACTS_BLOCK_APPROVAL,
         **comments_context(article, request.user),
         "sign_off": sign_off_status(article),
         "checklist_rows": checklist.rows(extra.get("kept_checklist")),

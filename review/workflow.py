@@ -32,6 +32,7 @@ from .models import PassageComment, ReviewEvent, SignOff, SpecialistInvitation
 from .policy import policy_for
 from .revisions import text_revision_id
 from .signoffs import approvers_of, qualifications_of, sign_off_status
+from .translation_facts import spanish_reads_at_target, translation_facts_match
 
 AUTHORS = "Authors"
 EDITORS = "Editors"
@@ -310,6 +311,8 @@ def readable(article: Article, user: User) -> str | None:
     """With VETTED_READABILITY_BLOCKS_APPROVAL, no version may read above its role's target."""
     if not settings.VETTED_READABILITY_BLOCKS_APPROVAL:
         return None
+    if getattr(article, "language", "en") == "es":  # English formulas misread Spanish
+        return spanish_reads_at_target(article)
     for role, grade, target in variant_grades(article):
         if role is not None and grade is not None and grade.grade > target:
             return (
@@ -662,6 +665,7 @@ MOVES: dict[str, Move] = {
                 disclosure_current,
                 readable,
                 consistent,
+                guard(InvalidTransition)(translation_facts_match),
                 no_open_blocking_comment,
                 outside_advice_in,
             ),

@@ -300,6 +300,11 @@ VETTED_READABILITY_BLOCKS_APPROVAL = env.bool("VETTED_READABILITY_BLOCKS_APPROVA
 # A figure, drug or trial in a reader version that the default text lacks is listed on the
 # review page; with this on, it also blocks approval.
 VETTED_CONSISTENCY_BLOCKS_APPROVAL = env.bool("VETTED_CONSISTENCY_BLOCKS_APPROVAL", default=False)
+# A figure, drug, trial or grade on one side only of a translation and the English edition it
+# translates is listed on its review page; with this on, it also blocks approval.
+VETTED_TRANSLATION_FACTS_BLOCK_APPROVAL = env.bool(
+    "VETTED_TRANSLATION_FACTS_BLOCK_APPROVAL", default=False
+)
 # Reviewers are reminded of articles waiting in review longer than this.
 VETTED_REVIEW_REMINDER_DAYS = env.int("VETTED_REVIEW_REMINDER_DAYS", default=3)
 # Days past an article's review date before its page tells readers it is overdue for review.

@@ -117,3 +117,64 @@ def test_a_realistic_question_keeps_its_clinical_sense():
 def test_scrubbing_is_idempotent():
     once = scrub("call 555-123-4567 on 03/04/1961").text
     assert scrub(once).text == once
+
+
+# Questions in Spanish: (text, the identifier that must disappear, the kind reported).
+SPANISH_IDENTIFIERS = [
+    ("mi madre nació el 3 de marzo de 1958", "3 de marzo de 1958", "date"),
+    ("la cita es el 3 de marzo, ¿es pronto?", "3 de marzo", "date"),
+    ("empezó el 1.º de mayo", "1.º de mayo", "date"),
+    ("el TAC del 12 ene. 2025 mostró progresión", "12 ene. 2025", "date"),
+    ("la biopsia fue el 03/03/2025", "03/03/2025", "date"),
+    ("fecha de nacimiento: 12 de mayo de 1958", "12 de mayo de 1958", "date"),
+    ("nací en marzo de 1961", "marzo de 1961", "date"),
+    ("mi número es +34 612 34 56 78", "+34 612 34 56 78", "phone"),
+    ("llámeme al 612 345 678 por la tarde", "612 345 678", "phone"),
+    ("llámeme al 612345678", "612345678", "phone"),
+    ("Mi teléfono: 91 123 45 67", "91 123 45 67", "phone"),
+    ("en México: (55) 1234 5678", "(55) 1234 5678", "phone"),
+    ("mi celular es 55 1234 5678", "55 1234 5678", "phone"),
+]
+
+SPANISH_KEPT = [
+    "zongertinib 120 mg al día desde marzo de 2025",
+    "¿La mediana de 17,8 meses es buena?",
+    "T-DXd 5,4 mg/kg cada 3 semanas durante 4 a 6 ciclos",
+    "aparece en el 2-5 % de los casos",
+    "1 de cada 100 000 personas",
+    "nací en 1961",
+    "acontecimientos de grado 3 en 19 de cada 100 personas",
+    "¿Qué mostró el ensayo DESTINY-Lung01?",
+    "guías de la NCCN (2024) y la ESMO (2022)",
+]
+
+
+@pytest.mark.parametrize(("text", "identifier", "kind"), SPANISH_IDENTIFIERS)
+def test_spanish_dates_and_phone_numbers_are_replaced(text, identifier, kind):
+    result = scrub(text)
+    assert identifier not in result.text
+    assert f"[{kind} removed]" in result.text
+    assert result.found == (kind,)
+
+
+@pytest.mark.parametrize("text", SPANISH_KEPT)
+def test_spanish_clinical_text_is_kept_as_written(text):
+    result = scrub(text)
+    assert result.text == text
+    assert result.found == ()
+
+
+def test_the_words_asking_for_a_call_stay_so_the_editor_knows_a_number_was_given():
+    assert scrub("llámeme al 612 345 678, gracias").text == "llámeme al [phone removed], gracias"
+    assert scrub("mi número es 612345678").text == "mi número es [phone removed]"
+
+
+def test_a_realistic_spanish_question_keeps_its_clinical_sense():
+    original = (
+        "Mi madre empezó zongertinib 120 mg al día el 2 de marzo de 2025, tras DESTINY-Lung02. "
+        "Su PD-L1 es del 50 %. ¿Es normal la diarrea de grado 3? Llámeme al 612 345 678."
+    )
+    assert scrub(original).text == (
+        "Mi madre empezó zongertinib 120 mg al día el [date removed], tras DESTINY-Lung02. "
+        "Su PD-L1 es del 50 %. ¿Es normal la diarrea de grado 3? Llámeme al [phone removed]."
+    )
