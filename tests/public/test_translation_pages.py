@@ -1,0 +1,101 @@
+"""The Spanish reader's article page: the translation's approved edition at the original's address
+under /es/, told at once when the English text has a newer edition, gone at once with a
+withdrawn original; English lists, feeds and the API keep to the English originals."""
+
+from articles.selectors import latest_revision_id
+from config.site import site_url
+from review import services
+from tests.translation_fixtures import approve, new_english_edition
+
+SPANISH = "/es/articles/platinum-first/"
+
+
+def test_a_spanish_reader_reads_the_approved_spanish_edition(client, original, spanish_approved):
+    response = client.get(SPANISH)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "¿Qué va primero?" in html and "doblete de platino" in html
+    assert "El texto original en inglés se actualizó" not in html  # it is up to date
+    assert f'<link rel="canonical" href="{site_url(SPANISH)}">' in html
+    english = client.get("/articles/platinum-first/").content.decode()
+    assert "Platinum doublet first." in english and "doblete" not in english
+
+
+def test_the_translation_has_no_english_address(client, original, spanish_approved):
+    assert client.get("/articles/platinum-first-es/").status_code == 404
+
+
+def test_a_draft_translation_is_not_shown(client, original, spanish_draft):
+    assert client.get(SPANISH).status_code == 404
+
+
+def test_the_lag_notice_shows_right_after_an_english_edition_is_published(
+    client, author, reviewer, original, spanish_approved
+):
+    assert "se actualizó" not in client.get(SPANISH).content.decode()  # the page is stored now
+
+    english = new_english_edition(original, author=author, reviewer=reviewer)
+
+    html = client.get(SPANISH).content.decode()
+    when = english.public_edition.published_at
+    assert "El texto original en inglés se actualizó" in html
+    assert f'datetime="{when:%Y-%m-%d}"' in html
+    assert 'href="/articles/platinum-first/" hreflang="en"' in html
+    assert "edición 1 del original" in html
+
+
+def test_the_spanish_page_is_gone_right_after_the_english_article_is_withdrawn(
+    client, reviewer, original, spanish_approved
+):
+    assert client.get(SPANISH).status_code == 200
+    client.force_login(reviewer)
+    response = client.post(
+        f"/review/articles/{original.slug}/withdraw/",
+        {"seen_revision_id": latest_revision_id(original), "comment": "A dose was wrong."},
+    )
+    assert response.status_code == 302
+    client.logout()
+
+    gone = client.get(SPANISH)
+    assert gone.status_code == 410
+    assert "Se retiró el artículo original en inglés" in gone.content.decode()
+    assert client.get("/articles/platinum-first/").status_code == 410
+
+
+def test_english_lists_feeds_and_the_api_show_the_english_original_only(
+    client, original, spanish_approved
+):
+    for address in ("/", "/feed/", "/sitemap.xml", "/api/v1/articles/"):
+        body = client.get(address).content.decode()
+        assert "platinum-first" in body, address
+        assert "platinum-first-es" not in body and "Qué va primero" not in body, address
+    assert client.get("/api/v1/articles/platinum-first-es/").status_code == 404
+    found = client.get("/search/?q=platino").content.decode()
+    assert "Qué va primero" not in found
+
+
+def test_the_contributor_page_says_which_languages_the_reviewer_reads(client, bilingual):
+    from accounts.models import ContributorProfile
+
+    ContributorProfile.objects.filter(user=bilingual).update(is_public=True)
+    profile = ContributorProfile.objects.get(user=bilingual)
+    html = client.get(f"/contributors/{profile.slug}/").content.decode()
+    assert "Reviews texts in: English, Español" in html
+
+
+def test_the_withdrawn_translation_comes_back_only_by_its_own_approval(
+    client, author, reviewer, bilingual, original, spanish_approved
+):
+    services.make_move("withdraw", article=original, by=reviewer, comment="Dose.",
+                       seen_revision_id=latest_revision_id(original))  # fmt: skip
+    # The board approves the English text again: the translation stays withdrawn.
+    services.edit_article(
+        article=original, by=author, seen_revision_id=latest_revision_id(original),
+        title=original.title, summary=original.summary, body=original.body,
+        literature_current_through=None, comment="Checked",
+    )  # fmt: skip
+    services.make_move("submit", article=original, by=author,
+                       seen_revision_id=latest_revision_id(original))  # fmt: skip
+    approve(original, by=reviewer, note="Dose checked.")
+    assert client.get("/articles/platinum-first/").status_code == 200
+    assert client.get(SPANISH).status_code == 410
