@@ -80,10 +80,10 @@ class Rule:
         if policy.outside_advice_required:
             words.append("an outside specialist's advice is on the review")
         words.append(f"each assignment is due within {policy.review_days} days")
-        if policy.correction_withdraws_translations:
+        if not policy.correction_withdraws_translations:  # the default is the withdrawal's
             words.append(
-                "an edition that corrects a clinically meaningful error withdraws the article's "
-                "translations until they are updated"
+                "an edition that corrects a clinically meaningful error leaves the article's "
+                "translations up, marked as behind, instead of withdrawing them"
             )
         return words
 

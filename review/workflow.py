@@ -688,9 +688,9 @@ MOVES: dict[str, Move] = {
             groups=frozenset({REVIEWERS}),
             guards=(no_declared_conflict, reads_the_language),
             explanation=(
-                "A medical reviewer with no declared conflict of interest on its topics (and, "
-                "for a translation, who reads its language) takes the article; it is locked "
-                "against edits."
+                "A medical reviewer with no declared conflict of interest on its topics takes "
+                "the article (a translation, one who reads its language); it is locked against "
+                "edits."
             ),
         ),
         Move(
@@ -793,7 +793,8 @@ MOVES: dict[str, Move] = {
                 "until the board approves the article again; from then on the article, its "
                 "change log and its feed entry carry a dated notice of the withdrawal, and of "
                 "the clinically meaningful error corrected, if the approving reviewer declares "
-                "one."
+                "one. Withdrawing an article withdraws its translations; so does a correction, "
+                "until they are updated, unless the sign-off policy says otherwise."
             ),
         ),
     )
