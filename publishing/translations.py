@@ -83,6 +83,17 @@ class Lag:
         return self.behind > 0
 
 
+def newer_text(original: Article, translated: Edition) -> QuerySet[Edition]:
+    """The original's approved editions after the translated one that changed its text (an
+    edition that only confirmed it still current, "Reviewed, no changes.", changed nothing to
+    translate)."""
+    return (
+        original.editions.approved()
+        .filter(number__gt=translated.number)
+        .exclude(revision_id=translated.revision_id)
+    )
+
+
 def lag_of(edition: Edition) -> Lag | None:
     """Where a translation's edition stands against its original now; None for an original's
     edition, or one that names no edition it translates."""
@@ -93,8 +104,9 @@ def lag_of(edition: Edition) -> Lag | None:
     current = original.public_edition
     if current is None or not current.is_approved or original.withdrawn_at is not None:
         current = translated
-    behind = original.editions.approved().filter(number__gt=translated.number).count()
-    newest = original.editions.approved().order_by("-number").first() or translated
+    changed = newer_text(original, translated)
+    behind = changed.count()
+    newest = changed.order_by("-number").first() or translated
     with translation.override(settings.LANGUAGE_CODE):
         english_url = reverse("public:article", kwargs={"slug": original.slug})
     return Lag(
@@ -104,12 +116,17 @@ def lag_of(edition: Edition) -> Lag | None:
 
 
 def with_lag(translations: QuerySet[Article]) -> QuerySet[Article]:
-    """The translations, each annotated with `editions_behind` (the original's approved
-    editions newer than the one its text translates) and `behind_since` (when the first of
-    them was published; None while it is not behind): two correlated subqueries over the
-    editions' (article, number) index, for one page of a list."""
-    newer = Edition.objects.approved().filter(
-        article_id=OuterRef("translation_of_id"), number__gt=OuterRef("translates_edition__number")
+    """The translations, each annotated with `editions_behind` (the original's editions since
+    the one its text translates that changed the text: newer_text) and `behind_since` (when
+    the first of them was published; None while it is not behind): two correlated subqueries
+    over the editions' (article, number) index, for one page of a list."""
+    newer = (
+        Edition.objects.approved()
+        .filter(
+            article_id=OuterRef("translation_of_id"),
+            number__gt=OuterRef("translates_edition__number"),
+        )
+        .exclude(revision_id=OuterRef("translates_edition__revision_id"))
     )
     count = newer.order_by().values("article_id").annotate(n=Count("pk")).values("n")
     since = newer.order_by().values("article_id").annotate(at=Min("published_at")).values("at")

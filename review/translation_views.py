@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from articles.models import Article, Edition
+from publishing.translations import newer_text
 
 from . import selectors, translations
 from .errors import InvalidTransition, StaleRevision
@@ -53,7 +54,7 @@ def translation_panel(article: Article, user: User) -> TranslationPanel:
         newest = translations.newest_approved_edition(original)
         behind = 0
         if newest is not None and translated is not None:
-            behind = original.editions.approved().filter(number__gt=translated.number).count()
+            behind = newer_text(original, translated).count()
         elif newest is not None:
             behind = 1
         return TranslationPanel(

@@ -124,3 +124,13 @@ def test_the_baked_site_keeps_the_spanish_page_at_its_spanish_address(
     with django_capture_on_commit_callbacks(execute=True):
         new_english_edition(original, author=author, reviewer=reviewer)
     assert "El texto original en inglés se actualizó" in (here / "index.html").read_text()
+
+
+def test_an_english_review_that_changed_nothing_does_not_put_the_translation_behind(
+    client, reviewer, original, spanish_approved
+):
+    services.make_move("confirm_current", article=original, by=reviewer,
+                       seen_revision_id=latest_revision_id(original))  # fmt: skip
+    original.refresh_from_db()
+    assert original.public_edition.number == 2
+    assert "se actualizó" not in client.get(SPANISH).content.decode()
