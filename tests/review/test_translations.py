@@ -297,3 +297,13 @@ def test_a_policy_without_it_leaves_the_translation_up_and_behind(
                         correction="The dose in edition 1 was wrong.")  # fmt: skip
     spanish_approved.refresh_from_db()
     assert not spanish_approved.is_withdrawn
+
+
+def test_an_admin_sets_the_languages_a_reviewer_reads(client, admin_user, reviewer):
+    from accounts.models import ContributorProfile
+
+    profile = ContributorProfile.objects.get(user=reviewer)
+    client.force_login(admin_user)
+    page = client.get(f"/admin/accounts/contributorprofile/{profile.pk}/change/")
+    assert page.status_code == 200
+    assert 'name="languages"' in page.content.decode()
