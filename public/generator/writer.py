@@ -98,14 +98,15 @@ ARTICLE_COLUMNS = (
     "created_at", "updated_at", "live_revision_id", "approved_by_id", "approved_at",
     "approved_sha256", "submitted_revision_id", "withdrawn_at", "withdrawal_reason",
     "public_edition_id", "published_at", "state_changed_at", "review_interval_months",
-    "review_due_since", "review_due_reason",
+    "review_due_since", "review_due_reason", "language", "translation_of_id",
+    "translates_edition_id",
 )  # fmt: skip
 EDITION_COLUMNS = (
     "id", "article_id", "kind", "number", "revision_id", "approved_by_id", "approver_name",
     "approver_credentials", "published_at", "change_note", "content_sha256", "stored_sha256",
     "title", "summary", "literature_current_through", "text_updated_at", "renditions",
     "change_log", "search_text", "next_review_due", "authors", "topics", "stored_sha256_version",
-    "revision_sha256", "seal_key_id", "seals", "approvers",
+    "revision_sha256", "seal_key_id", "seals", "approvers", "translates_id",
 )  # fmt: skip
 
 
@@ -345,6 +346,8 @@ class _Story:
             "submitted_revision_id": None, "withdrawn_at": None, "withdrawal_reason": "",
             "public_edition_id": None, "published_at": None, "state_changed_at": times[0],
             "review_interval_months": 12, "review_due_since": None, "review_due_reason": "",
+            # English originals: the generator writes no translations.
+            "language": "en", "translation_of_id": None, "translates_edition_id": None,
         }  # fmt: skip
         self.rows.topic_links += [(self.article["id"], pk) for pk in self.topic_ids]
         for step, at in zip(self.plan.steps, times, strict=True):
@@ -445,6 +448,7 @@ class _Story:
             "renditions": {DEFAULT: _rendition(content, self._reference_dicts())},
             "search_text": "\n".join(w for w in (text.title, text.summary, words_) if w),
             "next_review_due": None, "topics": [], "stored_sha256_version": STORED_SHA256_VERSION,
+            "translates_id": None,
             "revision_sha256": self.revision_digests[text.revision_id],
             "authors": [{"name": self.author.public_name, "credentials": self.author.credentials,
                          "username": self.author.username}],
