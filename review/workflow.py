@@ -508,6 +508,11 @@ def pin_approval(article: Article, move: MoveContext) -> list[str]:
                        approvers=approvers_of(article, move.revision_id),
                        correction_withdraws_translations=policy_for(
                            article).correction_withdraws_translations)  # fmt: skip
+    if move.correction:
+        _note_withdrawn_translations(article, move, comment=(
+            f"Withdrawn until updated: the English original's new edition corrects a clinically "
+            f"meaningful error ({move.correction})"
+        ))  # fmt: skip
     return [
         "live_revision",
         "approved_by",
@@ -533,12 +538,18 @@ def _review_done(article: Article) -> list[str]:
 def take_down(article: Article, move: MoveContext) -> list[str]:
     """Readers see nothing of it from the commit on, nor of its translations (their timelines
     say why)."""
-    withdrawn = publishing.withdraw(article=article, by=move.by, at=move.at, reason=move.comment)
-    for shown in withdrawn:
-        timeline_note(shown, by=move.by, comment=(
-            f"Withdrawn with its English original: {move.comment}"
-        ))  # fmt: skip
+    publishing.withdraw(article=article, by=move.by, at=move.at, reason=move.comment)
+    _note_withdrawn_translations(
+        article, move, comment=f"Withdrawn with its English original: {move.comment}"
+    )
     return []
+
+
+def _note_withdrawn_translations(article: Article, move: MoveContext, *, comment: str) -> None:
+    """Each translation the move withdrew (publishing did, at the move's time) says so on its
+    timeline."""
+    for shown in Article.objects.filter(translation_of=article, withdrawn_at=move.at):
+        timeline_note(shown, by=move.by, comment=comment)
 
 
 # Whom a move tells. ---------------------------------------------------------------------------

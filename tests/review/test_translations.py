@@ -262,6 +262,8 @@ def test_a_correction_withdraws_the_translation_until_it_is_updated(
     spanish_approved.refresh_from_db()
     assert spanish_approved.is_withdrawn
     assert "corrige un error clínicamente importante" in spanish_approved.withdrawal_reason
+    notes = ReviewEvent.objects.filter(article=spanish_approved).values_list("comment", flat=True)
+    assert any("Withdrawn until updated" in note for note in notes)
 
     # It comes back only as a translation of the corrected edition.
     services.edit_article(
