@@ -309,3 +309,19 @@ def test_an_admin_sets_the_languages_a_reviewer_reads(client, admin_user, review
     page = client.get(f"/admin/accounts/contributorprofile/{profile.pk}/change/")
     assert page.status_code == 200
     assert 'name="languages"' in page.content.decode()
+
+
+def test_approval_is_refused_when_the_translation_names_another_articles_edition(
+    author, reviewer, bilingual, spanish_submitted, make_article
+):
+    other = make_article(slug="other-question")
+    submit(other, by=author)
+    approve(other, by=reviewer)
+    # As a mistaken admin form would leave it (the field is part of the text).
+    Article.objects.filter(pk=spanish_submitted.pk).update(translates_edition=other.public_edition)
+    services.make_move("start_review", article=spanish_submitted, by=bilingual,
+                       seen_revision_id=latest_revision_id(spanish_submitted))  # fmt: skip
+    spanish_submitted.refresh_from_db()
+    refused = refusal(MOVES["approve"], article=spanish_submitted, user=bilingual)
+    assert refused is not None
+    assert "names no approved edition of its English original" in refused.message
