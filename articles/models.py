@@ -177,17 +177,18 @@ class Reference(models.Model):
 
 
 class ArticleQuerySet(models.QuerySet):
-    def public(self, language: str = "en") -> "ArticleQuerySet":
-        """Articles a reader of `language` may open: approved ones, and, when allowed, those in
-        review. English readers' lists, search and feeds list the English originals; a
-        translation is listed only to readers of its language.
+    def public(self, language: str | None = "en") -> "ArticleQuerySet":
+        """Articles a reader of `language` may open (None: of any language): approved ones,
+        and, when allowed, those in review. English readers' lists, search and feeds list the
+        English originals; a translation is listed only to readers of its language.
 
         An approved article whose next revision is in review (or a draft) keeps its approved
         text live; a never-approved one is shown only once an editor published its submitted
         text provisionally, never a draft. A withdrawn article stays hidden until the board
         approves it again.
         """
-        return self.filter(readable(), language=language)
+        shown = self.filter(readable())
+        return shown if language is None else shown.filter(language=language)
 
     def translations(self) -> "ArticleQuerySet":
         return self.filter(translation_of__isnull=False)

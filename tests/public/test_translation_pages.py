@@ -134,3 +134,12 @@ def test_an_english_review_that_changed_nothing_does_not_put_the_translation_beh
     original.refresh_from_db()
     assert original.public_edition.number == 2
     assert "se actualizó" not in client.get(SPANISH).content.decode()
+
+
+def test_the_spanish_page_question_form_reaches_its_translation(client, original, spanish_approved):
+    import re
+
+    html = client.get(SPANISH).content.decode()
+    action = re.search(r'<form method="post" action="([^"]+)" class="stacked question-form"', html)
+    assert action is not None
+    assert client.get(action[1]).status_code == 200  # the question page of the translation
