@@ -97,11 +97,7 @@ def start_translation(*, original: Article, by: User, language: str) -> Article:
                 f"The {name} translation could not be started: "
                 + " ".join(getattr(exc, "messages", [str(exc)]))
             ) from exc
-        ReviewEvent.objects.create(
-            article=translation, actor=by, action=ReviewEvent.Action.COMMENT,
-            from_state=translation.state, to_state=translation.state,
-            revision_id=None, comment=comment + ".",
-        )  # fmt: skip
+        timeline_note(translation, by=by, comment=f"{comment}.")
         timeline_note(locked, by=by, comment=f"{comment}: {translation.slug}.")
     return translation
 

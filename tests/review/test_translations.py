@@ -40,6 +40,7 @@ def test_an_author_starts_the_spanish_translation_from_the_review_page(client, a
     assert translation.body == original.body  # the English text, to translate
     page = client.get(response["Location"]).content.decode()
     assert "English edition 1" in page and "Spanish translation" in page
+    assert "Started the Spanish translation of English edition 1." in page  # its timeline
 
 
 def test_the_translation_prefills_the_reader_versions_and_topics(original, author, reviewer, seen):
