@@ -51,6 +51,7 @@ HEADLINE_CHARS = 1200  # of an edition's text, where PostgreSQL looks for a snip
 # the large part of the row, are never loaded for a list).
 ARTICLE_LIST_FIELDS = (
     "slug",
+    "translation_of",  # what get_absolute_url reads: a translation's address is its language's
     "live_revision",
     "published_at",
     "public_edition",
