@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.urls import reverse
@@ -56,6 +57,15 @@ class ContributorProfile(models.Model):
         default=False,
         help_text="Qualified to sign off reader versions written for patients and the public.",
     )
+    # What a reviewer reads well enough to sign off a text in it: a translation is approved only
+    # by someone who reads its language (review.workflow.reads_the_language).
+    languages = models.CharField(
+        max_length=100,
+        blank=True,
+        default="en",
+        help_text='The languages this reviewer reads, as codes, comma-separated, e.g. "en, es". '
+        "Only a reviewer who reads a translation's language may review and approve it.",
+    )
 
     class Meta:
         ordering = ["slug"]
@@ -72,6 +82,19 @@ class ContributorProfile(models.Model):
 
     def has_specialty(self, name: str) -> bool:
         return name.strip().casefold() in {mine.casefold() for mine in self.specialty_list}
+
+    @property
+    def language_codes(self) -> list[str]:
+        return [code.strip().lower() for code in self.languages.split(",") if code.strip()]
+
+    @property
+    def language_names(self) -> list[str]:
+        """The languages by name, as the site's settings name them ("English", "Español")."""
+        names = dict(settings.LANGUAGES)
+        return [names.get(code, code) for code in self.language_codes]
+
+    def reads(self, language: str) -> bool:
+        return language.lower() in self.language_codes
 
     @property
     def affiliation_list(self) -> list[str]:

@@ -16,6 +16,7 @@ PUBLISHED = Q(
     live_revision__isnull=False,
     withdrawn_at__isnull=True,
     public_edition__kind=Edition.Kind.APPROVED,
+    language="en",  # the English originals; a translation is its language's (?lang=, i18n)
 )
 
 
@@ -33,7 +34,7 @@ def ever_approved_article(slug: str) -> Article | None:
     """The article if the board ever approved it, withdrawn or not (a withdrawal is reported to
     readers); None for a never-approved one, which the API does not know of."""
     return (
-        Article.objects.filter(slug=slug, live_revision__isnull=False)
+        Article.objects.filter(slug=slug, live_revision__isnull=False, language="en")
         .select_related("public_edition")
         .prefetch_related("topics")
         .first()

@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import F
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import translation
 
 from .rendering import render_body
 
@@ -177,15 +178,21 @@ class Reference(models.Model):
 
 
 class ArticleQuerySet(models.QuerySet):
-    def public(self) -> "ArticleQuerySet":
-        """Articles a reader may open: approved ones, and, when allowed, those in review.
+    def public(self, language: str | None = "en") -> "ArticleQuerySet":
+        """Articles a reader of `language` may open (None: of any language): approved ones,
+        and, when allowed, those in review. English readers' lists, search and feeds list the
+        English originals; a translation is listed only to readers of its language.
 
         An approved article whose next revision is in review (or a draft) keeps its approved
         text live; a never-approved one is shown only once an editor published its submitted
         text provisionally, never a draft. A withdrawn article stays hidden until the board
         approves it again.
         """
-        return self.filter(readable())
+        shown = self.filter(readable())
+        return shown if language is None else shown.filter(language=language)
+
+    def translations(self) -> "ArticleQuerySet":
+        return self.filter(translation_of__isnull=False)
 
 
 def readable(prefix: str = "") -> models.Q:
@@ -195,6 +202,15 @@ def readable(prefix: str = "") -> models.Q:
     if not settings.VETTED_SHOW_UNAPPROVED:
         shown &= models.Q(**{f"{prefix}live_revision__isnull": False})
     return shown
+
+
+def translated_url(english_slug: str, language: str) -> str:
+    """A translation's public address: its original's, under the language's prefix
+    (`/es/articles/<english-slug>/`); its own slug (`<english-slug>-es`) is internal. Written
+    from the English address, so it holds whichever language is active."""
+    with translation.override(settings.LANGUAGE_CODE):
+        english = reverse("public:article", kwargs={"slug": english_slug})
+    return f"/{language}{english}"
 
 
 # Citations travel with the article: reverting an article restores its reference list. The review
@@ -349,7 +365,13 @@ class Article(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
+        if self.translation_of_id is not None:
+            return translated_url(self.translation_of.slug, self.language)
         return reverse("public:article", kwargs={"slug": self.slug})
+
+    @property
+    def is_translation(self) -> bool:
+        return self.translation_of_id is not None
 
     @property
     def is_due_for_review(self) -> bool:

@@ -51,6 +51,7 @@ HEADLINE_CHARS = 1200  # of an edition's text, where PostgreSQL looks for a snip
 # the large part of the row, are never loaded for a list).
 ARTICLE_LIST_FIELDS = (
     "slug",
+    "translation_of",  # what get_absolute_url reads: a translation's address is its language's
     "live_revision",
     "published_at",
     "public_edition",
@@ -349,7 +350,7 @@ class _PostgreSQLMatches:
         " FROM (SELECT s.article_id, s.published_at, ts_rank(s.document, " + _QUERY + ") AS rank"
         "  FROM articles_searchentry s JOIN articles_article r ON r.id = s.article_id"
         "  WHERE s.article_id = ANY(%s) AND r.public_edition_id IS NOT NULL"
-        "  AND r.withdrawn_at IS NULL {approved_only}"
+        "  AND r.withdrawn_at IS NULL AND r.language = 'en' {approved_only}"
         "  ORDER BY rank DESC, s.published_at DESC, s.article_id DESC LIMIT %s OFFSET %s) page"
         " JOIN articles_article a ON a.id = page.article_id"
         " JOIN articles_edition e ON e.id = a.public_edition_id"

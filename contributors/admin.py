@@ -34,7 +34,7 @@ class DisclosureInline(admin.StackedInline):
 
 @admin.register(ContributorProfile)
 class ContributorProfileAdmin(VersionAdmin):
-    list_display = ("slug", "name", "board_role", "is_public")
+    list_display = ("slug", "name", "board_role", "languages", "is_public")
     list_filter = ("is_public",)
     search_fields = ("slug", "user__username", "user__display_name", "board_role")
     list_select_related = ("user",)

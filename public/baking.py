@@ -7,6 +7,7 @@ Layout under the bake directory (what deploy/nginx.conf reads):
     articles/<slug>/gone                   present only while the article is withdrawn: nginx
                                            answers 410 instead of any page...
     articles/<slug>/gone.html              ...with this page (the board's reason)
+    <lang>/articles/<slug>/...             the same for the article's translation into <lang>
 
 The publication log keeps it in step (BakedSite, the surface public registers): each entry
 re-bakes the article it names, or, for a change of surroundings, the pages that show it. An
@@ -28,6 +29,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from articles.models import Article, Disclaimer
 from publishing.models import PublicationEntry
@@ -88,9 +90,11 @@ def bake_article(outdir: Path, slug: str, *, audience: str | None = None) -> boo
     that audience's disclaimer."""
     from .views import anonymous_page, shown_by  # the pages the Django path serves
 
-    here = outdir / "articles" / slug
-    with _locked(outdir, slug):
+    with _locked(outdir, slug), translation.override(settings.LANGUAGE_CODE):
         pointer = public_pointer(slug)
+        here = _folder(outdir, slug, pointer)
+        if pointer is not None and pointer.language != settings.LANGUAGE_CODE:
+            translation.activate(pointer.language)  # a translation's page, in its language
         if pointer is None or not (pointer.is_public or pointer.is_withdrawn):
             shutil.rmtree(here, ignore_errors=True)
             return False
@@ -110,6 +114,15 @@ def bake_article(outdir: Path, slug: str, *, audience: str | None = None) -> boo
         (here / "gone").unlink(missing_ok=True)  # last: the pages are in place
         (here / "gone.html").unlink(missing_ok=True)
         return True
+
+
+def _folder(outdir: Path, slug: str, pointer) -> Path:
+    """Where an article's pages are baked: a translation's under its language, at its original's
+    address (`es/articles/<english-slug>/`, publishing.translations), never at its own slug."""
+    if pointer is None or pointer.language == settings.LANGUAGE_CODE:
+        return outdir / "articles" / slug
+    english_slug = slug.removesuffix(f"-{pointer.language}")
+    return outdir / pointer.language / "articles" / english_slug
 
 
 def _pages_of(here: Path, frame, audience: str | None) -> list[tuple[str, Path]]:
@@ -152,6 +165,8 @@ def _splice_article(outdir: Path, slug: str, audience: str, fragments: dict) -> 
         pointer = public_pointer(slug)
         if pointer is None or not pointer.is_public:
             return False
+        if pointer.language != settings.LANGUAGE_CODE:
+            return False  # baked whole, in its language (bake_article)
         frame = page_cache.furniture(pointer.surroundings)
         if pointer.surroundings not in fragments:
             fragments[pointer.surroundings] = disclaimer_fragment(frame, audience)

@@ -64,9 +64,12 @@ def _asked_role(request: HttpRequest) -> str | None:
 
 
 def readable_pointer(slug: str) -> PublicPointer | None:
-    """The article's public pointer when readers may open it or are told it was withdrawn."""
+    """The article's public pointer when readers may open it or are told it was withdrawn (an
+    English article: a translation's address is its language's, publishing.translations)."""
     pointer = public_pointer(slug)
     if pointer is None or not (pointer.is_public or pointer.is_withdrawn):
+        return None
+    if pointer.language != "en":
         return None
     return pointer
 

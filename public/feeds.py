@@ -23,8 +23,9 @@ from publishing.selectors import edition_notices
 # Approved and not withdrawn: what the feeds, the sitemap and the API may show. (The never-approved
 # articles that Article.objects.public() also lets through, with a caution, are left out.)
 APPROVED_AND_LIVE = Q(
-    live_revision__isnull=False, withdrawn_at__isnull=True, public_edition__kind="approved"
-)
+    live_revision__isnull=False, withdrawn_at__isnull=True, public_edition__kind="approved",
+    language="en",  # the English originals: translations are listed to their own readers
+)  # fmt: skip
 FEED_ENTRIES = 50
 
 

@@ -39,7 +39,8 @@ class OnSite(Sitemap):
 class ArticleSitemap(OnSite):
     def items(self):
         # By id: pages of a large sitemap stay the same as articles are approved.
-        return approved_articles().only("slug", "published_at").order_by("id")
+        # translation_of: what get_absolute_url reads (a translation's address is its language's).
+        return approved_articles().only("slug", "translation_of", "published_at").order_by("id")
 
     def location(self, article: Article) -> str:
         return article.get_absolute_url()

@@ -134,9 +134,9 @@ class EditionAdmin(admin.ModelAdmin):
     search_fields = ("article__slug",)
     show_full_result_count = False
     paginator = IdsFirstPaginator
-    fields = ("article", "kind", "number", "revision", "published_at", "change_note", "title",
-              "summary", "sign_offs", "next_review_due", "content_sha256", "revision_sha256",
-              "seal_key_id", "stored_sha256", "last_verified", "verified",
+    fields = ("article", "kind", "number", "revision", "translates", "published_at",
+              "change_note", "title", "summary", "sign_offs", "next_review_due", "content_sha256",
+              "revision_sha256", "seal_key_id", "stored_sha256", "last_verified", "verified",
               "findings")  # fmt: skip
     readonly_fields = fields
 

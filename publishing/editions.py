@@ -131,6 +131,9 @@ def _publish(article: Article, *, revision_id: int, at: datetime, **fields) -> E
         ],
         topics=[{"name": topic.name, "slug": topic.slug} for topic in article.topics.all()],
         revision_sha256=revision_digests([revision_id])[revision_id],
+        # A translation's edition names the original's edition it translates: readers are told
+        # when the original has moved on since.
+        translates_id=article.translates_edition_id if article.translation_of_id else None,
         **fields,
     )
     seal(edition)
@@ -144,7 +147,8 @@ def _publish(article: Article, *, revision_id: int, at: datetime, **fields) -> E
         edition.signed_off_by.set(User.objects.filter(username__in=usernames))
     if edition.is_approved:
         credit(edition)
-        citations.published(article, edition)
+        if article.translation_of_id is None:  # the API lists the originals' references
+            citations.published(article, edition)
     index_edition(edition)  # in this transaction: the edition and its entry commit together
     article.public_edition, article.published_at = edition, at
     return edition
@@ -188,6 +192,22 @@ SEALED_FIELDS = (
 )  # fmt: skip
 
 
+# Sealed only on a translation's edition (where it is set, or was when sealed): editions sealed
+# before translations existed keep their seals as they were.
+TRANSLATION_FIELDS = ("translates_id",)
+
+
+def sealed_fields(edition, stored: dict | None = None) -> tuple[str, ...]:
+    """The fields sealed on this edition: SEALED_FIELDS, and what it translates when it is a
+    translation's edition now or was sealed as one (so clearing it is found too)."""
+    stored = stored or {}
+    extra = tuple(
+        name for name in TRANSLATION_FIELDS
+        if getattr(edition, name) is not None or name in stored
+    )  # fmt: skip
+    return SEALED_FIELDS + extra
+
+
 def seal(edition) -> None:
     """Seal the edition (before it is saved) with the current key, VETTED_EDITION_KEYS' first."""
     key_id, key = next(iter(settings.VETTED_EDITION_KEYS.items()))
@@ -197,10 +217,10 @@ def seal(edition) -> None:
     edition.stored_sha256_version = STORED_SHA256_VERSION
 
 
-def field_seals(edition, key: bytes) -> dict[str, str]:
+def field_seals(edition, key: bytes, stored: dict | None = None) -> dict[str, str]:
     return {
         name: _hmac(key, name.encode() + b"\0" + _canonical(getattr(edition, name)))[:32]
-        for name in SEALED_FIELDS
+        for name in sealed_fields(edition, stored)
     }
 
 
@@ -213,9 +233,9 @@ def check_seal(edition) -> list[str]:
     key = settings.VETTED_EDITION_KEYS.get(edition.seal_key_id)
     if key is None:
         return [f"sealed with key {edition.seal_key_id!r}, which VETTED_EDITION_KEYS lacks"]
-    expected = field_seals(edition, key)
     stored = edition.seals if isinstance(edition.seals, dict) else {}
-    differ = [name for name in SEALED_FIELDS if stored.get(name) != expected[name]]
+    expected = field_seals(edition, key, stored)
+    differ = [name for name in expected if stored.get(name) != expected[name]]
     if differ:
         return [f"{', '.join(differ)} differ{'s' * (len(differ) == 1)} from what was sealed"]
     if _hmac(key, _canonical(stored)) != edition.stored_sha256:

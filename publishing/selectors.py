@@ -35,6 +35,9 @@ class PublicPointer:
     # The version of the notices beside the edition (flags on the references it cites, read
     # live by the page): moved by publishing.services.notices_changed.
     notices: int = 0
+    # The language its readers read it in: a translation is shown only at its language's
+    # address (publishing.translations), never at an English one.
+    language: str = "en"
 
     @property
     def is_public(self) -> bool:
@@ -66,13 +69,14 @@ def public_pointer(slug: str) -> PublicPointer | None:
     row = _fetch(slug)
     if row is None:
         return None
-    article_id, edition_id, fingerprint, due, withdrawn_at, live, state, notices, *parts = row
+    article_id, edition_id, fingerprint, due, withdrawn_at, live, state, notices, *rest = row
+    language, *parts = rest
     return PublicPointer(
         article_id=article_id, slug=slug, edition_id=edition_id,
         fingerprint=(fingerprint or "")[:16], withdrawn_at=withdrawn_at,
         approved=live is not None, state=state, overdue=_overdue(due),
         surroundings=tuple(part if part is not None else 0 for part in parts),
-        notices=notices or 0,
+        notices=notices or 0, language=language,
     )  # fmt: skip
 
 
@@ -142,7 +146,7 @@ def _sql() -> str:
         parts = ", ".join(f"s.{part}" for part in Surroundings.PARTS)
         _SQL = (
             f"SELECT a.id, a.public_edition_id, e.stored_sha256, e.next_review_due, "
-            f"a.withdrawn_at, a.live_revision_id, a.state, a.public_notices, {parts} "
+            f"a.withdrawn_at, a.live_revision_id, a.state, a.public_notices, a.language, {parts} "
             f"FROM {article} a "
             f"LEFT JOIN {edition} e ON e.id = a.public_edition_id "
             f"LEFT JOIN {surroundings} s ON s.id = 1 WHERE a.slug = %s"

@@ -18,7 +18,7 @@ from accounts.models import User
 from articles.models import Article, Edition
 from articles.search import remove_entry
 
-from . import citations, editions
+from . import citations, editions, translations
 from .delivery import queue_deliveries
 from .editions import Approver
 from .models import PublicationEntry, Surroundings
@@ -30,12 +30,17 @@ Kind = PublicationEntry.Kind
 def publish(
     *, article: Article, revision_id: int, by: User, at: datetime, note: str,
     approvers: Sequence[Approver] = (), correction: str = "",
+    correction_withdraws_translations: bool = False,
 ) -> Edition:  # fmt: skip
     """Readers now see this approved revision, as the next numbered edition naming everyone who
     signed it off (and a withdrawn article returns at its address). `correction`: the
     clinically meaningful error it corrects, in words for readers. A withdrawal it ends and the
     correction are dated public notices of this edition and every later one
-    (publishing.selectors.edition_notices)."""
+    (publishing.selectors.edition_notices).
+
+    An original's new edition puts its translations behind: their pages say so from the commit
+    on. With a correction and `correction_withdraws_translations` (the sign-off policy's), they
+    are withdrawn instead, until a translation of this edition is approved."""
     notice = editions.PublicNotice(
         withdrawn_at=article.withdrawn_at,
         withdrawal_reason=article.withdrawal_reason if article.withdrawn_at else "",
@@ -47,6 +52,15 @@ def publish(
     )  # fmt: skip
     article.withdrawn_at, article.withdrawal_reason = None, ""
     _act(Kind.PUBLISH, article, by=by, edition=edition, note=note)
+    if correction.strip() and correction_withdraws_translations:
+        withdraw_translations(
+            original=article, by=by, at=at, why=translations.CORRECTED,
+            detail=correction.strip(), number=edition.number,
+        )  # fmt: skip
+    else:
+        for shown in _translations_shown(article):
+            notices_changed(article=shown, by=by,
+                            note=f"The original has a new edition ({edition.number}).")  # fmt: skip
     return edition
 
 
@@ -58,13 +72,46 @@ def publish_provisionally(*, article: Article, revision_id: int, by: User, at: d
     return edition
 
 
-def withdraw(*, article: Article, by: User, at: datetime, reason: str) -> None:
+def withdraw(*, article: Article, by: User, at: datetime, reason: str) -> list[Article]:
     """Readers get 410 with the board's reason instead of any text, from the commit on, until a
-    later approval publishes the article again; search stops finding it in the same commit."""
+    later approval publishes the article again; search stops finding it in the same commit.
+    An original's translations are withdrawn with it, in the same commit, saying why; returns
+    them."""
     article.withdrawn_at, article.withdrawal_reason = at, reason
     remove_entry(article.pk)
     citations.withdrawn(article)
     _act(Kind.WITHDRAW, article, by=by, note=reason[:300])
+    return withdraw_translations(
+        original=article, by=by, at=at, why=translations.ORIGINAL_WITHDRAWN, detail=reason
+    )
+
+
+def withdraw_translations(
+    *, original: Article, by: User, at: datetime, why: str, detail: str, number: int | None = None
+) -> list[Article]:
+    """Withdraw every translation of `original` that readers can see, each with the reason in
+    its readers' language (publishing.translations.withdrawal_reason). Call it under the
+    original's row lock; the translations' rows are locked here, after it (the order every
+    move that touches both takes)."""
+    withdrawn = []
+    for shown in _translations_shown(original):
+        reason = translations.withdrawal_reason(shown.language, why, detail=detail, number=number)
+        shown.withdrawn_at, shown.withdrawal_reason = at, reason
+        remove_entry(shown.pk)
+        _act(Kind.WITHDRAW, shown, by=by, note=reason[:300])
+        withdrawn.append(shown)
+    return withdrawn
+
+
+def _translations_shown(original: Article) -> list[Article]:
+    """The original's translations readers can see now, locked, in id order."""
+    if original.translation_of_id is not None:
+        return []
+    return list(
+        Article.objects.select_for_update()
+        .filter(translation_of=original, public_edition__isnull=False, withdrawn_at__isnull=True)
+        .order_by("pk")
+    )
 
 
 def review_status_changed(*, article: Article, by: User) -> None:

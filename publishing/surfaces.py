@@ -59,7 +59,7 @@ def edge_keys(entry: PublicationEntry) -> EdgeKeys:
     """The pages an entry changes, as the surrogate keys public pages carry (see
     public.fast_path: article-<id>, audience-<lay|professional>, pages)."""
     if entry.article_id is not None:
-        base = f"/articles/{entry.article.slug}/"
+        base = entry.article.get_absolute_url()  # a translation's is under its language
         roles = ReaderRole.objects.values_list("slug", flat=True)
         return EdgeKeys(
             (f"article-{entry.article_id}",), (base, *(f"{base}for/{role}/" for role in roles))

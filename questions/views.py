@@ -57,7 +57,8 @@ def question_rate(group: str, request: HttpRequest) -> str:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def ask(request: HttpRequest, slug: str) -> HttpResponse:
-    article = get_object_or_404(Article.objects.public(), slug=slug)
+    # Any language: a translation's page asks about the translation, by its own slug.
+    article = get_object_or_404(Article.objects.public(language=None), slug=slug)
     if request.method != "POST":
         form = blank_question_form(request.GET.get("role", ""))
         return _ask_page(request, article, form)
@@ -124,7 +125,7 @@ def started_now(request: HttpRequest) -> JsonResponse:
 @never_cache
 @require_GET
 def thanks(request: HttpRequest, slug: str) -> HttpResponse:
-    article = get_object_or_404(Article.objects.public(), slug=slug)
+    article = get_object_or_404(Article.objects.public(language=None), slug=slug)
     urgent = (
         request.get_signed_cookie(
             URGENT_COOKIE, default=None, salt=_URGENT_SALT, max_age=_URGENT_COOKIE_SECONDS

@@ -347,7 +347,7 @@ class FlaggingReferenceAdmin(ReferenceAdmin):
 class SignOffPolicyAdmin(admin.ModelAdmin):
     list_display = (
         "__str__", "approvals_required", "specialty_required", "plain_language_required",
-        "outside_advice_required", "review_days",
+        "outside_advice_required", "review_days", "correction_withdraws_translations",
     )  # fmt: skip
     list_select_related = ("topic",)
     autocomplete_fields = ("topic",)

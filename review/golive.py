@@ -19,6 +19,7 @@ from personalization.selectors import approval_fingerprint
 from publishing import services as publishing
 
 from .models import ScheduledGoLive
+from .policy import policy_for
 from .signoffs import approvers_of
 from .timeline import timeline_note
 
@@ -106,6 +107,7 @@ def go_live(*, scheduled_id: int, now: datetime | None = None) -> bool:
             article=article, revision_id=row.revision_id, by=row.approved_by, at=now,
             note=row.note, correction=row.correction,
             approvers=approvers_of(article, row.revision_id),
+            correction_withdraws_translations=policy_for(article).correction_withdraws_translations,
         )  # fmt: skip
         row.published_at, row.edition = now, edition
         row.save(update_fields=["published_at", "edition"])

@@ -166,6 +166,13 @@ class SignOffPolicy(models.Model):
     review_days = models.PositiveSmallIntegerField(
         default=14, help_text="Days a reviewer has for an assignment before it is overdue."
     )
+    # A translation of a text found clinically wrong must not stay in front of its readers
+    # while it is being put right: on by default, as the safer reading of "the same facts".
+    correction_withdraws_translations = models.BooleanField(
+        default=True,
+        help_text="When an edition corrects a clinically meaningful error, its translations are "
+        "withdrawn until a translation of the corrected edition is approved.",
+    )
 
     class Meta:
         verbose_name = "sign-off policy"

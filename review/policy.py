@@ -18,6 +18,9 @@ class Policy:
     plain_language_required: bool = False
     outside_advice_required: bool = False
     review_days: int = 14
+    # A correction of a clinically meaningful error withdraws the article's translations until
+    # they are updated (publishing.services.publish).
+    correction_withdraws_translations: bool = True
     # The topics whose rows made it (empty: the site default, or the built-in one).
     topics: tuple[str, ...] = ()
 
@@ -47,6 +50,9 @@ def _from_rows(rows: list[SignOffPolicy], *, topics: tuple[str, ...]) -> Policy:
         plain_language_required=any(row.plain_language_required for row in rows),
         outside_advice_required=any(row.outside_advice_required for row in rows),
         review_days=min(row.review_days for row in rows),
+        correction_withdraws_translations=any(
+            row.correction_withdraws_translations for row in rows
+        ),
         topics=topics,
     )
 
@@ -74,6 +80,11 @@ class Rule:
         if policy.outside_advice_required:
             words.append("an outside specialist's advice is on the review")
         words.append(f"each assignment is due within {policy.review_days} days")
+        if not policy.correction_withdraws_translations:  # the default is the withdrawal's
+            words.append(
+                "an edition that corrects a clinically meaningful error leaves the article's "
+                "translations up, marked as behind, instead of withdrawing them"
+            )
         return words
 
 

@@ -7,6 +7,7 @@ from . import (
     reference_import_views,
     schedule_views,
     specialist_views,
+    translation_views,
     views,
 )
 
@@ -33,7 +34,19 @@ urlpatterns = [
         reference_import_views.reference_import_save,
         name="reference_import_save",
     ),
+    path("translations/", translation_views.queue, name="translations"),
     path("articles/<slug:slug>/", views.article_review, name="article"),
+    path("articles/<slug:slug>/translate/", translation_views.translate, name="translate"),
+    path(
+        "articles/<slug:slug>/translation/update/",
+        translation_views.update_translation,
+        name="update_translation",
+    ),
+    path(
+        "articles/<slug:slug>/english-changes/",
+        translation_views.english_changes,
+        name="english_changes",
+    ),
     path("articles/<slug:slug>/edit/", views.edit, name="edit"),
     path("articles/<slug:slug>/versions/<slug:role>/", views.edit_variant, name="variant"),
     path("articles/<slug:slug>/history/", views.history, name="history"),

@@ -41,6 +41,7 @@ from .forms import (
 )
 from .paging import page_links
 from .signoffs import sign_off_status
+from .translation_views import translation_panel
 from .workflow import (
     ADMINS,
     AUTHORS,
@@ -142,6 +143,7 @@ def article_review(request: HttpRequest, slug: str, *, status: int = 200, **extr
         **comments_context(article, request.user),
         "sign_off": sign_off_status(article),
         "checklist_rows": checklist.rows(extra.get("kept_checklist")),
+        "translation": translation_panel(article, request.user),
         **extra,
     }
     return render(request, "review/article.html", context, status=status)

@@ -13,9 +13,10 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import get_language_info
 from reversion.models import Version
 
-from accounts.models import User
+from accounts.models import ContributorProfile, User
 from articles.models import DRAFT_PLACEHOLDER, Article, Edition, ReviewState
 from articles.selectors import flagged_references, latest_revision_id
 from contributors.models import Disclosure
@@ -32,6 +33,7 @@ from .models import PassageComment, ReviewEvent, SignOff, SpecialistInvitation
 from .policy import policy_for
 from .revisions import text_revision_id
 from .signoffs import approvers_of, qualifications_of, sign_off_status
+from .timeline import timeline_note
 from .translation_facts import spanish_reads_at_target, translation_facts_match
 
 AUTHORS = "Authors"
@@ -225,6 +227,59 @@ def qualified_for_what_is_left(article: Article, user: User) -> str | None:
         return (
             f"The sign-off from {needs} is still missing, and you are not qualified so: it must "
             f"come from someone who is ({status.summary})."
+        )
+    return None
+
+
+def language_name(code: str) -> str:
+    """A language as the board's pages name it, in English ("Spanish")."""
+    try:
+        return get_language_info(code)["name"]
+    except KeyError:
+        return code
+
+
+@guard(NotAllowed)
+def reads_the_language(article: Article, user: User) -> str | None:
+    """A translation is reviewed and approved by someone whose profile says they read its
+    language (accounts.ContributorProfile.languages)."""
+    if article.language == settings.LANGUAGE_CODE:
+        return None
+    profile = ContributorProfile.objects.filter(user_id=user.pk).first()
+    if profile is not None and profile.reads(article.language):
+        return None
+    name = language_name(article.language)
+    return (
+        f"This is the {name} translation, and your contributor profile does not list {name} "
+        f"among the languages you read: a reviewer who reads {name} must review it."
+    )
+
+
+@guard(InvalidTransition)
+def translates_an_approved_edition(article: Article, user: User) -> str | None:
+    """A translation is approved against an approved edition of its original, and while it is
+    withdrawn (its original was, or corrected an error) only as a translation of the
+    original's current edition."""
+    if article.translation_of_id is None:
+        return None
+    original = article.translation_of
+    translated = article.translates_edition
+    if translated is None or translated.article_id != original.pk or not translated.is_approved:
+        return (
+            "This translation names no approved edition of its English original: update it to "
+            "the original's current edition before approval."
+        )
+    if original.is_withdrawn:
+        return (
+            "The English original is withdrawn, so its translation cannot be approved until "
+            "the board approves the original again."
+        )
+    current = original.public_edition
+    if article.is_withdrawn and current is not None and translated.number < current.number:
+        return (
+            f"This translation was withdrawn with its original; it comes back as a translation "
+            f"of the English edition {current.number} (it translates edition "
+            f"{translated.number}): update it to that edition first."
         )
     return None
 
@@ -453,7 +508,14 @@ def pin_approval(article: Article, move: MoveContext) -> list[str]:
     article.approved_sha256 = approval_fingerprint(article, move.revision_id)
     publishing.publish(article=article, revision_id=move.revision_id, by=move.by, at=move.at,
                        note=move.note, correction=move.correction,
-                       approvers=approvers_of(article, move.revision_id))  # fmt: skip
+                       approvers=approvers_of(article, move.revision_id),
+                       correction_withdraws_translations=policy_for(
+                           article).correction_withdraws_translations)  # fmt: skip
+    if move.correction:
+        _note_withdrawn_translations(article, move, comment=(
+            f"Withdrawn until updated: the English original's new edition corrects a clinically "
+            f"meaningful error ({move.correction})"
+        ))  # fmt: skip
     return [
         "live_revision",
         "approved_by",
@@ -477,8 +539,20 @@ def _review_done(article: Article) -> list[str]:
 
 
 def take_down(article: Article, move: MoveContext) -> list[str]:
+    """Readers see nothing of it from the commit on, nor of its translations (their timelines
+    say why)."""
     publishing.withdraw(article=article, by=move.by, at=move.at, reason=move.comment)
+    _note_withdrawn_translations(
+        article, move, comment=f"Withdrawn with its English original: {move.comment}"
+    )
     return []
+
+
+def _note_withdrawn_translations(article: Article, move: MoveContext, *, comment: str) -> None:
+    """Each translation the move withdrew (publishing did, at the move's time) says so on its
+    timeline."""
+    for shown in Article.objects.filter(translation_of=article, withdrawn_at=move.at):
+        timeline_note(shown, by=move.by, comment=comment)
 
 
 # Whom a move tells. ---------------------------------------------------------------------------
@@ -626,10 +700,11 @@ MOVES: dict[str, Move] = {
             sources=frozenset({ReviewState.SUBMITTED}),
             target=ReviewState.UNDER_REVIEW,
             groups=frozenset({REVIEWERS}),
-            guards=(no_declared_conflict,),
+            guards=(no_declared_conflict, reads_the_language),
             explanation=(
                 "A medical reviewer with no declared conflict of interest on its topics takes "
-                "the article; it is locked against edits."
+                "the article (a translation, one who reads its language); it is locked against "
+                "edits."
             ),
         ),
         Move(
@@ -660,6 +735,8 @@ MOVES: dict[str, Move] = {
                 not_its_author,
                 not_an_editor_since_approval,
                 no_declared_conflict,
+                reads_the_language,
+                translates_an_approved_edition,
                 not_signed_off_already,
                 qualified_for_what_is_left,
                 disclosure_current,
@@ -683,7 +760,8 @@ MOVES: dict[str, Move] = {
                 "the right people have signed off the same revision (the sign-off rules below), "
                 "that text is what readers see; until then the article stays under review. Any "
                 "edit starts the sign-offs again. Not while a comment a reviewer marked as "
-                "blocking is open."
+                "blocking is open. A translation is signed off by reviewers who read its "
+                "language, against an approved edition of its English original."
             ),
         ),
         Move(
@@ -730,7 +808,8 @@ MOVES: dict[str, Move] = {
                 "until the board approves the article again; from then on the article, its "
                 "change log and its feed entry carry a dated notice of the withdrawal, and of "
                 "the clinically meaningful error corrected, if the approving reviewer declares "
-                "one."
+                "one. Withdrawing an article withdraws its translations; so does a correction, "
+                "until they are updated, unless the sign-off policy says otherwise."
             ),
         ),
     )

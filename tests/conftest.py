@@ -17,6 +17,9 @@ from config.celery import app as celery_app
 from review.workflow import ADMINS, AUTHORS, EDITORS, REVIEWERS
 from tests.factories import SIGNED_CHECKLIST, UserFactory
 
+# Originals and their Spanish translations through review (tests/translation_fixtures.py).
+pytest_plugins = ["tests.translation_fixtures"]
+
 # Tests that need a real service say so: @pytest.mark.needs_postgres, and
 # @pytest.mark.needs_redis("broker") / ("cache"). A run is configured for a service when its
 # environment variable is set: DATABASE_URL for PostgreSQL; CELERY_BROKER_URL for the Redis broker;

@@ -357,6 +357,7 @@ class _Story:
             "submitted_revision_id": None, "withdrawn_at": None, "withdrawal_reason": "",
             "public_edition_id": None, "published_at": None, "state_changed_at": times[0],
             "review_interval_months": 12, "review_due_since": None, "review_due_reason": "",
+            # English originals: the generator writes no translations.
             "language": "en", "translation_of_id": None, "translates_edition_id": None,
         }  # fmt: skip
         self.rows.topic_links += [(self.article["id"], pk) for pk in self.topic_ids]

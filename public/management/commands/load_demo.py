@@ -165,17 +165,18 @@ class Command(BaseCommand):
                 reversion.set_user(users["admin"])
                 reversion.set_comment("Demo disclosure")
 
-    # username, contributor page slug (for a profile made here), specialties
+    # username, contributor page slug (for a profile made here), specialties, languages read
+    # (reviewer2 is the board's Spanish reader: the demo's translations need their approval)
     DEMO_QUALIFICATIONS = (
-        ("reviewer", "ana-reyes", "oncology, medical oncology, thoracic oncology"),
-        ("reviewer2", "tomas-lind", "oncology, thoracic oncology"),
+        ("reviewer", "ana-reyes", "oncology, medical oncology, thoracic oncology", "en"),
+        ("reviewer2", "tomas-lind", "oncology, thoracic oncology", "en, es"),
     )
 
     def _qualifications(self, users: dict[str, User]) -> None:
         """Both demo reviewers are oncologists, so the two of them can sign off the oncology
-        article: their profiles say so (a minimal, unlisted profile where they have none);
-        specialties an admin has already set are kept."""
-        for username, slug, specialties in self.DEMO_QUALIFICATIONS:
+        article, and reviewer2 reads Spanish: their profiles say so (a minimal, unlisted profile
+        where they have none); specialties and languages an admin has already set are kept."""
+        for username, slug, specialties, languages in self.DEMO_QUALIFICATIONS:
             profile, _ = ContributorProfile.objects.get_or_create(
                 user=users[username],
                 defaults={"slug": slug, "board_role": "Medical Advisory Board"},
@@ -183,6 +184,9 @@ class Command(BaseCommand):
             if not profile.specialties:
                 profile.specialties = specialties
                 profile.save(update_fields=["specialties"])
+            if profile.languages in ("", "en"):  # the field's default: nobody chose otherwise
+                profile.languages = languages
+                profile.save(update_fields=["languages"])
 
     def _disclaimers(self, admin: User) -> None:
         for audience, (title, body), (title_es, body_es) in (
