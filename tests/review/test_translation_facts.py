@@ -3,6 +3,7 @@ reading ease, and the setting that makes a mismatch refuse approval."""
 
 import pytest
 
+from accounts.models import ContributorProfile
 from articles.models import Edition
 from articles.selectors import latest_revision_id
 from personalization.models import Audience, ReaderRole
@@ -61,7 +62,8 @@ def english(make_article, make_reference, author, reviewer, patient_role, seen):
 @pytest.fixture
 def spanish(make_article, english, author, reviewer2, patient_role, seen):
     """Its Spanish translation under review: the survival figure mistyped, the patient version
-    easy and faithful."""
+    easy and faithful. Its reviewer reads Spanish."""
+    ContributorProfile.objects.filter(user=reviewer2).update(languages="en, es")
     article = make_article(
         slug="her2-second-line-es", title="¿Cuál es la segunda línea?", body=SPANISH,
         language="es", translation_of=english,
