@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.urls import reverse
@@ -16,6 +17,10 @@ class User(AbstractUser):
     )
     # A slug, not a foreign key: reader roles live in an app above this one.
     preferred_reader_role = models.SlugField(max_length=50, blank=True)
+    # The language they chose with the switcher (public.language); blank: never chose.
+    preferred_language = models.CharField(
+        max_length=10, blank=True, choices=settings.LANGUAGES, default=""
+    )
 
     @property
     def public_name(self) -> str:

@@ -11,7 +11,8 @@ from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -33,6 +34,7 @@ from review.workflow import MOVES, TRACKER_STEP_OF_STATE, TRACKER_STEPS
 
 from . import page_cache, provenance
 from .fast_path import page_response, readable_pointer
+from .language import ENGLISH
 from .listing import ListPage, newest_page
 
 PER_PAGE = 20
@@ -120,8 +122,12 @@ def _article_response(request: HttpRequest, slug: str, url_role: str | None = No
         role, chosen_now = role_from_request(request, roles, signed_in=not shared)
     role_slug = role.slug if role else ""
     if shared:
-        page = page_cache.cached_page(pointer, role_slug) or page_cache.render_page(
-            pointer, role_slug, lambda furniture: anonymous_page(pointer, role_slug, furniture)
+        language = translation.get_language()
+        page = page_cache.cached_page(pointer, role_slug, language) or page_cache.render_page(
+            pointer,
+            role_slug,
+            lambda furniture: anonymous_page(pointer, role_slug, furniture, language=language),
+            language=language,
         )
         response = page_response(request, page, vary_on_cookie=url_role is None)
     else:
@@ -154,15 +160,26 @@ SHOWN_ARTICLE_FIELDS = ("slug", "title", "state", "withdrawn_at", "withdrawal_re
 
 
 def anonymous_page(
-    pointer: PublicPointer, role_slug: str, furniture, shown: tuple | None = None
+    pointer: PublicPointer,
+    role_slug: str,
+    furniture,
+    shown: tuple | None = None,
+    *,
+    language: str = ENGLISH,
 ) -> tuple[int, str]:
-    """The page every anonymous reader of this role gets (and the baked site holds): nothing in
-    it differs per request. `shown`: the article and edition, when the caller (baking every
-    role's page) has read them already."""
+    """The page every anonymous reader of this role gets in this language (and the baked site
+    holds): nothing in it differs per request. `shown`: the article and edition, when the
+    caller (baking every role's page) has read them already."""
     role = next((r for r in furniture.roles if r.slug == role_slug), None)
-    status, template, context = _page(pointer, role, furniture, shown)
-    anonymous = {"user": AnonymousUser(), "messages": ()}
-    return status, render_to_string(template, context | anonymous)
+    with translation.override(language):  # whatever language the caller's thread has active
+        status, template, context = _page(pointer, role, furniture, shown)
+        anonymous = {"user": AnonymousUser(), "messages": ()}
+        # The switcher leads back to this page: the address every reader of this role shares.
+        if role is not None:
+            here = reverse("public:article_for_role", args=[context["article"].slug, role.slug])
+        else:
+            here = context["article"].get_absolute_url()
+        return status, render_to_string(template, context | anonymous | {"page_path": here})
 
 
 def _page(pointer: PublicPointer, role, furniture, shown: tuple | None = None):
@@ -171,7 +188,7 @@ def _page(pointer: PublicPointer, role, furniture, shown: tuple | None = None):
     if pointer.is_withdrawn:
         return 410, "public/withdrawn.html", {"article": article}
     context = _article_context(article, role, furniture, edition=edition, state=pointer.state)
-    return 200, "public/article.html", context
+    return 200, "public/article.html", in_language(context, translation.get_language())
 
 
 def _article_context(article, role, furniture, *, edition: Edition, state: str) -> dict:
@@ -187,7 +204,9 @@ def _article_context(article, role, furniture, *, edition: Edition, state: str) 
     # No timestamp in the form: the page is the same for everyone (questions.views asks the
     # reader to confirm, on a page of its own, before anything is stored).
     question_fields = article_page_fields(
-        role.slug if role else "", tuple((r.slug, r.label) for r in roles)
+        role.slug if role else "",
+        tuple((r.slug, r.label) for r in roles),
+        translation.get_language(),
     )
     today = timezone.localdate()
     references = reader.content.references
@@ -213,6 +232,15 @@ def _article_context(article, role, furniture, *, edition: Edition, state: str) 
         "disclaimer": disclaimer,
         "question_fields": question_fields,
     }
+
+
+def in_language(context: dict, language: str) -> dict:
+    """An article page's context for a reader of `language`. Until the article's text in that
+    language is published, the page shows the English edition, marked as English for browsers
+    and screen readers (`content_language`), with a notice that it is not yet translated."""
+    if language == ENGLISH:
+        return context
+    return context | {"content_language": ENGLISH, "not_translated": True}
 
 
 def disclaimer_fragment(furniture, audience: str) -> str:
@@ -258,6 +286,7 @@ def edition_page(request: HttpRequest, slug: str, number: int) -> HttpResponse:
             context["notices"] = edition_notices(context["current"])
         context["permalink"] = True
         context["canonical_url"] = provenance.permalink(article, edition)
+        context = in_language(context, translation.get_language())
         response = render(request, "public/article.html", context)
     patch_cache_control(response, no_cache=True)
     return response
@@ -282,9 +311,14 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def editorial_policy(request: HttpRequest) -> HttpResponse:
+    # The policy's own text in the reader's language when there is one, else the English.
+    language = translation.get_language()
+    templates = ["public/editorial_policy.html"]
+    if language != ENGLISH:
+        templates.insert(0, f"public/editorial_policy_{language}.html")
     return render(
         request,
-        "public/editorial_policy.html",
+        templates,
         {"moves": MOVES.values(), "sign_off_rules": published_rules(), "checklist": ITEMS},
     )
 

@@ -226,9 +226,12 @@ def check_page_form(form: QuestionForm, *, box: str) -> QuestionForm:
 
 
 @functools.lru_cache(maxsize=64)
-def article_page_fields(role_slug: str, roles: tuple[tuple[str, str], ...]) -> SafeString:
+def article_page_fields(
+    role_slug: str, roles: tuple[tuple[str, str], ...], language: str = "en"
+) -> SafeString:
     """The untimed form's fields as every article page of this role shows them: rendered once
-    per role and list of roles, not once per page (most of a page's rendering time)."""
+    per role, list of roles and language (the active one, which the caller names), not once
+    per page (most of a page's rendering time)."""
     form = blank_question_form(role_slug, roles=list(roles), timed=False)
     return mark_safe(render_to_string("questions/includes/form_fields.html", {"form": form}))
 
