@@ -87,8 +87,10 @@ class ReaderLanguageMiddleware:
     Spanish from an unprefixed reader page to its Spanish one. After the authentication
     middleware: a signed-in reader's profile remembers their choice too.
 
-    Pages outside the reader's (sign in, the review desk) follow the reader's choice: they have
-    no Spanish address of their own, and nothing shared keeps them."""
+    The sign-in and password pages follow the reader's choice (they have no Spanish address of
+    their own, and nothing shared keeps them). Everything else without a Spanish address stays
+    English: feeds, sitemaps and the API are rendered once for everyone (their links must not
+    depend on who asked first), and the review desk is written in English."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -99,15 +101,17 @@ class ReaderLanguageMiddleware:
         if language == ENGLISH:
             chosen = chosen_language(request)
             if chosen != ENGLISH:
-                if not is_reader_path(path):
+                if path.startswith(FOLLOW_THE_CHOICE):
                     language = chosen
-                elif request.method in ("GET", "HEAD"):
+                elif request.method in ("GET", "HEAD") and is_reader_path(path):
                     return _to_counterpart(request, chosen)
         translation.activate(language)
         request.LANGUAGE_CODE = language
-        response = self.get_response(request)
-        response.headers.setdefault("Content-Language", language)
-        return response
+        return self.get_response(request)
+
+
+# The pages without a Spanish address that are shown in the reader's chosen language.
+FOLLOW_THE_CHOICE = ("/accounts/",)
 
 
 def _back_to_english(**kwargs) -> None:

@@ -288,3 +288,11 @@ def test_the_catalogue_translates_every_message_with_the_same_placeholders():
             assert text.strip(), entry.msgid
             expected = sorted(placeholder.findall(entry.msgid_plural or entry.msgid))
             assert sorted(placeholder.findall(text)) == expected, entry.msgid
+
+
+def test_what_is_rendered_once_for_everyone_stays_english_whoever_asks_first(client, article):
+    client.cookies[LANGUAGE_COOKIE] = "es"
+    feed = client.get("/feed/")
+    assert feed.status_code == 200
+    assert "/es/articles/" not in feed.content.decode()
+    assert "/es/" not in client.get("/sitemap.xml").content.decode()
