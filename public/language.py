@@ -26,9 +26,13 @@ ENGLISH = settings.LANGUAGE_CODE
 PREFIXES = tuple(f"/{code}/" for code, _ in settings.LANGUAGES if code != ENGLISH)
 
 
+# And the bare prefixes ("/es"), which Django's APPEND_SLASH then sends to "/es/".
+BARE_PREFIXES = {prefix.rstrip("/") for prefix in PREFIXES}
+
+
 def language_of_path(path: str) -> str:
     """The language an address is in: its prefix, or English."""
-    if path.startswith(PREFIXES):
+    if path.startswith(PREFIXES) or path in BARE_PREFIXES:
         return path.split("/", 2)[1]
     return ENGLISH
 

@@ -296,3 +296,9 @@ def test_what_is_rendered_once_for_everyone_stays_english_whoever_asks_first(cli
     assert feed.status_code == 200
     assert "/es/articles/" not in feed.content.decode()
     assert "/es/" not in client.get("/sitemap.xml").content.decode()
+
+
+def test_the_bare_spanish_prefix_leads_to_the_spanish_home_page(client, article):
+    response = client.get("/es")
+    assert response.status_code == 301
+    assert response["Location"] == "/es/"
