@@ -24,10 +24,12 @@ LANGUAGE_COOKIE_MAX_AGE = 365 * 24 * 3600
 ENGLISH = settings.LANGUAGE_CODE
 # The other languages' address prefixes ("/es/"): a request pays one startswith to be told.
 PREFIXES = tuple(f"/{code}/" for code, _ in settings.LANGUAGES if code != ENGLISH)
-
-
 # And the bare prefixes ("/es"), which Django's APPEND_SLASH then sends to "/es/".
 BARE_PREFIXES = {prefix.rstrip("/") for prefix in PREFIXES}
+# The URL namespaces of the reader's pages: those with an /es/ counterpart (config/urls.py).
+READER_NAMESPACES = {"public", "questions"}
+# The pages without a Spanish address that are shown in the reader's chosen language.
+FOLLOW_THE_CHOICE = ("/accounts/",)
 
 
 def language_of_path(path: str) -> str:
@@ -73,9 +75,6 @@ def _reader_match(path: str):
     return match if match.namespace in READER_NAMESPACES else None
 
 
-READER_NAMESPACES = {"public", "questions"}
-
-
 def counterpart(path: str, language: str) -> str | None:
     """The same reader page in `language` (`/articles/x/` ↔ `/es/articles/x/`), or None when
     the path is not a reader page."""
@@ -112,10 +111,6 @@ class ReaderLanguageMiddleware:
         translation.activate(language)
         request.LANGUAGE_CODE = language
         return self.get_response(request)
-
-
-# The pages without a Spanish address that are shown in the reader's chosen language.
-FOLLOW_THE_CHOICE = ("/accounts/",)
 
 
 def _back_to_english(**kwargs) -> None:
