@@ -9,18 +9,18 @@ export DEMO_PASSWORD
 # names others (the Celery app has no default; gunicorn's config.wsgi defaults to production).
 DJANGO_SETTINGS_MODULE ?= config.settings.base
 
-.PHONY: run test install lint format chromium nginx varnish checkers worker beat clean
+.PHONY: run test install messages gettext lint format chromium nginx varnish checkers worker beat clean
 
-run: $(VENV)/.installed
+run: $(VENV)/.installed messages
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	@echo "Demo users: author, editor, reviewer, reviewer2, admin; password: $$DEMO_PASSWORD"
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: $(VENV)/.installed chromium nginx varnish checkers
+test: $(VENV)/.installed messages chromium nginx varnish checkers
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed messages
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Vetted needs Python 3.12 or newer (Django 6); found " + sys.version.split()[0])'
@@ -28,6 +28,20 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet ".[dev]"
 	touch $@
+
+# The interface in Spanish: the team's catalogues (locale/<language>/LC_MESSAGES/django.po,
+# kept in git) compiled to what Django reads (django.mo, never committed), again whenever a
+# catalogue changes. compilemessages runs GNU gettext's msgfmt, from Debian's gettext.
+CATALOGUES := $(wildcard locale/*/LC_MESSAGES/django.po)
+messages: $(CATALOGUES:.po=.mo)
+
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po | $(VENV)/.installed gettext
+	$(BIN)/python manage.py compilemessages --locale $* --ignore .venv --ignore node_modules
+
+gettext:
+	@command -v msgfmt >/dev/null 2>&1 || { \
+		echo "Installing Debian's gettext to compile the translations"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext; }
 
 # Browser tests drive Debian's Chromium (never a downloaded browser build).
 chromium:

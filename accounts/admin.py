@@ -12,6 +12,16 @@ admin.site.login_form = AdminSignInForm
 class UserAdmin(BaseUserAdmin):
     fieldsets = (
         *BaseUserAdmin.fieldsets,
-        ("Public profile", {"fields": ("display_name", "credentials", "preferred_reader_role")}),
+        (
+            "Public profile",
+            {
+                "fields": (
+                    "display_name",
+                    "credentials",
+                    "preferred_reader_role",
+                    "preferred_language",
+                )
+            },
+        ),
     )
     list_display = ("username", "display_name", "credentials", "email", "is_active", "is_staff")

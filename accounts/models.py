@@ -17,6 +17,10 @@ class User(AbstractUser):
     )
     # A slug, not a foreign key: reader roles live in an app above this one.
     preferred_reader_role = models.SlugField(max_length=50, blank=True)
+    # The language they chose with the switcher (public.language); blank: never chose.
+    preferred_language = models.CharField(
+        max_length=10, blank=True, choices=settings.LANGUAGES, default=""
+    )
 
     @property
     def public_name(self) -> str:

@@ -1,3 +1,4 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.sitemaps import views as sitemap_views
@@ -11,6 +12,7 @@ from accounts.views import PasswordResetConfirm
 from config.password_reset import OutboxPasswordResetForm
 from public import sitemaps
 from public.feeds import ApprovedChangesFeed, TopicChangesFeed
+from public.language import choose_language
 from public.listings import kept_by_log
 from public.sitemaps import SITEMAPS
 
@@ -76,6 +78,13 @@ urlpatterns = [
     # For clients that ask for /favicon.ico without reading the page's <link rel="icon">. Lazy:
     # the hashed name comes from the static manifest, which need not exist when URLs load.
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.svg"))),
+    # The language switcher's choice (public.language): remembered, then back to the page.
+    path("language/<str:code>/", choose_language, name="choose_language"),
+]
+
+# The reader's pages, in English at today's addresses and in Spanish under /es/.
+urlpatterns += i18n_patterns(
     path("", include("questions.urls")),
     path("", include("public.urls")),
-]
+    prefix_default_language=False,
+)

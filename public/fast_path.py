@@ -3,9 +3,10 @@ the session, authentication, CSRF and message middleware run (nothing on the pag
 them), and after Django's own host checks, HTTPS redirect and security headers.
 
 A request takes it when it is a GET or HEAD of an article page, its per-role address or its
-`?role=` link, carries no session or message cookie, and the page its article's public pointer
-names (one indexed query: publishing.selectors) is in the store. Anything else goes on to the
-view, which renders and keeps the page for the next reader.
+`?role=` link, in English or under `/es/`, carries no session or message cookie (nor, at an
+English address, a reader's choice of Spanish: public.language sends them on), and the page
+its article's public pointer names (one indexed query: publishing.selectors) is in the store.
+Anything else goes on to the view, which renders and keeps the page for the next reader.
 """
 
 import re
@@ -16,10 +17,14 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from personalization.selectors import ROLE_COOKIE
 from personalization.services import remember_role_cookie
 from publishing.selectors import PublicPointer, public_pointer
+from publishing.translations import translation_pointer
 
 from . import page_cache
+from .language import ENGLISH, LANGUAGE_COOKIE
 
-ARTICLE_PATH = re.compile(r"^/articles/(?P<slug>[-\w]+)/(?:for/(?P<role>[-\w]+)/)?$", re.ASCII)
+ARTICLE_PATH = re.compile(
+    r"^(?:/(?P<language>es))?/articles/(?P<slug>[-\w]+)/(?:for/(?P<role>[-\w]+)/)?$", re.ASCII
+)
 ROLE_SLUG = re.compile(r"^[-a-z0-9_]{0,50}$")
 ROLE_QUERY = re.compile(r"role=([-a-z0-9_]{0,50})", re.ASCII)
 
@@ -74,6 +79,17 @@ def readable_pointer(slug: str) -> PublicPointer | None:
     return pointer
 
 
+def reader_pointer(slug: str, language: str) -> PublicPointer | None:
+    """What a reader of `language` opening the article at `slug` is shown: its translation in
+    their language when one is public (or withdrawn: they are told so), else the original
+    (shown in their interface, marked as English)."""
+    if language != ENGLISH:
+        translated = translation_pointer(slug, language)
+        if translated is not None:
+            return translated
+    return readable_pointer(slug)
+
+
 class StoredArticlePageMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -87,6 +103,9 @@ class StoredArticlePageMiddleware:
         match = ARTICLE_PATH.match(request.path_info)
         if match is None or not page_cache.shares_pages(request.COOKIES):
             return None
+        language = match["language"] or ENGLISH
+        if language == ENGLISH and LANGUAGE_COOKIE in request.COOKIES:
+            return None  # a reader who chose another language: redirected, or not, by the view
         asked = _asked_role(request)
         if match["role"] is not None:
             role_slug = match["role"]
@@ -94,11 +113,11 @@ class StoredArticlePageMiddleware:
             role_slug = asked if asked is not None else request.COOKIES.get(ROLE_COOKIE, "")
         if not ROLE_SLUG.match(role_slug):
             return None  # not a role anyone could have chosen: the view ignores it
-        pointer = readable_pointer(match["slug"])
+        pointer = reader_pointer(match["slug"], language)
         if pointer is None:
             return None  # the view answers 404
         request.public_pointer = pointer  # read once: the view uses it on a miss
-        page = page_cache.cached_page(pointer, role_slug)
+        page = page_cache.cached_page(pointer, role_slug, language)
         if page is None:
             return None
         response = page_response(request, page, vary_on_cookie=match["role"] is None)

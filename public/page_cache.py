@@ -1,6 +1,7 @@
 """The page store: anonymous readers' article pages, each kept under what it shows.
 
-A page's key names the edition (or the withdrawal) it shows, the reader role, the tracker step
+A page's key names the edition (or the withdrawal) it shows, the reader role, the language of
+its address (`/es/…`: the same edition in the Spanish interface), the tracker step
 of a provisional edition and the versions of its surroundings (publishing.selectors), all read
 from the article's row on every request. So a page is never asked whether it is still current:
 once an article is withdrawn or re-published, or a disclaimer changes, its old pages are simply
@@ -59,12 +60,14 @@ class Page:
 
 
 def _release() -> str:
-    """A fingerprint of what renders pages besides the data: the templates and static files
-    as deployed. A deploy that changes how pages look retires every stored page."""
+    """A fingerprint of what renders pages besides the data: the templates, static files and
+    translations (the catalogues' sources: their compiled files follow them) as deployed. A
+    deploy that changes how pages look or read retires every stored page."""
     digest = hashlib.sha256()
-    for folder in (settings.BASE_DIR / "templates", settings.BASE_DIR / "static"):
+    folders = ("templates", "static", "locale")
+    for folder in (settings.BASE_DIR / name for name in folders):
         for path in sorted(folder.rglob("*")):
-            if path.is_file():
+            if path.is_file() and path.suffix != ".mo":
                 digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:12]
 
@@ -72,11 +75,14 @@ def _release() -> str:
 RELEASE = _release()
 
 
-def page_key(pointer: PublicPointer, role_slug: str) -> str:
-    # "page3": the shape of Page and of the key. The release: a deploy that changes templates or
-    # static files. The site's address: a page's absolute links (canonical, How to cite,
-    # JSON-LD) are written at that address, so a move to another one must not serve old pages.
-    return f"vetted:page3:{RELEASE}:{settings.VETTED_SITE_URL}:{pointer.what}:{role_slug}"
+def page_key(pointer: PublicPointer, role_slug: str, language: str = "en") -> str:
+    # "page4": the shape of Page and of the key (the language joined it). The release: a
+    # deploy that changes templates, static files or translations. The site's address: a
+    # page's absolute links (canonical, How to cite, JSON-LD) are written at that address, so a
+    # move to another one must not serve old pages.
+    return (
+        f"vetted:page4:{RELEASE}:{settings.VETTED_SITE_URL}:{pointer.what}:{role_slug}:{language}"
+    )
 
 
 # Pages this process has served, by key. The key names what the page is, so a page found here
@@ -85,9 +91,10 @@ _pages_here: dict[str, Page] = {}
 _PAGES_HERE_MAX = 512
 
 
-def cached_page(pointer: PublicPointer, role_slug: str) -> Page | None:
-    """The page of this pointer for this role, from this process or the shared cache."""
-    key = page_key(pointer, role_slug)
+def cached_page(pointer: PublicPointer, role_slug: str, language: str = "en") -> Page | None:
+    """The page of this pointer for this role in this language, from this process or the
+    shared cache."""
+    key = page_key(pointer, role_slug, language)
     page = _pages_here.get(key)
     if page is None:
         page = cache.get(key)
@@ -107,12 +114,13 @@ def render_page(
     pointer: PublicPointer,
     role_slug: str,
     render: Callable[["Furniture"], tuple[int, str]],
+    language: str = "en",
 ) -> Page:
-    """Render the page this pointer names for this role, and keep it; `render` may raise
-    Http404."""
+    """Render the page this pointer names for this role in this language, and keep it; `render`
+    may raise Http404."""
     frame = furniture(pointer.surroundings)
     status, html = render(frame)
-    key = page_key(pointer, role_slug)
+    key = page_key(pointer, role_slug, language)
     page = Page.of(status, html, key, surrogate_keys(pointer, role_slug, frame))
     cache.set(key, page, PAGE_SECONDS)
     _remember_here(key, page)
@@ -122,6 +130,7 @@ def render_page(
 def surrogate_keys(pointer: PublicPointer, role_slug: str, frame: "Furniture") -> str:
     """The keys the edge purges this page by: its article, its edition, its role, the audience
     whose disclaimer it shows, and every page."""
+    # Not the language: a publish or withdrawal purges the article's pages in every language.
     if pointer.is_withdrawn:
         return f"article-{pointer.article_id} gone pages"
     role = next((r for r in frame.roles if r.slug == role_slug), None)

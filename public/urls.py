@@ -14,7 +14,4 @@ urlpatterns = [
     path("topics/<slug:slug>/", views.topic, name="topic"),
     path("editorial-policy/", views.editorial_policy, name="editorial_policy"),
     path("healthz", views.healthz, name="healthz"),
-    # TEMPORARY (translations branch): the Spanish article page until i18n_patterns; the lead
-    # drops this at merge (public.views.spanish_article_page).
-    path("es/articles/<slug:slug>/", views.spanish_article_page, name="article_es"),
 ]

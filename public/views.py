@@ -11,6 +11,7 @@ from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.cache import never_cache
@@ -27,14 +28,15 @@ from personalization.selectors import role_from_request
 from personalization.services import remember_role
 from publishing.delivery import oldest_unapplied
 from publishing.selectors import PublicPointer, edition_notices, public_pointer
-from publishing.translations import lag_of, translation_pointer
+from publishing.translations import lag_of
 from questions.forms import article_page_fields
 from review.checklist import ITEMS
 from review.policy import published_rules
 from review.workflow import MOVES, TRACKER_STEP_OF_STATE, TRACKER_STEPS
 
 from . import page_cache, provenance
-from .fast_path import page_response, readable_pointer
+from .fast_path import page_response, reader_pointer
+from .language import ENGLISH
 from .listing import newest_page
 
 PER_PAGE = 20
@@ -108,13 +110,7 @@ def article_for_role(request: HttpRequest, slug: str, role: str) -> HttpResponse
 
 def _article_response(request: HttpRequest, slug: str, url_role: str | None = None):
     language = translation.get_language() or settings.LANGUAGE_CODE
-    if language != settings.LANGUAGE_CODE:
-        # A reader of another language at the original's address reads its translation.
-        pointer = translation_pointer(slug, language)
-        if pointer is None:
-            return untranslated_page(request, slug)
-    else:
-        pointer = getattr(request, "public_pointer", None) or readable_pointer(slug)
+    pointer = getattr(request, "public_pointer", None) or reader_pointer(slug, language)
     if pointer is None:
         raise Http404("No article here.")
     furniture = page_cache.furniture(pointer.surroundings)
@@ -129,8 +125,12 @@ def _article_response(request: HttpRequest, slug: str, url_role: str | None = No
         role, chosen_now = role_from_request(request, roles, signed_in=not shared)
     role_slug = role.slug if role else ""
     if shared:
-        page = page_cache.cached_page(pointer, role_slug) or page_cache.render_page(
-            pointer, role_slug, lambda furniture: anonymous_page(pointer, role_slug, furniture)
+        language = translation.get_language()
+        page = page_cache.cached_page(pointer, role_slug, language) or page_cache.render_page(
+            pointer,
+            role_slug,
+            lambda furniture: anonymous_page(pointer, role_slug, furniture, language=language),
+            language=language,
         )
         response = page_response(request, page, vary_on_cookie=url_role is None)
     else:
@@ -138,21 +138,6 @@ def _article_response(request: HttpRequest, slug: str, url_role: str | None = No
     if chosen_now and response.status_code in (200, 304):
         remember_role(request, response, role, signed_in=not shared)
     return response
-
-
-def untranslated_page(request: HttpRequest, slug: str) -> HttpResponse:
-    """An article with no published translation in the reader's language: the i18n work's
-    fallback goes here (until then, none to show)."""
-    raise Http404("No translation of this article here.")
-
-
-# TEMPORARY (translations branch, for its tests): the Spanish address until i18n_patterns and
-# LocaleMiddleware route /es/ to article_page with Spanish active. The lead drops this view and
-# its route (public/urls.py, "article_es") at merge.
-@require_safe
-def spanish_article_page(request: HttpRequest, slug: str) -> HttpResponse:
-    with translation.override("es"):
-        return _article_response(request, slug)
 
 
 def _signed_in_page(request: HttpRequest, pointer: PublicPointer, role, furniture) -> HttpResponse:
@@ -178,15 +163,26 @@ SHOWN_ARTICLE_FIELDS = ("slug", "title", "state", "withdrawn_at", "withdrawal_re
 
 
 def anonymous_page(
-    pointer: PublicPointer, role_slug: str, furniture, shown: tuple | None = None
+    pointer: PublicPointer,
+    role_slug: str,
+    furniture,
+    shown: tuple | None = None,
+    *,
+    language: str = ENGLISH,
 ) -> tuple[int, str]:
-    """The page every anonymous reader of this role gets (and the baked site holds): nothing in
-    it differs per request. `shown`: the article and edition, when the caller (baking every
-    role's page) has read them already."""
+    """The page every anonymous reader of this role gets in this language (and the baked site
+    holds): nothing in it differs per request. `shown`: the article and edition, when the
+    caller (baking every role's page) has read them already."""
     role = next((r for r in furniture.roles if r.slug == role_slug), None)
-    status, template, context = _page(pointer, role, furniture, shown)
-    anonymous = {"user": AnonymousUser(), "messages": ()}
-    return status, render_to_string(template, context | anonymous)
+    with translation.override(language):  # whatever language the caller's thread has active
+        status, template, context = _page(pointer, role, furniture, shown)
+        anonymous = {"user": AnonymousUser(), "messages": ()}
+        # The switcher leads back to this page: the address every reader of this role shares.
+        if role is not None:
+            here = reverse("public:article_for_role", args=[context["article"].slug, role.slug])
+        else:
+            here = context["article"].get_absolute_url()
+        return status, render_to_string(template, context | anonymous | {"page_path": here})
 
 
 def _page(pointer: PublicPointer, role, furniture, shown: tuple | None = None):
@@ -198,7 +194,7 @@ def _page(pointer: PublicPointer, role, furniture, shown: tuple | None = None):
     # A translation says when its original has moved on (its key moves with the original's
     # publication: publishing.services.publish).
     context["lag"] = lag_of(edition) if article.translation_of_id else None
-    return 200, "public/article.html", context
+    return 200, "public/article.html", in_language(context, translation.get_language())
 
 
 def _article_context(article, role, furniture, *, edition: Edition, state: str) -> dict:
@@ -214,7 +210,9 @@ def _article_context(article, role, furniture, *, edition: Edition, state: str) 
     # No timestamp in the form: the page is the same for everyone (questions.views asks the
     # reader to confirm, on a page of its own, before anything is stored).
     question_fields = article_page_fields(
-        role.slug if role else "", tuple((r.slug, r.label) for r in roles)
+        role.slug if role else "",
+        tuple((r.slug, r.label) for r in roles),
+        translation.get_language(),
     )
     today = timezone.localdate()
     references = reader.content.references
@@ -240,6 +238,15 @@ def _article_context(article, role, furniture, *, edition: Edition, state: str) 
         "disclaimer": disclaimer,
         "question_fields": question_fields,
     }
+
+
+def in_language(context: dict, language: str) -> dict:
+    """An article page's context for a reader of `language`. Until the article's text in that
+    language is published, the page shows the English edition, marked as English for browsers
+    and screen readers (`content_language`), with a notice that it is not yet translated."""
+    if language == ENGLISH or context["article"].language == language:
+        return context
+    return context | {"content_language": ENGLISH, "not_translated": True}
 
 
 def disclaimer_fragment(furniture, audience: str) -> str:
@@ -285,6 +292,7 @@ def edition_page(request: HttpRequest, slug: str, number: int) -> HttpResponse:
             context["notices"] = edition_notices(context["current"])
         context["permalink"] = True
         context["canonical_url"] = provenance.permalink(article, edition)
+        context = in_language(context, translation.get_language())
         response = render(request, "public/article.html", context)
     patch_cache_control(response, no_cache=True)
     return response
@@ -309,9 +317,14 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def editorial_policy(request: HttpRequest) -> HttpResponse:
+    # The policy's own text in the reader's language when there is one, else the English.
+    language = translation.get_language()
+    templates = ["public/editorial_policy.html"]
+    if language != ENGLISH:
+        templates.insert(0, f"public/editorial_policy_{language}.html")
     return render(
         request,
-        "public/editorial_policy.html",
+        templates,
         {"moves": MOVES.values(), "sign_off_rules": published_rules(), "checklist": ITEMS},
     )
 

@@ -8,7 +8,10 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 from django.template.loader import render_to_string
+from django.utils.formats import number_format
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from articles.models import Article
@@ -78,8 +81,10 @@ class QuestionTextField(forms.CharField):
             value = value.replace("\r\n", "\n").replace("\r", "\n")
             if any(_is_control(char, allowed="\n\t") for char in value):
                 raise forms.ValidationError(
-                    "Your question contains invisible control characters. Please retype it "
-                    "rather than pasting it.",
+                    _(
+                        "Your question contains invisible control characters. Please retype it "
+                        "rather than pasting it."
+                    ),
                     code="control_characters",
                 )
         return super().to_python(value)
@@ -93,7 +98,7 @@ class _SingleLineMixin:
             _is_control(char) or char in _BIDI_CONTROLS for char in value
         ):
             raise forms.ValidationError(
-                "This must be a single line of ordinary text.", code="control_characters"
+                _("This must be a single line of ordinary text."), code="control_characters"
             )
         return super().to_python(value)
 
@@ -117,16 +122,20 @@ class RoleField(forms.Field):
 
 class QuestionForm(_LabelledForm):
     question = QuestionTextField(
-        label="Your question",
+        label=_("Your question"),
         min_length=QUESTION_MIN_CHARS,
         max_length=QUESTION_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=f"Between {QUESTION_MIN_CHARS} and {QUESTION_MAX_CHARS:,} characters.",
+        help_text="",  # in the reader's language, with their digit grouping: __init__
         error_messages={
-            "min_length": "Please write at least %(limit_value)d characters, so our editors can "
-            "understand your question (it has %(show_value)d).",
-            "max_length": "Please shorten your question to %(limit_value)d characters or fewer "
-            "(it has %(show_value)d).",
+            "min_length": _(
+                "Please write at least %(limit_value)d characters, so our editors can "
+                "understand your question (it has %(show_value)d)."
+            ),
+            "max_length": _(
+                "Please shorten your question to %(limit_value)d characters or fewer "
+                "(it has %(show_value)d)."
+            ),
         },
     )
     # The reader's words as typed, kept in their own page (never stored) while the box holds
@@ -134,17 +143,17 @@ class QuestionForm(_LabelledForm):
     original = QuestionTextField(
         required=False, max_length=QUESTION_MAX_CHARS, widget=forms.HiddenInput
     )
-    name = NameField(label="Your first name (optional)", required=False, max_length=100)
+    name = NameField(label=_("Your first name (optional)"), required=False, max_length=100)
     email = ReplyEmailField(
-        label="Your e-mail address (optional, only if you would like a reply)",
+        label=_("Your e-mail address (optional, only if you would like a reply)"),
         required=False,
         max_length=254,
     )
-    role = RoleField(label="I am asking as (optional)", required=False)
+    role = RoleField(label=_("I am asking as (optional)"), required=False)
     consent = forms.BooleanField(label="", required=True)
     # The trap: people never see this field, so anything in it was typed by a program.
     website = forms.CharField(
-        label="Leave this field empty",
+        label=_("Leave this field empty"),
         required=False,
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
@@ -157,13 +166,17 @@ class QuestionForm(_LabelledForm):
         kwargs.setdefault("auto_id", "question_%s")
         super().__init__(*args, **kwargs)
         self.roles = reader_roles() if roles is None else roles
-        self.fields["role"].widget.choices = [("", "Prefer not to say"), *self.roles]
-        self.fields["consent"].label = (
+        self.fields["question"].help_text = gettext("Between %(min)s and %(max)s characters.") % {
+            "min": number_format(QUESTION_MIN_CHARS, force_grouping=True),
+            "max": number_format(QUESTION_MAX_CHARS, force_grouping=True),
+        }
+        self.fields["role"].widget.choices = [("", gettext("Prefer not to say")), *self.roles]
+        self.fields["consent"].label = gettext(
             "I understand this is not for emergencies or personal medical advice, and I agree "
             "that Vetted keeps my question, with personal details removed, for up to "
-            f"{settings.VETTED_QUESTION_RETENTION_DAYS} days to answer it and improve its articles."
-        )
-        self.fields["consent"].error_messages["required"] = (
+            "%(days)d days to answer it and improve its articles."
+        ) % {"days": settings.VETTED_QUESTION_RETENTION_DAYS}
+        self.fields["consent"].error_messages["required"] = gettext(
             "Please tick this box to send your question."
         )
         if self.is_bound:
@@ -226,9 +239,12 @@ def check_page_form(form: QuestionForm, *, box: str) -> QuestionForm:
 
 
 @functools.lru_cache(maxsize=64)
-def article_page_fields(role_slug: str, roles: tuple[tuple[str, str], ...]) -> SafeString:
+def article_page_fields(
+    role_slug: str, roles: tuple[tuple[str, str], ...], language: str = "en"
+) -> SafeString:
     """The untimed form's fields as every article page of this role shows them: rendered once
-    per role and list of roles, not once per page (most of a page's rendering time)."""
+    per role, list of roles and language (the active one, which the caller names), not once
+    per page (most of a page's rendering time)."""
     form = blank_question_form(role_slug, roles=list(roles), timed=False)
     return mark_safe(render_to_string("questions/includes/form_fields.html", {"form": form}))
 

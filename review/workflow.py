@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language_info, pgettext_lazy
 from reversion.models import Version
 
 from accounts.models import ContributorProfile, User
@@ -850,10 +850,10 @@ def refusal(move: Move, *, article: Article, user: User) -> Refusal | None:
 
 
 # The three steps of the public tracker, and which step each state stands on.
-TRACKER_STEPS = (
-    (ReviewState.SUBMITTED, "Submitted"),
-    (ReviewState.UNDER_REVIEW, "Under Review"),
-    (ReviewState.APPROVED, "Approved"),
+TRACKER_STEPS = (  # readers see them in their language
+    (ReviewState.SUBMITTED, pgettext_lazy("review step", "Submitted")),
+    (ReviewState.UNDER_REVIEW, pgettext_lazy("review step", "Under Review")),
+    (ReviewState.APPROVED, pgettext_lazy("review step", "Approved")),
 )
 TRACKER_STEP_OF_STATE = {
     ReviewState.DRAFT: ReviewState.SUBMITTED,

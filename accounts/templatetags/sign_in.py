@@ -2,7 +2,7 @@
 
 from django import template
 from django.conf import settings
-from django.template.defaultfilters import pluralize
+from django.utils.translation import ngettext
 
 from accounts import selectors
 from accounts.models import User
@@ -22,6 +22,6 @@ def password_reset_valid_for() -> str:
     seconds = settings.PASSWORD_RESET_TIMEOUT
     if seconds >= 3600 and seconds % 3600 == 0:
         hours = seconds // 3600
-        return f"{hours} hour{pluralize(hours)}"
+        return ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours}
     minutes = max(1, round(seconds / 60))
-    return f"{minutes} minute{pluralize(minutes)}"
+    return ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}

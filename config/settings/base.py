@@ -70,6 +70,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The address's language (/es/…), or the reader's choice where there is no Spanish address;
+    # after authentication: a signed-in reader's profile remembers the choice.
+    "public.language.ReaderLanguageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "config.two_factor.RequireSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

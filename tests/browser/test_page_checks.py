@@ -183,6 +183,15 @@ def test_the_notices_and_the_disclosure_page_pass_the_checks(
     check(page, [live_server.url + path for path in public], checkers, tmp_path)
 
 
+def test_the_spanish_pages_pass_the_checks(live_server, approved_demo, page, checkers, tmp_path):
+    """The same pages at their Spanish addresses, in the Spanish interface (lang="es")."""
+    paths = ["/es/", "/es/search/?q=HER2", "/es/editorial-policy/", f"/es{ARTICLE}",
+             f"/es{ARTICLE}?role=patient", f"/es{ARTICLE}editions/1/",
+             f"/es{ARTICLE}questions/"]  # fmt: skip
+    check(page, [live_server.url + path for path in paths], checkers, tmp_path)
+    assert page.locator("html").get_attribute("lang") == "es"
+
+
 def test_the_sign_in_and_password_reset_pages_pass_the_checks(
     live_server, demo, page, checkers, tmp_path
 ):

@@ -1,0 +1,19 @@
+"""The language switcher every page carries (templates/base.html)."""
+
+from django import template
+from django.utils import translation
+
+from public.language import switcher_links
+
+register = template.Library()
+
+
+@register.inclusion_tag("public/includes/language_switcher.html", takes_context=True)
+def language_switcher(context) -> dict:
+    """Links to this page in each language. `page_path`: the address a stored page is shared
+    at (public.views.anonymous_page renders it without a request); else the request's."""
+    path = context.get("page_path")
+    if not path:
+        request = context.get("request")
+        path = request.get_full_path() if request is not None else "/"
+    return {"links": switcher_links(path, translation.get_language())}
