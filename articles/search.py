@@ -345,6 +345,7 @@ class _PostgreSQLMatches:
 
     _PAGE = (
         "SELECT a.id, a.slug, a.live_revision_id, a.public_edition_id, a.published_at,"
+        " a.translation_of_id,"
         " e.title, e.summary, ts_headline(%s::regconfig,"
         " regexp_replace(left(e.search_text, %s), %s, %s, %s), " + _QUERY + ", %s)"
         " FROM (SELECT s.article_id, s.published_at, ts_rank(s.document, " + _QUERY + ") AS rank"
@@ -361,7 +362,9 @@ class _PostgreSQLMatches:
         f"StartSel='{_START}', StopSel='{_STOP}', MaxFragments=2, MinWords=8, MaxWords=24,"
         " FragmentDelimiter=' … '"
     )
-    _FIELDS = ("id", "slug", "live_revision_id", "public_edition_id", "published_at")
+    # What a hit shows and its address reads (get_absolute_url: translation_of).
+    _FIELDS = ("id", "slug", "live_revision_id", "public_edition_id", "published_at",
+               "translation_of_id")  # fmt: skip
 
     def hits(self, offset: int, limit: int) -> list[SearchHit]:
         """The page, in one statement: its ids ranked among the candidates' entries (each entry's
@@ -379,8 +382,8 @@ class _PostgreSQLMatches:
             rows = cursor.fetchall()
         hits = []
         for row in rows:
-            article = Article.from_db(DEFAULT_DB_ALIAS, self._FIELDS, row[:5])
-            title, summary, snippet = row[5:]
+            article = Article.from_db(DEFAULT_DB_ALIAS, self._FIELDS, row[:6])
+            title, summary, snippet = row[6:]
             hits.append(SearchHit(article, title, summary, highlighted(snippet)))
         return hits
 
