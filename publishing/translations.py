@@ -94,6 +94,7 @@ class Lag:
     # approved as a translation, shows the "pending review" caution and the original's tracker.
     awaiting_review: bool = False
     original_state: str = ""  # the original's review state, for that tracker
+    translated_at: datetime | None = None  # when the translated edition was published
 
     @property
     def is_behind(self) -> bool:
@@ -136,23 +137,31 @@ def is_later(edition: Edition, than: Edition) -> bool:
     return edition.pk > than.pk
 
 
-def _newer(translated_number, translated_id, translated_revision_id, public_edition_id) -> Q:
-    """The original's editions after the translated one (publishing.translations.newer_text):
+def _newer(translated: dict, public_edition_id) -> Q:
+    """The original's editions after the translated one (newer_text) with another text:
     approved ones numbered after it (all of them after a pending one), and the provisional
-    edition readers see now when it was written after it. Arguments are values or OuterRefs."""
-    return (
-        Q(kind=Edition.Kind.APPROVED, number__gt=Coalesce(translated_number, Value(0)))
-        | Q(kind=Edition.Kind.PENDING, pk=public_edition_id, pk__gt=translated_id)
-    ) & ~Q(revision_id=translated_revision_id)
+    edition readers see now when it was written after it. `translated`: the translated
+    edition's number, pk, revision_id and content_sha256; values or OuterRefs, as is
+    `public_edition_id`, the original's."""
+    after = Q(kind=Edition.Kind.APPROVED, number__gt=Coalesce(translated["number"], Value(0))) | Q(
+        kind=Edition.Kind.PENDING, pk=public_edition_id, pk__gt=translated["pk"]
+    )
+    # The same text: the same revision, or what readers are shown fingerprinted alike (a
+    # provisional text approved as it stood is pinned to a later revision of the same words).
+    same = Q(revision_id=translated["revision_id"]) | Q(content_sha256=translated["content_sha256"])
+    return after & ~same
+
+
+_COMPARED = ("number", "pk", "revision_id", "content_sha256")
 
 
 def newer_text(original: Article, translated: Edition) -> QuerySet[Edition]:
     """The original's editions after the translated one that changed its text: its approved
     ones, and the provisional edition readers see while it waits for the board (an edition that
-    only confirmed it still current, "Reviewed, no changes.", changed nothing to translate)."""
-    return original.editions.filter(
-        _newer(translated.number, translated.pk, translated.revision_id, original.public_edition_id)
-    )
+    only confirmed it still current, "Reviewed, no changes.", or approved the provisional text
+    as it stood, changed nothing to translate)."""
+    compared = {name: getattr(translated, name) for name in _COMPARED}
+    return original.editions.filter(_newer(compared, original.public_edition_id))
 
 
 def lag_of(edition: Edition) -> Lag | None:
@@ -174,7 +183,7 @@ def lag_of(edition: Edition) -> Lag | None:
         translated_number=translated.number, current_number=current.number, behind=behind,
         updated_at=newest.published_at, english_url=english_url,
         awaiting_review=not translated.is_approved and not current.is_approved,
-        original_state=original.state,
+        original_state=original.state, translated_at=translated.published_at,
     )  # fmt: skip
 
 
@@ -183,13 +192,9 @@ def with_lag(translations: QuerySet[Article]) -> QuerySet[Article]:
     the one its text translates that changed the text: newer_text) and `behind_since` (when
     the first of them was published; None while it is not behind): two correlated subqueries
     over the editions' (article, number) index, for one page of a list."""
+    compared = {name: OuterRef(f"translates_edition__{name}") for name in _COMPARED}
     newer = Edition.objects.filter(article_id=OuterRef("translation_of_id")).filter(
-        _newer(
-            OuterRef("translates_edition__number"),
-            OuterRef("translates_edition_id"),
-            OuterRef("translates_edition__revision_id"),
-            OuterRef("translation_of__public_edition_id"),
-        )
+        _newer(compared, OuterRef("translation_of__public_edition_id"))
     )
     count = newer.order_by().values("article_id").annotate(n=Count("pk")).values("n")
     since = newer.order_by().values("article_id").annotate(at=Min("published_at")).values("at")
