@@ -51,7 +51,7 @@ def translation_panel(article: Article, user: User) -> TranslationPanel:
     if article.translation_of_id is not None:
         original = article.translation_of
         translated = article.translates_edition
-        newest = translations.newest_approved_edition(original)
+        newest = translations.edition_to_translate(original)
         behind = 0
         if newest is not None and translated is not None:
             behind = newer_text(original, translated).count()
@@ -65,7 +65,7 @@ def translation_panel(article: Article, user: User) -> TranslationPanel:
     panel = TranslationPanel(translations=existing)
     if not translations.may_translate(article, user):
         return panel
-    panel.edition = translations.newest_approved_edition(article)
+    panel.edition = translations.edition_to_translate(article)
     taken = {other.language for other in existing}
     wanted = [code for code in translations.translatable_languages() if code not in taken]
     if panel.edition is None:

@@ -56,13 +56,6 @@ def translatable_languages() -> list[str]:
     return [code for code, _ in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
 
 
-def newest_approved_edition(original: Article) -> Edition | None:
-    """What a translation is written against (publishing.translations.edition_to_translate):
-    the original's newest approved edition, else the provisional one readers see; None while
-    it is withdrawn or nothing of it is public."""
-    return edition_to_translate(original)
-
-
 def may_translate(original: Article, user: User) -> bool:
     """Who may start a translation: whoever may edit the original (its authors, editors,
     admins)."""
@@ -82,7 +75,7 @@ def start_translation(*, original: Article, by: User, language: str) -> Article:
         locked = Article.objects.select_for_update().get(pk=original.pk)
         if locked.translation_of_id is not None:
             raise InvalidTransition("This is a translation: translate its English original.")
-        edition = newest_approved_edition(locked)
+        edition = edition_to_translate(locked)
         if edition is None:
             raise InvalidTransition(
                 "Only an article readers can read is translated: the board approves the English "
@@ -132,7 +125,7 @@ def update_to_edition(*, article: Article, by: User, seen_revision_id: int | Non
     approved), its text to be brought in line by the translator."""
     if article.translation_of_id is None:
         raise InvalidTransition("Only a translation is moved to a newer English edition.")
-    newest = newest_approved_edition(article.translation_of)
+    newest = edition_to_translate(article.translation_of)
     if newest is None:
         raise InvalidTransition("The English original has no edition readers can see.")
     if article.translates_edition_id == newest.pk:
