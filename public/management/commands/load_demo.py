@@ -316,6 +316,7 @@ class Command(BaseCommand):
         """Each demo translation (DEMO_TRANSLATIONS), once: started from the English text readers
         see (the provisional edition), written from its files, approved by the board's readers
         of its language, then the English text revised and published provisionally again."""
+        made = False
         for language, (path, variant_paths) in DEMO_TRANSLATIONS.items():
             source = read_article_file(path)
             if Article.objects.filter(slug=source.slug).exists():
@@ -325,6 +326,8 @@ class Command(BaseCommand):
             translation = start_translation(original=article, by=users["author"], language=language)
             self._write_translation(translation, source, variant_paths, by=users["author"])
             self._approve_translation(translation, users)
+            made = True
+        if made:  # every translation made now translates the first text: leave them behind it
             self._revise_english(article, users)
 
     @staticmethod
@@ -409,4 +412,3 @@ class Command(BaseCommand):
                 name, article=article, by=by, seen_revision_id=latest_revision_id(article),
                 comment=comment,
             )  # fmt: skip
-        article.refresh_from_db()
