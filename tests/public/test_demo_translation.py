@@ -133,7 +133,7 @@ def test_the_spanish_page_shows_the_spanish_text_the_caution_and_the_lag(client,
     assert "publicado provisionalmente" in html
 
     english_page = client.get(f"/articles/{ENGLISH}/").content.decode()
-    assert "waiting for review" in english_page and "in DESTINY-Lung01 was 17.8" in english_page
+    assert "waiting for review" in english_page and "In DESTINY-Lung01, 86%" in english_page
 
 
 def test_the_translators_queue_lists_it_behind_with_the_english_changes(client, demo):
@@ -149,4 +149,5 @@ def test_the_translators_queue_lists_it_behind_with_the_english_changes(client, 
     html = changes.content.decode()
     assert changes.status_code == 200
     assert "Removed words are struck through" in html
-    assert "DESTINY-Lung01" in html.split('id="diff-title"')[1]
+    diff = html.split('id="diff-title"')[1]
+    assert "<del>that trial, </del><ins>DESTINY-Lung01, </ins>" in diff

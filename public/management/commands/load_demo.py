@@ -48,15 +48,16 @@ DEMO_TRANSLATIONS = {
     ),
 }
 # After the Spanish translation is approved, the board asks for one sentence of the English text
-# to be clarified (its figure belongs to DESTINY-Lung01, as the seed lists it), and the author
-# resubmits it: the English text readers see moves on, and the Spanish one is one text behind.
+# to be clarified ("that trial" is DESTINY-Lung01, as the seed says), and the author resubmits
+# it: the English text readers see moves on, and the Spanish one is one text behind. (Not the
+# sentence on median overall survival: the browser tests comment on that one.)
 DEMO_REVISION = (
-    "    - Median overall survival was 17.8 months.",
-    "    - Median overall survival in DESTINY-Lung01 was 17.8 months.",
+    "    - In that trial, 86% of patients had a HER2 exon 20 insertion mutation.",
+    "    - In DESTINY-Lung01, 86% of patients had a HER2 exon 20 insertion mutation.",
 )
 DEMO_REVISION_REQUEST = (
-    "Please say which trial the median overall survival comes from (DESTINY-Lung01), as the "
-    "response rate above does."
+    "Please name the trial in which 86% of patients had the insertion (DESTINY-Lung01): "
+    "“that trial” is easy to misread after the survival figure."
 )
 DEMO_MAIL = "Not sent: a notice of load_demo's setup, to a demo user (example.org)."
 
@@ -401,7 +402,7 @@ class Command(BaseCommand):
             article=article, by=author, seen_revision_id=latest_revision_id(article),
             title=article.title, summary=article.summary, body=article.body.replace(old, new),
             literature_current_through=article.literature_current_through,
-            comment="Says which trial the median overall survival comes from",
+            comment="Names the trial in which 86% of patients had the insertion",
         )  # fmt: skip
         for name, by, comment in (
             ("submit", author, "Clarified, as the board asked."),
