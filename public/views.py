@@ -193,7 +193,10 @@ def _page(pointer: PublicPointer, role, furniture, shown: tuple | None = None):
     context = _article_context(article, role, furniture, edition=edition, state=pointer.state)
     # A translation says when its original has moved on (its key moves with the original's
     # publication: publishing.services.publish).
-    context["lag"] = lag_of(edition) if article.translation_of_id else None
+    lag = context["lag"] = lag_of(edition) if article.translation_of_id else None
+    if lag is not None and lag.awaiting_review:  # the original's tracker, as its page shows it
+        step = TRACKER_STEP_OF_STATE[lag.original_state]
+        context["tracker"] = [(state, label, state == step) for state, label in TRACKER_STEPS]
     return 200, "public/article.html", in_language(context, translation.get_language())
 
 

@@ -70,6 +70,10 @@ def publish_provisionally(*, article: Article, revision_id: int, by: User, at: d
     review" caution and the review tracker, until the board approves or withdraws it."""
     edition = editions.write_pending(article, revision_id=revision_id, at=at)
     _act(Kind.PROVISIONAL, article, by=by, edition=edition)
+    # A translation of an earlier provisional text is now behind (publishing.translations).
+    for shown in _translations_shown(article):
+        notices_changed(article=shown, by=by,
+                        note="The original has a new text published provisionally.")  # fmt: skip
     return edition
 
 
@@ -117,12 +121,16 @@ def _translations_shown(original: Article) -> list[Article]:
 
 def review_status_changed(*, article: Article, by: User) -> None:
     """A provisionally published article moved through review: its pages show the tracker, so
-    the baked files and the edge take the new step (cached pages are keyed by it already)."""
+    the baked files and the edge take the new step (cached pages are keyed by it already); so
+    do its translations' pages, which show the same tracker (their key moves here)."""
     edition = article.public_edition
     if edition is None or edition.is_approved or article.withdrawn_at is not None:
         return
     _log(Kind.STATUS, article=article, edition_id=edition.pk, by=by,
          note=article.get_state_display())  # fmt: skip
+    # Its translations' pages show the original's tracker while it waits for the board.
+    for shown in _translations_shown(article):
+        notices_changed(article=shown, by=by, note="The original's review moved on.")
 
 
 def notices_changed(*, article: Article, by: User, note: str = "") -> None:

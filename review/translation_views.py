@@ -51,7 +51,7 @@ def translation_panel(article: Article, user: User) -> TranslationPanel:
     if article.translation_of_id is not None:
         original = article.translation_of
         translated = article.translates_edition
-        newest = translations.newest_approved_edition(original)
+        newest = translations.edition_to_translate(original)
         behind = 0
         if newest is not None and translated is not None:
             behind = newer_text(original, translated).count()
@@ -65,11 +65,14 @@ def translation_panel(article: Article, user: User) -> TranslationPanel:
     panel = TranslationPanel(translations=existing)
     if not translations.may_translate(article, user):
         return panel
-    panel.edition = translations.newest_approved_edition(article)
+    panel.edition = translations.edition_to_translate(article)
     taken = {other.language for other in existing}
     wanted = [code for code in translations.translatable_languages() if code not in taken]
     if panel.edition is None:
-        panel.refused = "Translation starts from an approved edition readers can see."
+        panel.refused = (
+            "Translation starts from an edition readers can see: an approved one, or the text "
+            "an editor published provisionally."
+        )
     else:
         panel.offer = [Language(code, language_name(code)) for code in wanted]
     return panel
@@ -108,7 +111,8 @@ def translate(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def update_translation(request: HttpRequest, slug: str) -> HttpResponse:
-    """Move a translation to its original's newest approved edition (an edit of it)."""
+    """Move a translation to its original's newest approved edition, or the text it shows
+    provisionally while never approved (an edit of it)."""
     _require_a_role(request)
     article = _visible_article(request, slug)
     form = MoveForm(request.POST)

@@ -1,8 +1,10 @@
-"""Translations as reviewed texts: starting one from an approved English edition, moving it to a
-newer edition, and the translator's queue of what has fallen behind.
+"""Translations as reviewed texts: starting one from an English edition, moving it to a newer
+edition, and the translator's queue of what has fallen behind.
 
 A translation is an article of its own (articles.models.Article.translation_of), written
-against one approved edition of its original (`translates_edition`, part of its text); after it
+against one edition of its original (`translates_edition`, part of its text): its newest
+approved one, or, while the original was never approved, the text readers see provisionally
+(publishing.translations.edition_to_translate); after it
 is started it is edited through the edit pages and moves through the same table
 (review.workflow), where `reads_the_language` and `translates_an_approved_edition` guard its
 review.
@@ -23,7 +25,13 @@ from articles.services import save_article
 from personalization.models import ReaderRole
 from personalization.selectors import revision_variant_source, variant_texts
 from personalization.services import save_variant
-from publishing.translations import translation_slug, with_lag
+from publishing.translations import (
+    edition_to_translate,
+    english_edition_name,
+    is_later,
+    translation_slug,
+    with_lag,
+)
 
 from .diffs import FieldDiff, article_diff
 from .errors import InvalidTransition, NotAllowed
@@ -38,6 +46,7 @@ QUEUE_PAGE_SIZE = 25
 QUEUE_FIELDS = (
     "slug", "title", "language", "state", "state_changed_at", "withdrawn_at",
     "translation_of__slug", "translation_of__title", "translates_edition__number",
+    "translates_edition__published_at",
     "author__username", "author__first_name", "author__last_name", "author__display_name",
 )  # fmt: skip
 
@@ -47,14 +56,6 @@ def translatable_languages() -> list[str]:
     return [code for code, _ in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
 
 
-def newest_approved_edition(original: Article) -> Edition | None:
-    """The original's newest approved edition while readers may see it (None while it is
-    withdrawn or never approved): what a translation is written against."""
-    if original.withdrawn_at is not None:
-        return None
-    return original.editions.approved().order_by("-number").first()
-
-
 def may_translate(original: Article, user: User) -> bool:
     """Who may start a translation: whoever may edit the original (its authors, editors,
     admins)."""
@@ -62,8 +63,9 @@ def may_translate(original: Article, user: User) -> bool:
 
 
 def start_translation(*, original: Article, by: User, language: str) -> Article:
-    """A new draft translation of `original`'s newest approved edition, by `by`: its text and
-    reader versions prefilled with that edition's, to be translated, with the same topics."""
+    """A new draft translation of `original`'s newest approved edition (or, never approved, of
+    the text it shows provisionally), by `by`: its text and reader versions prefilled with that
+    edition's, to be translated, with the same topics."""
     if not may_translate(original, by):
         raise NotAllowed("Only this article's authors, editors or admins may translate it.")
     if language not in translatable_languages():
@@ -73,11 +75,11 @@ def start_translation(*, original: Article, by: User, language: str) -> Article:
         locked = Article.objects.select_for_update().get(pk=original.pk)
         if locked.translation_of_id is not None:
             raise InvalidTransition("This is a translation: translate its English original.")
-        edition = newest_approved_edition(locked)
+        edition = edition_to_translate(locked)
         if edition is None:
             raise InvalidTransition(
-                "Only an article readers can read in an approved edition is translated: the "
-                "board approves the English text first."
+                "Only an article readers can read is translated: the board approves the English "
+                "text first (or an editor publishes it provisionally)."
             )
         if locked.translations.filter(language=language).exists():
             raise InvalidTransition(f"This article already has a {name} translation.")
@@ -89,7 +91,7 @@ def start_translation(*, original: Article, by: User, language: str) -> Article:
             translation_of=locked, translates_edition=edition,
             review_interval_months=locked.review_interval_months,
         )  # fmt: skip
-        comment = f"Started the {name} translation of English edition {edition.number}"
+        comment = f"Started the {name} translation of {english_edition_name(edition)}"
         try:
             _write_translation(translation, locked, edition, by=by, comment=comment)
         except (ValidationError, IntegrityError) as exc:
@@ -118,19 +120,19 @@ def _write_translation(
 
 
 def update_to_edition(*, article: Article, by: User, seen_revision_id: int | None) -> ReviewEvent:
-    """The translation now translates its original's newest approved edition: an edit like any
-    other (a new revision, back to a draft if it was approved), its text to be brought in line
-    by the translator."""
+    """The translation now translates its original's newest approved edition (or the text it
+    shows provisionally): an edit like any other (a new revision, back to a draft if it was
+    approved), its text to be brought in line by the translator."""
     if article.translation_of_id is None:
         raise InvalidTransition("Only a translation is moved to a newer English edition.")
-    newest = newest_approved_edition(article.translation_of)
+    newest = edition_to_translate(article.translation_of)
     if newest is None:
-        raise InvalidTransition("The English original has no approved edition readers can see.")
+        raise InvalidTransition("The English original has no edition readers can see.")
     if article.translates_edition_id == newest.pk:
         raise InvalidTransition(
-            f"This translation already translates English edition {newest.number}."
+            f"This translation already translates {english_edition_name(newest)}."
         )
-    comment = f"Now translates English edition {newest.number}"
+    comment = f"Now translates {english_edition_name(newest)}"
 
     def write(locked: Article) -> None:
         locked.translates_edition = newest
@@ -145,7 +147,7 @@ def update_to_edition(*, article: Article, by: User, seen_revision_id: int | Non
 @dataclass(frozen=True)
 class EnglishChanges:
     """What changed in the original between the edition a translation translates and its newest
-    approved edition: the translator's worklist."""
+    edition (approved, or shown provisionally): the translator's worklist."""
 
     translated: Edition
     newest: Edition
@@ -153,7 +155,7 @@ class EnglishChanges:
 
     @property
     def behind(self) -> bool:
-        return self.newest.number > self.translated.number
+        return is_later(self.newest, self.translated)
 
 
 def english_changes(translation: Article) -> EnglishChanges | None:
@@ -163,7 +165,12 @@ def english_changes(translation: Article) -> EnglishChanges | None:
     if translated is None:
         return None
     original = translation.translation_of
-    newest = original.editions.approved().order_by("-number").first() or translated
+    shown = original.public_edition  # a provisional text while it was never approved
+    newest = (
+        original.editions.approved().order_by("-number").first()
+        or (shown if shown is not None and is_later(shown, translated) else None)
+        or translated
+    )
     diff = article_diff(
         revision_variant_source(original, translated.revision_id),
         revision_variant_source(original, newest.revision_id),

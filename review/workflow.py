@@ -25,6 +25,7 @@ from contributors.selectors import declared_conflict
 from personalization.consistency import version_mismatches
 from personalization.selectors import approval_fingerprint, variant_grades
 from publishing import services as publishing
+from publishing.translations import english_edition_name, is_later
 
 from . import golive
 from .checklist import Answer
@@ -259,17 +260,24 @@ def reads_the_language(article: Article, user: User) -> str | None:
 
 @guard(InvalidTransition)
 def translates_an_approved_edition(article: Article, user: User) -> str | None:
-    """A translation is approved against an approved edition of its original, and while it is
-    withdrawn (its original was, or corrected an error) only as a translation of the
+    """A translation is approved against an approved edition of its original, or against the
+    provisional edition readers see while the original was never approved (the board signs off
+    the translation's fidelity; the medical content stays pending with the original's); while
+    it is withdrawn (its original was, or corrected an error) only as a translation of the
     original's current edition."""
     if article.translation_of_id is None:
         return None
     original = article.translation_of
     translated = article.translates_edition
-    if translated is None or translated.article_id != original.pk or not translated.is_approved:
+    if translated is None or translated.article_id != original.pk:
         return (
             "This translation names no approved edition of its English original: update it to "
             "the original's current edition before approval."
+        )
+    if not translated.is_approved and translated.pk != original.public_edition_id:
+        return (
+            "This translation translates an English text published provisionally that readers "
+            "no longer see: update it to the original's current edition before approval."
         )
     if original.is_withdrawn:
         return (
@@ -277,11 +285,11 @@ def translates_an_approved_edition(article: Article, user: User) -> str | None:
             "the board approves the original again."
         )
     current = original.public_edition
-    if article.is_withdrawn and current is not None and translated.number < current.number:
+    if article.is_withdrawn and current is not None and is_later(current, translated):
         return (
             f"This translation was withdrawn with its original; it comes back as a translation "
-            f"of the English edition {current.number} (it translates edition "
-            f"{translated.number}): update it to that edition first."
+            f"of {english_edition_name(current)} (it translates "
+            f"{english_edition_name(translated)}): update it to that edition first."
         )
     return None
 
@@ -763,7 +771,9 @@ MOVES: dict[str, Move] = {
                 "that text is what readers see; until then the article stays under review. Any "
                 "edit starts the sign-offs again. Not while a comment a reviewer marked as "
                 "blocking is open. A translation is signed off by reviewers who read its "
-                "language, against an approved edition of its English original."
+                "language, against an approved edition of its English original (or, while the "
+                "original waits for the board, against the text readers see provisionally: the "
+                "translation then shows the same \u201cpending review\u201d caution)."
             ),
         ),
         Move(

@@ -225,5 +225,7 @@ def test_with_the_broker_down_the_edge_catches_up_in_one_sweep_after_it_returns(
     assert _statuses(origin) == {410}  # Django's path: at once
     assert _get(edge)[0] == 200  # the edge still has it: nothing could tell it
     back = {**site, "VETTED_VARNISH_URL": f"http://127.0.0.1:{edge}"}
-    assert "Applied 1 deliveries." in _manage(back, "apply_publication_log")  # one sweep
+    # One sweep: the English article's withdrawal and its Spanish translation's (load_demo's,
+    # withdrawn with it in the same commit).
+    assert "Applied 2 deliveries." in _manage(back, "apply_publication_log")
     assert _get(edge)[0] == 410

@@ -3,7 +3,6 @@ reading ease, and the setting that makes a mismatch refuse approval."""
 
 import pytest
 
-from accounts.models import ContributorProfile
 from articles.models import Edition
 from articles.selectors import latest_revision_id
 from personalization.models import Audience, ReaderRole
@@ -60,10 +59,10 @@ def english(make_article, make_reference, author, reviewer, patient_role, seen):
 
 
 @pytest.fixture
-def spanish(make_article, english, author, reviewer2, patient_role, seen):
-    """Its Spanish translation under review: the survival figure mistyped, the patient version
-    easy and faithful. Its reviewer reads Spanish."""
-    ContributorProfile.objects.filter(user=reviewer2).update(languages="en, es")
+def spanish(make_article, english, author, bilingual, patient_role, seen):
+    """Its Spanish translation under review by `reviewer2`, who reads Spanish (`bilingual`: the
+    review of a translation needs a reader of its language): the survival figure mistyped, the
+    patient version easy and faithful."""
     article = make_article(
         slug="her2-second-line-es", title="¿Cuál es la segunda línea?", body=SPANISH,
         language="es", translation_of=english,
@@ -73,7 +72,7 @@ def spanish(make_article, english, author, reviewer2, patient_role, seen):
         article=article, role=patient_role, summary="", by=author, comment="",
         body="El tumor se redujo en 55 de cada 100 personas (55 %) que tomaron T-DXd.",
     )  # fmt: skip
-    _through_review(article, author, reviewer2, seen)
+    _through_review(article, author, bilingual, seen)
     return article
 
 

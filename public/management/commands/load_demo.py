@@ -1,5 +1,6 @@
 """Load the demo: groups, the demo users, disclaimers and the NSCLC HER2 article in Submitted,
-published provisionally (as the seed page shows it)."""
+published provisionally (as the seed page shows it), with its Spanish translation approved by
+the board's Spanish readers and left one English text behind, so its readers see the lag."""
 
 import os
 from pathlib import Path
@@ -16,7 +17,7 @@ from django.utils import timezone
 
 from accounts.models import ContributorProfile, User
 from articles.importing import read_article_file
-from articles.models import Article, Disclaimer, Topic
+from articles.models import Article, Disclaimer, ReviewState, Topic
 from articles.selectors import latest_revision_id
 from articles.services import import_article
 from contributors.models import Disclosure
@@ -27,7 +28,9 @@ from personalization.services import save_variant
 from public.demo import disclaimers
 from publishing.services import change_surroundings
 from review import services as review_services
+from review.checklist import all_confirmed
 from review.models import SignOffPolicy
+from review.translations import start_translation
 from review.workflow import ADMINS, AUTHORS, EDITORS, GROUPS, REVIEWERS
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
@@ -35,14 +38,27 @@ DEMO_ARTICLE = DEMO_DIR / "nsclc-her2-exon-20-first-line.md"
 DEMO_VARIANTS = [DEMO_DIR / "nsclc-her2-exon-20-first-line.patient.md"]
 DEMO_GLOSSARY = DEMO_DIR / "glossary.yaml"
 # The Spanish texts of the demo article: its default text (an article file whose slug is the
-# translation's, `<english-slug>-es`) and its reader versions. Loaded as a translation by the
-# code that knows translations; the files are kept in step with the English ones by tests.
+# translation's, `<english-slug>-es`) and its reader versions, loaded as a translation of the
+# English text readers see (Command._translations); the files are kept in step with the English
+# ones by tests.
 DEMO_TRANSLATIONS = {
     "es": (
         DEMO_DIR / "nsclc-her2-exon-20-first-line.es.md",
         [DEMO_DIR / "nsclc-her2-exon-20-first-line.patient.es.md"],
     ),
 }
+# After the Spanish translation is approved, the board asks for one sentence of the English text
+# to be clarified ("that trial" is DESTINY-Lung01, as the seed says), and the author resubmits
+# it: the English text readers see moves on, and the Spanish one is one text behind. (Not the
+# sentence on median overall survival: the browser tests comment on that one.)
+DEMO_REVISION = (
+    "    - In that trial, 86% of patients had a HER2 exon 20 insertion mutation.",
+    "    - In DESTINY-Lung01, 86% of patients had a HER2 exon 20 insertion mutation.",
+)
+DEMO_REVISION_REQUEST = (
+    "Please name the trial in which 86% of patients had the insertion (DESTINY-Lung01): "
+    "“that trial” is easy to misread after the survival figure."
+)
 DEMO_MAIL = "Not sent: a notice of load_demo's setup, to a demo user (example.org)."
 
 READER_ROLES = (
@@ -112,6 +128,7 @@ class Command(BaseCommand):
             self._glossary(users["admin"])
             self._policies()
             article = self._article(users["author"], editor=users["editor"])
+            self._translations(article, users)
             # The setup's own notices (submitted, published provisionally) go to the demo's
             # example.org users: kept in the outbox, never printed over the sign-in line.
             settle_unsent(emails=Email.objects.filter(pk__gt=mail_before), reason=DEMO_MAIL)
@@ -166,16 +183,18 @@ class Command(BaseCommand):
                 reversion.set_comment("Demo disclosure")
 
     # username, contributor page slug (for a profile made here), specialties, languages read
-    # (reviewer2 is the board's Spanish reader: the demo's translations need their approval)
+    # (both read Spanish: the oncology policy asks two sign-offs of the demo's translation, and
+    # a translation is signed off only by reviewers who read its language)
     DEMO_QUALIFICATIONS = (
-        ("reviewer", "ana-reyes", "oncology, medical oncology, thoracic oncology", "en"),
+        ("reviewer", "ana-reyes", "oncology, medical oncology, thoracic oncology", "en, es"),
         ("reviewer2", "tomas-lind", "oncology, thoracic oncology", "en, es"),
     )
 
     def _qualifications(self, users: dict[str, User]) -> None:
-        """Both demo reviewers are oncologists, so the two of them can sign off the oncology
-        article, and reviewer2 reads Spanish: their profiles say so (a minimal, unlisted profile
-        where they have none); specialties and languages an admin has already set are kept."""
+        """Both demo reviewers are oncologists who read Spanish, so the two of them can sign off
+        the oncology article and its Spanish translation: their profiles say so (a minimal,
+        unlisted profile where they have none); specialties and languages an admin has already
+        set are kept."""
         for username, slug, specialties, languages in self.DEMO_QUALIFICATIONS:
             profile, _ = ContributorProfile.objects.get_or_create(
                 user=users[username],
@@ -293,3 +312,104 @@ class Command(BaseCommand):
                 comment=comment,
             )  # fmt: skip
         return article
+
+    def _translations(self, article: Article, users: dict[str, User]) -> None:
+        """Each demo translation (DEMO_TRANSLATIONS), once: started from the English text readers
+        see (the provisional edition), written from its files, approved by the board's readers
+        of its language, then the English text revised and published provisionally again."""
+        made = False
+        for language, (path, variant_paths) in DEMO_TRANSLATIONS.items():
+            source = read_article_file(path)
+            if Article.objects.filter(slug=source.slug).exists():
+                continue  # already loaded; its review may have moved on
+            if not self._as_loaded(article):
+                continue  # the English article moved on since the demo was loaded: leave it be
+            translation = start_translation(original=article, by=users["author"], language=language)
+            self._write_translation(translation, source, variant_paths, by=users["author"])
+            self._approve_translation(translation, users)
+            made = True
+        if made:  # every translation made now translates the first text: leave them behind it
+            self._revise_english(article, users)
+
+    @staticmethod
+    def _as_loaded(article: Article) -> bool:
+        """The English article is still as load_demo leaves it: submitted and shown pending."""
+        article.refresh_from_db()
+        shown = article.public_edition
+        return (
+            article.state == ReviewState.SUBMITTED
+            and article.withdrawn_at is None
+            and shown is not None
+            and not shown.is_approved
+            and shown.revision_id == article.submitted_revision_id
+        )
+
+    def _write_translation(self, translation: Article, source, variant_paths, *, by: User) -> None:
+        """The translator's text and reader versions over the English ones it was started with."""
+        review_services.edit_article(
+            article=translation, by=by, seen_revision_id=latest_revision_id(translation),
+            title=source.title, summary=source.summary, body=source.body,
+            literature_current_through=source.literature_current_through,
+            comment="Translated from the English text",
+        )  # fmt: skip
+        for path in variant_paths:
+            variant = frontmatter.loads(path.read_text())
+            review_services.edit_variant(
+                article=translation, role=ReaderRole.objects.get(slug=variant["role"]), by=by,
+                seen_revision_id=latest_revision_id(translation), summary=variant["summary"],
+                body=variant.content, comment=f"Imported from {path.name}",
+            )  # fmt: skip
+
+    def _approve_translation(self, translation: Article, users: dict[str, User]) -> None:
+        """Submitted by its translator, then signed off by both demo reviewers (oncologists who
+        read Spanish: the oncology policy asks two), each answering the board's checklist."""
+        # Read afresh: the sign-off keeps the specialties of the profile the user object holds,
+        # and _qualifications wrote them through another copy of it.
+        users = {u.username: u for u in User.objects.filter(pk__in=[u.pk for u in users.values()])}
+        moves = (
+            ("submit", users["author"], {"comment": "Spanish translation, ready for the board."}),
+            ("start_review", users["reviewer2"], {}),
+            ("approve", users["reviewer2"], {"checklist": all_confirmed(),
+             "note": "Spanish translation of the English text pending review."}),
+            ("approve", users["reviewer"], {"checklist": all_confirmed(),
+             "note": "Spanish translation of the English text pending review."}),
+        )  # fmt: skip
+        for name, by, extra in moves:
+            translation.refresh_from_db()
+            review_services.make_move(
+                name, article=translation, by=by,
+                seen_revision_id=latest_revision_id(translation), **extra,
+            )  # fmt: skip
+
+    def _revise_english(self, article: Article, users: dict[str, User]) -> None:
+        """The board asks for one sentence to be clarified; the author revises and resubmits it
+        and the editor shows the new text provisionally: Submitted again, as the contract says."""
+        old, new = DEMO_REVISION
+        if old not in article.body:
+            return  # the text was edited since it was imported: nothing of the demo's to revise
+        reviewer, author = users["reviewer"], users["author"]
+        for name, by, comment in (
+            ("start_review", reviewer, ""),
+            ("request_changes", reviewer, DEMO_REVISION_REQUEST),
+        ):
+            article.refresh_from_db()
+            review_services.make_move(
+                name, article=article, by=by, seen_revision_id=latest_revision_id(article),
+                comment=comment,
+            )  # fmt: skip
+        article.refresh_from_db()
+        review_services.edit_article(
+            article=article, by=author, seen_revision_id=latest_revision_id(article),
+            title=article.title, summary=article.summary, body=article.body.replace(old, new),
+            literature_current_through=article.literature_current_through,
+            comment="Names the trial in which 86% of patients had the insertion",
+        )  # fmt: skip
+        for name, by, comment in (
+            ("submit", author, "Clarified, as the board asked."),
+            ("publish_provisionally", users["editor"], "The clarified text, pending review."),
+        ):
+            article.refresh_from_db()
+            review_services.make_move(
+                name, article=article, by=by, seen_revision_id=latest_revision_id(article),
+                comment=comment,
+            )  # fmt: skip
