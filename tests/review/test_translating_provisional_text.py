@@ -139,7 +139,7 @@ def test_once_the_board_approves_the_english_text_the_caution_goes(
 
     html = client.get(SPANISH_PAGE).content.decode()
     assert "pendiente de revisión" not in html and "se actualizó" not in html
-    assert 'aria-current="step">Approved</li>' in html
+    assert 'aria-current="step">Aprobado</li>' in html
 
 
 def test_approval_is_refused_once_readers_see_a_newer_provisional_text(
