@@ -374,6 +374,12 @@ class Article(models.Model):
         return reverse("public:article", kwargs={"slug": self.slug})
 
     @property
+    def public_slug(self) -> str:
+        """The slug of its public addresses: a translation's are its original's, under its
+        language's prefix (the edition permalinks `/es/articles/<slug>/editions/<n>/`)."""
+        return self.translation_of.slug if self.translation_of_id is not None else self.slug
+
+    @property
     def is_translation(self) -> bool:
         return self.translation_of_id is not None
 
@@ -588,7 +594,14 @@ class Edition(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("public:edition", kwargs={"slug": self.article.slug, "number": self.number})
+        article = self.article
+        if article.translation_of_id is not None:
+            with translation.override(settings.LANGUAGE_CODE):
+                english = reverse(
+                    "public:edition", kwargs={"slug": article.public_slug, "number": self.number}
+                )
+            return f"/{article.language}{english}"
+        return reverse("public:edition", kwargs={"slug": article.slug, "number": self.number})
 
     def delete(self, *args, **kwargs):
         raise ImmutableEdition("Editions are never deleted.")

@@ -12,7 +12,7 @@ from personalization.models import ReaderRole
 
 
 def permalink(article: Article, edition: Edition) -> str:
-    return site_url(reverse("public:edition", args=[article.slug, edition.number]))
+    return site_url(reverse("public:edition", args=[article.public_slug, edition.number]))
 
 
 def medical_web_page(

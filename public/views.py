@@ -277,16 +277,24 @@ def _when(value: str | None) -> datetime | None:
 @require_safe
 def edition_page(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     """An approved edition, for good: its permalink, with a notice pointing to the current one."""
-    edition = get_object_or_404(
-        Edition.objects.approved().select_related("article__public_edition"),
-        article__slug=slug,
-        number=number,
-    )
+    # A Spanish reader's edition N is the Spanish translation's (at its original's address),
+    # else, for an article not translated, the original's (marked as English).
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    editions = Edition.objects.approved().select_related("article__public_edition")
+    edition = None
+    if language != settings.LANGUAGE_CODE:
+        edition = editions.filter(
+            article__translation_of__slug=slug, article__language=language, number=number
+        ).first()
+    if edition is None:
+        edition = get_object_or_404(
+            editions, article__slug=slug, article__language=settings.LANGUAGE_CODE, number=number
+        )
     article = edition.article
     if article.is_withdrawn:
         response = render(request, "public/withdrawn.html", {"article": article}, status=410)
     else:
-        furniture = page_cache.furniture(public_pointer(slug).surroundings)
+        furniture = page_cache.furniture(public_pointer(article.slug).surroundings)
         role, _ = role_from_request(request, furniture.roles)
         context = _article_context(article, role, furniture, edition=edition, state=article.state)
         context["current"] = article.public_edition if article.is_public else None

@@ -27,6 +27,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
@@ -53,12 +54,23 @@ def question_rate(group: str, request: HttpRequest) -> str:
     return settings.VETTED_QUESTION_RATE
 
 
+def _asked_about(slug: str) -> Article:
+    """The article a reader asks about at their language's address: at /es/, the Spanish
+    translation when one is public, else the original (the page they read)."""
+    public = Article.objects.public(language=None)
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    if language != settings.LANGUAGE_CODE:
+        translated = public.filter(translation_of__slug=slug, language=language).first()
+        if translated is not None:
+            return translated
+    return get_object_or_404(public, slug=slug, language=settings.LANGUAGE_CODE)
+
+
 @csrf_exempt  # the page has no token to send; questions.origin refuses cross-site posts
 @never_cache
 @require_http_methods(["GET", "POST"])
 def ask(request: HttpRequest, slug: str) -> HttpResponse:
-    # Any language: a translation's page asks about the translation, by its own slug.
-    article = get_object_or_404(Article.objects.public(language=None), slug=slug)
+    article = _asked_about(slug)
     if request.method != "POST":
         form = blank_question_form(request.GET.get("role", ""))
         return _ask_page(request, article, form)
@@ -125,7 +137,7 @@ def started_now(request: HttpRequest) -> JsonResponse:
 @never_cache
 @require_GET
 def thanks(request: HttpRequest, slug: str) -> HttpResponse:
-    article = get_object_or_404(Article.objects.public(language=None), slug=slug)
+    article = _asked_about(slug)
     urgent = (
         request.get_signed_cookie(
             URGENT_COOKIE, default=None, salt=_URGENT_SALT, max_age=_URGENT_COOKIE_SECONDS
@@ -217,6 +229,8 @@ def _ask_page(request: HttpRequest, article: Article, form: QuestionForm, status
 
 def _to_thanks(article: Article) -> HttpResponseRedirect:
     # 303: the browser fetches the thank-you page with GET, and a reload does not resend.
-    response = HttpResponseRedirect(reverse("questions:thanks", kwargs={"slug": article.slug}))
+    response = HttpResponseRedirect(
+        reverse("questions:thanks", kwargs={"slug": article.public_slug})
+    )
     response.status_code = 303
     return response

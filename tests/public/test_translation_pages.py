@@ -147,3 +147,16 @@ def test_the_spanish_page_question_form_reaches_its_translation(client, original
     action = re.search(r'<form method="post" action="([^"]+)" class="stacked question-form"', html)
     assert action is not None
     assert client.get(action[1]).status_code == 200  # the question page of the translation
+
+
+def test_the_spanish_edition_has_its_permalink_at_the_originals_address(
+    client, original, spanish_approved
+):
+    html = client.get(SPANISH).content.decode()
+    assert 'href="/es/articles/platinum-first/editions/1/"' in html
+    assert "platinum-first-es" not in html  # the translation's own slug is internal
+    edition = client.get("/es/articles/platinum-first/editions/1/").content.decode()
+    assert "doblete de platino" in edition and "Platinum doublet first." not in edition
+    english = client.get("/articles/platinum-first/editions/1/").content.decode()
+    assert "Platinum doublet first." in english and "doblete" not in english
+    assert client.get("/articles/platinum-first-es/editions/1/").status_code == 404
