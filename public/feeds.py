@@ -23,21 +23,23 @@ from publishing.selectors import edition_notices
 # Approved and not withdrawn: what the feeds, the sitemap and the API may show. (The never-approved
 # articles that Article.objects.public() also lets through, with a caution, are left out.)
 APPROVED_AND_LIVE = Q(
-    live_revision__isnull=False, withdrawn_at__isnull=True, public_edition__kind="approved",
-    language="en",  # the English originals: translations are listed to their own readers
-)  # fmt: skip
+    live_revision__isnull=False, withdrawn_at__isnull=True, public_edition__kind="approved"
+)
 FEED_ENTRIES = 50
 
 
-def approved_articles() -> QuerySet[Article]:
-    return Article.objects.filter(APPROVED_AND_LIVE)
+def approved_articles(language: str = "en") -> QuerySet[Article]:
+    """The approved articles of `language` readers may open: the English originals by default
+    (a translation is listed only to its own readers, in its language's feeds and sitemap
+    entries)."""
+    return Article.objects.filter(APPROVED_AND_LIVE, language=language)
 
 
-def approved_editions() -> QuerySet[Edition]:
+def approved_editions(language: str = "en") -> QuerySet[Edition]:
     """Every approved edition of an article readers may open now: a withdrawal hides them all."""
     return (
         Edition.objects.approved()
-        .filter(article__in=approved_articles())
+        .filter(article__in=approved_articles(language))
         .select_related("article")
         .order_by("-published_at", "-id")
     )

@@ -13,14 +13,18 @@ from dataclasses import replace
 
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
+from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import translation
 
-from articles.models import Article
+from articles.models import Article, translated_url
 from config.site import on_site, site_domain, site_scheme
+from publishing.selectors import TRANSLATED
 
 from .feeds import approved_articles
+from .language import ENGLISH
 
 # URLs a file: a tenth of the protocol's limit (https://www.sitemaps.org/protocol.html).
 URLS_PER_FILE = 5_000
@@ -37,19 +41,66 @@ class OnSite(Sitemap):
 
 
 class ArticleSitemap(OnSite):
+    """Every approved English original, and each of its approved translations at its own
+    address (`/es/articles/<slug>/`), each naming the other as its alternate, with the English
+    as x-default (Django's i18n sitemaps: one entry per article and language it is in)."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+
     def items(self):
-        # By id: pages of a large sitemap stay the same as articles are approved.
-        # translation_of: what get_absolute_url reads (a translation's address is its language's).
-        return approved_articles().only("slug", "translation_of", "published_at").order_by("id")
+        # By id: pages of a large sitemap stay the same as articles are approved (a new
+        # translation adds its entry after its original's).
+        # Each translation's publication time, NULL where there is none: its entry and its
+        # alternates, loaded with the articles (no query an article).
+        translated = {
+            f"published_{code}": Subquery(
+                approved_articles(code)
+                .filter(translation_of=OuterRef("pk"))
+                .values("published_at")[:1]
+            )
+            for code in TRANSLATED
+        }
+        return (
+            approved_articles()
+            .only("slug", "translation_of", "published_at")
+            .annotate(**translated)
+            .order_by("id")
+        )
+
+    def get_languages_for_item(self, article: Article) -> list[str]:
+        return [ENGLISH] + [code for code in TRANSLATED if getattr(article, f"published_{code}")]
 
     def location(self, article: Article) -> str:
-        return article.get_absolute_url()
+        language = translation.get_language()  # the sitemap framework's, for this entry
+        if language == ENGLISH:
+            return article.get_absolute_url()
+        return translated_url(article.slug, language)
 
     def lastmod(self, article: Article):
-        return article.published_at
+        """The last approved change of the article in any language (the index's date)."""
+        times = [getattr(article, f"published_{code}") for code in TRANSLATED]
+        return max([article.published_at, *filter(None, times)])
+
+    def _get(self, name, item, default=None):
+        # Django hands lastmod the article without the entry's language: a translation's
+        # entry is dated by its own publication.
+        if name == "lastmod":
+            article, language = item
+            if language != ENGLISH:
+                return getattr(article, f"published_{language}")
+            return article.published_at
+        return super()._get(name, item, default)
 
 
 class PageSitemap(OnSite):
+    """The standing pages, at their address in each language (reverse() under the entry's)."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+
     def items(self) -> list[str]:
         return ["public:home", "public:editorial_policy"]
 
@@ -62,7 +113,7 @@ SITEMAPS = {"articles": ArticleSitemap, "pages": PageSitemap}
 
 def root(request: HttpRequest) -> TemplateResponse:
     """/sitemap.xml: every URL while they fit one file, else the index of the section files."""
-    if ArticleSitemap().paginator.count + len(PageSitemap().items()) <= URLS_PER_FILE:
+    if ArticleSitemap().paginator.count + PageSitemap().paginator.count <= URLS_PER_FILE:
         return sitemap_views.sitemap(request, sitemaps=SITEMAPS)
     return index(request, sitemaps=SITEMAPS, sitemap_url_name="sitemap_section")
 
