@@ -312,7 +312,9 @@ def search(request: HttpRequest) -> HttpResponse:
     context = {"query": query, "alternates": reader_alternates(request)}
     if query:
         try:
-            found = search_articles(query, page=request.GET.get("page", 1))
+            found = search_articles(
+                query, page=request.GET.get("page", 1), language=translation.get_language()
+            )
         except InvalidPage as exc:
             raise Http404("No such page of results.") from exc
         context |= {
