@@ -9,7 +9,7 @@ from accounts.models import ContributorProfile
 from articles.models import Topic
 from articles.selectors import latest_revision_id
 from config.site import site_url
-from public import page_cache
+from public import baking, page_cache
 from publishing.models import PublicationEntry
 from publishing.surfaces import edge_keys
 from review import services
@@ -81,3 +81,17 @@ def test_a_translations_act_purges_its_originals_pages_at_the_edge(original, spa
     keys = edge_keys(entry)
     assert keys.keys == (f"article-{spanish_approved.pk}", f"article-{original.pk}")
     assert SPANISH in keys.paths and ENGLISH in keys.paths
+
+
+def test_the_baked_english_page_names_the_translation_once_it_is_published(
+    tmp_path, settings, original, spanish_submitted, bilingual, django_capture_on_commit_callbacks
+):
+    settings.VETTED_BAKE_DIR = str(tmp_path)
+    baking.bake_article(tmp_path, original.slug)
+    page = tmp_path / "articles" / original.slug / "index.html"
+    assert '<link rel="alternate" hreflang="es"' not in page.read_text()
+
+    with django_capture_on_commit_callbacks(execute=True):  # the log's deliveries run
+        approve(spanish_submitted, by=bilingual)
+
+    assert f'<link rel="alternate" hreflang="es" href="{site_url(SPANISH)}">' in page.read_text()
