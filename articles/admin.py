@@ -49,16 +49,29 @@ class ReferenceAdmin(VersionAdmin):
     def cited_by(self, reference: Reference) -> str:
         if reference.pk is None:
             return "—"
-        articles = Article.objects.filter(citations__reference=reference).order_by("title")
+        citing = Article.objects.filter(citations__reference=reference)
+        articles = list(citing.order_by("title").only("title", "state")[:CITED_BY_SHOWN])
         if not articles:
             return "No article cites it."
-        return format_html(
-            "<ul>{}</ul>",
-            format_html_join(
-                "", '<li><a href="{}">{}</a> ({})</li>',
-                ((_admin_url(a), a.title, a.get_state_display()) for a in articles),
-            ),
+        listed = format_html_join(
+            "", '<li><a href="{}">{}</a> ({})</li>',
+            ((_admin_url(a), a.title, a.get_state_display()) for a in articles),
         )  # fmt: skip
+        if len(articles) < CITED_BY_SHOWN:
+            return format_html("<ul>{}</ul>", listed)
+        return format_html(
+            '<ul>{}</ul><p>{} articles cite it in all: <a href="{}?citations__reference__id__exact'
+            '={}">list them</a>.</p>',
+            listed, citing.count(), _admin_list_url(), reference.pk,
+        )  # fmt: skip
+
+
+# A reference cited by thousands of articles: its page names the first ones and links the rest.
+CITED_BY_SHOWN = 50
+
+
+def _admin_list_url() -> str:
+    return reverse("admin:articles_article_changelist")
 
 
 def _admin_url(article: Article) -> str:

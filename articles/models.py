@@ -52,6 +52,7 @@ WORKFLOW_FIELDS = [
     "co_authors",
     "public_edition",
     "published_at",
+    "next_review_due",
     "state_changed_at",
     "review_due_since",
     "review_due_reason",
@@ -280,6 +281,9 @@ class Article(models.Model):
         editable=False,
     )  # fmt: skip
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The public edition's review date, beside it: the Review due list counts what is overdue
+    # without reading 5,000 editions.
+    next_review_due = models.DateField(null=True, blank=True, editable=False)
     # The review cycle: how often the board looks again, and why (since when) a review is due —
     # its interval ran out, or a reference it cites was flagged. Set by review tasks and moves.
     review_interval_months = models.PositiveSmallIntegerField(

@@ -34,7 +34,7 @@ from .models import Article, Edition, SearchEntry
 
 CONFIG = "english"  # stemming and stop words, the same for the entries and the queries
 # Each language's text search configuration on PostgreSQL: Spanish stemming and stop words,
-# accents ignored ("cancer" finds "cáncer"; migration 0028 builds it with unaccent).
+# accents ignored ("cancer" finds "cáncer"; migration 0029 builds it with unaccent).
 CONFIGS = {"en": CONFIG, "es": "spanish_unaccent"}
 FTS_TABLE = "articles_search_fts"
 # SQLite: each language its own FTS5 table (rowid = article id), so a query reads its own
@@ -388,6 +388,8 @@ class _PostgreSQLMatches:
         f"StartSel='{_START}', StopSel='{_STOP}', MaxFragments=2, MinWords=8, MaxWords=24,"
         " FragmentDelimiter=' … '"
     )
+    # What a hit shows and its address reads (get_absolute_url: translation_of, whose slug
+    # comes with the row).
     _FIELDS = ("id", "slug", "live_revision_id", "public_edition_id", "published_at",
                "translation_of_id")  # fmt: skip
 

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.cache import cache
 from reversion.models import Version
 
+from .memo import read_once
 from .models import Article, Citation, Reference
 from .rendering import RenderedBody, render_body
 from .search import SearchResults, search
@@ -187,6 +188,7 @@ def flagged_references(article: Article) -> list[Reference]:
     )
 
 
+@read_once
 def latest_revision_id(article: Article) -> int | None:
     """The newest revision holding this article: what an editor or reviewer is looking at."""
     return (

@@ -251,6 +251,9 @@ def _samples() -> dict[str, list[Sample] | str]:
     reference = Reference.objects.order_by("key").values_list("key", flat=True).first()
     question = Question.objects.order_by("-pk").values_list("pk", flat=True).first()
     pages = approved.count() // 20
+    translated = (
+        Article.objects.filter(translation_of__isnull=False).values_list("slug", flat=True).first()
+    )
     a, m = f"/articles/{article}", f"/review/articles/{many}"
     return {
         "public:home": [Sample("/"), Sample(f"/?page={max(pages // 2, 1)}"),
@@ -313,6 +316,13 @@ def _samples() -> dict[str, list[Sample] | str]:
         ),
         "review:dashboard": [Sample("/review/", "reviewer"), Sample("/review/", "editor")],
         "review:new": [Sample("/review/new/", "editor")],
+        "review:translations": [Sample("/review/translations/", "editor"),
+                                Sample("/review/translations/?page=20", "editor")],
+        "review:translate": "POST only",
+        "review:update_translation": "POST only",
+        "review:english_changes": [Sample(f"/review/articles/{translated}/english-changes/",
+                                          "reviewer")] if translated
+        else "no translation in the data (generate_articles writes English originals)",
         "review:references": [Sample("/review/references/", "editor"),
                               Sample("/review/references/?q=trial", "editor")],
         "review:due": [Sample("/review/due/", "reviewer"),

@@ -6,6 +6,7 @@ from datetime import date
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from accounts.models import ContributorProfile, User
+from articles.memo import read_once
 from articles.models import Article, Edition, EditionCredit, Topic
 
 from .models import Disclosure
@@ -17,6 +18,7 @@ class Conflict:
     declared_on: date
 
 
+@read_once
 def declared_conflict(*, user: User, article: Article) -> Conflict | None:
     """A topic of the article on which the user's disclosure in force declares a conflict."""
     current = Disclosure.objects.current_for(user.pk)
@@ -159,6 +161,7 @@ class DisclosureStatus:
     due: bool  # missing, or declared a year ago or more: they cannot approve until they renew
 
 
+@read_once
 def disclosure_status(user: User, *, today: date) -> DisclosureStatus:
     current = Disclosure.objects.current_for(user.pk)
     if current is None:

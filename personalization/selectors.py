@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
+from articles.memo import read_once
 from articles.models import Article
 from articles.selectors import (
     ArticleContent,
@@ -69,6 +70,7 @@ def fallback_chain(role: ReaderRole | None, roles: list[ReaderRole]) -> list[Rea
     return chain
 
 
+@read_once
 def variant_texts(article: Article, revision_id: int | None = None) -> dict[int, VersionText]:
     """Role id → the article's reader versions, now or as a revision saved them."""
     if revision_id is None:

@@ -151,6 +151,7 @@ def _publish(article: Article, *, revision_id: int, at: datetime, **fields) -> E
             citations.published(article, edition)
     index_edition(edition)  # in this transaction: the edition and its entry commit together
     article.public_edition, article.published_at = edition, at
+    article.next_review_due = edition.next_review_due
     return edition
 
 
@@ -311,6 +312,6 @@ def backfill(article_ids) -> int:
                             at=article.updated_at)  # fmt: skip
         else:
             continue
-        article.save(update_fields=["public_edition", "published_at"])
+        article.save(update_fields=["public_edition", "published_at", "next_review_due"])
         written += 1
     return written

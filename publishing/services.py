@@ -23,7 +23,8 @@ from .delivery import queue_deliveries
 from .editions import Approver
 from .models import PublicationEntry, Surroundings
 
-POINTER = ["public_edition", "published_at", "withdrawn_at", "withdrawal_reason"]
+POINTER = ["public_edition", "published_at", "next_review_due", "withdrawn_at",
+           "withdrawal_reason"]  # fmt: skip
 Kind = PublicationEntry.Kind
 
 

@@ -140,6 +140,12 @@ class ArticleAdmin(VersionAdmin):
 
     object_history_template = "review/admin_history.html"
 
+    def lookup_allowed(self, lookup, value, request=None):
+        # The articles citing one reference, linked from the reference's page.
+        return lookup == "citations__reference__id__exact" or super().lookup_allowed(
+            lookup, value, request
+        )
+
     def get_queryset(self, request):
         # The list shows no text: leave the bodies (and summaries) in the table.
         queryset = super().get_queryset(request)
@@ -284,6 +290,8 @@ class ReviewEventAdmin(admin.ModelAdmin):
     list_select_related = ("article", "actor")
     list_per_page = 50
     show_full_result_count = False
+    paginator = IdsFirstPaginator
+    ordering = ("-created_at", "-id")
 
     def has_add_permission(self, request):
         return False

@@ -46,7 +46,7 @@ def review_due(request: HttpRequest) -> HttpResponse:
     page = page_of(listed, request.GET.get("page"), PAGE_SIZE)
     counts = {
         "due": page.paginator.count,
-        "overdue": articles.filter(public_edition__next_review_due__lt=overdue_before).count(),
+        "overdue": articles.filter(next_review_due__lt=overdue_before).count(),
         "flagged": articles.filter(review_due_reason__startswith="Reference").count(),
     }
     return render(

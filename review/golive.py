@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from accounts.models import User
+from articles.memo import read_once
 from articles.models import Article
 from personalization.selectors import approval_fingerprint
 from publishing import services as publishing
@@ -55,6 +56,7 @@ def supersede(*, article: Article, by: User) -> int:
     )  # fmt: skip
 
 
+@read_once
 def pending_for(article: Article) -> ScheduledGoLive | None:
     return (
         ScheduledGoLive.objects.filter(ScheduledGoLive.PENDING, article=article)

@@ -42,6 +42,10 @@ class ReviewEvent(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        indexes = [
+            # The admin's list of every event, newest first, a page at a time.
+            models.Index(fields=["created_at", "id"], name="event_created"),
+        ]
         constraints = [
             # The backstop under the row lock: one approval per revision, whatever races.
             models.UniqueConstraint(

@@ -6,6 +6,7 @@ admin (and by load_demo).
 
 from dataclasses import dataclass
 
+from articles.memo import read_once
 from articles.models import Article
 
 from .models import SignOffPolicy
@@ -25,11 +26,13 @@ class Policy:
     topics: tuple[str, ...] = ()
 
 
+@read_once
 def site_default() -> Policy:
     row = SignOffPolicy.objects.filter(topic__isnull=True).first()
     return _from_rows([row] if row else [], topics=())
 
 
+@read_once
 def policy_for(article: Article) -> Policy:
     """The strictest combination of the policies of the article's topics: the most approvals,
     every named specialty, any requirement any of them sets, the shortest review time."""

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from articles.evidence import ungraded_recommendations
+from articles.memo import reading
 from articles.models import Article, Reference
 from articles.selectors import flagged_references, latest_revision_id, working_content
 from articles.services import save_article, save_reference
@@ -72,9 +73,10 @@ def _visible_article(request: HttpRequest, slug: str) -> Article:
 def dashboard(request: HttpRequest) -> HttpResponse:
     roles = _require_roles(request, EVERYONE)
     dashboard = selectors.dashboard_for(request.user, pages=request.GET)
-    for queue in dashboard.queues:  # each row says what is due, overdue, and whose
+    for queue in dashboard.queues:
         queue.page.object_list = list(queue.page.object_list)
-        with_due_dates(queue.page.object_list)
+    # Each row says what is due, overdue, and whose: one read for every queue's page.
+    with_due_dates([a for queue in dashboard.queues for a in queue.page.object_list])
     the_desk = desk(pages=request.GET) if roles & {EDITORS, ADMINS} else None
     return render(
         request,
@@ -102,6 +104,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def article_review(request: HttpRequest, slug: str, *, status: int = 200, **extra) -> HttpResponse:
+    """The review page: it only reads, so each question its buttons' guards ask of the article
+    and the reader is read once (articles.memo)."""
+    with reading():
+        return _article_review(request, slug, status=status, **extra)
+
+
+def _article_review(request: HttpRequest, slug: str, *, status: int, **extra) -> HttpResponse:
     roles = _require_roles(request, EVERYONE)
     article = _visible_article(request, slug)
     working = working_content(article)

@@ -17,6 +17,7 @@ from django.utils.translation import get_language_info, pgettext_lazy
 from reversion.models import Version
 
 from accounts.models import ContributorProfile, User
+from articles.memo import read_once
 from articles.models import DRAFT_PLACEHOLDER, Article, Edition, ReviewState
 from articles.selectors import flagged_references, latest_revision_id
 from contributors.models import Disclosure
@@ -74,6 +75,7 @@ def forget_groups(sender, instance, **kwargs) -> None:
     instance.__dict__.pop("_vetted_groups", None)
 
 
+@read_once
 def is_author(article: Article, user: User) -> bool:
     """The article's author or one of its co-authors."""
     if not user.is_authenticated:

@@ -100,7 +100,7 @@ ARTICLE_COLUMNS = (
     "approved_sha256", "submitted_revision_id", "withdrawn_at", "withdrawal_reason",
     "public_edition_id", "published_at", "state_changed_at", "review_interval_months",
     "review_due_since", "review_due_reason", "language", "translation_of_id",
-    "translates_edition_id",
+    "translates_edition_id", "next_review_due",
 )  # fmt: skip
 EDITION_COLUMNS = (
     "id", "article_id", "kind", "number", "revision_id", "approved_by_id", "approver_name",
@@ -355,7 +355,8 @@ class _Story:
             "state": ReviewState.DRAFT, "created_at": times[0], "live_revision_id": None,
             "approved_by_id": None, "approved_at": None, "approved_sha256": "",
             "submitted_revision_id": None, "withdrawn_at": None, "withdrawal_reason": "",
-            "public_edition_id": None, "published_at": None, "state_changed_at": times[0],
+            "public_edition_id": None, "published_at": None, "next_review_due": None,
+            "state_changed_at": times[0],
             "review_interval_months": 12, "review_due_since": None, "review_due_reason": "",
             # English originals: the generator writes no translations.
             "language": "en", "translation_of_id": None, "translates_edition_id": None,
@@ -491,7 +492,8 @@ class _Story:
         self.rows.editions.append(edition)
         if self.plan.sample:
             self.rows.samples.append(edition)
-        self.article.update(public_edition_id=edition["id"], published_at=at)
+        self.article.update(public_edition_id=edition["id"], published_at=at,
+                            next_review_due=edition["next_review_due"])  # fmt: skip
         return edition
 
     @functools.cached_property

@@ -486,3 +486,18 @@ def test_a_changed_review_interval_sets_the_next_editions_review_date(
     approved_in_admin.refresh_from_db()
     second = approved_in_admin.public_edition
     assert second.next_review_due == add_months(second.published_at.date(), 6)
+
+
+def test_a_much_cited_reference_names_the_first_citing_articles_and_links_them_all(
+    admin, make_article, monkeypatch
+):
+    monkeypatch.setattr("articles.admin.CITED_BY_SHOWN", 2)
+    for n in range(3):
+        make_article(slug=f"citing-{n}", title=f"Citing {n}?")
+    reference = Reference.objects.get(key="nccn-2024")
+    page = admin.get(f"/admin/articles/reference/{reference.pk}/change/").content.decode()
+    assert "Citing 0?" in page and "Citing 1?" in page and "Citing 2?" not in page
+    link = f"/admin/articles/article/?citations__reference__id__exact={reference.pk}"
+    assert "3 articles cite it in all" in page and link in page
+    listed = admin.get(link).content.decode()
+    assert all(f"Citing {n}?" in listed for n in range(3))

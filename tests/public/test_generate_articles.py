@@ -124,6 +124,10 @@ def test_rows_are_those_the_services_would_write(generate):
             cited_keys(edition.renditions)
         )
         assert {row.published_at for row in indexed} <= {edition.published_at}
+    # Each article carries its public edition's review date, as publishing.editions sets it.
+    for article in Article.objects.filter(pk__in=[a.pk for a in articles]):
+        edition = article.public_edition
+        assert article.next_review_due == (edition.next_review_due if edition else None)
     # Each approved edition's credits, as publishing.editions.credit writes them.
     for edition in Edition.objects.approved().filter(article__in=articles):
         credits = set(edition.credits.values_list("user_id", "role", "published_at"))

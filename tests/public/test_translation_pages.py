@@ -26,7 +26,11 @@ def test_the_translation_has_no_english_address(client, original, spanish_approv
 
 
 def test_a_draft_translation_is_not_shown(client, original, spanish_draft):
-    assert client.get(SPANISH).status_code == 404
+    """Until its translation is approved, a Spanish reader gets the English edition, marked as
+    English, with the notice that there is no Spanish text yet."""
+    html = client.get(SPANISH).content.decode()
+    assert "Platinum doublet first." in html and "doblete" not in html
+    assert 'lang="en"' in html and '<html lang="es">' in html
 
 
 def test_the_lag_notice_shows_right_after_an_english_edition_is_published(

@@ -55,7 +55,7 @@ def no_spanish_search(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0027_spanish_disclaimers"),
+        ("articles", "0028_article_next_review_due"),
     ]
 
     operations = [
