@@ -40,20 +40,37 @@ class OnSite(Sitemap):
         return site_domain()
 
 
+class _InLanguage:
+    """Articles as the i18n sitemap's (article, language) entries, read a file's page at a time
+    (Django's own `_items` would read every article of every language into one list for each
+    file)."""
+
+    def __init__(self, articles, language: str) -> None:
+        self.articles, self.language = articles, language
+
+    def count(self) -> int:
+        return self.articles.count()
+
+    def __getitem__(self, window: slice) -> list[tuple[Article, str]]:
+        return [(article, self.language) for article in self.articles[window]]
+
+
 class ArticleSitemap(OnSite):
-    """Every approved English original, and each of its approved translations at its own
-    address (`/es/articles/<slug>/`), each naming the other as its alternate, with the English
-    as x-default (Django's i18n sitemaps: one entry per article and language it is in)."""
+    """Every approved English original (`language` English), or the approved translations into
+    one language at their own addresses (`/es/articles/<slug>/`): each entry names the article's
+    page in every language it is in as its alternate, with the English as x-default (Django's
+    i18n sitemaps, one section a language, so a translation never moves the originals' files)."""
 
     i18n = True
     alternates = True
     x_default = True
+    language = ENGLISH
 
     def items(self):
-        # By id: pages of a large sitemap stay the same as articles are approved (a new
-        # translation adds its entry after its original's).
-        # Each translation's publication time, NULL where there is none: its entry and its
-        # alternates, loaded with the articles (no query an article).
+        # The originals (those translated into this section's language, for a translation's),
+        # by id: pages of a large sitemap stay the same as articles are approved. Each
+        # translation's publication time, NULL where there is none: its entry and alternates,
+        # read with the articles (no query an article).
         translated = {
             f"published_{code}": Subquery(
                 approved_articles(code)
@@ -62,12 +79,18 @@ class ArticleSitemap(OnSite):
             )
             for code in TRANSLATED
         }
-        return (
+        originals = (
             approved_articles()
             .only("slug", "translation_of", "published_at")
             .annotate(**translated)
             .order_by("id")
         )
+        if self.language != ENGLISH:
+            originals = originals.filter(**{f"published_{self.language}__isnull": False})
+        return originals
+
+    def _items(self) -> _InLanguage:
+        return _InLanguage(self.items(), self.language)
 
     def get_languages_for_item(self, article: Article) -> list[str]:
         return [ENGLISH] + [code for code in TRANSLATED if getattr(article, f"published_{code}")]
@@ -79,18 +102,15 @@ class ArticleSitemap(OnSite):
         return translated_url(article.slug, language)
 
     def lastmod(self, article: Article):
-        """The last approved change of the article in any language (the index's date)."""
-        times = [getattr(article, f"published_{code}") for code in TRANSLATED]
-        return max([article.published_at, *filter(None, times)])
+        """When this section's page of the article last changed (the index's date)."""
+        if self.language == ENGLISH:
+            return article.published_at
+        return getattr(article, f"published_{self.language}")
 
     def _get(self, name, item, default=None):
-        # Django hands lastmod the article without the entry's language: a translation's
-        # entry is dated by its own publication.
+        # Django hands lastmod the article without the entry's language.
         if name == "lastmod":
-            article, language = item
-            if language != ENGLISH:
-                return getattr(article, f"published_{language}")
-            return article.published_at
+            return self.lastmod(item[0])
         return super()._get(name, item, default)
 
 
@@ -108,19 +128,32 @@ class PageSitemap(OnSite):
         return reverse(name)
 
 
-SITEMAPS = {"articles": ArticleSitemap, "pages": PageSitemap}
+def _translations_into(code: str) -> type[ArticleSitemap]:
+    # A class, as Django's sitemap views want (an instance would be shared by every request).
+    return type(f"ArticleSitemap_{code}", (ArticleSitemap,), {"language": code})
+
+
+SITEMAPS = {
+    "articles": ArticleSitemap,
+    **{f"articles-{code}": _translations_into(code) for code in TRANSLATED},
+    "pages": PageSitemap,
+}
 
 
 def root(request: HttpRequest) -> TemplateResponse:
     """/sitemap.xml: every URL while they fit one file, else the index of the section files."""
-    if ArticleSitemap().paginator.count + PageSitemap().paginator.count <= URLS_PER_FILE:
+    if sum(section().paginator.count for section in SITEMAPS.values()) <= URLS_PER_FILE:
         return sitemap_views.sitemap(request, sitemaps=SITEMAPS)
     return index(request, sitemaps=SITEMAPS, sitemap_url_name="sitemap_section")
 
 
 def index(request: HttpRequest, **kwargs) -> TemplateResponse:
     """Django's sitemap index, its entries at the site's address (it is rendered lazily, so its
-    context can still be changed here)."""
+    context can still be changed here). A section with nothing in it yet (no translation into
+    a language) is left out."""
+    sections = kwargs.pop("sitemaps")
+    kwargs["sitemaps"] = {name: section for name, section in sections.items()
+                          if section().paginator.count}  # fmt: skip
     response = sitemap_views.index(request, **kwargs)
     response.context_data["sitemaps"] = [
         replace(item, location=on_site(item.location)) for item in response.context_data["sitemaps"]

@@ -53,4 +53,15 @@ def test_the_translations_are_read_with_the_articles(
     cache.clear()
     with django_assert_max_num_queries(4):
         response = Client().get("/sitemap-articles.xml")
-    assert SPANISH in response.content.decode()
+    assert SPANISH in response.content.decode()  # as an alternate
+    with django_assert_max_num_queries(4):
+        response = Client().get("/sitemap-articles-es.xml")
+    assert f"<loc>{SPANISH}</loc>" in response.content.decode()
+
+
+def test_the_translations_have_a_section_of_their_own_in_the_index(
+    client, original, spanish_approved
+):
+    index = client.get("/sitemap-index.xml").content.decode()
+    assert site_url("/sitemap-articles.xml") in index
+    assert site_url("/sitemap-articles-es.xml") in index
