@@ -9,6 +9,7 @@ from articles.models import Article, Edition, PublicReferenceUse
 from articles.selectors import CitedReference, ReferenceText
 from personalization.editions import reader_from_edition
 from personalization.models import ReaderRole
+from publishing.translations import Lag, lag_of, with_lag
 
 # Approved, and not withdrawn since. Article.objects.public() also lets never-approved articles
 # through (with the caution, when VETTED_SHOW_UNAPPROVED is on); the API never does.
@@ -16,17 +17,33 @@ PUBLISHED = Q(
     live_revision__isnull=False,
     withdrawn_at__isnull=True,
     public_edition__kind=Edition.Kind.APPROVED,
-    language="en",  # the English originals; a translation is its language's (?lang=, i18n)
 )
 
 
-def published_articles() -> QuerySet[Article]:
-    """Articles whose current approved edition readers may open, newest approval first."""
-    return (
-        Article.objects.filter(PUBLISHED)
-        .select_related("public_edition")
+def published_articles(language: str = "en") -> QuerySet[Article]:
+    """Articles of `language` whose current approved edition readers may open, newest approval
+    first: the English originals, or (?lang=) one language's translations, each with how far it
+    is behind its original (publishing.translations.with_lag)."""
+    found = (
+        Article.objects.filter(PUBLISHED, language=language)
+        .select_related("public_edition", "translation_of")
         .prefetch_related("topics")
         .order_by("-published_at", "-id")
+    )
+    return (
+        found if language == "en" else with_lag(found.select_related("public_edition__translates"))
+    )
+
+
+def ever_approved_translation(original: Article, language: str) -> Article | None:
+    """The original's `language` translation if the board ever approved it, withdrawn or not."""
+    return (
+        Article.objects.filter(
+            translation_of=original, language=language, live_revision__isnull=False
+        )
+        .select_related("public_edition", "translation_of")
+        .prefetch_related("topics")
+        .first()
     )
 
 
@@ -56,6 +73,7 @@ class ReaderPage:
     summary: str
     body_html: str
     references: tuple[CitedReference, ...]
+    lag: Lag | None = None  # a translation's edition: where it stands against its original
 
 
 def reader_page(edition: Edition, role: ReaderRole | None, roles: list[ReaderRole]) -> ReaderPage:
@@ -68,6 +86,7 @@ def reader_page(edition: Edition, role: ReaderRole | None, roles: list[ReaderRol
         summary=reader.content.summary,
         body_html=reader.content.body_html,
         references=reader.content.references,
+        lag=lag_of(edition) if edition.article.translation_of_id else None,
     )
 
 

@@ -2,6 +2,7 @@
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -14,6 +15,39 @@ def _absolute(name: str, **kwargs) -> str:
     # At the site's address, not the request's host: the same answer (and ETag) for every
     # client, and links that work wherever the answer is passed on.
     return site_url(reverse(name, kwargs=kwargs))
+
+
+def english_slug(article) -> str:
+    """The address a client names an article by: a translation's is its original's (?lang=)."""
+    return article.translation_of.slug if article.translation_of_id else article.slug
+
+
+def _in_language(url: str, article) -> str:
+    """An API link to a translation asks for its language again."""
+    if article.language == settings.LANGUAGE_CODE:
+        return url
+    return f"{url}?{urlencode({'lang': article.language})}"
+
+
+def _edition_page(article, number: int) -> str:
+    # A translation's editions have no permanent pages of their own: its page, under its
+    # language's address.
+    if article.translation_of_id:
+        return site_url(article.get_absolute_url())
+    return _absolute("public:edition", slug=article.slug, number=number)
+
+
+class TranslatesSerializer(serializers.Serializer):
+    """For a translation: the English edition its text translates, and how far behind the
+    original's newer text it is."""
+
+    edition = serializers.IntegerField(help_text="The number of the English edition translated.")
+    is_behind = serializers.BooleanField(
+        help_text="The original has a newer approved edition that changed its text."
+    )
+    editions_behind = serializers.IntegerField(
+        help_text="How many approved editions of the original since changed its text."
+    )
 
 
 class TopicSerializer(serializers.Serializer):
@@ -70,7 +104,10 @@ class CitedReferenceSerializer(ReferenceFieldsSerializer):
 class ArticleSummarySerializer(serializers.Serializer):
     """An article in a list: its current approved edition's title and default summary."""
 
-    slug = serializers.SlugField()
+    slug = serializers.SerializerMethodField(
+        help_text="The article's address (a translation's: its English original's)."
+    )
+    language = serializers.CharField(help_text="The language of its text: en, es.")
     api_url = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField(help_text="The public page.")
     title = serializers.CharField(source="public_edition.title")
@@ -78,21 +115,42 @@ class ArticleSummarySerializer(serializers.Serializer):
     edition = serializers.IntegerField(source="public_edition.number")
     published_at = serializers.DateTimeField(help_text="When the current edition was approved.")
     topics = TopicSerializer(many=True, source="topics.all")
+    translates = serializers.SerializerMethodField(help_text="Null for an English original.")
+
+    @extend_schema_field(serializers.SlugField())
+    def get_slug(self, article) -> str:
+        return english_slug(article)
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_api_url(self, article) -> str:
-        return _absolute("api:article", slug=article.slug)
+        return _in_language(_absolute("api:article", slug=english_slug(article)), article)
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, article) -> str:
-        return _absolute("public:article", slug=article.slug)
+        return site_url(article.get_absolute_url())
+
+    @extend_schema_field(TranslatesSerializer(allow_null=True))
+    def get_translates(self, article) -> dict | None:
+        # The list's translations carry their lag (api.selectors.published_articles).
+        if not article.translation_of_id or article.public_edition.translates is None:
+            return None
+        translated = article.public_edition.translates
+        behind = article.editions_behind
+        return {"edition": translated.number, "is_behind": behind > 0, "editions_behind": behind}
 
 
 class EditionPageSerializer(serializers.Serializer):
     """One approved edition as a reader of the asked role was shown it (a ReaderPage)."""
 
-    slug = serializers.SlugField(source="article.slug")
-    url = serializers.SerializerMethodField(help_text="The edition's permanent public page.")
+    slug = serializers.SerializerMethodField(
+        help_text="The article's address (a translation's: its English original's)."
+    )
+    language = serializers.CharField(
+        source="article.language", help_text="The language of its text: en, es."
+    )
+    url = serializers.SerializerMethodField(
+        help_text="The edition's permanent public page (a translation's: its page)."
+    )
     edition = serializers.IntegerField(source="edition.number")
     title = serializers.CharField(source="edition.title")
     role = serializers.SerializerMethodField(
@@ -119,10 +177,23 @@ class EditionPageSerializer(serializers.Serializer):
     )
     text_updated_at = serializers.DateTimeField(source="edition.text_updated_at", allow_null=True)
     change_log = ChangeLogEntrySerializer(many=True, source="edition.change_log")
+    translates = serializers.SerializerMethodField(help_text="Null for an English original.")
+
+    @extend_schema_field(serializers.SlugField())
+    def get_slug(self, page) -> str:
+        return english_slug(page.article)
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, page) -> str:
-        return _absolute("public:edition", slug=page.article.slug, number=page.edition.number)
+        return _edition_page(page.article, page.edition.number)
+
+    @extend_schema_field(TranslatesSerializer(allow_null=True))
+    def get_translates(self, page) -> dict | None:
+        lag = page.lag
+        if lag is None:
+            return None
+        return {"edition": lag.translated_number, "is_behind": lag.is_behind,
+                "editions_behind": lag.behind}  # fmt: skip
 
     @extend_schema_field(serializers.SlugField(allow_null=True))
     def get_role(self, page) -> str | None:
@@ -141,7 +212,7 @@ class ArticleSerializer(EditionPageSerializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, page) -> str:
-        return _absolute("public:article", slug=page.article.slug)
+        return site_url(page.article.get_absolute_url())
 
 
 class EditionSummarySerializer(serializers.Serializer):
@@ -152,13 +223,21 @@ class EditionSummarySerializer(serializers.Serializer):
     api_url = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField(help_text="The edition's permanent public page.")
 
+    translates = serializers.IntegerField(
+        source="translates.number", allow_null=True, default=None,
+        help_text="For a translation's edition: the number of the English edition it "
+        "translates; null for an English original's.",
+    )  # fmt: skip
+
     @extend_schema_field(OpenApiTypes.URI)
     def get_api_url(self, edition) -> str:
-        return _absolute("api:edition", slug=edition.article.slug, number=edition.number)
+        article = edition.article
+        url = _absolute("api:edition", slug=english_slug(article), number=edition.number)
+        return _in_language(url, article)
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, edition) -> str:
-        return _absolute("public:edition", slug=edition.article.slug, number=edition.number)
+        return _edition_page(edition.article, edition.number)
 
 
 class PublishedReferenceSerializer(ReferenceFieldsSerializer):
@@ -193,3 +272,4 @@ class InvalidParametersSerializer(serializers.Serializer):
     """400: each refused query parameter, with what was wrong with it."""
 
     changed_since = serializers.ListField(child=serializers.CharField(), required=False)
+    lang = serializers.ListField(child=serializers.CharField(), required=False)

@@ -2,8 +2,10 @@
 
 from datetime import UTC
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, JsonResponse
+from django.utils.translation import get_language_info
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -14,7 +16,7 @@ from drf_spectacular.utils import (
 )
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import generics
-from rest_framework.exceptions import APIException, NotFound
+from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -67,6 +69,20 @@ GONE = OpenApiResponse(
     "article again.",
 )
 BAD_REQUEST = OpenApiResponse(InvalidParametersSerializer, description="A refused parameter.")
+LANGUAGES = [code for code, _ in settings.LANGUAGES]
+LANG = OpenApiParameter(
+    "lang",
+    OpenApiTypes.STR,
+    description=(
+        f"The language of the text: {', '.join(LANGUAGES)} (absent or empty: en). Another "
+        "language's answer is the article's translation into it, the board's approved edition "
+        "of it, in the same shape, with `translates` saying which English edition it translates "
+        "and whether the original has moved on since; 404 when the article has no approved "
+        "translation into that language. Any other value is refused (400)."
+    ),
+    enum=["", *LANGUAGES],
+    examples=[OpenApiExample("English", value="en"), OpenApiExample("Spanish", value="es")],
+)
 
 
 class Withdrawn(APIException):
@@ -82,14 +98,35 @@ class Withdrawn(APIException):
         )
 
 
-def readable_article(slug: str) -> Article:
-    """The approved article; 410 with the reason while withdrawn; 404 if never approved."""
+def readable_article(slug: str, language: str = settings.LANGUAGE_CODE) -> Article:
+    """The approved article, or its approved translation into `language`; 410 with the reason
+    while withdrawn; 404 if never approved."""
     article = selectors.ever_approved_article(slug)
     if article is None:
         raise NotFound("No approved article has this address.")
     if article.is_withdrawn:
         raise Withdrawn(article)
-    return article
+    if language == settings.LANGUAGE_CODE:
+        return article
+    translated = selectors.ever_approved_translation(article, language)
+    if translated is None:
+        name = get_language_info(language)["name"]
+        raise NotFound(f"This article has no {name} translation approved by the board.")
+    if translated.is_withdrawn:
+        raise Withdrawn(translated)
+    return translated
+
+
+def asked_language(request) -> str:
+    """The language ?lang= names (absent or empty: English); any other value is refused, with
+    the languages there are, rather than answered in English as if it had been understood."""
+    code = request.query_params.get("lang", "").strip() or settings.LANGUAGE_CODE
+    if code not in LANGUAGES:
+        raise ValidationError(
+            {"lang": [f"{code[:20]!r} is not a language of this site: give one of "
+                      f"{', '.join(LANGUAGES)}."]}
+        )  # fmt: skip
+    return code
 
 
 def asked_role(request) -> tuple[ReaderRole | None, list[ReaderRole]]:
@@ -153,7 +190,9 @@ class ArticleFilter(filters.FilterSet):
 @extend_schema(
     summary="Published articles",
     description="Every article whose current approved edition readers may open, newest "
-    "approval first. Follow `next` to read on.",
+    "approval first (with `?lang=es`, the approved Spanish translations). Follow `next` to read "
+    "on.",
+    parameters=[LANG],
     responses={200: ArticleSummarySerializer, 400: BAD_REQUEST, 404: NOT_FOUND},
 )
 class ArticleList(ConditionalGetMixin, generics.ListAPIView):
@@ -162,19 +201,19 @@ class ArticleList(ConditionalGetMixin, generics.ListAPIView):
     filterset_class = ArticleFilter
 
     def get_queryset(self):
-        return selectors.published_articles()
+        return selectors.published_articles(asked_language(self.request))
 
 
 class ArticleDetail(ConditionalGetMixin, APIView):
     @extend_schema(
         summary="An article as readers see it now",
-        parameters=[SLUG, ROLE],
+        parameters=[SLUG, ROLE, LANG],
         responses={
-            200: ArticleSerializer, 404: NOT_FOUND, 410: GONE,
+            200: ArticleSerializer, 400: BAD_REQUEST, 404: NOT_FOUND, 410: GONE,
         },
     )  # fmt: skip
     def get(self, request, slug: str) -> Response:
-        article = readable_article(slug)
+        article = readable_article(slug, asked_language(request))
         role, roles = asked_role(request)
         page = selectors.reader_page(article.public_edition, role, roles)
         return Response(ArticleSerializer(page, context={"request": request}).data)
@@ -183,8 +222,8 @@ class ArticleDetail(ConditionalGetMixin, APIView):
 @extend_schema(
     summary="An article's approved editions",
     description="Newest first; each is kept for good at its permanent page.",
-    parameters=[SLUG],
-    responses={200: EditionSummarySerializer, 404: NOT_FOUND, 410: GONE},
+    parameters=[SLUG, LANG],
+    responses={200: EditionSummarySerializer, 400: BAD_REQUEST, 404: NOT_FOUND, 410: GONE},
 )
 class EditionList(ConditionalGetMixin, generics.ListAPIView):
     serializer_class = EditionSummarySerializer
@@ -192,20 +231,20 @@ class EditionList(ConditionalGetMixin, generics.ListAPIView):
     filter_backends = []
 
     def get_queryset(self):
-        article = readable_article(self.kwargs["slug"])
-        return article.editions.approved().select_related("article")
+        article = readable_article(self.kwargs["slug"], asked_language(self.request))
+        return article.editions.approved().select_related("article__translation_of", "translates")
 
 
 class EditionDetail(ConditionalGetMixin, APIView):
     @extend_schema(
         summary="One approved edition, as published",
-        parameters=[SLUG, NUMBER, ROLE],
+        parameters=[SLUG, NUMBER, ROLE, LANG],
         responses={
-            200: EditionPageSerializer, 404: NOT_FOUND, 410: GONE,
+            200: EditionPageSerializer, 400: BAD_REQUEST, 404: NOT_FOUND, 410: GONE,
         },
     )  # fmt: skip
     def get(self, request, slug: str, number: str) -> Response:
-        article = readable_article(slug)
+        article = readable_article(slug, asked_language(request))
         edition = selectors.approved_edition(article, parse_number(number))
         if edition is None:
             raise NotFound("This article has no approved edition with that number.")

@@ -731,6 +731,7 @@ class SearchEntry(models.Model):
         Article, primary_key=True, on_delete=models.DO_NOTHING, related_name="search_entry"
     )
     published_at = models.DateTimeField()  # the edition's: matches are windowed newest first
+    language = models.CharField(max_length=8, default="en")  # its article's: a query reads its own
     title_document = SearchVectorField()  # the title and summary alone
     document = SearchVectorField()  # everything readers can read
 

@@ -33,7 +33,14 @@ from django.utils.safestring import SafeString, mark_safe
 from .models import Article, Edition, SearchEntry
 
 CONFIG = "english"  # stemming and stop words, the same for the entries and the queries
+# Each language's text search configuration on PostgreSQL: Spanish stemming and stop words,
+# accents ignored ("cancer" finds "cáncer"; migration 0029 builds it with unaccent).
+CONFIGS = {"en": CONFIG, "es": "spanish_unaccent"}
 FTS_TABLE = "articles_search_fts"
+# SQLite: each language its own FTS5 table (rowid = article id), so a query reads its own
+# language's entries only. Spanish is not stemmed (FTS5's porter is English), only folded:
+# case and diacritics (remove_diacritics 2), so "quimioterapia" finds "Quimioterapía".
+FTS_TABLES = {"en": FTS_TABLE, "es": "articles_search_fts_es"}
 PER_PAGE = 20
 # A query ranks at most this many of its matches (PostgreSQL: twice, see _PostgreSQLMatches);
 # past it a reader is told "more than", pages stop there, and adding words narrows the search.
@@ -81,12 +88,15 @@ class SearchResults:
     more_than_counted: bool  # more matches than MAX_COUNTED: `count` is a floor
 
 
-def search(text: str, page_number: int | str = 1) -> SearchResults:
-    """The page of public articles whose public edition matches `text`, best match first.
+def search(text: str, page_number: int | str = 1, language: str = "en") -> SearchResults:
+    """The page of public articles of `language` (the English originals, or one language's
+    translations) whose public edition matches `text`, best match first.
 
     Raises django.core.paginator.InvalidPage for a page that does not exist.
     """
-    matches = _Matches(text)
+    if language not in CONFIGS:
+        raise ValueError(f"No search in {language!r}: {', '.join(CONFIGS)}.")
+    matches = _Matches(text, language)
     page = Paginator(matches, PER_PAGE).page(page_number)
     return SearchResults(page=page, more_than_counted=matches.more_than_counted)
 
@@ -111,16 +121,16 @@ def index_edition(edition: Edition, *, using: str = DEFAULT_DB_ALIAS) -> None:
 
 def remove_entry(article_id: int, *, using: str = DEFAULT_DB_ALIAS) -> None:
     """Readers may no longer open the article (it is withdrawn): search no longer finds it."""
-    backend = _backend(using)
     with connections[using].cursor() as cursor:
-        cursor.execute(f"DELETE FROM {backend.table} WHERE {backend.key} = %s", [article_id])
+        for table, key in _backend(using).tables():
+            cursor.execute(f"DELETE FROM {table} WHERE {key} = %s", [article_id])
 
 
 class _Matches:
     """What Paginator pages through: a (capped) count, and any slice ranked and highlighted."""
 
-    def __init__(self, text: str):
-        self.found = _backend(DEFAULT_DB_ALIAS).find(text)
+    def __init__(self, text: str, language: str):
+        self.found = _backend(DEFAULT_DB_ALIAS).find(text, language)
         self.more_than_counted = False
 
     def count(self) -> int:
@@ -133,8 +143,9 @@ class _Matches:
 
 
 def _listed(article_ids: Sequence[int]) -> dict[int, Article]:
-    articles = Article.objects.select_related("public_edition").only(*ARTICLE_LIST_FIELDS)
-    return articles.in_bulk(article_ids)
+    # A translation's address is its original's, under its language: read with it.
+    articles = Article.objects.select_related("public_edition", "translation_of")
+    return articles.only(*ARTICLE_LIST_FIELDS, "translation_of__slug").in_bulk(article_ids)
 
 
 def _hit(article: Article, snippet: str) -> SearchHit:
@@ -209,30 +220,42 @@ class _WordsOf(HTMLParser):
 _CITATION_AFTER_WORD = (r"([[:alpha:]][.!?])([0-9])", r"\1 \2", "g")
 
 
+def _config_of(column: str) -> str:
+    """SQL naming the text search configuration of the language in `column`."""
+    cases = " ".join(f"WHEN '{code}' THEN '{config}'" for code, config in CONFIGS.items())
+    return f"(CASE {column} {cases} ELSE '{CONFIG}' END)::regconfig"
+
+
 class _PostgreSQL:
     table = "articles_searchentry"
     key = "article_id"  # the column holding the entry's article
+    # Each entry in its article's language's configuration (c.config, from `a.language`).
+    config = f" CROSS JOIN LATERAL (SELECT {_config_of('a.language')} AS config) c"
     # The title (A) and summary (B) alone, for the title window of a broad query (see below),
     # then the whole document: those and every other word readers can read (C).
     heading = (
-        f"setweight(to_tsvector('{CONFIG}', e.title), 'A')"
-        f" || setweight(to_tsvector('{CONFIG}', e.summary), 'B')"
+        "setweight(to_tsvector(c.config, e.title), 'A')"
+        " || setweight(to_tsvector(c.config, e.summary), 'B')"
     )
     columns = (
-        "(article_id, published_at, title_document, document)"
-        " SELECT e.article_id, e.published_at, h.heading, h.heading"
-        f" || setweight(to_tsvector('{CONFIG}', regexp_replace(e.search_text, %s, %s, %s)), 'C')"
+        "(article_id, language, published_at, title_document, document)"
+        " SELECT e.article_id, a.language, e.published_at, h.heading, h.heading"
+        " || setweight(to_tsvector(c.config, regexp_replace(e.search_text, %s, %s, %s)), 'C')"
     )
     upsert = (
         " ON CONFLICT (article_id) DO UPDATE SET published_at = EXCLUDED.published_at,"
+        " language = EXCLUDED.language,"
         " title_document = EXCLUDED.title_document, document = EXCLUDED.document"
     )
+
+    def tables(self) -> list[tuple[str, str]]:
+        return [(self.table, self.key)]
 
     def index(self, cursor, ids: list[int]) -> int:
         # One upsert (an UPDATE where the entry exists) and one delete for the whole batch.
         cursor.execute(
             f"INSERT INTO {self.table} {self.columns} FROM articles_article a"
-            " JOIN articles_edition e ON e.id = a.public_edition_id"
+            f" JOIN articles_edition e ON e.id = a.public_edition_id{self.config}"
             f" CROSS JOIN LATERAL (SELECT {self.heading} AS heading) h"
             f" WHERE a.id = ANY(%s) AND a.withdrawn_at IS NULL {self.upsert}",
             [*_CITATION_AFTER_WORD, ids],
@@ -249,14 +272,15 @@ class _PostgreSQL:
     def index_edition(self, cursor, edition_id: int) -> None:
         cursor.execute(
             f"INSERT INTO {self.table} {self.columns} FROM articles_edition e"
+            f" JOIN articles_article a ON a.id = e.article_id{self.config}"
             f" CROSS JOIN LATERAL (SELECT {self.heading} AS heading) h"
             f" WHERE e.id = %s {self.upsert}",
             [*_CITATION_AFTER_WORD, edition_id],
         )
 
     @staticmethod
-    def find(text: str) -> "_PostgreSQLMatches":
-        return _PostgreSQLMatches(text)
+    def find(text: str, language: str) -> "_PostgreSQLMatches":
+        return _PostgreSQLMatches(text, language)
 
 
 _recent: tuple[float, datetime | None] | None = None  # (until when, where the span begins)
@@ -293,12 +317,12 @@ class _PostgreSQLMatches:
     the ranked page still joins each entry's article and keeps what readers may open.
     """
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, language: str = "en"):
         from django.contrib.postgres.search import SearchQuery
 
-        self.text = text
+        self.text, self.language, self.config = text, language, CONFIGS[language]
         # websearch syntax ("quoted phrases", or, -word) never raises on any input.
-        self.query = SearchQuery(text, config=CONFIG, search_type="websearch")
+        self.query = SearchQuery(text, config=self.config, search_type="websearch")
         self._windows: tuple[list[int], int] | None = None
 
     # The statements are written out: two short ones a search, planned and run for every reader,
@@ -314,10 +338,12 @@ class _PostgreSQLMatches:
         """The newest MAX_COUNTED + 1 entries whose `column` matches (published `since`)."""
         sql = f"SELECT s.article_id, {window} FROM {_PostgreSQL.table} s WHERE s.{column} @@ "
         sql += self._QUERY + (" AND s.published_at >= %s" if since else "")
+        sql += " AND s.language = %s"  # the reader's language's entries only
         if not settings.VETTED_SHOW_UNAPPROVED:
             sql += self._APPROVED_ONLY
         sql += " ORDER BY s.published_at DESC, s.article_id DESC LIMIT %s"
-        return f"({sql})", [CONFIG, self.text, *([since] if since else []), MAX_COUNTED + 1]
+        since_params = [since] if since else []
+        return f"({sql})", [self.config, self.text, *since_params, self.language, MAX_COUNTED + 1]
 
     def _rows(self, *parts: tuple[str, list]) -> list[tuple[int, int]]:
         with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
@@ -345,16 +371,16 @@ class _PostgreSQLMatches:
 
     _PAGE = (
         "SELECT a.id, a.slug, a.live_revision_id, a.public_edition_id, a.published_at,"
-        " a.translation_of_id,"
-        " e.title, e.summary, ts_headline(%s::regconfig,"
+        " a.translation_of_id, o.slug, e.title, e.summary, ts_headline(%s::regconfig,"
         " regexp_replace(left(e.search_text, %s), %s, %s, %s), " + _QUERY + ", %s)"
         " FROM (SELECT s.article_id, s.published_at, ts_rank(s.document, " + _QUERY + ") AS rank"
         "  FROM articles_searchentry s JOIN articles_article r ON r.id = s.article_id"
         "  WHERE s.article_id = ANY(%s) AND r.public_edition_id IS NOT NULL"
-        "  AND r.withdrawn_at IS NULL AND r.language = 'en' {approved_only}"
+        "  AND r.withdrawn_at IS NULL AND r.language = %s {approved_only}"
         "  ORDER BY rank DESC, s.published_at DESC, s.article_id DESC LIMIT %s OFFSET %s) page"
         " JOIN articles_article a ON a.id = page.article_id"
         " JOIN articles_edition e ON e.id = a.public_edition_id"
+        " LEFT JOIN articles_article o ON o.id = a.translation_of_id"
         " ORDER BY page.rank DESC, page.published_at DESC, page.article_id DESC"
     )
     # ts_headline's options: the words found between private-use marks, two fragments.
@@ -362,7 +388,8 @@ class _PostgreSQLMatches:
         f"StartSel='{_START}', StopSel='{_STOP}', MaxFragments=2, MinWords=8, MaxWords=24,"
         " FragmentDelimiter=' … '"
     )
-    # What a hit shows and its address reads (get_absolute_url: translation_of).
+    # What a hit shows and its address reads (get_absolute_url: translation_of, whose slug
+    # comes with the row).
     _FIELDS = ("id", "slug", "live_revision_id", "public_edition_id", "published_at",
                "translation_of_id")  # fmt: skip
 
@@ -375,15 +402,18 @@ class _PostgreSQLMatches:
         approved_only = (
             "" if settings.VETTED_SHOW_UNAPPROVED else "AND r.live_revision_id IS NOT NULL"
         )
-        params = [CONFIG, HEADLINE_CHARS, *_CITATION_AFTER_WORD, CONFIG, self.text, self._HEADLINE,
-                  CONFIG, self.text, ids, limit, offset]  # fmt: skip
+        config = self.config
+        params = [config, HEADLINE_CHARS, *_CITATION_AFTER_WORD, config, self.text, self._HEADLINE,
+                  config, self.text, ids, self.language, limit, offset]  # fmt: skip
         with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
             cursor.execute(self._PAGE.format(approved_only=approved_only), params)
             rows = cursor.fetchall()
         hits = []
         for row in rows:
             article = Article.from_db(DEFAULT_DB_ALIAS, self._FIELDS, row[:6])
-            title, summary, snippet = row[6:]
+            if article.translation_of_id:  # its address is its original's (get_absolute_url)
+                article.translation_of = Article(pk=article.translation_of_id, slug=row[6])
+            title, summary, snippet = row[7:]
             hits.append(SearchHit(article, title, summary, highlighted(snippet)))
         return hits
 
@@ -392,37 +422,47 @@ class _SQLite:
     table = FTS_TABLE
     key = "rowid"
 
+    def tables(self) -> list[tuple[str, str]]:
+        return [(table, self.key) for table in FTS_TABLES.values()]
+
     def index(self, cursor, ids: list[int]) -> int:
         # FTS5 has no upsert: the batch's rows go, and those still public come back in one
-        # INSERT ... SELECT (the ids travel as one JSON parameter, whatever their number).
+        # INSERT ... SELECT a language (the ids travel as one JSON parameter, whatever their
+        # number).
         batch = json.dumps(ids)
-        cursor.execute(
-            f"DELETE FROM {self.table} WHERE rowid IN (SELECT value FROM json_each(%s))", [batch]
-        )
-        cursor.execute(
-            f"INSERT INTO {self.table} (rowid, title, summary, body)"
-            " SELECT a.id, e.title, e.summary, e.search_text FROM articles_article a"
-            " JOIN articles_edition e ON e.id = a.public_edition_id"
-            " WHERE a.id IN (SELECT value FROM json_each(%s)) AND a.withdrawn_at IS NULL",
-            [batch],
-        )
-        return cursor.rowcount
+        written = 0
+        for language, table in FTS_TABLES.items():
+            cursor.execute(
+                f"DELETE FROM {table} WHERE rowid IN (SELECT value FROM json_each(%s))", [batch]
+            )
+            cursor.execute(
+                f"INSERT INTO {table} (rowid, title, summary, body)"
+                " SELECT a.id, e.title, e.summary, e.search_text FROM articles_article a"
+                " JOIN articles_edition e ON e.id = a.public_edition_id"
+                " WHERE a.id IN (SELECT value FROM json_each(%s)) AND a.withdrawn_at IS NULL"
+                " AND a.language = %s",
+                [batch, language],
+            )
+            written += cursor.rowcount
+        return written
 
     def index_edition(self, cursor, edition_id: int) -> None:
-        cursor.execute(
-            f"DELETE FROM {self.table} WHERE rowid ="
-            " (SELECT article_id FROM articles_edition WHERE id = %s)",
-            [edition_id],
-        )
-        cursor.execute(
-            f"INSERT INTO {self.table} (rowid, title, summary, body)"
-            " SELECT e.article_id, e.title, e.summary, e.search_text FROM articles_edition e"
-            " WHERE e.id = %s",
-            [edition_id],
-        )
+        for language, table in FTS_TABLES.items():
+            cursor.execute(
+                f"DELETE FROM {table} WHERE rowid ="
+                " (SELECT article_id FROM articles_edition WHERE id = %s)",
+                [edition_id],
+            )
+            cursor.execute(
+                f"INSERT INTO {table} (rowid, title, summary, body)"
+                " SELECT e.article_id, e.title, e.summary, e.search_text FROM articles_edition e"
+                " JOIN articles_article a ON a.id = e.article_id"
+                " WHERE e.id = %s AND a.language = %s",
+                [edition_id, language],
+            )
 
-    def find(self, text: str) -> "_SQLiteMatches":
-        return _SQLiteMatches(self, text)
+    def find(self, text: str, language: str) -> "_SQLiteMatches":
+        return _SQLiteMatches(self, text, language)
 
     @staticmethod
     def match_expression(text: str) -> str:
@@ -432,33 +472,36 @@ class _SQLite:
         words = [w for w in text.split() if any(c.isalnum() for c in w)]
         return " ".join('"' + w.replace('"', '""') + '"' for w in words[:MAX_QUERY_WORDS])
 
-    def _matching_sql(self, match: str) -> tuple[str, list]:
-        public, params = Article.objects.public().order_by().values("pk").query.sql_with_params()
+    def _matching_sql(self, match: str, language: str) -> tuple[str, list]:
+        public = Article.objects.public(language=language).order_by().values("pk")
+        public, params = public.query.sql_with_params()
+        table = FTS_TABLES[language]
         sql = (
-            f" FROM {self.table} JOIN articles_article a ON a.id = {self.table}.rowid"
-            f" WHERE {self.table} MATCH %s AND a.id IN ({public})"
+            f" FROM {table} JOIN articles_article a ON a.id = {table}.rowid"
+            f" WHERE {table} MATCH %s AND a.id IN ({public})"
         )
         return sql, [match, *params]
 
-    def count(self, text: str, limit: int) -> int:
+    def count(self, text: str, limit: int, language: str = "en") -> int:
         match = self.match_expression(text)
         if not match:
             return 0
-        matching, params = self._matching_sql(match)
+        matching, params = self._matching_sql(match, language)
         with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
             cursor.execute(f"SELECT count(*) FROM (SELECT 1 {matching} LIMIT %s)", [*params, limit])
             return cursor.fetchone()[0]
 
-    def hits(self, text: str, offset: int, limit: int) -> list[SearchHit]:
+    def hits(self, text: str, offset: int, limit: int, language: str = "en") -> list[SearchHit]:
         match = self.match_expression(text)
         if not match:
             return []
-        matching, params = self._matching_sql(match)
+        matching, params = self._matching_sql(match, language)
         weights = ", ".join(str(w) for w in _WEIGHTS.values())
+        table = FTS_TABLES[language]
         with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
             cursor.execute(
-                f"SELECT a.id, snippet({self.table}, 2, %s, %s, ' … ', 24) {matching}"
-                f" ORDER BY bm25({self.table}, {weights}), a.published_at DESC, a.id DESC"
+                f"SELECT a.id, snippet({table}, 2, %s, %s, ' … ', 24) {matching}"
+                f" ORDER BY bm25({table}, {weights}), a.published_at DESC, a.id DESC"
                 " LIMIT %s OFFSET %s",
                 [_START, _STOP, *params, limit, offset],
             )
@@ -471,12 +514,13 @@ class _SQLite:
 class _SQLiteMatches:
     backend: _SQLite
     text: str
+    language: str = "en"
 
     def count(self, limit: int) -> int:
-        return self.backend.count(self.text, limit)
+        return self.backend.count(self.text, limit, self.language)
 
     def hits(self, offset: int, limit: int) -> list[SearchHit]:
-        return self.backend.hits(self.text, offset, limit)
+        return self.backend.hits(self.text, offset, limit, self.language)
 
 
 _BACKENDS = {"postgresql": _PostgreSQL(), "sqlite": _SQLite()}

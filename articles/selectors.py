@@ -156,13 +156,14 @@ def rendered_body(body: str, known_keys: frozenset[str]) -> RenderedBody:
     )
 
 
-def search_articles(query: str, *, page: int | str = 1) -> SearchResults:
-    """A page of the public articles whose public edition matches a reader's query, best first:
-    found by the words readers can read, never by a working draft's (articles.search).
+def search_articles(query: str, *, page: int | str = 1, language: str = "en") -> SearchResults:
+    """A page of the public articles of `language` (English originals, or its translations)
+    whose public edition matches a reader's query, best first: found by the words readers can
+    read, never by a working draft's (articles.search).
 
     Raises django.core.paginator.InvalidPage for a page that does not exist.
     """
-    return search(query, page)
+    return search(query, page, language)
 
 
 def reference_flags(keys: Iterable[str]) -> dict[str, str]:

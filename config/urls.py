@@ -11,10 +11,11 @@ from accounts.forms import SignInForm
 from accounts.views import PasswordResetConfirm
 from config.password_reset import OutboxPasswordResetForm
 from public import sitemaps
-from public.feeds import ApprovedChangesFeed, TopicChangesFeed
+from public.feeds import ApprovedChangesFeed, TopicChangesFeed, feed_name
 from public.language import choose_language
 from public.listings import kept_by_log
 from public.sitemaps import SITEMAPS
+from publishing.selectors import TRANSLATED
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -55,6 +56,23 @@ urlpatterns = [
     # The feeds and sitemaps: rendered once per act of the publication log (public.listings).
     path("feed/", kept_by_log(ApprovedChangesFeed()), name="feed"),
     path("topics/<slug:slug>/feed/", kept_by_log(TopicChangesFeed()), name="topic_feed"),
+    # Each translated language's own: its translations' editions, in its words (public.feeds).
+    *(
+        route
+        for code in TRANSLATED
+        for route in (
+            path(
+                f"{code}/feed/",
+                kept_by_log(ApprovedChangesFeed(code)),
+                name=feed_name("feed", code),
+            ),
+            path(
+                f"{code}/topics/<slug:slug>/feed/",
+                kept_by_log(TopicChangesFeed(code)),
+                name=feed_name("topic_feed", code),
+            ),
+        )
+    ),
     # One sitemap of everything while it fits 5,000 URLs, else the index; and the index of
     # every file of each section whatever the size: robots.txt points crawlers at it.
     path("sitemap.xml", kept_by_log(sitemaps.root), name="sitemap"),

@@ -225,6 +225,9 @@ class BakedSite:
             return
         if entry.article_id is not None:
             bake_article(outdir, entry.article.slug)
+            if entry.article.translation_of_id is not None:
+                # The original's pages name its public translations (hreflang alternates).
+                bake_article(outdir, entry.article.translation_of.slug)
             return
         # A change of surroundings: the pages that show it. A disclaimer is rewritten in place
         # in the pages of its audience; roles and people change more of a page: baked again.

@@ -19,6 +19,10 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_safe
 
+from articles.models import translated_url
+from config.site import site_url
+from publishing.selectors import PublicPointer
+
 LANGUAGE_COOKIE = settings.LANGUAGE_COOKIE_NAME
 LANGUAGE_COOKIE_MAX_AGE = 365 * 24 * 3600
 ENGLISH = settings.LANGUAGE_CODE
@@ -191,3 +195,57 @@ def remember_language(request: HttpRequest, response: HttpResponse, code: str) -
     if user is not None and user.is_authenticated and user.preferred_language != code:
         user.preferred_language = code
         user.save(update_fields=["preferred_language"])
+
+
+@dataclass(frozen=True)
+class Alternate:
+    """A `<link rel="alternate" hreflang=…>`: the same page in another language, for search
+    engines (and the sitemap's `xhtml:link`). `x-default` is the English page."""
+
+    hreflang: str
+    url: str  # absolute, at the site's address
+
+
+X_DEFAULT = "x-default"
+
+
+def alternates_of(paths: dict[str, str]) -> list[Alternate]:
+    """Each language's address of one page (`{"en": "/x/", "es": "/es/x/"}`), absolute, with the
+    English as x-default; none for a page in one language only (an alternate names another)."""
+    if len(paths) < 2 or ENGLISH not in paths:
+        return []
+    links = [Alternate(code, site_url(path)) for code, path in paths.items()]
+    return [*links, Alternate(X_DEFAULT, site_url(paths[ENGLISH]))]
+
+
+def reader_alternates(request: HttpRequest) -> list[Alternate]:
+    """This reader page in every language (the home page, search, a topic, the editorial
+    policy, a contributor): each has an address in each, with the same query."""
+    query = request.META.get("QUERY_STRING", "")
+    paths = {}
+    for code, _ in settings.LANGUAGES:
+        path = counterpart(request.path_info, code)
+        if path is None:
+            return []
+        paths[code] = f"{path}?{query}" if query else path
+    return alternates_of(paths)
+
+
+def article_alternates(pointer: PublicPointer) -> list[Alternate]:
+    """An article page's alternates: an English original's names its public translations (the
+    pointer says which: its key moves when one is published or withdrawn); a translation's
+    names its original. None while withdrawn, or with no public translation (the Spanish
+    address then shows the English text, and names the English page as canonical)."""
+    if pointer.is_withdrawn:
+        return []
+    if pointer.language == ENGLISH:
+        english_slug, languages = pointer.slug, pointer.translated
+    else:
+        english_slug = pointer.slug.removesuffix(f"-{pointer.language}")
+        languages = (pointer.language,)
+    if not languages:
+        return []
+    with translation.override(ENGLISH):
+        english = reverse("public:article", kwargs={"slug": english_slug})
+    paths = {ENGLISH: english} | {code: translated_url(english_slug, code) for code in languages}
+    return alternates_of(paths)

@@ -36,7 +36,7 @@ from review.workflow import MOVES, TRACKER_STEP_OF_STATE, TRACKER_STEPS
 
 from . import page_cache, provenance
 from .fast_path import page_response, reader_pointer
-from .language import ENGLISH
+from .language import ENGLISH, article_alternates, reader_alternates
 from .listing import newest_page
 
 PER_PAGE = 20
@@ -61,7 +61,11 @@ class ListedArticle:
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     page = _page_of(Article.objects.public(), request)
-    return render(request, "public/home.html", {"page": page, "articles": _listed(page)})
+    return render(
+        request,
+        "public/home.html",
+        {"page": page, "articles": _listed(page), "alternates": reader_alternates(request)},
+    )
 
 
 @require_safe
@@ -69,8 +73,11 @@ def topic(request: HttpRequest, slug: str) -> HttpResponse:
     shown = get_object_or_404(Topic, slug=slug)
     page = _page_of(Article.objects.public().filter(topics=shown), request)
     return render(
-        request, "public/topic.html", {"topic": shown, "page": page, "articles": _listed(page)}
-    )
+        request,
+        "public/topic.html",
+        {"topic": shown, "page": page, "articles": _listed(page),
+         "alternates": reader_alternates(request)},
+    )  # fmt: skip
 
 
 def _page_of(articles, request: HttpRequest) -> ListPage:
@@ -197,6 +204,7 @@ def _page(pointer: PublicPointer, role, furniture, shown: tuple | None = None):
     if lag is not None and lag.awaiting_review:  # the original's tracker, as its page shows it
         step = TRACKER_STEP_OF_STATE[lag.original_state]
         context["tracker"] = [(state, label, state == step) for state, label in TRACKER_STEPS]
+    context["alternates"] = article_alternates(pointer)
     return 200, "public/article.html", in_language(context, translation.get_language())
 
 
@@ -312,10 +320,12 @@ def edition_page(request: HttpRequest, slug: str, number: int) -> HttpResponse:
 @require_safe
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
-    context = {"query": query}
+    context = {"query": query, "alternates": reader_alternates(request)}
     if query:
         try:
-            found = search_articles(query, page=request.GET.get("page", 1))
+            found = search_articles(
+                query, page=request.GET.get("page", 1), language=translation.get_language()
+            )
         except InvalidPage as exc:
             raise Http404("No such page of results.") from exc
         context |= {
@@ -336,7 +346,12 @@ def editorial_policy(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         templates,
-        {"moves": MOVES.values(), "sign_off_rules": published_rules(), "checklist": ITEMS},
+        {
+            "moves": MOVES.values(),
+            "sign_off_rules": published_rules(),
+            "checklist": ITEMS,
+            "alternates": reader_alternates(request),
+        },
     )
 
 
@@ -418,5 +433,6 @@ def contributor(request: HttpRequest, slug: str) -> HttpResponse:
             "person": person,
             "disclosures": disclosures_of(profile, today=timezone.localdate()),
             "editions": editions,
+            "alternates": reader_alternates(request),
         },
     )

@@ -19,6 +19,8 @@ from articles.models import Article, Edition
 from .models import Surroundings
 
 _SQL: str | None = None
+# The languages an English original may be translated into, in the pointer's column order.
+TRANSLATED = tuple(code for code, _ in settings.LANGUAGES if code != settings.LANGUAGE_CODE)
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,9 @@ class PublicPointer:
     # The language its readers read it in: a translation is shown only at its language's
     # address (publishing.translations), never at an English one.
     language: str = "en"
+    # The languages of its approved translations readers can open now (an original's): its
+    # pages name them as alternates, so their publication or withdrawal moves the key.
+    translated: tuple[str, ...] = ()
 
     @property
     def is_public(self) -> bool:
@@ -61,6 +66,7 @@ class PublicPointer:
         step = "" if self.approved else f"-{self.state}"
         step += "-overdue" if self.overdue else ""
         step += f"-notices{self.notices}" if self.notices else ""
+        step += f"-in-{'-'.join(self.translated)}" if self.translated else ""
         return f"edition-{self.edition_id}-{self.fingerprint}{step}:{around}"
 
 
@@ -70,13 +76,15 @@ def public_pointer(slug: str) -> PublicPointer | None:
     if row is None:
         return None
     article_id, edition_id, fingerprint, due, withdrawn_at, live, state, notices, *rest = row
-    language, *parts = rest
+    language, *rest = rest
+    translated = tuple(code for code, edition in zip(TRANSLATED, rest, strict=False) if edition)
+    parts = rest[len(TRANSLATED) :]
     return PublicPointer(
         article_id=article_id, slug=slug, edition_id=edition_id,
         fingerprint=(fingerprint or "")[:16], withdrawn_at=withdrawn_at,
         approved=live is not None, state=state, overdue=_overdue(due),
         surroundings=tuple(part if part is not None else 0 for part in parts),
-        notices=notices or 0, language=language,
+        notices=notices or 0, language=language, translated=translated,
     )  # fmt: skip
 
 
@@ -144,9 +152,18 @@ def _sql() -> str:
         article, surroundings = Article._meta.db_table, Surroundings._meta.db_table
         edition = Edition._meta.db_table
         parts = ", ".join(f"s.{part}" for part in Surroundings.PARTS)
+        # Each language's approved, unwithdrawn translation (the translation_of index): its
+        # page is an alternate of the original's. The codes are the settings' own, not input.
+        translated = "".join(
+            f"(SELECT t.public_edition_id FROM {article} t WHERE t.translation_of_id = a.id "
+            f"AND t.language = '{code}' AND t.withdrawn_at IS NULL "
+            f"AND t.live_revision_id IS NOT NULL LIMIT 1), "
+            for code in TRANSLATED
+        )
         _SQL = (
             f"SELECT a.id, a.public_edition_id, e.stored_sha256, e.next_review_due, "
-            f"a.withdrawn_at, a.live_revision_id, a.state, a.public_notices, a.language, {parts} "
+            f"a.withdrawn_at, a.live_revision_id, a.state, a.public_notices, a.language, "
+            f"{translated}{parts} "
             f"FROM {article} a "
             f"LEFT JOIN {edition} e ON e.id = a.public_edition_id "
             f"LEFT JOIN {surroundings} s ON s.id = 1 WHERE a.slug = %s"

@@ -59,11 +59,17 @@ def edge_keys(entry: PublicationEntry) -> EdgeKeys:
     """The pages an entry changes, as the surrogate keys public pages carry (see
     public.fast_path: article-<id>, audience-<lay|professional>, pages)."""
     if entry.article_id is not None:
-        base = entry.article.get_absolute_url()  # a translation's is under its language
-        roles = ReaderRole.objects.values_list("slug", flat=True)
-        return EdgeKeys(
-            (f"article-{entry.article_id}",), (base, *(f"{base}for/{role}/" for role in roles))
-        )
+        roles = list(ReaderRole.objects.values_list("slug", flat=True))
+        articles = [entry.article]
+        if entry.article.translation_of_id is not None:
+            # The original's pages name its public translations (hreflang alternates).
+            articles.append(entry.article.translation_of)
+        keys, paths = [], []
+        for article in articles:
+            base = article.get_absolute_url()  # a translation's is under its language
+            keys.append(f"article-{article.pk}")
+            paths += [base, *(f"{base}for/{role}/" for role in roles)]
+        return EdgeKeys(tuple(keys), tuple(paths))
     if entry.part in ("lay", "professional"):
         return EdgeKeys((f"audience-{entry.part}",), ("/articles/*",))
     return EdgeKeys(("pages",), ("/articles/*",))

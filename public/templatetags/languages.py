@@ -1,9 +1,11 @@
 """The language switcher every page carries (templates/base.html)."""
 
 from django import template
+from django.urls import reverse
 from django.utils import translation
 
-from public.language import switcher_links
+from public.feeds import feed_name
+from public.language import ENGLISH, switcher_links
 
 register = template.Library()
 
@@ -17,3 +19,9 @@ def language_switcher(context) -> dict:
         request = context.get("request")
         path = request.get_full_path() if request is not None else "/"
     return {"links": switcher_links(path, translation.get_language())}
+
+
+@register.simple_tag
+def feed_url() -> str:
+    """The Atom feed of this page's language (/feed/, /es/feed/)."""
+    return reverse(feed_name("feed", translation.get_language() or ENGLISH))

@@ -7,6 +7,7 @@ from pathlib import Path
 import polib
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
@@ -67,7 +68,9 @@ def _lang(html: str) -> str:
             "/es/articles/nsclc-first-line/editions/1/",
             "Esta es la edición actual (edición 1) de este artículo.",
         ),
-        ("/es/search/?q=treatment", "1 resultado para «treatment»"),
+        # Spanish search finds Spanish texts only (tests/public/test_search_spanish.py): this
+        # article has none.
+        ("/es/search/?q=treatment", "0 resultados para «treatment»"),
         ("/es/topics/lung-cancer/", "Artículos sobre Lung cancer"),
         ("/es/editorial-policy/", "Política editorial"),
         ("/es/articles/nsclc-first-line/questions/", "Haga una pregunta de seguimiento"),
@@ -295,7 +298,12 @@ def test_what_is_rendered_once_for_everyone_stays_english_whoever_asks_first(cli
     feed = client.get("/feed/")
     assert feed.status_code == 200
     assert "/es/articles/" not in feed.content.decode()
-    assert "/es/" not in client.get("/sitemap.xml").content.decode()
+    # The sitemap names each language's addresses itself (the standing pages' /es/ ones), never
+    # the asker's: the article, untranslated, only at its English address.
+    sitemap = client.get("/sitemap.xml").content.decode()
+    assert "/es/articles/" not in sitemap
+    cache.clear()
+    assert Client().get("/sitemap.xml").content.decode() == sitemap
 
 
 def test_the_bare_spanish_prefix_leads_to_the_spanish_home_page(client, article):
