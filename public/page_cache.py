@@ -14,12 +14,13 @@ work without them, see questions.views), so it is sent as it is, with a strong E
 
 import hashlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Subquery
 from django.http import HttpRequest
+from django.utils import translation
 
 from articles.models import Disclaimer
 from personalization.models import ReaderRole
@@ -145,6 +146,7 @@ def surrogate_keys(pointer: PublicPointer, role_slug: str, frame: "Furniture") -
 class DisclaimerText:
     title: str
     html: str
+    language: str = "en"  # the language it is written in (the page marks it where it differs)
 
 
 @dataclass(frozen=True)
@@ -155,6 +157,8 @@ class Furniture:
     versions: tuple[int, ...]
     roles: list[ReaderRole]
     disclaimers: dict[str, DisclaimerText]  # audience → its disclaimer
+    # audience → its Spanish disclaimer, where both its Spanish title and text are written
+    disclaimers_es: dict[str, DisclaimerText] = field(default_factory=dict)
 
     @classmethod
     def load(cls, versions: tuple[int, ...]) -> "Furniture":
@@ -162,24 +166,33 @@ class Furniture:
         text: small, uncorrelated subqueries the database runs once)."""
         audiences = Disclaimer.Audience.values
         fields = {}
+        texts = ("title", "body_html", "title_es", "body_es", "body_html_es")
         for audience in audiences:
             of = Disclaimer.objects.filter(audience=audience)
-            fields[f"d_{audience}_title"] = Subquery(of.values("title")[:1])
-            fields[f"d_{audience}_html"] = Subquery(of.values("body_html")[:1])
+            for name in texts:
+                fields[f"d_{audience}_{name}"] = Subquery(of.values(name)[:1])
         roles = list(ReaderRole.objects.annotate(**fields))
         if roles:
-            found = {a: (getattr(roles[0], f"d_{a}_title"), getattr(roles[0], f"d_{a}_html"))
+            found = {a: tuple(getattr(roles[0], f"d_{a}_{name}") for name in texts)
                      for a in audiences}  # fmt: skip
         else:  # no roles yet (a new site): the disclaimers alone
-            found = {d.audience: (d.title, d.body_html) for d in Disclaimer.objects.all()}
-        disclaimers = {
-            audience: DisclaimerText(title, html or "")
-            for audience, (title, html) in found.items()
-            if title is not None
-        }
-        return cls(versions=versions, roles=roles, disclaimers=disclaimers)
+            found = {
+                d.audience: tuple(getattr(d, name) for name in texts)
+                for d in Disclaimer.objects.all()
+            }
+        disclaimers, disclaimers_es = {}, {}
+        for audience, (title, html, title_es, body_es, html_es) in found.items():
+            if title is not None:
+                disclaimers[audience] = DisclaimerText(title, html or "")
+            if title_es and body_es:  # as Disclaimer.text_for: both, or the English notice
+                disclaimers_es[audience] = DisclaimerText(title_es, html_es or "", "es")
+        return cls(versions=versions, roles=roles, disclaimers=disclaimers,
+                   disclaimers_es=disclaimers_es)  # fmt: skip
 
     def disclaimer(self, audience: str) -> DisclaimerText | None:
+        """The audience's disclaimer in the active language where it is written."""
+        if translation.get_language() == "es" and audience in self.disclaimers_es:
+            return self.disclaimers_es[audience]
         return self.disclaimers.get(audience)
 
 

@@ -25,3 +25,9 @@ def language_switcher(context) -> dict:
 def feed_url() -> str:
     """The Atom feed of this page's language (/feed/, /es/feed/)."""
     return reverse(feed_name("feed", translation.get_language() or ENGLISH))
+
+
+@register.filter
+def role_label(role) -> str:
+    """A reader role's label in the active language (its English one where none is written)."""
+    return role.label_for(translation.get_language()) if role is not None else ""

@@ -151,3 +151,14 @@ def test_the_translators_queue_lists_it_behind_with_the_english_changes(client, 
     assert "Removed words are struck through" in html
     diff = html.split('id="diff-title"')[1]
     assert "<del>that trial, </del><ins>DESTINY-Lung01, </ins>" in diff
+
+
+def test_the_spanish_page_names_roles_and_warns_in_spanish(client, demo):
+    from public.demo import disclaimers
+
+    html = client.get(f"{SPANISH_PAGE}?role=patient").content.decode()
+    assert '<option value="patient" selected>Paciente</option>' in html
+    assert disclaimers.LAY_ES[0] in html and disclaimers.LAY[0] not in html
+    english = client.get(f"/articles/{ENGLISH}/?role=patient").content.decode()
+    assert '<option value="patient" selected>Patient</option>' in english
+    assert disclaimers.LAY[0] in english and disclaimers.LAY_ES[0] not in english
