@@ -159,9 +159,15 @@ class EnglishChanges:
 
 
 def english_changes(translation: Article) -> EnglishChanges | None:
-    """The word diff of the original from the translated edition to its newest one (every reader
-    version included), or None where the translation names no edition."""
-    translated = translation.translates_edition
+    """The word diff of the original from the edition its readers' Spanish text translates (the
+    translation's published edition's; before one, the edition it is written against) to the
+    original's newest one (every reader version included), or None where it names no edition.
+    Updating the draft to the newest edition keeps the changes in view until the updated
+    translation is approved: they are what the translator has to carry over."""
+    published = translation.public_edition
+    translated = (
+        published.translates if published is not None and published.translates_id else None
+    ) or translation.translates_edition
     if translated is None:
         return None
     original = translation.translation_of

@@ -152,6 +152,20 @@ def test_the_translators_queue_lists_it_behind_with_the_english_changes(client, 
     diff = html.split('id="diff-title"')[1]
     assert "<del>that trial, </del><ins>DESTINY-Lung01, </ins>" in diff
 
+    # The translator moves the draft on to that text: the changes stay in view until the
+    # updated translation is approved (they are what is left to carry over).
+    from articles.selectors import latest_revision_id
+
+    spanish = Article.objects.get(slug=SPANISH)
+    client.post(
+        f"/review/articles/{SPANISH}/translation/update/",
+        {"seen_revision_id": latest_revision_id(spanish)},
+    )
+    spanish.refresh_from_db()
+    assert spanish.translates_edition_id == Article.objects.get(slug=ENGLISH).public_edition_id
+    diff = client.get(f"/review/articles/{SPANISH}/english-changes/").content.decode()
+    assert "<del>that trial, </del><ins>DESTINY-Lung01, </ins>" in diff
+
 
 def test_the_spanish_page_names_roles_and_warns_in_spanish(client, demo):
     from public.demo import disclaimers
