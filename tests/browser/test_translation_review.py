@@ -30,7 +30,8 @@ def test_a_translation_behind_is_updated_resubmitted_and_signed_off(
 ):
     base = live_server.url
     page.goto(f"{base}/es/articles/{ENGLISH}/")
-    expect(page.get_by_text(re.compile("El texto original en inglés se actualizó"))).to_be_visible()
+    behind = page.get_by_text(re.compile("El texto original en inglés se actualizó"))
+    expect(behind).to_be_visible()
 
     author = _sign_in(browser, base, "author")
     expect(author.get_by_text(re.compile("Behind the English text"))).to_be_visible()
