@@ -82,7 +82,7 @@ def editions_of(user: User) -> QuerySet[EditionCredit]:
 
 
 # What the contributor page lists of an edition.
-LISTED_FIELDS = ("title", "number", "published_at", "article__slug")
+LISTED_FIELDS = ("title", "number", "published_at", "article__slug", "article__translation_of")
 
 
 @dataclass(frozen=True)
