@@ -32,7 +32,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 P95_MS, LIST_P95_MS, MAX_QUERIES, MAX_BYTES = 50.0, 20.0, 10, 2 * 1024 * 1024
-LISTS = re.compile(r"^/(feed/|topics/[^/]+/feed/|sitemap)")
+LISTS = re.compile(r"^/(es/)?(feed/|topics/[^/]+/feed/|sitemap)")
 
 
 @dataclass
@@ -278,6 +278,8 @@ def _samples() -> dict[str, list[Sample] | str]:
         "questions:started": [Sample("/questions/started/")],
         "feed": [Sample("/feed/")],
         "topic_feed": [Sample(f"/topics/{topic.slug}/feed/")],
+        "feed_es": [Sample("/es/feed/")],
+        "topic_feed_es": [Sample(f"/es/topics/{topic.slug}/feed/")],
         "sitemap": [Sample("/sitemap.xml")],
         "sitemap_index": [Sample("/sitemap-index.xml")],
         "sitemap_section": [Sample("/sitemap-articles.xml"), Sample("/sitemap-articles.xml?p=2"),
