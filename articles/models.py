@@ -342,10 +342,12 @@ class Article(models.Model):
                 condition=models.Q(review_due_since__isnull=False),
                 name="article_review_due",
             ),
-            # The public lists: newest published first, only what readers may open.
+            # The public lists of each language: newest published first, only what readers may
+            # open; with whether it was ever approved, so a deep page reads the index alone.
             models.Index(
-                fields=["-published_at", "-id"],
+                fields=["language", "-published_at", "-id"],
                 condition=models.Q(public_edition__isnull=False, withdrawn_at__isnull=True),
+                include=["live_revision"],
                 name="article_public_newest",
             ),
             # The admin's list of every article, most recently changed first.
