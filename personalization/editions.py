@@ -21,8 +21,8 @@ def renditions(article: Article, revision_id: int, roles: list[ReaderRole]) -> d
     for role in roles:
         written_for = next((r for r in fallback_chain(role, roles) if r.pk in variants), None)
         content = content_of(source, variants[written_for.pk] if written_for else None)
-        if role.is_lay:
-            content = with_glossary(content)
+        if role.is_lay:  # explained in the text's language, with that language's terms
+            content = with_glossary(content, article.language)
         pages[role.slug] = _rendition(content, written_for=written_for.slug if written_for else "")
     return pages
 

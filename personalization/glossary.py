@@ -36,14 +36,18 @@ class Term:
     explanation: str
 
 
-def annotate(html: str, terms: list[Term]) -> str:
+# What a screen reader hears before an explanation, in the text's language.
+MEANING = {"en": "meaning: ", "es": "significado: "}
+
+
+def annotate(html: str, terms: list[Term], language: str = "en") -> str:
     """`html` with the first use of each term explained; the result is sanitized again."""
     if not terms:
         return html
     texts = _BlockTexts()
     texts.feed(html)
     texts.close()
-    annotator = _Annotator(terms, texts.texts)
+    annotator = _Annotator(terms, texts.texts, MEANING.get(language, MEANING["en"]))
     annotator.feed(html)
     annotator.close()
     return sanitize("".join(annotator.out))
@@ -110,7 +114,8 @@ class _BlockTexts(_Blocks):
 
 
 class _Annotator(_Blocks):
-    def __init__(self, terms: list[Term], block_texts: dict[int, str]) -> None:
+    def __init__(self, terms: list[Term], block_texts: dict[int, str], meaning: str) -> None:
+        self.meaning = meaning
         super().__init__()
         self.pattern, self.by_form = _pattern(terms)
         self.block_texts = block_texts
@@ -154,7 +159,7 @@ class _Annotator(_Blocks):
             return match.group(0)
         gloss = (
             ' <span class="gloss">(<span class="visually-hidden">'
-            f"meaning: </span>{escape(term.explanation.rstrip('.'), quote=False)})</span>"
+            f"{self.meaning}</span>{escape(term.explanation.rstrip('.'), quote=False)})</span>"
         )
         if match.group("quote"):  # after the quotation, before the punctuation that ended it
             return f"{form}{match.group('quote')}{gloss}{match.group('stop')}"

@@ -114,22 +114,20 @@ def variant_grades(
     return rows
 
 
-def glossary_terms() -> list[Term]:
-    return [
-        Term(term.term, tuple(term.surface_forms), term.explanation)
-        for term in GlossaryTerm.objects.all()
-    ]
+def glossary_terms(language: str = "en") -> list[Term]:
+    """The terms explained in a text of `language` (in Spanish, the entries with Spanish)."""
+    return GlossaryTerm.objects.all().terms_for(language)
 
 
-def with_glossary(content: ArticleContent) -> ArticleContent:
-    terms = glossary_terms()
+def with_glossary(content: ArticleContent, language: str = "en") -> ArticleContent:
+    terms = glossary_terms(language)
     digest = hashlib.sha256(
-        json.dumps([content.body_html, [vars(t) for t in terms]], default=list).encode()
+        json.dumps([content.body_html, language, [vars(t) for t in terms]], default=list).encode()
     ).hexdigest()
     html = cache.get_or_set(
         # ":2": explanations placed after quotation marks, and none where the writer explains.
         f"vetted:glossary:2:{digest}",
-        lambda: annotate(content.body_html, terms),
+        lambda: annotate(content.body_html, terms, language),
         settings.VETTED_RENDER_CACHE_SECONDS,
     )
     return dataclasses.replace(content, body_html=html)

@@ -176,3 +176,11 @@ def test_the_spanish_page_names_roles_and_warns_in_spanish(client, demo):
     english = client.get(f"/articles/{ENGLISH}/?role=patient").content.decode()
     assert '<option value="patient" selected>Patient</option>' in english
     assert disclaimers.LAY[0] in english and disclaimers.LAY_ES[0] not in english
+
+
+def test_the_spanish_patient_page_explains_terms_in_spanish(client, demo):
+    html = client.get(f"{SPANISH_PAGE}?role=patient").content.decode()
+    assert '<span class="visually-hidden">significado: </span>' in html
+    assert "meaning: " not in html and "A gene that helps cells grow" not in html
+    english = client.get(f"/articles/{ENGLISH}/?role=patient").content.decode()
+    assert '<span class="visually-hidden">meaning: </span>' in english
