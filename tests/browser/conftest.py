@@ -79,6 +79,27 @@ def screenshot():
     return take
 
 
+def signed_in(browser, base_url: str, username: str, *, go_to: str = "", phone: bool = False):
+    """A page of a new browser context, signed in as `username` with the demo password (the
+    review dashboard seen), then at `go_to` if given."""
+    from playwright.sync_api import expect
+
+    if phone:
+        context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    else:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(f"{base_url}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Review", exact=True)).to_be_visible()
+    if go_to:
+        page.goto(f"{base_url}{go_to}")
+    return page
+
+
 def sign_off(page, *, note: str = "") -> None:
     """Press the approve button as a board member does: every item of the board's checklist
     confirmed (review.checklist), the note for readers written where the form asks it."""

@@ -7,7 +7,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import ARTIFACTS, DEMO_PASSWORD
+from tests.browser.conftest import ARTIFACTS, signed_in
 
 SLUG = "nsclc-her2-exon-20-first-line"
 PASSAGE = "Median overall survival was 17.8 months"
@@ -16,19 +16,7 @@ PATIENT_PASSAGE = "a drug called T-DXd is the top choice next"
 
 
 def _sign_in(browser, base_url: str, username: str, *, phone: bool = False) -> Page:
-    if phone:
-        context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
-    else:
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.goto(f"{base_url}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Review", exact=True)).to_be_visible()
-    page.goto(f"{base_url}/review/articles/{SLUG}/")
-    return page
+    return signed_in(browser, base_url, username, go_to=f"/review/articles/{SLUG}/", phone=phone)
 
 
 def _select_with_the_mouse(page: Page, text_label: str, phrase: str) -> None:

@@ -6,23 +6,14 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DEMO_PASSWORD, sign_off
+from tests.browser.conftest import sign_off, signed_in
 
 ENGLISH = "nsclc-her2-exon-20-first-line"
 SPANISH = f"{ENGLISH}-es"
 
 
 def _sign_in(browser, base_url, username):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.goto(f"{base_url}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Review", exact=True)).to_be_visible()
-    page.goto(f"{base_url}/review/articles/{SPANISH}/")
-    return page
+    return signed_in(browser, base_url, username, go_to=f"/review/articles/{SPANISH}/")
 
 
 def test_a_translation_behind_is_updated_resubmitted_and_signed_off(
