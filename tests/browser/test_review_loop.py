@@ -4,21 +4,13 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DEMO_PASSWORD, sign_off
+from tests.browser.conftest import sign_off, signed_in
 
 SLUG = "nsclc-her2-exon-20-first-line"
 
 
 def _sign_in(browser, base_url, username):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.goto(f"{base_url}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Review", exact=True)).to_be_visible()
-    return page
+    return signed_in(browser, base_url, username)
 
 
 def _open_article(page):
