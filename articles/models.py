@@ -205,12 +205,13 @@ def readable(prefix: str = "") -> models.Q:
     return shown
 
 
-def translated_url(english_slug: str, language: str) -> str:
-    """A translation's public address: its original's, under the language's prefix
-    (`/es/articles/<english-slug>/`); its own slug (`<english-slug>-es`) is internal. Written
-    from the English address, so it holds whichever language is active."""
+def translated_url(english_slug: str, language: str, name: str = "public:article", **kwargs) -> str:
+    """A translation's public address (its page, or with `name` another of its pages: an
+    edition's): its original's, under the language's prefix (`/es/articles/<english-slug>/`);
+    its own slug (`<english-slug>-es`) is internal. Written from the English address, so it
+    holds whichever language is active."""
     with translation.override(settings.LANGUAGE_CODE):
-        english = reverse("public:article", kwargs={"slug": english_slug})
+        english = reverse(name, kwargs={"slug": english_slug, **kwargs})
     return f"/{language}{english}"
 
 
@@ -598,11 +599,9 @@ class Edition(models.Model):
     def get_absolute_url(self) -> str:
         article = self.article
         if article.translation_of_id is not None:
-            with translation.override(settings.LANGUAGE_CODE):
-                english = reverse(
-                    "public:edition", kwargs={"slug": article.public_slug, "number": self.number}
-                )
-            return f"/{article.language}{english}"
+            return translated_url(
+                article.public_slug, article.language, "public:edition", number=self.number
+            )
         return reverse("public:edition", kwargs={"slug": article.slug, "number": self.number})
 
     def delete(self, *args, **kwargs):

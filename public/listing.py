@@ -7,10 +7,9 @@ exists), then the rows of those ids with their editions: two short queries at an
 """
 
 from django.db.models import QuerySet
-from django.http import Http404
 
 from articles.models import Article
-from articles.paging import ListPage, page_number
+from articles.paging import ListPage, uncounted_page
 from articles.search import ARTICLE_LIST_FIELDS
 
 NEWEST_FIRST = ("-published_at", "-id")  # the index article_public_newest
@@ -19,14 +18,5 @@ NEWEST_FIRST = ("-published_at", "-id")  # the index article_public_newest
 def newest_page(articles: QuerySet[Article], number: str | int, per_page: int) -> ListPage:
     """Page `number` (1, 2, …) of these articles, newest published first; 404 for a page that
     is not a whole number from 1, or that is past the end (page 1 of an empty list is there)."""
-    number = page_number(number)
-    start = (number - 1) * per_page
-    ids = list(
-        articles.order_by(*NEWEST_FIRST).values_list("pk", flat=True)[start : start + per_page + 1]
-    )
-    if not ids and number > 1:
-        raise Http404("No such page.")
-    shown = ids[:per_page]
-    rows = Article.objects.select_related("public_edition").only(*ARTICLE_LIST_FIELDS)
-    by_id = rows.in_bulk(shown)
-    return ListPage(number, [by_id[pk] for pk in shown], has_next=len(ids) > per_page)
+    rows = articles.order_by(*NEWEST_FIRST).select_related("public_edition")
+    return uncounted_page(rows.only(*ARTICLE_LIST_FIELDS), number, per_page)
