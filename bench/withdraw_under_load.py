@@ -64,6 +64,8 @@ SLUG = "nsclc-her2-exon-20-first-line"
 PAGE = f"/articles/{SLUG}/"
 ROLES = ["patient", "caregiver", "student", "nurse", "physician"]  # load_demo's reader roles
 ADDRESSES = [PAGE, *(f"{PAGE}for/{r}/" for r in ROLES), *(f"{PAGE}?role={r}" for r in ROLES)]
+# The demo's Spanish translation, withdrawn with its original in the same commit.
+ADDRESSES += [f"/es{PAGE}", f"/es{PAGE}for/patient/", f"/es{PAGE}?role=patient"]
 # The article page's heading; the withdrawal notice (410) has another.
 ARTICLE_MARKER = b'id="article-title"'
 PATHS = {
@@ -480,6 +482,12 @@ def _ms(value: float | None) -> str:
     return "none" if value is None else f"{value:+.0f} ms"
 
 
+def _statuses(readings) -> str:
+    """Which other answers came, at which addresses: "304 at for/patient/ x3"."""
+    found = Counter((r.status, r.address) for r in readings).most_common(4)
+    return ", ".join(f"{status} at {address} x{n}" for (status, address), n in found)
+
+
 def _line(outcome: Outcome) -> str:
     errors = [r for r in outcome.readings if r.status not in (200, 410)]
     before = [r for r in outcome.readings if r.started <= outcome.committed]
@@ -489,8 +497,9 @@ def _line(outcome: Outcome) -> str:
         f"{outcome.path:<10} -w {outcome.workers}: {len(outcome.stale)} stale of "
         f"{len(outcome.after)} requests started after the commit, last stale answer "
         f"{_ms(outcome.last_stale_ms)} (first 410 {_ms(outcome.first_gone_ms)}); "
-        f"{len(outcome.readings)} requests, {len(errors)} not "
-        "200/410; before the commit served by "
+        f"{len(outcome.readings)} requests, {len(errors)} not 200/410"
+        + (f" ({_statuses(errors)})" if errors else "")
+        + "; before the commit served by "
         + ", ".join(f"{name} {100 * n / len(before):.0f}%" for name, n in served)
         + f"; cookies set: {', '.join(cookies) or 'none'}"
     )
