@@ -27,6 +27,18 @@ def approve(article: Article, *, by, note: str = "", correction: str = "") -> Ar
     return article
 
 
+def translate(original: Article, *, by, title: str) -> Article:
+    """A Spanish translation of `original` started and written (SPANISH_BODY), not submitted."""
+    translation = start_translation(original=original, by=by, language="es")
+    services.edit_article(
+        article=translation, by=by, seen_revision_id=latest_revision_id(translation),
+        title=title, summary=SPANISH_SUMMARY, body=SPANISH_BODY,
+        literature_current_through=None, comment="Traducido",
+    )  # fmt: skip
+    translation.refresh_from_db()
+    return translation
+
+
 def submit(article: Article, *, by) -> None:
     services.make_move("submit", article=article, by=by,
                        seen_revision_id=latest_revision_id(article))  # fmt: skip
@@ -63,14 +75,7 @@ def original(make_article, author, reviewer, professional_disclaimer) -> Article
 @pytest.fixture
 def spanish_draft(original, author) -> Article:
     """The Spanish translation of the original's first edition, translated, not yet submitted."""
-    translation = start_translation(original=original, by=author, language="es")
-    services.edit_article(
-        article=translation, by=author, seen_revision_id=latest_revision_id(translation),
-        title="¿Qué va primero?", summary=SPANISH_SUMMARY, body=SPANISH_BODY,
-        literature_current_through=None, comment="Traducido",
-    )  # fmt: skip
-    translation.refresh_from_db()
-    return translation
+    return translate(original, by=author, title="¿Qué va primero?")
 
 
 @pytest.fixture

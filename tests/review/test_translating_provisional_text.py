@@ -8,10 +8,9 @@ import pytest
 from articles.models import Article, Edition, ReviewState
 from articles.selectors import latest_revision_id
 from review import services
-from review.translations import start_translation
 from review.workflow import MOVES, refusal
 from tests.factories import CHECKLIST_FIELDS
-from tests.translation_fixtures import SPANISH_BODY, SPANISH_SUMMARY, approve, submit
+from tests.translation_fixtures import approve, submit, translate
 
 SPANISH_PAGE = "/es/articles/an-article/"
 
@@ -42,12 +41,7 @@ def republish(original: Article, *, author, reviewer, editor) -> Article:
 @pytest.fixture
 def spanish_of_pending(public_article, author) -> Article:
     """The Spanish translation of a provisionally shown article, translated and submitted."""
-    translation = start_translation(original=public_article, by=author, language="es")
-    services.edit_article(
-        article=translation, by=author, seen_revision_id=latest_revision_id(translation),
-        title="¿Cuál es la respuesta?", summary=SPANISH_SUMMARY, body=SPANISH_BODY,
-        literature_current_through=None, comment="Traducido",
-    )  # fmt: skip
+    translation = translate(public_article, by=author, title="¿Cuál es la respuesta?")
     submit(translation, by=author)
     translation.refresh_from_db()
     return translation
