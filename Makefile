@@ -29,14 +29,15 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet ".[dev]"
 	touch $@
 
-# The interface in Spanish: the team's catalogues (locale/<language>/LC_MESSAGES/django.po,
-# kept in git) compiled to what Django reads (django.mo, never committed), again whenever a
-# catalogue changes. compilemessages runs GNU gettext's msgfmt, from Debian's gettext.
-CATALOGUES := $(wildcard locale/*/LC_MESSAGES/django.po)
+# The interface in Spanish: the team's catalogues (the site's, locale/<language>/LC_MESSAGES/
+# django.po, and an app's own, <app>/locale/…, all kept in git) compiled to what Django reads
+# (django.mo, never committed), again whenever a catalogue changes. compilemessages runs GNU
+# gettext's msgfmt, from Debian's gettext.
+CATALOGUES := $(wildcard locale/*/LC_MESSAGES/django.po */locale/*/LC_MESSAGES/django.po)
 messages: $(CATALOGUES:.po=.mo)
 
-locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po | $(VENV)/.installed gettext
-	$(BIN)/python manage.py compilemessages --locale $* --ignore .venv --ignore node_modules
+%/LC_MESSAGES/django.mo: %/LC_MESSAGES/django.po | $(VENV)/.installed gettext
+	$(BIN)/python manage.py compilemessages --locale $(notdir $*) --ignore .venv --ignore node_modules
 
 gettext:
 	@command -v msgfmt >/dev/null 2>&1 || { \

@@ -16,7 +16,12 @@ from articles.models import Topic
 from personalization.models import Audience, ReaderRole
 from public.language import LANGUAGE_COOKIE
 
-CATALOGUE = Path(settings.BASE_DIR) / "locale" / "es" / "LC_MESSAGES" / "django.po"
+# The site's catalogue (locale/) and any app's own (<app>/locale/), as the Makefile compiles them.
+BASE_DIR = Path(settings.BASE_DIR)
+CATALOGUES = sorted(
+    [BASE_DIR / "locale" / "es" / "LC_MESSAGES" / "django.po",
+     *BASE_DIR.glob("*/locale/es/LC_MESSAGES/django.po")]
+)  # fmt: skip
 MONTHS = (
     "enero", "febrero", "marzo", "abril", "mayo", "junio",
     "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre",
@@ -26,14 +31,18 @@ MONTHS = (
 @pytest.fixture(autouse=True, scope="module")
 def compiled_catalogue():
     """`make test` compiles the catalogue (`make messages`); a bare pytest run may not have."""
-    compiled = CATALOGUE.with_suffix(".mo")
-    if not compiled.exists() or compiled.stat().st_mtime < CATALOGUE.stat().st_mtime:
+    if any(_stale(catalogue) for catalogue in CATALOGUES):
         call_command("compilemessages", locale=["es"], ignore_patterns=[".venv", "node_modules"],
                      verbosity=0)  # fmt: skip
         from django.utils.translation import trans_real
 
         trans_real._translations = {}  # read the new file
         trans_real._active.value = None  # type: ignore[attr-defined]
+
+
+def _stale(catalogue: Path) -> bool:
+    compiled = catalogue.with_suffix(".mo")
+    return not compiled.exists() or compiled.stat().st_mtime < catalogue.stat().st_mtime
 
 
 @pytest.fixture
@@ -279,8 +288,9 @@ def test_the_not_found_page_speaks_the_addresses_language(client, db):
     assert "No hemos encontrado esa página" in _html(response)
 
 
-def test_the_catalogue_translates_every_message_with_the_same_placeholders():
-    catalogue = polib.pofile(str(CATALOGUE))
+@pytest.mark.parametrize("path", CATALOGUES, ids=lambda path: str(path.relative_to(BASE_DIR)))
+def test_the_catalogue_translates_every_message_with_the_same_placeholders(path):
+    catalogue = polib.pofile(str(path))
     assert not catalogue.untranslated_entries()
     assert not catalogue.fuzzy_entries()
     assert not catalogue.obsolete_entries()
