@@ -32,8 +32,9 @@ PREFIXES = tuple(f"/{code}/" for code, _ in settings.LANGUAGES if code != ENGLIS
 BARE_PREFIXES = {prefix.rstrip("/") for prefix in PREFIXES}
 # The URL namespaces of the reader's pages: those with an /es/ counterpart (config/urls.py).
 READER_NAMESPACES = {"public", "questions"}
-# The pages without a Spanish address that are shown in the reader's chosen language.
-FOLLOW_THE_CHOICE = ("/accounts/",)
+# The pages without a Spanish address that are shown in the chosen language: the sign-in and
+# account pages, and the review desk (its own people's choice; nothing shared keeps its pages).
+FOLLOW_THE_CHOICE = ("/accounts/", "/review/")
 
 
 def language_of_path(path: str) -> str:
@@ -94,10 +95,10 @@ class ReaderLanguageMiddleware:
     Spanish from an unprefixed reader page to its Spanish one. After the authentication
     middleware: a signed-in reader's profile remembers their choice too.
 
-    The sign-in and password pages follow the reader's choice (they have no Spanish address of
-    their own, and nothing shared keeps them). Everything else without a Spanish address stays
-    English: feeds, sitemaps and the API are rendered once for everyone (their links must not
-    depend on who asked first), and the review desk is written in English."""
+    The sign-in and password pages and the review desk follow the person's choice (they have no
+    Spanish address of their own, and nothing shared keeps them). Everything else without a
+    Spanish address stays English: feeds, sitemaps and the API are rendered once for everyone
+    (their links must not depend on who asked first)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
