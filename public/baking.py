@@ -93,8 +93,6 @@ def bake_article(outdir: Path, slug: str, *, audience: str | None = None) -> boo
     with _locked(outdir, slug), translation.override(settings.LANGUAGE_CODE):
         pointer = public_pointer(slug)
         here = _folder(outdir, slug, pointer)
-        if pointer is not None and pointer.language != settings.LANGUAGE_CODE:
-            translation.activate(pointer.language)  # a translation's page, in its language
         if pointer is None or not (pointer.is_public or pointer.is_withdrawn):
             shutil.rmtree(here, ignore_errors=True)
             return False
@@ -103,14 +101,17 @@ def bake_article(outdir: Path, slug: str, *, audience: str | None = None) -> boo
             here.mkdir(parents=True, exist_ok=True)
             (here / "gone").touch()
             frame = page_cache.furniture(pointer.surroundings)
-            _write(here / "gone.html", anonymous_page(pointer, "", frame)[1])
+            gone = anonymous_page(pointer, "", frame, language=pointer.language)[1]
+            _write(here / "gone.html", gone)
             for page in [here / "index.html", *here.glob("for/*/index.html")]:
                 page.unlink(missing_ok=True)
             return True
         frame = page_cache.furniture(pointer.surroundings)
         shown = shown_by(pointer)  # once for every role's page
         for role_slug, path in _pages_of(here, frame, audience):
-            _write(path, anonymous_page(pointer, role_slug, frame, shown)[1])
+            # A translation's pages in its language (the view picks it from the address).
+            page = anonymous_page(pointer, role_slug, frame, shown, language=pointer.language)
+            _write(path, page[1])
         (here / "gone").unlink(missing_ok=True)  # last: the pages are in place
         (here / "gone.html").unlink(missing_ok=True)
         return True

@@ -15,6 +15,7 @@ from publishing import surfaces
 from publishing.models import Delivery, PublicationEntry
 from review import services
 from tests.factories import SIGNED_CHECKLIST
+from tests.translation_fixtures import approve, bilingual, submit, translate  # noqa: F401
 
 Kind = PublicationEntry.Kind
 
@@ -135,6 +136,34 @@ def test_a_lay_disclaimer_edit_republishes_only_the_lay_pages_in_the_background(
     fresh = bake.parent / "fresh"
     baking.bake_article(fresh, approved.slug)
     assert _pages(bake, approved) == _pages(fresh, approved)
+
+
+def test_a_disclaimer_edit_rewrites_the_spanish_pages_with_its_spanish_text(
+    bake, approved, author, bilingual, admin_user, lay_disclaimer, settings,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        spanish = translate(approved, by=author, title="¿Qué va primero?")
+        submit(spanish, by=author)
+        approve(spanish, by=bilingual)
+    page = bake / "es" / "articles" / approved.slug / "for" / "patient" / "index.html"
+    assert "¿Qué va primero?" in page.read_text() and '<html lang="es">' in page.read_text()
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    admin = Client()
+    admin.force_login(admin_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin.post(
+            f"/admin/articles/disclaimer/{lay_disclaimer.pk}/change/",
+            {"audience": "lay", "title": "Please read", "body": "Ask your own care team.",
+             "title_es": "Léalo, por favor", "body_es": "Consulte a su propio equipo médico."},
+        )  # fmt: skip
+    assert response.status_code == 302
+    assert log.sweep() == 1
+    spanish_page = page.read_text()
+    assert "Consulte a su propio equipo médico." in spanish_page
+    assert "Ask your own care team." not in spanish_page and '<html lang="es">' in spanish_page
+    english = (bake / "articles" / approved.slug / "for" / "patient" / "index.html").read_text()
+    assert "Ask your own care team." in english and "Consulte" not in english
 
 
 @pytest.mark.needs_postgres
