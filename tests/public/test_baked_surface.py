@@ -15,7 +15,7 @@ from publishing import surfaces
 from publishing.models import Delivery, PublicationEntry
 from review import services
 from tests.factories import SIGNED_CHECKLIST
-from tests.translation_fixtures import approve, bilingual, submit, translate  # noqa: F401
+from tests.translation_fixtures import approve, submit, translate
 
 Kind = PublicationEntry.Kind
 
