@@ -57,24 +57,30 @@ sub vcl_recv {
     if (req.http.Cookie ~ "(^|;)\s*(sessionid|messages)=" || req.http.Authorization) {
         return (pass);
     }
-    if (req.url ~ "^/articles/[-\w]+/(for/[-\w]+/)?(\?|$)") {
+    if (req.url ~ "^(/es)?/articles/[-\w]+/(for/[-\w]+/)?(\?|$)") {
         call vetted_article_page;
     }
 }
 
-# Anonymous readers' article pages: one copy per role, whatever other cookies they carry.
+# Anonymous readers' article pages (English, and Spanish under /es/): one copy per language and
+# role, whatever other cookies they carry.
 sub vetted_article_page {
+    cookie.parse(req.http.Cookie);
+    if (req.url !~ "^/es/" && cookie.get("django_language") == "es") {
+        # A reader who chose Spanish, on an English address: Django sends them to its /es/ page
+        # (public.language), an answer of their own (private, never kept).
+        return (pass);
+    }
     if (req.url ~ "[?&]role=") {
         # A first choice of role: Django answers with the page and a vetted_role cookie to keep.
         return (pass);
     }
-    if (req.url ~ "^/articles/[-\w]+/for/") {
+    if (req.url ~ "^(/es)?/articles/[-\w]+/for/") {
         unset req.http.Cookie;  # the role is in the address
         return (hash);
     }
     # Only the role cookie, and only a value a role could have: Django ignores any other (the
     # default page), so it must not earn a copy of its own.
-    cookie.parse(req.http.Cookie);
     if (cookie.get("vetted_role") ~ "^[-a-z0-9_]{1,50}$") {
         set req.http.Cookie = "vetted_role=" + cookie.get("vetted_role");
     } else {

@@ -33,7 +33,7 @@ from django.utils import translation
 
 from articles.models import Article, Disclaimer
 from publishing.models import PublicationEntry
-from publishing.selectors import public_pointer
+from publishing.selectors import TRANSLATED, public_pointer
 from publishing.surfaces import Progress
 
 from . import page_cache
@@ -56,8 +56,11 @@ def bake_site(outdir: Path, *, resume_after: int = 0, progress: Progress | None 
     }
     if not resume_after:
         _remove_unpublished(outdir, baked)
-    _write(outdir / "errors" / "503.html", render_to_string("public/unavailable.html"))
-    _write(outdir / "errors" / "410.html", render_to_string("public/withdrawn.html"))
+    for language in (settings.LANGUAGE_CODE, *TRANSLATED):  # errors/ and errors/es/
+        errors = outdir / "errors" / ("" if language == settings.LANGUAGE_CODE else language)
+        with translation.override(language):
+            _write(errors / "503.html", render_to_string("public/unavailable.html"))
+            _write(errors / "410.html", render_to_string("public/withdrawn.html"))
     return len(baked)
 
 

@@ -138,3 +138,45 @@ def test_the_question_form_answers_a_friendly_503_while_gunicorn_is_down(nginx):
     html = response.read().decode()
     assert response.status == 503
     assert "We cannot take your question right now" in html
+
+
+def test_spanish_readers_read_their_pages_from_disk_in_spanish(nginx):
+    status, html, headers = _get(nginx, f"/es/articles/{SLUG}/")
+    assert status == 200 and '<html lang="es">' in html and "HER2" in html
+    assert headers["Cache-Control"] == "public, no-cache"
+    status, patient, _ = _get(nginx, f"/es/articles/{SLUG}/for/patient/")
+    assert status == 200 and '<html lang="es">' in patient and patient != html
+    status, shared, headers = _get(nginx, f"/es/articles/{SLUG}/?role=patient")
+    assert status == 200 and shared == patient and "vetted_role=patient" in headers["Set-Cookie"]
+
+
+def test_a_reader_who_chose_spanish_is_sent_to_the_spanish_page_by_nginx(nginx):
+    """As ReaderLanguageMiddleware answers: the reader's own redirect, the query kept."""
+    for rest in ("", "for/patient/", "?role=patient"):
+        status, _, headers = _get(nginx, f"/articles/{SLUG}/{rest}", Cookie="django_language=es")
+        assert status == 302 and headers["Location"] == f"/es/articles/{SLUG}/{rest}"
+        assert headers["Cache-Control"] == "private, no-cache" and headers["Vary"] == "Cookie"
+    status, html, _ = _get(nginx, f"/articles/{SLUG}/", Cookie="django_language=en")
+    assert status == 200 and '<html lang="en">' in html
+
+
+def test_a_withdrawal_reaches_spanish_readers_in_spanish_when_it_commits(
+    nginx, django_capture_on_commit_callbacks
+):
+    article = Article.objects.get(slug=SLUG)
+    reviewer = User.objects.get(username="reviewer")
+    with django_capture_on_commit_callbacks(execute=True):
+        make_move("withdraw", article=article, by=reviewer, comment="A dosing error",
+                  seen_revision_id=latest_revision_id(article))  # fmt: skip
+    for rest in ("", "for/patient/", "?role=patient"):
+        status, html, _ = _get(nginx, f"/es/articles/{SLUG}/{rest}")
+        assert status == 410 and '<html lang="es">' in html and "A dosing error" in html
+
+
+def test_the_spanish_question_form_answers_the_503_in_spanish_while_gunicorn_is_down(nginx):
+    connection = http.client.HTTPConnection("127.0.0.1", nginx, timeout=5)
+    connection.request("POST", f"/es/articles/{SLUG}/questions/", body="question=Hola",
+                       headers={"Content-Type": "application/x-www-form-urlencoded"})  # fmt: skip
+    response = connection.getresponse()
+    html = response.read().decode()
+    assert response.status == 503 and '<html lang="es">' in html

@@ -73,15 +73,21 @@ class Origin:
     def __call__(self, environ, start_response):
         path, cookie = environ["PATH_INFO"], environ.get("HTTP_COOKIE", "")
         self.seen.append(Seen(environ["REQUEST_METHOD"], path, cookie))
-        match = re.fullmatch(r"/articles/([-\w]+)/(?:for/([-\w]+)/)?", path)
-        article = self.articles.get(match[1]) if match else None
+        match = re.fullmatch(r"(/es)?/articles/([-\w]+)/(?:for/([-\w]+)/)?", path)
+        article = self.articles.get(match[2]) if match else None
         if article is None:
             start_response("404 Not Found", [("Content-Type", "text/plain")])
             return [b"not here"]
+        if match[1] is None and parse_cookie(cookie).get("django_language") == "es":
+            start_response("302 Found", [("Location", f"/es{path}"), ("Vary", "Cookie"),
+                                         ("Cache-Control", "private, no-cache")])  # fmt: skip
+            return [b""]
         chosen = parse_qs(environ.get("QUERY_STRING", "")).get("role", [None])[0]
-        role = match[2] or chosen or parse_cookie(cookie).get("vetted_role") or "default"
+        role = match[3] or chosen or parse_cookie(cookie).get("vetted_role") or "default"
+        if match[1]:
+            role = f"{role} in Spanish"
         status, body, headers = self._page(article, role)
-        if match[2] is None:
+        if match[3] is None:
             headers.append(("Vary", "Cookie"))
         if chosen or article.sets_cookie:
             headers.append(("Set-Cookie", f"vetted_role={role}; Path=/; HttpOnly"))
@@ -250,6 +256,33 @@ def test_other_cookies_share_the_copy_and_never_reach_gunicorn(varnish, origin, 
     ]
     assert [a.cache for a in answers] == ["MISS", "HIT", "HIT", "MISS", "HIT"]
     assert [seen.cookie for seen in origin.requests_for(path)] == ["", "vetted_role=patient"]
+
+
+def test_spanish_pages_have_their_own_copy_per_role(varnish, origin, article):
+    path = f"/es/articles/{article.slug}/"
+    answers = [
+        _request(varnish, path, Cookie="vetted_role=patient; theme=dark"),
+        _request(varnish, path, Cookie="vetted_role=patient"),
+        _request(varnish, path),
+        _request(varnish, f"{path}for/patient/", Cookie="vetted_role=carer"),
+        _request(varnish, f"{path}for/patient/"),
+    ]
+    assert [a.cache for a in answers] == ["MISS", "HIT", "MISS", "MISS", "HIT"]
+    assert answers[1].body == answers[3].body == f"{article.slug} for patient in Spanish"
+    assert answers[2].body == f"{article.slug} for default in Spanish"
+    assert [seen.cookie for seen in origin.requests_for(path)] == ["vetted_role=patient", ""]
+
+
+def test_a_reader_who_chose_spanish_reaches_django_on_an_english_address(varnish, origin, article):
+    """Django sends them to the /es/ page; the English copy must not answer them."""
+    path = f"/articles/{article.slug}/"
+    assert _request(varnish, path).cache == "MISS"  # the English copy is kept
+    answers = [_request(varnish, path, Cookie="django_language=es; vetted_role=patient")
+               for _ in range(2)]  # fmt: skip
+    assert [(a.status, a.cache, a.headers["location"]) for a in answers] == [
+        (302, "MISS", f"/es{path}"), (302, "MISS", f"/es{path}"),
+    ]  # fmt: skip
+    assert _request(varnish, path, Cookie="django_language=en").cache == "HIT"
 
 
 @pytest.mark.parametrize(
