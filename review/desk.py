@@ -121,9 +121,11 @@ def desk(*, today: date | None = None, pages: Mapping[str, str] | None = None) -
         Tally(label, counts.get(state, 0), _query(state=state))
         for state, label in ReviewState.choices
     ]
+    ages = Article.objects.filter(state__in=AWAITING_REVIEW).aggregate(
+        **{band: Count("pk", filter=_age_q(band, today)) for band, _, _ in AGE_BANDS}
+    )  # one pass over the index article_awaiting for every band
     by_age = [
-        Tally(_age_label(band), _awaiting_for(band, today).count(), _query(age=band))
-        for band, _, _ in AGE_BANDS
+        Tally(_age_label(band), ages[band], _query(age=band)) for band, _, _ in AGE_BANDS
     ]
     loads = (
         ReviewAssignment.objects.filter(queued_since__isnull=False)
@@ -153,15 +155,23 @@ def desk(*, today: date | None = None, pages: Mapping[str, str] | None = None) -
     re_reviews = ScheduledReReview.objects.filter(
         started_at__isnull=True, cancelled_at__isnull=True
     )
+    go_lives, go_lives_count = _first(go_lives.select_related("article", "approved_by"))
+    re_reviews, re_reviews_count = _first(re_reviews.select_related("article", "scheduled_by"))
     return Desk(
         by_state=by_state,
         by_reviewer=page,
         by_age=by_age,
-        go_lives=list(go_lives.select_related("article", "approved_by")[:10]),
-        go_lives_count=go_lives.count(),
-        re_reviews=list(re_reviews.select_related("article", "scheduled_by")[:10]),
-        re_reviews_count=re_reviews.count(),
+        go_lives=go_lives,
+        go_lives_count=go_lives_count,
+        re_reviews=re_reviews,
+        re_reviews_count=re_reviews_count,
     )
+
+
+def _first(rows: QuerySet, shown: int = 10) -> tuple[list, int]:
+    """The first rows the desk shows and how many there are: counted only when they overflow."""
+    first = list(rows[:shown])
+    return first, (len(first) if len(first) < shown else rows.count())
 
 
 @dataclass(frozen=True)
@@ -213,17 +223,19 @@ def _due_q(due: str, today: date) -> Q:
 
 def _awaiting_for(band: str, today: date, articles: QuerySet | None = None) -> QuerySet:
     """Articles waiting for the board for this band of days (index article_awaiting)."""
+    articles = articles if articles is not None else Article.objects
+    return articles.filter(_age_q(band, today), state__in=AWAITING_REVIEW)
+
+
+def _age_q(band: str, today: date) -> Q:
+    """Waiting since a day in this band, by when the article's state last changed."""
     _, low, high = next(b for b in AGE_BANDS if b[0] == band)
-    articles = (articles if articles is not None else Article.objects).filter(
-        state__in=AWAITING_REVIEW
-    )
-    since = _start_of(today - timedelta(days=low - 1)) if low else None
-    if since is not None:
-        articles = articles.filter(state_changed_at__lt=since)
+    waited = Q()
+    if low:
+        waited &= Q(state_changed_at__lt=_start_of(today - timedelta(days=low - 1)))
     if high is not None:
-        until = _start_of(today - timedelta(days=high - 1))
-        articles = articles.filter(state_changed_at__gte=until)
-    return articles
+        waited &= Q(state_changed_at__gte=_start_of(today - timedelta(days=high - 1)))
+    return waited
 
 
 def _start_of(day: date) -> datetime:
