@@ -124,9 +124,7 @@ def desk(*, today: date | None = None, pages: Mapping[str, str] | None = None) -
     ages = Article.objects.filter(state__in=AWAITING_REVIEW).aggregate(
         **{band: Count("pk", filter=_age_q(band, today)) for band, _, _ in AGE_BANDS}
     )  # one pass over the index article_awaiting for every band
-    by_age = [
-        Tally(_age_label(band), ages[band], _query(age=band)) for band, _, _ in AGE_BANDS
-    ]
+    by_age = [Tally(_age_label(band), ages[band], _query(age=band)) for band, _, _ in AGE_BANDS]
     loads = (
         ReviewAssignment.objects.filter(queued_since__isnull=False)
         .order_by()
