@@ -123,6 +123,19 @@ def test_the_editors_dashboard_shows_the_whole_desk(client, editor, assigned, re
     assert client.get("/review/desk/articles/?state=nonsense").status_code == 404
 
 
+def test_the_desk_counts_each_age_band_as_its_list_shows_it(make_article, author, seen, today):
+    from review.desk import AGE_BANDS, desk, desk_list
+
+    for days in (0, 3, 8, 13, 20, 45, 45):
+        article = make_article(slug=f"waiting-{days}-{Article.objects.count()}")
+        services.make_move("submit", article=article, by=author, seen_revision_id=seen(article))
+        Article.objects.filter(pk=article.pk).update(state_changed_at=_at(today - timedelta(days)))
+    counts = [tally.count for tally in desk(today=today).by_age]
+    assert counts == [2, 2, 1, 2]  # under 7, 7 to 14, 14 to 30, 30 or more
+    for (band, _, _), count in zip(AGE_BANDS, counts, strict=True):
+        assert desk_list({"age": band}, today=today).page.paginator.count == count
+
+
 def test_reviewers_and_authors_get_no_desk(client, reviewer, author, assigned):
     for person in (reviewer, author):
         client.force_login(person)
