@@ -10,6 +10,7 @@ import readability
 from articles.evidence import GRADE_MARKER
 from articles.models import Article
 from articles.rendering import CITATION_MARKER, render_body
+from articles.text_memo import of_the_text
 
 from .models import ArticleVariant, ReaderRole
 
@@ -41,6 +42,7 @@ class ReadingGrade:
         return round(sum(self.grades.values()) / len(self.grades), 1)
 
 
+@of_the_text
 def reading_grade(markdown_text: str) -> ReadingGrade | None:
     """The reading grade of a Markdown text, or None if it has no words."""
     sentences = _sentences(markdown_text)
@@ -136,6 +138,7 @@ def spanish_syllables(word: str) -> int:
     return max(count, 1)
 
 
+@of_the_text
 def spanish_readability(markdown_text: str) -> SpanishReadability | None:
     """A Spanish text's INFLESZ and Fernández-Huerta scores, or None if it has no words."""
     sentences = _sentences(GRADE_MARKER.sub("", markdown_text), SPANISH_SENTENCE_END)

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from articles.models import Article
 from articles.rendering import CITATION_MARKER, render_body
+from articles.text_memo import of_the_text
 
 from . import consistency
 from .consistency import (
@@ -497,6 +498,7 @@ def translation_checks(article: Article) -> list[TranslationCheck]:
     return checks
 
 
+@of_the_text
 def _html(markdown_text: str) -> str:
     """The working Markdown as the page will show it (citations are compared elsewhere)."""
     return render_body(CITATION_MARKER.sub("", markdown_text), known_keys=frozenset()).html

@@ -16,6 +16,8 @@ from html.parser import HTMLParser
 
 from django.utils.safestring import SafeString, mark_safe
 
+from articles.text_memo import of_the_text
+
 CONTEXT_CHARS = 32
 WHITESPACE = re.compile(r"\s+")
 # Elements that end a run of words: the text on either side is not one word.
@@ -127,6 +129,7 @@ class _Walker(HTMLParser):
         self.out.append(f'<mark class="passage"{target} data-comment="{mark_id}">{text}</mark>')
 
 
+@of_the_text
 def plain_text(html: str) -> str:
     """The words of sanitized HTML as a reader sees them, whitespace collapsed."""
     walker = _Walker()
@@ -138,6 +141,11 @@ def plain_text(html: str) -> str:
 def mark_passages(html: str, marks: Iterable[tuple[Span, str]]) -> SafeString:
     """The same (sanitized) HTML with each span of its plain text wrapped in <mark>, the first
     piece of each carrying id="passage-<id>"."""
+    return _marked(html, tuple(marks))
+
+
+@of_the_text
+def _marked(html: str, marks: tuple[tuple[Span, str], ...]) -> SafeString:
     walker = _Walker(marks)
     walker.feed(html)
     walker.close()
