@@ -6,6 +6,7 @@ reads afresh, so nothing that writes can see a stale answer.
 """
 
 import functools
+import inspect
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -26,12 +27,18 @@ def reading() -> Iterator[None]:
 
 
 def read_once[**P, R](read: Callable[P, R]) -> Callable[P, R]:
+    signature = inspect.signature(read)
+
     @functools.wraps(read)
     def kept_read(*args: P.args, **kwargs: P.kwargs) -> R:
         kept = _kept.get()
         if kept is None:
             return read(*args, **kwargs)
-        key = (read, *map(_key, args), *((name, _key(v)) for name, v in sorted(kwargs.items())))
+        # By the arguments as the read sees them: `f(a)`, `f(a, None)` and `f(a, b=None)` are
+        # one read when None is b's default.
+        bound = signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        key = (read, *((name, _key(v)) for name, v in bound.arguments.items()))
         try:
             return kept[key]
         except KeyError:

@@ -199,6 +199,7 @@ def latest_revision_id(article: Article) -> int | None:
     )
 
 
+@read_once
 def working_source(article: Article) -> ArticleText:
     """The article's current text and the references it cites now."""
     citations = article.citations.select_related("reference")

@@ -19,7 +19,7 @@ from articles.models import Article
 from articles.rendering import CITATION_MARKER, render_body
 
 from .models import ReaderRole
-from .selectors import variant_texts
+from .selectors import reader_roles, variant_texts
 
 # Text --------------------------------------------------------------------------------------------
 
@@ -393,5 +393,5 @@ def version_mismatches(article: Article) -> list[VersionMismatches]:
         # Spanish texts are read with the Spanish forms, which build on this module's.
         from .translation_consistency import spanish_mismatches as compare
     texts = variant_texts(article)
-    roles = ReaderRole.objects.filter(pk__in=texts).order_by("order", "pk")
+    roles = [role for role in reader_roles() if role.pk in texts]
     return [VersionMismatches(role, compare(article.body, texts[role.pk].body)) for role in roles]

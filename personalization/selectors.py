@@ -106,7 +106,7 @@ def variant_grades(
     article: Article,
 ) -> list[tuple[ReaderRole | None, ReadingGrade | None, float | None]]:
     """Each text's reading grade next to its role's target, for reviewers (default text first)."""
-    roles = {r.pk: r for r in ReaderRole.objects.all()}
+    roles = {r.pk: r for r in reader_roles()}
     rows = [(None, reading_grade(article.body), None)]
     for role_id, version in variant_texts(article).items():
         role = roles[role_id]
@@ -148,6 +148,13 @@ def revision_variant_source(article: Article, revision_id: int) -> ArticleText:
     return with_variants(revision_source(article, revision_id), article, revision_id)
 
 
+@read_once
+def reader_roles() -> list[ReaderRole]:
+    """Every reader role, in the order readers are offered them: a handful of rows, which a
+    review page asks for in several panels."""
+    return list(ReaderRole.objects.all())
+
+
 def _named(texts: dict[int, VersionText]) -> dict[str, VersionText]:
-    labels = dict(ReaderRole.objects.filter(pk__in=texts).values_list("pk", "label"))
+    labels = {role.pk: role.label for role in reader_roles()}
     return {labels.get(role_id, f"role {role_id}"): t for role_id, t in texts.items()}

@@ -11,7 +11,7 @@ from accounts.models import User
 from articles.models import Article
 from articles.selectors import content_of, latest_revision_id, working_source
 from personalization.models import ReaderRole
-from personalization.selectors import variant_texts
+from personalization.selectors import reader_roles, variant_texts
 
 from . import comment_rules
 from .anchoring import (
@@ -64,7 +64,7 @@ def passage_sources(article: Article) -> list[PassageSource]:
     source = working_source(article)
     sources = [_source(None, source.summary, source.body, content_of(source).body_html)]
     versions = variant_texts(article)
-    for role in ReaderRole.objects.filter(pk__in=versions):
+    for role in (role for role in reader_roles() if role.pk in versions):
         version = versions[role.pk]
         html = content_of(source, version).body_html
         sources.append(_source(role, version.summary, version.body, html))

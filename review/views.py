@@ -20,6 +20,7 @@ from personalization.consistency import version_mismatches
 from personalization.models import ArticleVariant, ReaderRole
 from personalization.readability import spanish_scores
 from personalization.selectors import (
+    reader_roles,
     revision_variant_source,
     variant_grades,
     with_variants,
@@ -130,7 +131,7 @@ def _article_review(request: HttpRequest, slug: str, *, status: int, **extra) ->
         if getattr(article, "language", "en") == "es"
         else None,
         "flagged_references": flagged_references(article),
-        "variant_roles": ReaderRole.objects.all(),
+        "variant_roles": reader_roles(),
         "moves": selectors.available_moves(article, request.user),
         "seen_revision_id": latest_revision_id(article),
         "events": events,
