@@ -19,6 +19,7 @@ def test_a_read_is_kept_only_within_the_block_and_by_its_arguments():
     with reading():
         assert _count(1) == 3 and _count(1) == 3  # kept
         assert _count(2) == 4 and _count(1, twice=True) == 5  # other arguments: read
+        assert _count(1, twice=False) == 3 and _count(value=1) == 3  # the same, as the read sees
     assert _count(1) == 6  # and nothing is kept after the block
 
 
