@@ -5,8 +5,7 @@ links to the reference list, numbered by first appearance in the rendered text, 
 reader sees always follow reading order. Evidence grades are written `{grade 1A}` (see
 evidence.py) and become a badge, in the language of the text, linking to the editorial policy in
 that language; a marker naming no grade stays as it was written and is reported, so the services
-can refuse it. Every fragment goes through nh3
-before it leaves here.
+can refuse it. Every fragment goes through nh3 before it leaves here.
 """
 
 import re

@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 
 from articles.models import Topic
+from tests.contributor_factories import DisclosureFactory, fresh_profile
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -144,3 +145,12 @@ def test_the_demos_spanish_page_names_its_topics_in_spanish(client, db, monkeypa
         "Oncología",
         "Terapia dirigida",
     ]
+
+
+def test_a_spanish_contributor_page_names_conflict_topics_in_spanish(client, reviewer, topics):
+    page = fresh_profile(reviewer, slug="ana-reyes")
+    DisclosureFactory(contributor=page, conflict_topics=list(topics))
+    spanish = client.get("/es/contributors/ana-reyes/").content.decode()
+    assert 'Conflictos en: <span lang="en">Bones</span>, Cáncer de pulmón.' in spanish
+    english = client.get("/contributors/ana-reyes/").content.decode()
+    assert "Conflicts on: Bones, Lung cancer." in english
