@@ -52,7 +52,14 @@ class TranslatesSerializer(serializers.Serializer):
 
 class TopicSerializer(serializers.Serializer):
     slug = serializers.SlugField()
-    name = serializers.CharField()
+    name = serializers.SerializerMethodField(
+        help_text="In the language asked for (?lang=); the English name where none is written."
+    )
+
+    @extend_schema_field(serializers.CharField())
+    def get_name(self, topic) -> str:
+        request = self.context.get("request")  # ?lang= is checked by the view before this
+        return topic.name_for(request.query_params.get("lang") if request else None).text
 
 
 class ApproverSerializer(serializers.Serializer):

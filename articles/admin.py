@@ -83,9 +83,9 @@ def _admin_url(article: Article) -> str:
 
 @admin.register(Topic)
 class TopicAdmin(VersionAdmin):
-    list_display = ("name", "slug")
+    list_display = ("name", "name_es", "slug")
     prepopulated_fields = {"slug": ("name",)}
-    search_fields = ("name",)
+    search_fields = ("name", "name_es")
 
 
 @admin.register(Disclaimer)

@@ -27,6 +27,40 @@ QUALITIES = {
     "B": "moderate-quality evidence",
     "C": "low-quality evidence",
 }
+
+
+@dataclass(frozen=True)
+class GradeWording:
+    """How a badge reads in one language, and the editorial policy it links to (in that
+    language: the table there says what each grade means in the same words)."""
+
+    word: str  # "Grade"
+    policy_url: str
+    strengths: dict[str, str]
+    qualities: dict[str, str]
+
+
+WORDINGS = {
+    "en": GradeWording("Grade", POLICY_URL, STRENGTHS, QUALITIES),
+    # templates/public/editorial_policy_es.html: Fuerte / Débil; Alta / Moderada / Baja.
+    "es": GradeWording(
+        "Grado",
+        f"/es{POLICY_URL}",
+        {"1": "recomendación fuerte", "2": "recomendación débil"},
+        {
+            "A": "evidencia de calidad alta",
+            "B": "evidencia de calidad moderada",
+            "C": "evidencia de calidad baja",
+        },
+    ),
+}
+
+
+def wording(language: str) -> GradeWording:
+    """The badge's words in `language` ("es", "es-mx"); English for a language without them."""
+    return WORDINGS.get(language.lower().split("-")[0], WORDINGS["en"])
+
+
 SYNTAX_HELP = (
     "A grade is written {grade 1A}: 1 (strong) or 2 (weak) for the recommendation, then A (high), "
     "B (moderate) or C (low) for the quality of the evidence."
@@ -45,7 +79,12 @@ class EvidenceGrade:
     @property
     def meaning(self) -> str:
         """What the grade says, in words: "strong recommendation, high-quality evidence"."""
-        return f"{STRENGTHS[self.strength]}, {QUALITIES[self.quality]}"
+        return self.meaning_in("en")
+
+    def meaning_in(self, language: str) -> str:
+        """The meaning in `language`: "recomendación fuerte, evidencia de calidad alta"."""
+        words = wording(language)
+        return f"{words.strengths[self.strength]}, {words.qualities[self.quality]}"
 
     @property
     def css_class(self) -> str:

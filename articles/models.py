@@ -5,6 +5,7 @@ ever lost, and an approval can pin the exact revision it approved.
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -18,6 +19,8 @@ from django.db.models import F
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString
 
 from .rendering import render_body
 
@@ -60,16 +63,57 @@ WORKFLOW_FIELDS = [
 ]
 
 
+@dataclass(frozen=True)
+class TopicName:
+    """A topic's name as a page of one language shows it. `lang` is "en" where the page's
+    language has no name written yet and the English one stands in: `html` marks it, so a
+    screen reader says it in English."""
+
+    text: str
+    lang: str = ""
+
+    @property
+    def sort_key(self) -> str:
+        """For lists in alphabetical order: "Úlcera" among the U's, not after the Z's."""
+        spelled = unicodedata.normalize("NFKD", self.text.casefold())
+        return "".join(c for c in spelled if not unicodedata.combining(c))
+
+    @property
+    def html(self) -> SafeString:
+        """For a page: the text, escaped, in a `<span lang>` where it is not the page's."""
+        if self.lang:
+            return format_html('<span lang="{}">{}</span>', self.lang, self.text)
+        return escape(self.text)
+
+
+def topic_name(name: str, name_es: str, language: str | None) -> TopicName:
+    """The name readers of `language` see: the Spanish one for Spanish readers once written, else
+    the English (marked as English for anyone but English readers)."""
+    if is_spanish(language) and name_es:
+        return TopicName(name_es)
+    return TopicName(name, lang="" if is_english(language) else "en")
+
+
 @reversion.register()
 class Topic(models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
+    # Blank until written; Spanish pages show the English name, marked as English, meanwhile.
+    name_es = models.CharField(
+        "name (Spanish)",
+        max_length=100,
+        blank=True,
+        help_text="What Spanish pages call the topic, e.g. “Cáncer de pulmón”.",
+    )
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
+
+    def name_for(self, language: str | None) -> TopicName:
+        return topic_name(self.name, self.name_es, language)
 
 
 validate_doi = RegexValidator(
@@ -479,6 +523,11 @@ class DisclaimerText:
 def is_spanish(language: str | None) -> bool:
     """Whether a language code ("es", "es-mx") asks for the Spanish texts."""
     return (language or "").lower().split("-")[0] == "es"
+
+
+def is_english(language: str | None) -> bool:
+    """Whether a language code ("en", "en-gb"; none active: the site's) asks for English."""
+    return (language or settings.LANGUAGE_CODE).lower().split("-")[0] == "en"
 
 
 class ImmutableEdition(Exception):

@@ -3,9 +3,9 @@
 Citation markers are written `[@key]`, where `key` is a Reference's key. They become superscript
 links to the reference list, numbered by first appearance in the rendered text, so the numbers a
 reader sees always follow reading order. Evidence grades are written `{grade 1A}` (see
-evidence.py) and become a badge linking to the editorial policy; a marker naming no grade stays
-as it was written and is reported, so the services can refuse it. Every fragment goes through nh3
-before it leaves here.
+evidence.py) and become a badge, in the language of the text, linking to the editorial policy in
+that language; a marker naming no grade stays as it was written and is reported, so the services
+can refuse it. Every fragment goes through nh3 before it leaves here.
 """
 
 import re
@@ -19,7 +19,7 @@ from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
-from .evidence import GRADE_CLASSES, GRADE_MARKER_PATTERN, POLICY_URL, parse_grade
+from .evidence import GRADE_CLASSES, GRADE_MARKER_PATTERN, parse_grade, wording
 
 CITATION_PATTERN = r"\[@([A-Za-z0-9][A-Za-z0-9_-]{0,79})\]"
 CITATION_MARKER = re.compile(CITATION_PATTERN)
@@ -80,8 +80,9 @@ _NESTING = re.compile(r"^(?:\s*(?:[-*+>]|\d+[.)])(?=\s|$))+", re.MULTILINE)
 MAX_NESTING = 40
 
 
-def render_body(text: str, known_keys: Container[str]) -> RenderedBody:
-    """An article body to sanitized HTML with numbered citations."""
+def render_body(text: str, known_keys: Container[str], language: str = "en") -> RenderedBody:
+    """An article body to sanitized HTML with numbered citations; `language` is the text's, which
+    its grade badges are written in."""
     for opening in _NESTING.finditer(text):
         if len(re.findall(r"[-*+>]|\d+[.)]", opening.group())) > MAX_NESTING:
             raise UnrenderableMarkdown("The text nests lists or quotes too deeply.")
@@ -91,7 +92,7 @@ def render_body(text: str, known_keys: Container[str]) -> RenderedBody:
         extensions=[
             *MARKDOWN_EXTENSIONS,
             _CitationExtension(numbering),
-            _GradeExtension(invalid_grades),
+            _GradeExtension(invalid_grades, language),
         ]
     )
     try:
@@ -206,32 +207,36 @@ class _CitationExtension(Extension):
 
 class _GradeInline(InlineProcessor):
     """`{grade 1A}` → a badge whose text a screen reader reads whole: "Grade 1A: strong
-    recommendation, high-quality evidence"; the title says the same to a pointer."""
+    recommendation, high-quality evidence" ("Grado 1A: recomendación fuerte, …" in a Spanish
+    text); the title says the same to a pointer."""
 
-    def __init__(self, pattern: str, md, invalid: list[str]) -> None:
+    def __init__(self, pattern: str, md, invalid: list[str], language: str) -> None:
         super().__init__(f"(?i){pattern}", md)
         self.invalid = invalid
+        self.language = language
 
     def handleMatch(self, m, data):
         grade = parse_grade(m.group(1))
         if grade is None:
             self.invalid.append(m.group(0))
             return None, None, None  # left as written: never a broken page
-        badge = etree.Element("a", href=POLICY_URL, title=grade.meaning.capitalize())
+        words, meant = wording(self.language), grade.meaning_in(self.language)
+        badge = etree.Element("a", href=words.policy_url, title=meant.capitalize())
         badge.set("class", f"grade {grade.css_class}")
-        badge.text = f"Grade {grade.code}"
+        badge.text = f"{words.word} {grade.code}"
         meaning = etree.SubElement(badge, "span")
         meaning.set("class", "visually-hidden")
-        meaning.text = f": {grade.meaning}"
+        meaning.text = f": {meant}"
         return badge, m.start(0), m.end(0)
 
 
 class _GradeExtension(Extension):
-    def __init__(self, invalid: list[str]) -> None:
+    def __init__(self, invalid: list[str], language: str) -> None:
         super().__init__()
         self.invalid = invalid
+        self.language = language
 
     def extendMarkdown(self, md):
         # Below backticks (190) and escapes (180): `{grade 1A}` in code and \{grade 1A} stay text.
-        grades = _GradeInline(GRADE_MARKER_PATTERN, md, self.invalid)
+        grades = _GradeInline(GRADE_MARKER_PATTERN, md, self.invalid, self.language)
         md.inlinePatterns.register(grades, "grade", 174)

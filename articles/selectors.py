@@ -16,7 +16,8 @@ from .models import Article, Citation, Reference
 from .rendering import RenderedBody, render_body
 from .search import SearchResults, search
 
-RENDER_CACHE_VERSION = "4"  # 3: evidence grades; 4: references' volume, issue and pages
+# 3: evidence grades; 4: references' volume, issue and pages; 5: grade badges in the text's language
+RENDER_CACHE_VERSION = "5"
 
 # Fields references gained after editions were first written: an edition stored before them has
 # none (its page reads them as empty), and a fingerprint leaves them out while they are empty, so
@@ -111,6 +112,7 @@ class ArticleText:
     references: dict[str, ReferenceText]
     updated_at: datetime | None
     variants: dict[str, VersionText] = field(default_factory=dict)
+    language: str = "en"  # the article's: its grade badges are written in it
 
     def replace(self, **changes) -> "ArticleText":
         return dataclasses.replace(self, **changes)
@@ -144,14 +146,14 @@ class ArticleContent:
         return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def rendered_body(body: str, known_keys: frozenset[str]) -> RenderedBody:
+def rendered_body(body: str, known_keys: frozenset[str], language: str = "en") -> RenderedBody:
     """render_body, cached by a hash of its inputs (the output depends on nothing else)."""
     digest = hashlib.sha256(
-        "\x00".join([RENDER_CACHE_VERSION, body, *sorted(known_keys)]).encode()
+        "\x00".join([RENDER_CACHE_VERSION, language, body, *sorted(known_keys)]).encode()
     ).hexdigest()
     return cache.get_or_set(
         f"vetted:render:{digest}",
-        lambda: render_body(body, known_keys),
+        lambda: render_body(body, known_keys, language),
         settings.VETTED_RENDER_CACHE_SECONDS,
     )
 
@@ -210,6 +212,7 @@ def working_source(article: Article) -> ArticleText:
         literature_current_through=article.literature_current_through,
         references={c.reference.key: _reference_text(c.reference) for c in citations},
         updated_at=article.updated_at,
+        language=article.language,
     )
 
 
@@ -224,7 +227,7 @@ def revision_source(article: Article, revision_id: int) -> ArticleText:
 def content_of(source: ArticleText, version: VersionText | None = None) -> ArticleContent:
     """Render a text; a reader version brings its own summary and body, numbered on their own."""
     body = source.body if version is None else version.body
-    rendered = rendered_body(body, frozenset(source.references))
+    rendered = rendered_body(body, frozenset(source.references), source.language)
     return ArticleContent(
         title=source.title,
         summary=source.summary if version is None else version.summary,
@@ -273,6 +276,7 @@ def _revision_source(article: Article, revision_id: int) -> ArticleText:
             ref.key: _reference_text(ref) for ref in _references_as_of(cited_ids, revision_id)
         },
         updated_at=article_fields["updated_at"],
+        language=article.language,  # never changes: a translation is an article of its own
     )
 
 

@@ -18,7 +18,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext
 
-from articles.models import Article, Edition, Topic
+from articles.models import Article, Edition, Topic, topic_name
 from config.site import site_url
 from publishing.selectors import edition_notices
 
@@ -130,7 +130,11 @@ class ApprovedChangesFeed(Feed):
         )
 
     def item_categories(self, edition: Edition) -> list[str]:
-        return [topic["name"] for topic in edition.topics]  # as approved: no query an entry
+        # As approved: no query an entry. An edition from before Spanish names has none.
+        return [
+            topic_name(topic["name"], topic.get("name_es", ""), self.language).text
+            for topic in edition.topics
+        ]
 
 
 def _notice_of(edition: Edition) -> str:
@@ -168,7 +172,8 @@ class TopicChangesFeed(ApprovedChangesFeed):
         return get_object_or_404(Topic, slug=slug)
 
     def title(self, topic: Topic) -> str:
-        return gettext("Vetted: approved changes on %(topic)s") % {"topic": topic.name}
+        name = topic.name_for(self.language).text
+        return gettext("Vetted: approved changes on %(topic)s") % {"topic": name}
 
     def link(self, topic: Topic) -> str:
         try:  # the topic page, where this branch's merge finds one

@@ -6,7 +6,7 @@ import json
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
-from articles.models import Article, Edition
+from articles.models import Article, Edition, topic_name
 from config.site import site_url
 from personalization.models import ReaderRole
 
@@ -19,6 +19,7 @@ def medical_web_page(
     article: Article, edition: Edition, references, role: ReaderRole | None
 ) -> dict:
     lay = role is not None and role.is_lay
+    language = article.language
     data = {
         "@context": "https://schema.org",
         "@type": "MedicalWebPage",
@@ -26,14 +27,18 @@ def medical_web_page(
         "headline": edition.title,
         "description": edition.summary,
         "url": site_url(article.get_absolute_url()),
-        "inLanguage": "en",
+        "inLanguage": language,
         "dateModified": (edition.text_updated_at or edition.published_at).isoformat(),
         "audience": {
             "@type": "MedicalAudience" if not lay else "PeopleAudience",
             "audienceType": "Patient" if lay else "Clinician",
         },
         "author": [_person(a["name"], a["credentials"]) for a in edition.authors],
-        "about": [{"@type": "Thing", "name": topic["name"]} for topic in edition.topics],
+        "about": [
+            # In the language of the text (an edition from before Spanish names has none).
+            {"@type": "Thing", "name": topic_name(t["name"], t.get("name_es", ""), language).text}
+            for t in edition.topics
+        ],
         "citation": [_citation(ref) for ref in references],
         "publisher": {"@type": "Organization", "name": "Vetted"},
     }

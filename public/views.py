@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from accounts.selectors import public_profile
-from articles.models import Article, Disclaimer, Edition, ReviewState, Topic
+from articles.models import Article, Disclaimer, Edition, ReviewState, Topic, TopicName, topic_name
 from articles.paging import ListPage, uncounted_page
 from articles.selectors import reference_flags, search_articles
 from config.site import site_url
@@ -44,7 +44,7 @@ PER_PAGE = 20
 
 @dataclass(frozen=True)
 class TopicLink:
-    name: str
+    name: TopicName  # in the page's language
     slug: str
 
 
@@ -75,8 +75,8 @@ def topic(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "public/topic.html",
-        {"topic": shown, "page": page, "articles": _listed(page),
-         "alternates": reader_alternates(request)},
+        {"topic": shown, "shown_name": shown.name_for(translation.get_language()), "page": page,
+         "articles": _listed(page), "alternates": reader_alternates(request)},
     )  # fmt: skip
 
 
@@ -93,13 +93,22 @@ def _listed(articles) -> list[ListedArticle]:
 
 
 def _with_topics(items: list) -> list:
-    """The list's items (ListedArticles, SearchHits) with their articles' topics, by name, for
-    their links: one query for the whole page (plain rows: a list needs no Topic objects)."""
+    """The list's items (ListedArticles, SearchHits) with their articles' topics, named in the
+    page's language and in its alphabetical order, for their links: one query for the whole
+    page (plain rows: a list needs no Topic objects)."""
+    language = translation.get_language()
     links = Article.topics.through.objects.filter(article_id__in=[i.article.pk for i in items])
-    rows = links.order_by("topic__name").values_list("article_id", "topic__name", "topic__slug")
+    rows = links.order_by("topic__name").values_list(
+        "article_id", "topic__name", "topic__name_es", "topic__slug"
+    )
     found: dict[int, list[TopicLink]] = {}
-    for article_id, name, slug in rows:
-        found.setdefault(article_id, []).append(TopicLink(name, slug))
+    for article_id, name, name_es, slug in rows:
+        found.setdefault(article_id, []).append(
+            TopicLink(topic_name(name, name_es, language), slug)
+        )
+    if language != ENGLISH:  # English stays in the database's order of the English names
+        for links_of_one in found.values():
+            links_of_one.sort(key=lambda link: link.name.sort_key)
     return [replace(item, topics=tuple(found.get(item.article.pk, ()))) for item in items]
 
 

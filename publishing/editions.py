@@ -129,7 +129,11 @@ def _publish(article: Article, *, revision_id: int, at: datetime, **fields) -> E
             {"name": user.public_name, "credentials": user.credentials, "username": user.username}
             for user in [article.author, *article.co_authors.all()]
         ],
-        topics=[{"name": topic.name, "slug": topic.slug} for topic in article.topics.all()],
+        # Its Spanish name too, as it stood: Spanish pages and feeds name the topic with it.
+        topics=[
+            {"name": topic.name, "slug": topic.slug, "name_es": topic.name_es}
+            for topic in article.topics.all()
+        ],
         revision_sha256=revision_digests([revision_id])[revision_id],
         # A translation's edition names the original's edition it translates: readers are told
         # when the original has moved on since.

@@ -3,6 +3,7 @@
 from django import template
 from django.urls import reverse
 from django.utils import translation
+from django.utils.safestring import SafeString
 
 from public.feeds import feed_name
 from public.language import ENGLISH, switcher_links
@@ -31,3 +32,10 @@ def feed_url() -> str:
 def role_label(role) -> str:
     """A reader role's label in the active language (its English one where none is written)."""
     return role.label_for(translation.get_language()) if role is not None else ""
+
+
+@register.filter
+def topic_name(topic) -> SafeString:
+    """A topic's name in the active language, for a page (its English one, marked so, where
+    none is written)."""
+    return topic.name_for(translation.get_language()).html

@@ -80,7 +80,8 @@ def _lang(html: str) -> str:
         # Spanish search finds Spanish texts only (tests/public/test_search_spanish.py): this
         # article has none.
         ("/es/search/?q=treatment", "0 resultados para «treatment»"),
-        ("/es/topics/lung-cancer/", "Artículos sobre Lung cancer"),
+        # No Spanish name written for the topic: its English one, marked as English.
+        ("/es/topics/lung-cancer/", 'Artículos sobre <span lang="en">Lung cancer</span>'),
         ("/es/editorial-policy/", "Política editorial"),
         ("/es/articles/nsclc-first-line/questions/", "Haga una pregunta de seguimiento"),
     ],

@@ -85,6 +85,13 @@ READER_ROLES_ES = {
     "physician": ("Médico/a", "Ejerzo la medicina."),
 }  # fmt: skip
 
+# The demo article's topics (its files' `topics`): slug, name, Spanish name (Topic.name_es).
+DEMO_TOPICS = (
+    ("lung-cancer", "Lung cancer", "Cáncer de pulmón"),
+    ("targeted-therapy", "Targeted therapy", "Terapia dirigida"),
+    ("oncology", "Oncology", "Oncología"),
+)
+
 DEMO_USERS = (
     # username, display name, credentials, group
     ("author", "Sam Carter", "Medical writer", AUTHORS),
@@ -126,6 +133,7 @@ class Command(BaseCommand):
             self._disclaimers(users["admin"])
             self._roles(users["admin"])
             self._glossary(users["admin"])
+            self._topics(users["admin"])
             self._policies()
             article = self._article(users["author"], editor=users["editor"])
             self._translations(article, users)
@@ -277,6 +285,22 @@ class Command(BaseCommand):
                     term.save(update_fields=list(spanish))
                 reversion.set_user(admin)
                 reversion.set_comment("Demo glossary")
+
+    def _topics(self, admin: User) -> None:
+        """The demo article's topics, with their Spanish names (before the article is imported,
+        which finds them by name, so its editions record the Spanish names too)."""
+        for slug, name, name_es in DEMO_TOPICS:
+            topic = Topic.objects.filter(slug=slug).first()
+            if topic is not None and topic.name_es:
+                continue  # admins may have edited it
+            with reversion.create_revision():
+                if topic is None:
+                    Topic.objects.create(slug=slug, name=name, name_es=name_es)
+                else:  # loaded before the Spanish names: add them, keep the rest as it is
+                    topic.name_es = name_es
+                    topic.save(update_fields=["name_es"])
+                reversion.set_user(admin)
+                reversion.set_comment("Demo topic")
 
     def _policies(self) -> None:
         """One approval by default; an oncology article needs two, one from an oncologist."""
