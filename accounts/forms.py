@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
-from django.template.defaultfilters import pluralize
+from django.utils.translation import gettext_lazy, ngettext
 
 from .throttle import sign_in_standing
 
@@ -26,11 +26,13 @@ class WarnBeforeTheLockMixin:
         standing = sign_in_standing(self.request, {settings.AXES_USERNAME_FORM_FIELD: username})
         if standing.attempts_left_here == 1:
             minutes = max(1, round(get_cool_off(self.request).total_seconds() / 60))
-            self.last_attempt_warning = (
+            self.last_attempt_warning = ngettext(
                 "One more wrong password pauses sign-in to this account from this connection "
-                f"for {minutes} minute{pluralize(minutes)}. If you are not sure of your "
-                "password, reset it instead."
-            )
+                "for %(count)s minute. If you are not sure of your password, reset it instead.",
+                "One more wrong password pauses sign-in to this account from this connection "
+                "for %(count)s minutes. If you are not sure of your password, reset it instead.",
+                minutes,
+            ) % {"count": minutes}
         return error
 
 
@@ -51,7 +53,7 @@ class AdminSignInForm(WarnBeforeTheLockMixin, AdminAuthenticationForm):
 
 class SecondFactorForm(forms.Form):
     code = forms.CharField(
-        label="Code",
+        label=gettext_lazy("Code"),
         max_length=32,
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false"}

@@ -26,6 +26,11 @@ class User(AbstractUser):
     def public_name(self) -> str:
         return self.display_name or self.get_full_name() or self.username
 
+    @property
+    def mail_language(self) -> str:
+        """The language e-mails to them are written in: their choice, else the site's."""
+        return self.preferred_language or settings.LANGUAGE_CODE
+
     def __str__(self) -> str:
         return self.public_name
 

@@ -14,10 +14,10 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.cache import never_cache
 
 from . import services
@@ -76,7 +76,9 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
             if device is not None:
                 django_otp.login(request, device)
                 return redirect(next_url)
-            form.add_error("code", "That code is not right, or it was used already. Try again.")
+            form.add_error(
+                "code", gettext("That code is not right, or it was used already. Try again.")
+            )
     return render(request, "accounts/two_factor_verify.html", {"form": form, "next": next_url})
 
 
@@ -104,7 +106,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
                 django_otp.login(request, device)
                 return _show_recovery_codes(request, codes, next_url, replaced=False)
             form.add_error(
-                "code", "That code is not right. Check the time on your phone and retry."
+                "code", gettext("That code is not right. Check the time on your phone and retry.")
             )
     secret = b32encode(device.bin_key).decode()
     context = {
@@ -137,7 +139,9 @@ def new_recovery_codes(request: HttpRequest) -> HttpResponse:
                 device, codes = replaced
                 django_otp.login(request, device)
                 return _show_recovery_codes(request, codes, next_url, replaced=True)
-            form.add_error("code", "That code is not right, or it was used already. Try again.")
+            form.add_error(
+                "code", gettext("That code is not right, or it was used already. Try again.")
+            )
     return render(request, "accounts/new_recovery_codes.html", {"form": form, "next": next_url})
 
 
@@ -165,14 +169,14 @@ def _paused_message(paused: services.SecondFactorPaused) -> str:
     """Say that the code was not checked, why, and how long to wait."""
     seconds = max(1, ceil((paused.until - timezone.now()).total_seconds()))
     wait = (
-        f"{seconds} second{pluralize(seconds)}"
+        ngettext("%(count)s second", "%(count)s seconds", seconds) % {"count": seconds}
         if seconds < 120
-        else f"{ceil(seconds / 60)} minutes"
+        else gettext("%(count)s minutes") % {"count": ceil(seconds / 60)}
     )
-    return (
+    return gettext(
         "That code was not checked: after a wrong code, checking is paused for a moment, and "
-        f"longer after each wrong code in a row. Wait {wait}, then enter the code again."
-    )
+        "longer after each wrong code in a row. Wait %(wait)s, then enter the code again."
+    ) % {"wait": wait}
 
 
 class PasswordResetConfirm(auth_views.PasswordResetConfirmView):

@@ -9,6 +9,7 @@ admin like every other e-mail.
 from django.contrib.auth.forms import PasswordResetForm
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.templatetags.sign_in import password_reset_valid_for
 from config.site import site_url
@@ -31,18 +32,19 @@ class OutboxPasswordResetForm(PasswordResetForm):
         to_email: str,
         html_email_template_name: str | None = None,
     ) -> None:
+        user = context["user"]
         path = reverse(
             "password_reset_confirm", kwargs={"uidb64": context["uid"], "token": context["token"]}
         )
-        context = {
-            **context,
-            # Links in e-mails point at the site's one configured address, as every notice does.
-            "reset_url": site_url(path),
-            "valid_for": password_reset_valid_for(),
-        }
-        queue_email(
-            to=to_email,
-            subject=render_to_string(subject_template_name, context),
-            body=render_to_string(email_template_name, context),
-            recipient=context["user"],
-        )
+        # In the account's language, whichever page the request came from: the mail is theirs.
+        with translation.override(user.mail_language):
+            context = {
+                **context,
+                # Links in e-mails point at the site's one configured address, as every notice
+                # does.
+                "reset_url": site_url(path),
+                "valid_for": password_reset_valid_for(),
+            }
+            subject = render_to_string(subject_template_name, context)
+            body = render_to_string(email_template_name, context)
+        queue_email(to=to_email, subject=subject, body=body, recipient=user)

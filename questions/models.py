@@ -27,6 +27,8 @@ class Question(models.Model):
     email = models.EmailField(blank=True, help_text="Only for sending the answer.")
     # A slug, not a foreign key: reader roles live in personalization and may change.
     reader_role = models.SlugField(max_length=50, blank=True)
+    # The language of the page it was asked on: the answer is written back in it.
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="en")
     consent = models.BooleanField()
     status = models.CharField(max_length=10, choices=Status, default=Status.NEW, db_index=True)
     urgent = models.BooleanField(default=False)

@@ -8,10 +8,11 @@ questions.workflow.ACTIONS, and writes any e-mail to the outbox, which sends it 
 import logging
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import User
 from articles.models import DRAFT_PLACEHOLDER, Article
@@ -33,9 +34,11 @@ logger = logging.getLogger(__name__)
 
 
 def receive_question(
-    *, article: Article, text: str, name: str, email: str, reader_role: str, consent: bool
-) -> Question:
-    """Store a reader's question with identifiers removed; editors are told after the commit."""
+    *, article: Article, text: str, name: str, email: str, reader_role: str, consent: bool,
+    language: str = settings.LANGUAGE_CODE,
+) -> Question:  # fmt: skip
+    """Store a reader's question with identifiers removed, in the language of the page it was
+    asked on (the answer is written in it); editors are told after the commit."""
     if not consent:
         raise InvalidTransition("A question is stored only with the reader's consent.")
     # Urgency is judged on what the reader wrote; only the scrubbed text is kept.
@@ -49,6 +52,7 @@ def receive_question(
             name=scrub(name).text,
             email=email,
             reader_role=reader_role,
+            language=language,
             consent=True,
             urgent=bool(reasons),
             urgent_reasons=list(reasons),
@@ -59,8 +63,9 @@ def receive_question(
 
 def _tell_editors(question: Question) -> None:
     editors = User.objects.filter(groups__name__in=EDITOR_GROUPS, is_active=True).exclude(email="")
-    subject, body = emails.editor_subject(question), emails.editor_body(question)
     for editor in editors.distinct().order_by("pk"):
+        with translation.override(editor.mail_language):
+            subject, body = emails.editor_subject(question), emails.editor_body(question)
         queue_email(
             to=editor.email, recipient=editor, subject=subject, body=body,
             dedupe_key=f"question-notice:{question.pk}:{editor.pk}",
@@ -178,9 +183,11 @@ def _tell_author(article: Article, *, by: User, question: Question) -> None:
     author = article.author
     if author.pk == by.pk or not author.email:
         return
+    with translation.override(author.mail_language):
+        subject = emails.draft_subject(article)
+        body = emails.draft_body(article, by=by, question=question)
     queue_email(
-        to=author.email, recipient=author, subject=emails.draft_subject(article),
-        body=emails.draft_body(article, by=by, question=question),
+        to=author.email, recipient=author, subject=subject, body=body,
         dedupe_key=f"question-draft:{question.pk}:{author.pk}",
     )  # fmt: skip
 

@@ -108,6 +108,7 @@ def _receive(request: HttpRequest, article: Article, data: dict) -> HttpResponse
         email=data["email"],
         reader_role=data["role"],
         consent=data["consent"],
+        language=request.LANGUAGE_CODE,
     )
     response = _to_thanks(article)
     if question.urgent:

@@ -9,8 +9,9 @@ from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from accounts.models import User
 from articles.models import AWAITING_REVIEW, Article, ReviewState
@@ -28,6 +29,12 @@ REMIND_DAYS_BEFORE = 2
 
 def day(value: date) -> str:
     return date_format(value, "F j, Y")
+
+
+def localized_day(value: date) -> str:
+    """A date as the active language writes it ("June 3, 2026", "3 de junio de 2026"): for
+    e-mails, which are written in their recipient's language; what is stored keeps `day`."""
+    return date_format(value, gettext("F j, Y"))
 
 
 # Reminders and escalation --------------------------------------------------------------------
@@ -51,32 +58,48 @@ def remind_due_assignments(*, today: date) -> int:
     )
     written = 0
     for assignment in waiting.iterator(chunk_size=200):
-        article, reviewer, due = assignment.article, assignment.reviewer, assignment.due_on
-        link = site_url(reverse("review:article", args=[article.slug]))
+        reviewer, due = assignment.reviewer, assignment.due_on
         if due > today:
             kind, people = "before", [reviewer]
-            subject = f"Review due on {day(due)}: {article.title}"
-            body = f"Your review of \u201c{article.title}\u201d is due on {day(due)}.\n\n{link}"
         elif due == today:
             kind, people = "today", [reviewer]
-            subject = f"Review due today: {article.title}"
-            body = f"Your review of \u201c{article.title}\u201d is due today.\n\n{link}"
         else:
             kind, people = "overdue", editors
-            subject = f"Overdue review: {article.title} ({reviewer.public_name})"
-            body = (
-                f"{reviewer.public_name}'s review of \u201c{article.title}\u201d was due on "
-                f"{day(due)} and is not done. Remind them, or assign another reviewer.\n\n{link}"
-            )
         for person in people:
             if not person.email:
                 continue
+            with translation.override(person.mail_language):
+                subject, body = _due_notice(kind, assignment)
             email = queue_email(
                 to=person.email, recipient=person, subject=subject, body=body,
                 dedupe_key=f"assignment-due:{assignment.pk}:{due.isoformat()}:{kind}:{person.pk}",
             )  # fmt: skip
             written += email is not None
     return written
+
+
+def _due_notice(kind: str, assignment: ReviewAssignment) -> tuple[str, str]:
+    """The subject and body of a due-date reminder ("before", "today") or of an overdue
+    notice to the editors, in the active language."""
+    article, reviewer, due = assignment.article, assignment.reviewer, assignment.due_on
+    said = {"title": article.title, "day": localized_day(due), "reviewer": reviewer.public_name}
+    if kind == "before":
+        subject = gettext("Review due on %(day)s: %(title)s") % said
+        body = gettext("Your review of “%(title)s” is due on %(day)s.") % said
+    elif kind == "today":
+        subject = gettext("Review due today: %(title)s") % said
+        body = gettext("Your review of “%(title)s” is due today.") % said
+    else:
+        subject = gettext("Overdue review: %(title)s (%(reviewer)s)") % said
+        body = (
+            gettext(
+                "%(reviewer)s's review of “%(title)s” was due on %(day)s and is not "
+                "done. Remind them, or assign another reviewer."
+            )
+            % said
+        )
+    link = site_url(reverse("review:article", args=[article.slug]))
+    return subject, f"{body}\n\n{link}"
 
 
 # Scheduled go-live: the editors' part ---------------------------------------------------------
@@ -205,14 +228,27 @@ def start_due_re_reviews(*, today: date, now: datetime | None = None) -> int:
             link = site_url(reverse("review:article", args=[article.slug]))
             for person in the_board(article):
                 if person.email:
+                    with translation.override(person.mail_language):
+                        subject = gettext("Re-review due: %(title)s") % {"title": article.title}
+                        body = _re_review_notice(row)
                     queue_email(
-                        to=person.email, recipient=person,
-                        subject=f"Re-review due: {article.title}",
-                        body=f"{reason}\nReaders still see the approved text.\n\n{link}",
-                        dedupe_key=f"re-review:{row.pk}:{person.pk}",
+                        to=person.email, recipient=person, subject=subject,
+                        body=f"{body}\n\n{link}", dedupe_key=f"re-review:{row.pk}:{person.pk}",
                     )  # fmt: skip
             begun += 1
     return begun
+
+
+def _re_review_notice(row: ScheduledReReview) -> str:
+    """What the board is told of a re-review whose day has come, in the active language (the
+    timeline and the "Review due" queue keep the reason as written, in English)."""
+    said = {"day": localized_day(row.due_on), "reason": row.reason}
+    scheduled = (
+        gettext("Re-review scheduled for %(day)s: %(reason)s") % said
+        if row.reason
+        else gettext("Re-review scheduled for %(day)s.") % said
+    )
+    return f"{scheduled}\n{gettext('Readers still see the approved text.')}"
 
 
 def _require_editor(user: User, what: str) -> None:

@@ -12,7 +12,8 @@ import reversion
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Q, QuerySet, Subquery
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from reversion.models import Version
 
 from accounts.models import User
@@ -147,7 +148,7 @@ def make_move(
             queue_assignments([locked.pk])
             publishing.review_status_changed(article=locked, by=by)
         if move.notifies:
-            _notify(event, move.notifies(locked), f"{move.notice}: {locked.title}")
+            _notify(event, move.notifies(locked), lambda: move.notice)
     article.refresh_from_db()
     return event
 
@@ -172,8 +173,9 @@ def _hold(locked: Article, move: Move, *, by: User, revision_id: int | None, com
         comment=f"{said} {comment}" if comment else said,
     )  # fmt: skip
     if move.notifies:
-        tally = f"{status.count} of {status.required}"
-        _notify(event, move.notifies(locked), f"Signed off ({tally}): {locked.title}")
+        tally = {"count": status.count, "required": status.required}
+        _notify(event, move.notifies(locked),
+                lambda: gettext("Signed off (%(count)s of %(required)s)") % tally)  # fmt: skip
     return event
 
 
@@ -348,7 +350,7 @@ def assign_reviewer(*, article: Article, reviewer: User, by: User) -> ReviewEven
             revision_id=latest_revision_id(locked),
             comment=f"Assigned {reviewer.public_name}",
         )
-        _notify(event, [reviewer], f"Please review: {locked.title}")
+        _notify(event, [reviewer], lambda: gettext("Please review"))
     return event
 
 
@@ -399,15 +401,20 @@ def notify(
         return Notification.objects.create(event=event, recipient=recipient, kind=kind, email=email)
 
 
-def _notify(event: ReviewEvent, recipients: list[User], subject: str) -> None:
-    """Write the outbox rows now; they are sent only once this transaction has committed."""
-    body = (
-        f"{event.actor.public_name} {event.get_action_display().lower()} "
-        f"\u201c{event.article.title}\u201d.\n\n{event.comment}".rstrip()
-    )
+def _notify(event: ReviewEvent, recipients: list[User], notice: Callable[[], str]) -> None:
+    """Write the outbox rows now, each in its recipient's language (`notice` says the subject's
+    first words in the active one); they are sent only once this transaction has committed."""
     for recipient in recipients:
         if recipient.pk == event.actor_id or not recipient.email:
             continue
+        with translation.override(recipient.mail_language):
+            subject = f"{notice()}: {event.article.title}"
+            said = gettext("%(actor)s %(action)s “%(title)s”.") % {
+                "actor": event.actor.public_name,
+                "action": event.get_action_display().lower(),
+                "title": event.article.title,
+            }
+        body = f"{said}\n\n{event.comment}".rstrip()
         notify(event=event, recipient=recipient, subject=subject, body=body)
 
 

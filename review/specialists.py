@@ -18,8 +18,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from accounts.models import User
 from articles.models import Article
@@ -76,18 +77,29 @@ def invite_specialist(
         )  # fmt: skip
         link = site_url(reverse("review:specialist", args=[f"{invitation.pk}.{secret}"]))
         until = date_format(timezone.localtime(invitation.expires_at), "F j, Y")
+        # A specialist has no account, so no language of their own: they are asked in the
+        # article's, the language they are asked to read.
+        with translation.override(locked.language):
+            expires = date_format(timezone.localtime(invitation.expires_at), gettext("F j, Y"))
+            said = {
+                "name": name, "editor": by.public_name, "credentials": credentials,
+                "title": locked.title, "revision": revision_id, "until": expires, "link": link,
+            }  # fmt: skip
+            subject = gettext("Please advise on: %(title)s") % said
+            body = (
+                gettext(
+                    "Dear %(name)s,\n\n%(editor)s asks for your advice, as %(credentials)s, on "
+                    "the medical article “%(title)s” before its advisory board "
+                    "decides on it.\n\nThis link opens the text (revision %(revision)s) and a "
+                    "form for your comments and recommendation. It works until %(until)s, for "
+                    "this text only; please do not forward it.\n\n%(link)s\n"
+                )
+                % said
+            )
         queue_email(
-            to=email,
-            subject=f"Please advise on: {locked.title}",
-            body=(
-                f"Dear {name},\n\n{by.public_name} asks for your advice, as {credentials}, on "
-                f"the medical article \u201c{locked.title}\u201d before its advisory board "
-                f"decides on it.\n\nThis link opens the text (revision {revision_id}) and a "
-                f"form for your comments and recommendation. It works until {until}, for this "
-                f"text only; please do not forward it.\n\n{link}\n"
-            ),
+            to=email, subject=subject, body=body,
             dedupe_key=f"specialist-invitation:{invitation.pk}",
-        )
+        )  # fmt: skip
         timeline_note(locked, by=by, comment=(
             f"Invited {name} ({credentials}) to advise on revision {revision_id}; the link "
             f"works until {until}."
@@ -133,15 +145,21 @@ def submit_advice(
         locked.advised_at = timezone.now()
         locked.save(update_fields=["recommendation", "advice", "advised_at"])
         article = locked.article
-        subject = f"Outside advice on: {article.title}"
-        body = (
-            f"{locked.name} ({locked.credentials}) advised on revision {locked.revision_id}: "
-            f"{locked.get_recommendation_display()}.\n\n{advice}\n\n"
-            + site_url(reverse("review:article", args=[article.slug]))
-        )
+        link = site_url(reverse("review:article", args=[article.slug]))
         for person in {locked.invited_by, *the_board(article)}:
             if person.email:
-                queue_email(to=person.email, recipient=person, subject=subject, body=body,
+                with translation.override(person.mail_language):
+                    subject = gettext("Outside advice on: %(title)s") % {"title": article.title}
+                    said = gettext(
+                        "%(name)s (%(credentials)s) advised on revision %(revision)s: "
+                        "%(recommendation)s."
+                    ) % {
+                        "name": locked.name, "credentials": locked.credentials,
+                        "revision": locked.revision_id,
+                        "recommendation": locked.get_recommendation_display(),
+                    }  # fmt: skip
+                queue_email(to=person.email, recipient=person, subject=subject,
+                            body=f"{said}\n\n{advice}\n\n{link}",
                             dedupe_key=f"specialist-advice:{locked.pk}:{person.pk}")  # fmt: skip
     return locked
 

@@ -7,7 +7,8 @@ from celery import shared_task
 from django.conf import settings
 from django.db.models import F
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, ngettext
 
 from accounts.models import User
 from articles.models import AWAITING_REVIEW, Article, ReviewState
@@ -36,15 +37,20 @@ def remind_reviewers(days: int | None = None) -> int:
         for reviewer in recipients:
             if not reviewer.email:
                 continue
+            with translation.override(reviewer.mail_language):
+                said = {
+                    "title": article.title,
+                    "state": article.get_state_display().lower(),
+                    "days": days,
+                }
+                subject = gettext("Still waiting for review: %(title)s") % said
+                body = gettext("“%(title)s” has been %(state)s for more than %(days)s days.") % said
             reminder = notify(
                 event=event,
                 recipient=reviewer,
                 kind=Notification.Kind.REMINDER,
-                subject=f"Still waiting for review: {article.title}",
-                body=(
-                    f"\u201c{article.title}\u201d has been "
-                    f"{article.get_state_display().lower()} for more than {days} days."
-                ),
+                subject=subject,
+                body=body,
             )
             created += reminder is not None
     return created
@@ -83,14 +89,20 @@ def flag_reviews_due(today: str | None = None) -> int:
     if waiting:
         for reviewer in User.objects.filter(groups__name=REVIEWERS, is_active=True).distinct():
             if reviewer.email:
+                with translation.override(reviewer.mail_language):
+                    subject = ngettext("%(count)s article due for review",
+                                       "%(count)s articles due for review",
+                                       waiting) % {"count": waiting}  # fmt: skip
+                    body = ngettext(
+                        "%(count)s approved article is due for review. Readers still see the "
+                        "approved text.",
+                        "%(count)s approved articles are due for review. Readers still see the "
+                        "approved text.",
+                        waiting,
+                    ) % {"count": waiting}  # fmt: skip
                 queue_email(
-                    to=reviewer.email, recipient=reviewer,
-                    subject=f"{waiting} article{'s' * (waiting != 1)} due for review",
-                    body=(
-                        f"{waiting} approved article{'s are' if waiting != 1 else ' is'} due "
-                        f"for review. Readers still see the approved text.\n\n"
-                        + site_url(reverse("review:due"))
-                    ),
+                    to=reviewer.email, recipient=reviewer, subject=subject,
+                    body=f"{body}\n\n" + site_url(reverse("review:due")),
                     dedupe_key=f"reviews-due:{day.isoformat()}:{reviewer.pk}",
                 )  # fmt: skip
     return flagged

@@ -1,6 +1,6 @@
 """Readers' questions for the benchmarks: on published articles, in the mix the triage queue
 sees (most new or triaged, many answered, a little spam, a few urgent), already scrubbed as
-questions.services stores them."""
+questions.services stores them; asked in English, as their words are."""
 
 import random
 from datetime import datetime, timedelta
@@ -29,8 +29,8 @@ ANSWER = (
     "on what to ask your care team covers this."
 )
 TABLE = Table(
-    Question, "article_id", "text", "removed", "name", "email", "reader_role", "consent",
-    "status", "urgent", "urgent_reasons", "answer", "answered_by_id", "answered_at",
+    Question, "article_id", "text", "removed", "name", "email", "reader_role", "language",
+    "consent", "status", "urgent", "urgent_reasons", "answer", "answered_by_id", "answered_at",
     "handled_by_id", "handled_at", "created_at",
 )  # fmt: skip
 
@@ -56,7 +56,7 @@ def write_questions(
             rows.append((
                 rng.choice(article_ids), f"{rng.choice(OPENINGS)} {rng.choice(ENDINGS)}",
                 [], "", "" if rng.random() < 0.6 else f"reader{rng.randrange(10**6)}@example.org",
-                rng.choice(ROLES), True, status, urgent,
+                rng.choice(ROLES), "en", True, status, urgent,
                 ["The reader mentions chest pain."] if urgent else [],
                 ANSWER if status == "answered" else "",
                 handler.pk if status == "answered" else None,

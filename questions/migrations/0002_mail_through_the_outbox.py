@@ -30,6 +30,7 @@ def owed_mail_into_outbox(apps, schema_editor):
             )
     owed = Question.objects.filter(status="answered", reply_sent_at__isnull=True).exclude(email="")
     for question in owed.select_related("article"):
+        question.language = "en"  # asked before a question kept its language (0003)
         Email.objects.get_or_create(
             dedupe_key=f"question-answer:{question.pk}",
             defaults={
