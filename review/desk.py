@@ -15,6 +15,7 @@ from django.core.paginator import Page
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext, gettext_lazy
 
 from accounts.models import User
 from articles.models import AWAITING_REVIEW, Article, ReviewState
@@ -30,7 +31,11 @@ REVIEWER_FIELDS = (
     "article_id", "due_on", "reviewer__username", "reviewer__first_name",
     "reviewer__last_name", "reviewer__display_name",
 )  # fmt: skip
-DUE_FILTERS = {"open": "open", "soon": "due soon", "overdue": "overdue"}
+DUE_FILTERS = {
+    "open": gettext_lazy("open"),
+    "soon": gettext_lazy("due soon"),
+    "overdue": gettext_lazy("overdue"),
+}
 
 
 @dataclass(frozen=True)
@@ -176,10 +181,10 @@ def desk_list(query: Mapping[str, str], *, today: date | None = None) -> DeskLis
     shown = Article.objects.select_related("author").defer("body", "summary")
     state, age, reviewer, due = (query.get(k, "") for k in ("state", "age", "reviewer", "due"))
     if state in ReviewState.values:
-        title = f"Articles {ReviewState(state).label.lower()}"
+        title = gettext("Articles %(state)s") % {"state": ReviewState(state).label.lower()}
         articles = shown.filter(state=state).order_by("state_changed_at", "pk")
     elif age in dict((band, 0) for band, _, _ in AGE_BANDS):
-        title = f"Waiting for the board {_age_label(age)}"
+        title = gettext("Waiting for the board %(age)s") % {"age": _age_label(age)}
         articles = _awaiting_for(age, today, shown).order_by("state_changed_at", "pk")
     elif reviewer.isdigit() and due in DUE_FILTERS:
         person = User.objects.filter(pk=int(reviewer)).first()
@@ -233,10 +238,10 @@ def _start_of(day: date) -> datetime:
 def _age_label(band: str) -> str:
     _, low, high = next(b for b in AGE_BANDS if b[0] == band)
     if high is None:
-        return f"{low} days or more"
+        return gettext("%(low)s days or more") % {"low": low}
     if low == 0:
-        return f"under {high} days"
-    return f"{low} to {high} days"
+        return gettext("under %(high)s days") % {"high": high}
+    return gettext("%(low)s to %(high)s days") % {"low": low, "high": high}
 
 
 def _query(**params) -> str:
