@@ -81,7 +81,7 @@ class MoveForm(forms.Form):
             self.add_error(
                 "corrects_error",
                 _(
-                    "Tick \u201ccorrects a clinically meaningful error\u201d to publish the "
+                    "Tick “corrects a clinically meaningful error” to publish the "
                     "correction, or clear its text."
                 ),
             )
@@ -200,16 +200,13 @@ class DisclosureRenewalForm(forms.Form):
         if cleaned.get("none_to_declare") and cleaned.get("conflict_topics"):
             raise forms.ValidationError(
                 _(
-                    "You ticked \u201cno conflict of interest\u201d and chose conflict topics: "
+                    "You ticked “no conflict of interest” and chose conflict topics: "
                     "untick one or the other."
                 )
             )
         if not cleaned.get("none_to_declare") and not cleaned.get("statement", "").strip():
             raise forms.ValidationError(
-                _(
-                    "Say what you declare, or tick \u201cI have no conflict of interest to "
-                    "declare\u201d."
-                )
+                _("Say what you declare, or tick “I have no conflict of interest to declare”.")
             )
         return cleaned
 

@@ -204,9 +204,9 @@ def reference_import_save(request: HttpRequest, token: str) -> HttpResponse:
         messages.error(
             request,
             ngettext(
-                "Nothing was saved. Choose \u201cImport anyway\u201d or \u201cSkip\u201d for each "
+                "Nothing was saved. Choose “Import anyway” or “Skip” for each "
                 "likely duplicate (record %(numbers)s).",
-                "Nothing was saved. Choose \u201cImport anyway\u201d or \u201cSkip\u201d for each "
+                "Nothing was saved. Choose “Import anyway” or “Skip” for each "
                 "likely duplicate (records %(numbers)s).",
                 len(missing),
             )
