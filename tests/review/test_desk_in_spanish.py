@@ -27,27 +27,29 @@ def desk(original, spanish_submitted):
 
 SPANISH = {
     "dashboard": ["Ha iniciado sesión como Dr. Ana Reyes (revisores).",
-                  "Pendientes de revisión (1)", "Revisiones pendientes", ">Artículo</th>"],
+                  "Pendientes de revisión (1)", "Revisiones pendientes", ">Artículo</th>",
+                  ">Enviado</span>"],
     "review page": ["Los lectores ven la versión aprobada por Dr. Ana Reyes",
                     "Historial y versiones", ">Comprobaciones</h2>", ">Decisión</h2>",
-                    ">Cronología</h2>", "Publicar comentario"],
+                    ">Cronología</h2>", "Publicar comentario", ">Aprobado</strong>"],
     "history": ["<h1>Historial y versiones</h1>", "Comparar versiones",
                 "Cronología de la revisión"],
     "due list": ["<h1>Revisiones pendientes</h1>", "Descargar la lista en CSV",
                  "No hay ningún artículo pendiente de revisión."],
     "translations": ["<h1 id=\"translations-title\">Traducciones</h1>",
-                     "Página 1 de 1: 1 traducción", ">Traductor</th>"],
+                     "Página 1 de 1: 1 traducción", ">Traductor</th>", "<td>Enviado</td>"],
 }  # fmt: skip
 ENGLISH = {
     "dashboard": ["Signed in as Dr. Ana Reyes (reviewers).", "Awaiting review (1)", "Review due",
-                  ">Article</th>"],
+                  ">Article</th>", ">Submitted</span>"],
     "review page": ["Readers see the version approved by Dr. Ana Reyes", "History and versions",
-                    ">Checks</h2>", ">Decision</h2>", ">Timeline</h2>", "Post comment"],
+                    ">Checks</h2>", ">Decision</h2>", ">Timeline</h2>", "Post comment",
+                    ">Approved</strong>"],
     "history": ["<h1>History and versions</h1>", "Compare versions", "Review timeline"],
     "due list": ["<h1>Review due</h1>", "Download the list as CSV",
                  "No article is due for review."],
     "translations": ["<h1 id=\"translations-title\">Translations</h1>",
-                     "Page 1 of 1: 1 translation", ">Translator</th>"],
+                     "Page 1 of 1: 1 translation", ">Translator</th>", "<td>Submitted</td>"],
 }  # fmt: skip
 
 
