@@ -101,7 +101,10 @@ class CommentForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    reviewer = forms.ModelChoiceField(label=_("Reviewer"), queryset=None)
+    # Django's own words, said again here: its Spanish catalogue does not translate them yet.
+    reviewer = forms.ModelChoiceField(
+        label=_("Reviewer"), queryset=None, empty_label=_("- Select an option -")
+    )
 
     def __init__(self, *args, reviewers, offered=None, **kwargs):
         """`reviewers`: whom the form accepts (the service says why it refuses one);
@@ -141,7 +144,18 @@ class ReferenceForm(forms.ModelForm):
             "key", "kind", "title", "source", "year", "volume", "issue", "pages", "authors", "doi",
             "pmid", "url",
         ]  # fmt: skip
-        help_texts = {"key": _("Lower-case words joined by hyphens; cite it as [@key].")}
+        # The model's English names, said again here in the page's language (DOI, PMID and URL
+        # are the same in every language).
+        labels = {
+            "key": _("Key"), "kind": _("Kind"), "title": _("Title"), "source": _("Source"),
+            "year": _("Year"), "volume": _("Volume"), "issue": _("Issue"), "pages": _("Pages"),
+            "authors": _("Authors"),
+        }  # fmt: skip
+        help_texts = {
+            "key": _("Lower-case words joined by hyphens; cite it as [@key]."),
+            "source": _("Journal, or the body that issued it."),
+            "pages": _("As the journal prints them: 241-251."),
+        }
 
 
 class PassageCommentForm(forms.Form):

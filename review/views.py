@@ -323,7 +323,14 @@ def _require_may_edit(article: Article, user) -> None:
 
 
 def _variant_page(request, article, role, variant, form, status=200, **extra) -> HttpResponse:
-    context = {"article": article, "role": role, "variant": variant, "form": form, **extra}
+    context = {
+        "article": article,
+        "role": role,
+        "description": role.description_for(translation.get_language()),
+        "variant": variant,
+        "form": form,
+        **extra,
+    }
     return render(request, "review/variant.html", context, status=status)
 
 
