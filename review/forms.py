@@ -8,6 +8,12 @@ from articles.services import normalize_markdown
 from .models import SpecialistInvitation
 
 
+def _date_input() -> forms.DateInput:
+    """A browser's date picker: it reads and sends ISO dates only, so the value is never written
+    the page language's way (a Spanish page would write 21/07/2025, which the picker drops)."""
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
 class ArticleEditForm(forms.Form):
     title = forms.CharField(label=_("Question (title)"), max_length=300)
     summary = forms.CharField(
@@ -21,7 +27,7 @@ class ArticleEditForm(forms.Form):
     literature_current_through = forms.DateField(
         label=_("Literature current through"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=_date_input(),
     )
     comment = forms.CharField(label=_("What changed, and why"), max_length=1000, required=False)
     seen_revision_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -56,9 +62,7 @@ class MoveForm(forms.Form):
     )  # fmt: skip
     seen_revision_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     # Moves whose form offers it (Move.schedulable): publish on that day, not now.
-    go_live_on = forms.DateField(
-        label=_("Publish on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    go_live_on = forms.DateField(label=_("Publish on"), required=False, widget=_date_input())
     # An approval may declare that its text corrects a clinically meaningful error: readers are
     # told, dated, on the article, in its change log and in its feed entry.
     corrects_error = forms.BooleanField(
@@ -259,13 +263,9 @@ class AdviceForm(forms.Form):
 
 
 class GoLiveForm(forms.Form):
-    go_live_on = forms.DateField(
-        label=_("Publish on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    go_live_on = forms.DateField(label=_("Publish on"), widget=_date_input())
 
 
 class ReReviewForm(forms.Form):
-    due_on = forms.DateField(
-        label=_("Re-review on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    due_on = forms.DateField(label=_("Re-review on"), widget=_date_input())
     reason = forms.CharField(label=_("Why (optional)"), max_length=200, required=False)

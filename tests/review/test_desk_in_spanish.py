@@ -3,6 +3,7 @@ switcher's cookie) reads the desk's pages and its messages in Spanish, can switc
 desk itself, and an English reviewer's desk reads as before."""
 
 import re
+from datetime import date
 
 import pytest
 
@@ -136,3 +137,15 @@ def test_dates_on_the_desk_are_written_the_spanish_way(spanish_by_profile, origi
     html = _html(spanish_by_profile.get(desk["review page"]))
     approved = re.search(r"aprobada por .*? el (\d+ de \w+ de \d{4}), \d\d:\d\d", html, re.S)
     assert approved is not None, "the approval date reads '6 de diciembre de 2026, 14:05'"
+
+
+def test_the_spanish_edit_page_keeps_the_date_its_picker_reads(client, author, make_article):
+    """A date picker reads ISO dates only: written the Spanish way (21/07/2025) it shows nothing,
+    and saving would drop the date."""
+    article = make_article(literature_current_through=date(2025, 7, 21))
+    author.preferred_language = "es"
+    author.save(update_fields=["preferred_language"])
+    client.force_login(author)
+    html = _html(client.get(f"/review/articles/{article.slug}/edit/"))
+    assert _lang(html) == "es" and "Bibliografía actualizada hasta" in html
+    assert 'type="date" name="literature_current_through" value="2025-07-21"' in html
