@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
@@ -67,7 +68,7 @@ def comment_on_passage(request: HttpRequest, slug: str) -> HttpResponse:
             field = "quote" if isinstance(exc, comment_services.PassageRefused) else None
             form.add_error(field, exc.message)
         else:
-            messages.success(request, "Your comment is on the passage.")
+            messages.success(request, _("Your comment is on the passage."))
             return _back(comment)
     return article_review(request, slug, status=400, passage_form=form)
 
@@ -78,9 +79,9 @@ def reply(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     comment = _comment(request, slug, pk)
     form = ReplyForm(request.POST)
     if not form.is_valid():
-        raise InvalidTransition("Write a reply (up to 5,000 characters) first.")
+        raise InvalidTransition(_("Write a reply (up to 5,000 characters) first."))
     comment_services.reply(comment=comment, by=request.user, body=form.cleaned_data["body"])
-    messages.success(request, "Reply added.")
+    messages.success(request, _("Reply added."))
     return _back(comment)
 
 
@@ -88,7 +89,7 @@ def reply(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_POST
 def resolve(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     comment = comment_services.resolve(comment=_comment(request, slug, pk), by=request.user)
-    messages.success(request, "Comment resolved.")
+    messages.success(request, _("Comment resolved."))
     return _back(comment)
 
 
@@ -96,7 +97,7 @@ def resolve(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_POST
 def reopen(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     comment = comment_services.reopen(comment=_comment(request, slug, pk), by=request.user)
-    messages.success(request, "Comment reopened.")
+    messages.success(request, _("Comment reopened."))
     return _back(comment)
 
 
@@ -108,5 +109,5 @@ def accept_wording(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         comment=_comment(request, slug, pk), by=request.user,
         seen_revision_id=int(seen) if seen.isdigit() else None,
     )  # fmt: skip
-    messages.success(request, "The proposed wording is in the text, as a new revision.")
+    messages.success(request, _("The proposed wording is in the text, as a new revision."))
     return _back(comment)

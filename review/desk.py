@@ -15,6 +15,7 @@ from django.core.paginator import Page
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 from accounts.models import User
 from articles.models import AWAITING_REVIEW, Article, ReviewState
@@ -30,7 +31,21 @@ REVIEWER_FIELDS = (
     "article_id", "due_on", "reviewer__username", "reviewer__first_name",
     "reviewer__last_name", "reviewer__display_name",
 )  # fmt: skip
-DUE_FILTERS = {"open": "open", "soon": "due soon", "overdue": "overdue"}
+# The states as the desk's pages name them, in the reader's language. ReviewState's own labels
+# stay English: logs, e-mails and the API keep them (get_state_display).
+STATE_LABELS = {
+    ReviewState.DRAFT: pgettext_lazy("review state", "Draft"),
+    ReviewState.SUBMITTED: pgettext_lazy("review state", "Submitted"),
+    ReviewState.UNDER_REVIEW: pgettext_lazy("review state", "Under Review"),
+    ReviewState.CHANGES_REQUESTED: pgettext_lazy("review state", "Changes requested"),
+    ReviewState.APPROVED: pgettext_lazy("review state", "Approved"),
+    ReviewState.WITHDRAWN: pgettext_lazy("review state", "Withdrawn"),
+}
+DUE_FILTERS = {
+    "open": gettext_lazy("open"),
+    "soon": gettext_lazy("due soon"),
+    "overdue": gettext_lazy("overdue"),
+}
 
 
 @dataclass(frozen=True)
@@ -46,6 +61,11 @@ class Due:
         if self.due_on is None:
             return f"{self.reviewer}: no due date"
         return f"{self.reviewer}: {self.status or 'due'} {self.due_on:%b %-d}"
+
+
+def state_label(state: str) -> str:
+    """A review state's name on the desk's pages, in the active language."""
+    return str(STATE_LABELS.get(state, state))
 
 
 def due_status(due_on: date | None, today: date) -> str:
@@ -118,8 +138,8 @@ def desk(*, today: date | None = None, pages: Mapping[str, str] | None = None) -
         .values_list("state", "n")
     )
     by_state = [
-        Tally(label, counts.get(state, 0), _query(state=state))
-        for state, label in ReviewState.choices
+        Tally(state_label(state), counts.get(state, 0), _query(state=state))
+        for state in ReviewState.values
     ]
     ages = Article.objects.filter(state__in=AWAITING_REVIEW).aggregate(
         **{band: Count("pk", filter=_age_q(band, today)) for band, _, _ in AGE_BANDS}
@@ -184,10 +204,10 @@ def desk_list(query: Mapping[str, str], *, today: date | None = None) -> DeskLis
     shown = Article.objects.select_related("author").defer("body", "summary")
     state, age, reviewer, due = (query.get(k, "") for k in ("state", "age", "reviewer", "due"))
     if state in ReviewState.values:
-        title = f"Articles {ReviewState(state).label.lower()}"
+        title = gettext("Articles %(state)s") % {"state": state_label(state).lower()}
         articles = shown.filter(state=state).order_by("state_changed_at", "pk")
     elif age in dict((band, 0) for band, _, _ in AGE_BANDS):
-        title = f"Waiting for the board {_age_label(age)}"
+        title = gettext("Waiting for the board %(age)s") % {"age": _age_label(age)}
         articles = _awaiting_for(age, today, shown).order_by("state_changed_at", "pk")
     elif reviewer.isdigit() and due in DUE_FILTERS:
         person = User.objects.filter(pk=int(reviewer)).first()
@@ -243,10 +263,10 @@ def _start_of(day: date) -> datetime:
 def _age_label(band: str) -> str:
     _, low, high = next(b for b in AGE_BANDS if b[0] == band)
     if high is None:
-        return f"{low} days or more"
+        return gettext("%(low)s days or more") % {"low": low}
     if low == 0:
-        return f"under {high} days"
-    return f"{low} to {high} days"
+        return gettext("under %(high)s days") % {"high": high}
+    return gettext("%(low)s to %(high)s days") % {"low": low, "high": high}
 
 
 def _query(**params) -> str:

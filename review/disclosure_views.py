@@ -7,6 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from contributors.selectors import disclosure_status
 from contributors.services import renew_disclosure
@@ -19,7 +21,7 @@ from .workflow import GROUPS
 @login_required
 def renew(request: HttpRequest) -> HttpResponse:
     if not selectors.roles_of(request.user) & set(GROUPS):
-        raise PermissionDenied("Your account has no role in the review area.")
+        raise PermissionDenied(_("Your account has no role in the review area."))
     status = disclosure_status(request.user, today=timezone.localdate())
     current = status.disclosure
     initial = {}
@@ -43,10 +45,12 @@ def renew(request: HttpRequest) -> HttpResponse:
             form.add_error(None, exc)
         else:
             due = renewal.disclosure.renewal_due_on
-            done = f"Your disclosure is renewed; the next renewal is due on {due:%B %-d, %Y}."
+            done = _("Your disclosure is renewed; the next renewal is due on %(day)s.") % {
+                "day": date_format(due, _("F j, Y"))
+            }
             if renewal.profile_created:
-                done += (
-                    " A contributor page was made for you; an admin makes it public once your "
+                done += " " + _(
+                    "A contributor page was made for you; an admin makes it public once your "
                     "credentials and affiliations are on it."
                 )
             messages.success(request, done)

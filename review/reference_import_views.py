@@ -23,6 +23,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from articles.models import Reference
@@ -49,20 +51,27 @@ IMPORT, SKIP = "import", "skip"  # what the person chose for a likely duplicate
 
 class ReferenceFileForm(forms.Form):
     file = forms.FileField(
-        label="Reference file",
-        help_text=(
-            "RIS (.ris), BibTeX (.bib), PubMed MEDLINE (.nbib) or PubMed XML (.xml), "
-            f"up to {filesizeformat(MAX_FILE_BYTES)}."
-        ),
+        label=gettext_lazy("Reference file"),
         widget=forms.ClearableFileInput(attrs={"accept": ".ris,.bib,.nbib,.txt,.xml"}),
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Here, not on the field: the size is written the way the page's language writes it.
+        self.fields["file"].help_text = _(
+            "RIS (.ris), BibTeX (.bib), PubMed MEDLINE (.nbib) or PubMed XML (.xml), "
+            "up to %(size)s."
+        ) % {"size": filesizeformat(MAX_FILE_BYTES)}
 
     def clean_file(self) -> ParsedFile:
         upload = self.cleaned_data["file"]
         if upload.size > MAX_FILE_BYTES:
             raise ValidationError(
-                f"The file is {filesizeformat(upload.size)}; the limit is "
-                f"{filesizeformat(MAX_FILE_BYTES)}. Split the export into smaller files."
+                _(
+                    "The file is %(size)s; the limit is %(limit)s. Split the export into smaller "
+                    "files."
+                )
+                % {"size": filesizeformat(upload.size), "limit": filesizeformat(MAX_FILE_BYTES)}
             )
         try:
             return parse_file(upload.read(), upload.name)
@@ -72,7 +81,7 @@ class ReferenceFileForm(forms.Form):
 
 def _require_writer(request: HttpRequest) -> None:
     if not selectors.roles_of(request.user) & WRITERS:
-        raise PermissionDenied("Only authors, editors and admins may import references.")
+        raise PermissionDenied(_("Only authors, editors and admins may import references."))
 
 
 def _pending(request: HttpRequest, token: str) -> dict | None:
@@ -83,7 +92,7 @@ def _pending(request: HttpRequest, token: str) -> dict | None:
 
 
 def _expired(request: HttpRequest) -> HttpResponse:
-    messages.error(request, "That preview has expired or was replaced. Upload the file again.")
+    messages.error(request, _("That preview has expired or was replaced. Upload the file again."))
     return redirect("review:reference_import")
 
 
@@ -194,8 +203,14 @@ def reference_import_save(request: HttpRequest, token: str) -> HttpResponse:
         numbers = ", ".join(map(str, missing))
         messages.error(
             request,
-            f"Nothing was saved. Choose \u201cImport anyway\u201d or \u201cSkip\u201d for each "
-            f"likely duplicate (record{'s' if len(missing) != 1 else ''} {numbers}).",
+            ngettext(
+                "Nothing was saved. Choose “Import anyway” or “Skip” for each "
+                "likely duplicate (record %(numbers)s).",
+                "Nothing was saved. Choose “Import anyway” or “Skip” for each "
+                "likely duplicate (records %(numbers)s).",
+                len(missing),
+            )
+            % {"numbers": numbers},
         )
         return redirect(_preview_url(token, show=Outcome.LIKELY_DUPLICATE))
     try:
@@ -207,24 +222,40 @@ def reference_import_save(request: HttpRequest, token: str) -> HttpResponse:
         messages.error(request, str(exc))
         return redirect("review:reference_import_preview", token=token)
     except ValidationError as exc:
-        messages.error(request, "Nothing was saved. " + " ".join(exc.messages))
+        messages.error(request, " ".join([_("Nothing was saved."), *exc.messages]))
         return redirect("review:reference_import_preview", token=token)
     del request.session[SESSION_KEY]
     skipped = len(plan.likely_duplicates) - (len(plan.saved) - len(plan.new))
-    left_out = (
-        f"{skipped} likely duplicate{'s' if skipped != 1 else ''} you chose to skip, "
-        if plan.likely_duplicates
-        else ""
-    )
-    if plan.saved:
-        messages.success(
-            request,
-            f"Imported {len(plan.saved)} references from {parsed.name}. Cite them by their keys; "
-            f"{left_out}{len(plan.duplicates)} duplicates and {len(plan.refused)} refused "
-            "records were left out.",
+    counts = {
+        "saved": len(plan.saved),
+        "file": parsed.name,
+        "skipped": skipped,
+        "duplicates": len(plan.duplicates),
+        "refused": len(plan.refused),
+    }
+    if plan.saved and plan.likely_duplicates:
+        done = ngettext(
+            "Imported %(saved)s references from %(file)s. Cite them by their keys; %(skipped)s "
+            "likely duplicate you chose to skip, %(duplicates)s duplicates and %(refused)s "
+            "refused records were left out.",
+            "Imported %(saved)s references from %(file)s. Cite them by their keys; %(skipped)s "
+            "likely duplicates you chose to skip, %(duplicates)s duplicates and %(refused)s "
+            "refused records were left out.",
+            skipped,
         )
+        messages.success(request, done % counts)
+    elif plan.saved:
+        done = _(
+            "Imported %(saved)s references from %(file)s. Cite them by their keys; "
+            "%(duplicates)s duplicates and %(refused)s refused records were left out."
+        )
+        messages.success(request, done % counts)
     else:
-        messages.info(request, f"Nothing in {parsed.name} was saved: {plan.summary}")
+        messages.info(
+            request,
+            _("Nothing in %(file)s was saved: %(summary)s")
+            % {"file": parsed.name, "summary": plan.summary},
+        )
     return redirect("review:references")
 
 

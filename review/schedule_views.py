@@ -1,10 +1,14 @@
 """The schedule's pages and buttons: the desk's filtered lists, and the editors' scheduled
 go-lives and re-reviews. Thin: each calls one service; refusals are the middleware's."""
 
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import schedule
@@ -38,7 +42,7 @@ def cancel_go_live(request: HttpRequest, slug: str) -> HttpResponse:
     _require_roles(request, {EDITORS, ADMINS})
     article = _visible_article(request, slug)
     schedule.cancel_go_live(article=article, by=request.user)
-    messages.success(request, "The go-live is cancelled; readers keep what they see.")
+    messages.success(request, _("The go-live is cancelled; readers keep what they see."))
     return redirect("review:article", slug=slug)
 
 
@@ -49,12 +53,12 @@ def reschedule_go_live(request: HttpRequest, slug: str) -> HttpResponse:
     article = _visible_article(request, slug)
     form = GoLiveForm(request.POST, prefix="go-live")
     if not form.is_valid():
-        messages.error(request, "Choose the day to publish on.")
+        messages.error(request, _("Choose the day to publish on."))
         return redirect("review:article", slug=slug)
     row = schedule.reschedule_go_live(
         article=article, by=request.user, go_live_on=form.cleaned_data["go_live_on"]
     )
-    messages.success(request, f"Scheduled to go live on {schedule.day(row.go_live_on)}.")
+    messages.success(request, _("Scheduled to go live on %(day)s.") % {"day": _day(row.go_live_on)})
     return redirect("review:article", slug=slug)
 
 
@@ -65,13 +69,13 @@ def schedule_re_review(request: HttpRequest, slug: str) -> HttpResponse:
     article = _visible_article(request, slug)
     form = ReReviewForm(request.POST, prefix="re-review")
     if not form.is_valid():
-        messages.error(request, "Choose the day of the re-review.")
+        messages.error(request, _("Choose the day of the re-review."))
         return redirect("review:article", slug=slug)
     row = schedule.schedule_re_review(
         article=article, by=request.user, due_on=form.cleaned_data["due_on"],
         reason=form.cleaned_data["reason"],
     )  # fmt: skip
-    messages.success(request, f"Re-review scheduled for {schedule.day(row.due_on)}.")
+    messages.success(request, _("Re-review scheduled for %(day)s.") % {"day": _day(row.due_on)})
     return redirect("review:article", slug=slug)
 
 
@@ -82,5 +86,10 @@ def cancel_re_review(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     article = _visible_article(request, slug)
     row = get_object_or_404(ScheduledReReview, pk=pk, article=article)
     schedule.cancel_re_review(re_review=row, by=request.user)
-    messages.success(request, "The re-review is cancelled.")
+    messages.success(request, _("The re-review is cancelled."))
     return redirect("review:article", slug=slug)
+
+
+def _day(value: date) -> str:
+    """A day as the message's language writes it ("December 6, 2026", "6 de diciembre de 2026")."""
+    return date_format(value, _("F j, Y"))

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.core.paginator import Page
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
 from reversion.models import Version
 
 from accounts.models import User
@@ -94,8 +95,8 @@ def dashboard_for(user: User, *, pages: Mapping[str, str] | None = None) -> Dash
             .order_by("queued_since", "article_id")
         )
         lists += [
-            ("awaiting", "Awaiting review", "Nothing is waiting for review.", awaiting),
-            ("assigned", "Assigned to me", "Nothing is assigned to you.", assigned),
+            ("awaiting", _("Awaiting review"), _("Nothing is waiting for review."), awaiting),
+            ("assigned", _("Assigned to me"), _("Nothing is assigned to you."), assigned),
         ]
     if AUTHORS in roles:
         # Their own articles (always theirs to see), newest change first: by the index
@@ -106,7 +107,9 @@ def dashboard_for(user: User, *, pages: Mapping[str, str] | None = None) -> Dash
             )
         )
         mine = shown.filter(Q(author=user) | Q(pk__in=co_authored)).order_by("-updated_at", "-pk")
-        lists.append(("mine", "My submissions", "You have not written any articles yet.", mine))
+        lists.append(
+            ("mine", _("My submissions"), _("You have not written any articles yet."), mine)
+        )
     queues = []
     for parameter, title, empty, items in lists:
         page = page_of(items, pages.get(parameter), DASHBOARD_PAGE_SIZE)
@@ -155,15 +158,15 @@ class Baseline:
 def diff_baseline(article: Article) -> Baseline:
     """What the review page compares the working text with, and how to say so."""
     if article.live_revision_id and article.is_withdrawn:
-        return Baseline(article.live_revision_id, "Changes since the last approved version")
+        return Baseline(article.live_revision_id, _("Changes since the last approved version"))
     if article.live_revision_id:
-        return Baseline(article.live_revision_id, "Changes since the approved version")
+        return Baseline(article.live_revision_id, _("Changes since the approved version"))
     returned = article.review_events.filter(action="request_changes").order_by("-pk").first()
     if returned and returned.revision_id:
         return Baseline(
-            returned.revision_id, "Changes since changes were requested (never approved yet)"
+            returned.revision_id, _("Changes since changes were requested (never approved yet)")
         )
-    return Baseline(None, "Changes: never approved, so all of it is new")
+    return Baseline(None, _("Changes: never approved, so all of it is new"))
 
 
 def timeline(article: Article, *, page: str | None = None) -> Page:
@@ -197,10 +200,12 @@ def revision_history(article: Article, *, page: str | None = None) -> History:
     current = rows[0] if shown.number == 1 and rows else versions.order_by("-revision_id").first()
     wanted = {}
     if current is not None:
-        wanted[current.revision_id] = "Current version"
+        wanted[current.revision_id] = _("Current version")
     if article.live_revision_id:
         approved = (
-            "Last approved version (withdrawn)" if article.is_withdrawn else "Approved version"
+            _("Last approved version (withdrawn)")
+            if article.is_withdrawn
+            else _("Approved version")
         )
         wanted.setdefault(article.live_revision_id, approved)
     missing = [revision_id for revision_id in wanted if revision_id not in on_page]

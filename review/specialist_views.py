@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -28,7 +29,7 @@ def invite(request: HttpRequest, slug: str) -> HttpResponse:
     form = InviteSpecialistForm(request.POST, prefix="invite")
     if not form.is_valid():
         errors = " ".join(message for field in form.errors.values() for message in field)
-        messages.error(request, f"The invitation was not sent: {errors}")
+        messages.error(request, _("The invitation was not sent: %(errors)s") % {"errors": errors})
         return redirect("review:article", slug=slug)
     data = form.cleaned_data
     try:
@@ -39,9 +40,11 @@ def invite(request: HttpRequest, slug: str) -> HttpResponse:
     except InvalidTransition as exc:
         messages.error(request, exc.message)
     else:
-        until = date_format(timezone.localtime(invited.invitation.expires_at), "F j, Y")
+        until = date_format(timezone.localtime(invited.invitation.expires_at), _("F j, Y"))
         messages.success(
-            request, f"Invitation e-mailed to {data['name']}; the link works until {until}."
+            request,
+            _("Invitation e-mailed to %(name)s; the link works until %(day)s.")
+            % {"name": data["name"], "day": until},
         )
     return redirect("review:article", slug=slug)
 
@@ -53,7 +56,9 @@ def revoke(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     article = _visible_article(request, slug)
     invitation = get_object_or_404(SpecialistInvitation, pk=pk, article=article)
     specialists.revoke_invitation(invitation=invitation, by=request.user)
-    messages.success(request, f"{invitation.name}'s link no longer opens anything.")
+    messages.success(
+        request, _("%(name)s's link no longer opens anything.") % {"name": invitation.name}
+    )
     return redirect("review:article", slug=slug)
 
 
@@ -63,8 +68,8 @@ def specialist(request: HttpRequest, token: str) -> HttpResponse:
     invitation = specialists.invitation_for_link(token)
     if invitation is None:
         return _private(render(request, "review/specialist_closed.html", {
-            "message": "This link is not valid. Check that it was copied whole from the "
-                       "e-mail, or ask the editor who invited you for a new one.",
+            "message": _("This link is not valid. Check that it was copied whole from the "
+                         "e-mail, or ask the editor who invited you for a new one."),
         }, status=404))  # fmt: skip
     closed = specialists.link_closed(invitation)
     if closed and invitation.advised_at is None:

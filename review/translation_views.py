@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
@@ -69,7 +70,7 @@ def translation_panel(article: Article, user: User) -> TranslationPanel:
     taken = {other.language for other in existing}
     wanted = [code for code in translations.translatable_languages() if code not in taken]
     if panel.edition is None:
-        panel.refused = (
+        panel.refused = _(
             "Translation starts from an edition readers can see: an approved one, or the text "
             "an editor published provisionally."
         )
@@ -80,7 +81,7 @@ def translation_panel(article: Article, user: User) -> TranslationPanel:
 
 def _require_a_role(request: HttpRequest) -> None:
     if not selectors.roles_of(request.user) & EVERYONE:
-        raise PermissionDenied("Your account has no role in the review area.")
+        raise PermissionDenied(_("Your account has no role in the review area."))
 
 
 def _visible_article(request: HttpRequest, slug: str) -> Article:
@@ -102,8 +103,11 @@ def translate(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("review:article", slug=slug)
     messages.success(
         request,
-        f"The {language_name(made.language)} translation is started as a draft, prefilled "
-        "with the English text: translate it, then submit it for review.",
+        _(
+            "The %(language)s translation is started as a draft, prefilled with the English "
+            "text: translate it, then submit it for review."
+        )
+        % {"language": language_name(made.language)},
     )
     return redirect("review:article", slug=made.slug)
 
@@ -123,7 +127,10 @@ def update_translation(request: HttpRequest, slug: str) -> HttpResponse:
     except (StaleRevision, InvalidTransition) as exc:
         messages.error(request, exc.message)
         return redirect("review:article", slug=slug)
-    messages.success(request, f"{event.comment}. Bring its text in line with the changes shown.")
+    messages.success(
+        request,
+        _("%(done)s. Bring its text in line with the changes shown.") % {"done": event.comment},
+    )
     return redirect("review:english_changes", slug=slug)
 
 

@@ -7,7 +7,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from articles.evidence import ungraded_recommendations
@@ -57,12 +59,19 @@ from .workflow import (
 )
 
 EVERYONE = {AUTHORS, EDITORS, REVIEWERS, ADMINS}
+# The roles as the dashboard names them; the groups keep their English names.
+ROLE_NAMES = {
+    ADMINS: gettext_lazy("Admins"),
+    AUTHORS: gettext_lazy("Authors"),
+    EDITORS: gettext_lazy("Editors"),
+    REVIEWERS: gettext_lazy("Reviewers"),
+}
 
 
 def _require_roles(request: HttpRequest, roles: set[str]) -> set[str]:
     mine = selectors.roles_of(request.user)
     if not mine & roles:
-        raise PermissionDenied("Your account has no role in the review area.")
+        raise PermissionDenied(_("Your account has no role in the review area."))
     return mine
 
 
@@ -87,7 +96,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 (queue, page_links(request.GET, queue.parameter, queue.page))
                 for queue in dashboard.queues
             ],
-            "roles": sorted(roles),
+            "roles": [ROLE_NAMES[role] for role in sorted(roles)],
             "can_write": bool(roles & WRITERS),
             "can_review": bool(roles & {REVIEWERS, ADMINS}),
             "can_triage": bool(roles & QUESTION_HANDLERS),
@@ -202,8 +211,10 @@ def _done(name: str, label: str, article: Article) -> str:
     article.refresh_from_db()
     move = MOVES[name]
     if move.completes is not None and article.state != move.target:
-        return f"Signed off. The article stays under review: {sign_off_status(article).summary}."
-    return f"{label}: done."
+        return _("Signed off. The article stays under review: %(needed)s.") % {
+            "needed": sign_off_status(article).summary
+        }
+    return _("%(move)s: done.") % {"move": label}
 
 
 @login_required
@@ -254,7 +265,7 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
         for message in exc.messages:
             form.add_error(None, message)
         return _edit_page(request, article, form, status=exc.status_code)
-    messages.success(request, "Saved. The article needs review before readers see this text.")
+    messages.success(request, _("Saved. The article needs review before readers see this text."))
     return redirect("review:article", slug=article.slug)
 
 
@@ -295,10 +306,13 @@ def edit_variant(request: HttpRequest, slug: str, role: str) -> HttpResponse:
         for message in exc.messages:
             form.add_error(None, message)
         return _variant_page(request, article, reader_role, variant, form, status=exc.status_code)
-    done = "removed" if remove else "saved"
-    messages.success(
-        request, f"The {reader_role.label.lower()} version is {done}; it needs review."
+    done = (
+        _("The %(role)s version is removed; it needs review.")
+        if remove
+        else _("The %(role)s version is saved; it needs review.")
     )
+    role_name = reader_role.label_for(translation.get_language()).lower()
+    messages.success(request, done % {"role": role_name})
     return redirect("review:article", slug=article.slug)
 
 
@@ -310,7 +324,14 @@ def _require_may_edit(article: Article, user) -> None:
 
 
 def _variant_page(request, article, role, variant, form, status=200, **extra) -> HttpResponse:
-    context = {"article": article, "role": role, "variant": variant, "form": form, **extra}
+    context = {
+        "article": article,
+        "role": role,
+        "description": role.description_for(translation.get_language()),
+        "variant": variant,
+        "form": form,
+        **extra,
+    }
     return render(request, "review/variant.html", context, status=status)
 
 
@@ -338,7 +359,7 @@ def new_article(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, "Draft saved. Submit it for review when it is ready.")
+            messages.success(request, _("Draft saved. Submit it for review when it is ready."))
             return redirect("review:article", slug=article.slug)
     return render(request, "review/new.html", {"form": form}, status=400 if form.errors else 200)
 
@@ -351,12 +372,12 @@ def references(request: HttpRequest) -> HttpResponse:
     form = ReferenceForm(request.POST or None)
     if request.method == "POST":
         if not can_add:
-            raise PermissionDenied("Only authors or admins may add references.")
+            raise PermissionDenied(_("Only authors or admins may add references."))
         if form.is_valid():
             reference = save_reference(
                 reference=form.save(commit=False), by=request.user, comment="Added in review"
             )
-            messages.success(request, f"Added. Cite it as [@{reference.key}].")
+            messages.success(request, _("Added. Cite it as [@%(key)s].") % {"key": reference.key})
             return redirect("review:references")
     query = request.GET.get("q", "").strip()[:100]
     listed = Reference.objects.all()
@@ -378,9 +399,9 @@ def comment(request: HttpRequest, slug: str) -> HttpResponse:
     form = CommentForm(request.POST)
     if form.is_valid():
         services.add_comment(article=article, by=request.user, body=form.cleaned_data["body"])
-        messages.success(request, "Comment added.")
+        messages.success(request, _("Comment added."))
     else:
-        messages.error(request, "Write a comment (up to 5,000 characters) first.")
+        messages.error(request, _("Write a comment (up to 5,000 characters) first."))
     return redirect("review:article", slug=slug)
 
 
@@ -391,7 +412,7 @@ def assign(request: HttpRequest, slug: str) -> HttpResponse:
     article = _visible_article(request, slug)
     form = AssignForm(request.POST, reviewers=selectors.assignable_reviewers(article))
     if not form.is_valid():
-        messages.error(request, "Choose a reviewer from the list.")
+        messages.error(request, _("Choose a reviewer from the list."))
         return redirect("review:article", slug=slug)
     try:
         services.assign_reviewer(
@@ -400,7 +421,10 @@ def assign(request: HttpRequest, slug: str) -> HttpResponse:
     except InvalidTransition as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"{form.cleaned_data['reviewer'].public_name} is assigned.")
+        messages.success(
+            request,
+            _("%(name)s is assigned.") % {"name": form.cleaned_data["reviewer"].public_name},
+        )
     return redirect("review:article", slug=slug)
 
 
