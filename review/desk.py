@@ -15,6 +15,7 @@ from django.core.paginator import Page
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext, pgettext_lazy
 
 from accounts.models import User
 from articles.models import AWAITING_REVIEW, Article, ReviewState
@@ -22,6 +23,7 @@ from articles.models import AWAITING_REVIEW, Article, ReviewState
 from .models import ReviewAssignment, ScheduledGoLive, ScheduledReReview
 from .paging import page_of
 from .schedule import REMIND_DAYS_BEFORE
+from .workflow import STATE_NAMES
 
 PAGE_SIZE = 25
 # Waiting for the board this many days: [from, to) — None is open-ended.
@@ -30,7 +32,12 @@ REVIEWER_FIELDS = (
     "article_id", "due_on", "reviewer__username", "reviewer__first_name",
     "reviewer__last_name", "reviewer__display_name",
 )  # fmt: skip
-DUE_FILTERS = {"open": "open", "soon": "due soon", "overdue": "overdue"}
+# A reviewer's assignments, as the desk counts them (in the reader's language).
+DUE_FILTERS = {
+    "open": pgettext_lazy("assignments", "open"),
+    "soon": pgettext_lazy("assignments", "due soon"),
+    "overdue": pgettext_lazy("assignments", "overdue"),
+}
 
 
 @dataclass(frozen=True)
@@ -118,8 +125,8 @@ def desk(*, today: date | None = None, pages: Mapping[str, str] | None = None) -
         .values_list("state", "n")
     )
     by_state = [
-        Tally(label, counts.get(state, 0), _query(state=state))
-        for state, label in ReviewState.choices
+        Tally(STATE_NAMES[state], counts.get(state, 0), _query(state=state))
+        for state in ReviewState.values
     ]
     by_age = [
         Tally(_age_label(band), _awaiting_for(band, today).count(), _query(age=band))
@@ -141,10 +148,16 @@ def desk(*, today: date | None = None, pages: Mapping[str, str] | None = None) -
     page.object_list = [
         ReviewerLoad(
             reviewer=people[row["reviewer"]],
-            open=Tally("open", row["open"], _query(reviewer=row["reviewer"], due="open")),
-            due_soon=Tally("due soon", row["soon"], _query(reviewer=row["reviewer"], due="soon")),
+            open=Tally(
+                DUE_FILTERS["open"], row["open"], _query(reviewer=row["reviewer"], due="open")
+            ),
+            due_soon=Tally(
+                DUE_FILTERS["soon"], row["soon"], _query(reviewer=row["reviewer"], due="soon")
+            ),
             overdue=Tally(
-                "overdue", row["overdue"], _query(reviewer=row["reviewer"], due="overdue")
+                DUE_FILTERS["overdue"],
+                row["overdue"],
+                _query(reviewer=row["reviewer"], due="overdue"),
             ),
         )
         for row in page.object_list
@@ -176,10 +189,10 @@ def desk_list(query: Mapping[str, str], *, today: date | None = None) -> DeskLis
     shown = Article.objects.select_related("author").defer("body", "summary")
     state, age, reviewer, due = (query.get(k, "") for k in ("state", "age", "reviewer", "due"))
     if state in ReviewState.values:
-        title = f"Articles {ReviewState(state).label.lower()}"
+        title = gettext("Articles %(state)s") % {"state": STATE_NAMES[state].lower()}
         articles = shown.filter(state=state).order_by("state_changed_at", "pk")
     elif age in dict((band, 0) for band, _, _ in AGE_BANDS):
-        title = f"Waiting for the board {_age_label(age)}"
+        title = gettext("Waiting for the board %(age)s") % {"age": _age_label(age)}
         articles = _awaiting_for(age, today, shown).order_by("state_changed_at", "pk")
     elif reviewer.isdigit() and due in DUE_FILTERS:
         person = User.objects.filter(pk=int(reviewer)).first()
@@ -233,10 +246,10 @@ def _start_of(day: date) -> datetime:
 def _age_label(band: str) -> str:
     _, low, high = next(b for b in AGE_BANDS if b[0] == band)
     if high is None:
-        return f"{low} days or more"
+        return gettext("%(low)d days or more") % {"low": low}
     if low == 0:
-        return f"under {high} days"
-    return f"{low} to {high} days"
+        return gettext("under %(high)d days") % {"high": high}
+    return gettext("%(low)d to %(high)d days") % {"low": low, "high": high}
 
 
 def _query(**params) -> str:

@@ -9,10 +9,13 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 
 import reversion
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Q, QuerySet, Subquery
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import number_format
+from django.utils.translation import gettext, gettext_lazy
 from reversion.models import Version
 
 from accounts.models import User
@@ -39,6 +42,7 @@ from .workflow import (
     EDITORS,
     MOVES,
     REVIEWERS,
+    STATE_NAMES,
     Move,
     MoveContext,
     groups_of,
@@ -48,6 +52,12 @@ from .workflow import (
 __all__ = ["InvalidTransition", "NotAllowed", "StaleRevision", "WorkflowError", "make_move"]
 
 MAX_COMMENT_CHARS = 5000
+# A move's texts, as its refusal names them.
+TEXT_NAMES = {
+    "comment": gettext_lazy("comment"),
+    "note": gettext_lazy("note"),
+    "correction": gettext_lazy("correction"),
+}
 
 
 def make_move(
@@ -75,7 +85,9 @@ def make_move(
     move = MOVES[name]
     comment, note, correction = comment.strip(), note.strip(), correction.strip()
     if correction and not move.asks_correction:
-        raise InvalidTransition(f"{move.label} does not declare corrections.")
+        raise InvalidTransition(
+            gettext("%(move)s does not declare corrections.") % {"move": gettext(move.label)}
+        )
     _check_go_live_on(move, go_live_on)
     with transaction.atomic():
         locked = Article.objects.select_for_update().get(pk=article.pk)
@@ -88,7 +100,9 @@ def make_move(
         if refused:
             raise refused.exception()
         if move.comment_required and not comment:
-            raise InvalidTransition(f"{move.label} needs a comment saying why.")
+            raise InvalidTransition(
+                gettext("%(move)s needs a comment saying why.") % {"move": gettext(move.label)}
+            )
         # A sign-off short of the policy: recorded against the revision seen; the article, its
         # state and its revision stay as they are, so others' open pages stay current.
         held = move.completes is not None and not move.completes(locked, by)
@@ -96,20 +110,32 @@ def make_move(
         # writes it.
         if move.asks_note and locked.live_revision_id and not note and not held:
             raise InvalidTransition(
-                f"{move.label} needs a note for readers saying what changed since the last "
-                "edition; it goes in the article's change log."
+                gettext(
+                    "%(move)s needs a note for readers saying what changed since the last "
+                    "edition; it goes in the article's change log."
+                )
+                % {"move": gettext(move.label)}
             )
         for what, text in (("comment", comment), ("note", note), ("correction", correction)):
             if len(text) > MAX_COMMENT_CHARS:
                 raise InvalidTransition(
-                    f"The {what} is {len(text):,} characters long; the limit is "
-                    f"{MAX_COMMENT_CHARS:,}. Nothing was changed."
+                    gettext(
+                        "The %(what)s is %(length)s characters long; the limit is %(limit)s. "
+                        "Nothing was changed."
+                    )
+                    % {
+                        "what": TEXT_NAMES[what],
+                        "length": number_format(len(text), force_grouping=True),
+                        "limit": number_format(MAX_COMMENT_CHARS, force_grouping=True),
+                    }
                 )
         if held and (correction or go_live_on):
             raise InvalidTransition(
-                "A correction notice and a day to publish on go with the sign-off that "
-                "publishes the edition (the last one the sign-off rules need). Nothing was "
-                "changed."
+                gettext(
+                    "A correction notice and a day to publish on go with the sign-off that "
+                    "publishes the edition (the last one the sign-off rules need). Nothing was "
+                    "changed."
+                )
             )
         answers = board_checklist.clean(checklist) if move.asks_checklist else ()
         from_state = locked.state
@@ -162,10 +188,11 @@ def _hold(locked: Article, move: Move, *, by: User, revision_id: int | None, com
             move.records(locked, context)
     except IntegrityError as exc:  # the constraint behind the lock: signed off meanwhile
         raise StaleRevision(
-            "You signed off this revision meanwhile. Reload to see the newest version."
+            gettext("You signed off this revision meanwhile. Reload to see the newest version.")
         ) from exc
     status = sign_off_status(locked)
-    said = f"Signed off: {status.summary}."
+    with translation.override(settings.LANGUAGE_CODE):  # the timeline's record, in English
+        said = f"Signed off: {status.summary}."
     event = ReviewEvent.objects.create(
         article=locked, actor=by, action=ReviewEvent.Action.SIGN_OFF, from_state=locked.state,
         to_state=locked.state, revision_id=revision_id,
@@ -181,10 +208,14 @@ def _check_go_live_on(move: Move, go_live_on: date | None) -> None:
     if go_live_on is None:
         return
     if not move.schedulable:
-        raise InvalidTransition(f"{move.label} cannot be scheduled for a later day.")
+        raise InvalidTransition(
+            gettext("%(move)s cannot be scheduled for a later day.") % {"move": gettext(move.label)}
+        )
     if go_live_on <= timezone.localdate():
         raise InvalidTransition(
-            "Choose a day after today to publish on, or leave the day empty to publish at once."
+            gettext(
+                "Choose a day after today to publish on, or leave the day empty to publish at once."
+            )
         )
 
 
@@ -414,10 +445,12 @@ def _notify(event: ReviewEvent, recipients: list[User], subject: str) -> None:
 def _require_current(article: Article, seen_revision_id: int | None) -> None:
     current = latest_revision_id(article)
     if seen_revision_id != current:
-        state = article.get_state_display().lower()
         raise StaleRevision(
-            f"This article changed since you opened it: it is now {state}. Reload to see the "
-            "newest version; what you wrote has not been lost."
+            gettext(
+                "This article changed since you opened it: it is now %(state)s. Reload to see "
+                "the newest version; what you wrote has not been lost."
+            )
+            % {"state": STATE_NAMES[article.state].lower()}
         )
 
 
