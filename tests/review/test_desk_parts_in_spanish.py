@@ -10,7 +10,7 @@ from reversion.models import Version
 from articles.models import ReviewState, Topic
 from articles.selectors import latest_revision_id
 from questions import services as questions
-from review import services
+from review import comment_rules, services
 from review.models import ReviewEvent, SignOff, SignOffPolicy
 from review.timeline import ACTION_NAMES
 from review.workflow import MOVES, STATE_NAMES, refusal
@@ -237,3 +237,13 @@ def test_a_reviewer_who_does_not_read_spanish_is_told_why_in_spanish(
         "This is the Spanish translation, and your contributor profile does not list Spanish "
         "among the languages you read: a reviewer who reads Spanish must review it."
     ) in english
+
+
+def test_a_comment_rule_refuses_in_the_person_s_language(reviewer2, submitted):
+    with translation.override("es"):
+        assert comment_rules.may_resolve(submitted, reviewer2) == (
+            "Solo los autores de este artículo o un editor pueden resolver sus comentarios."
+        )
+    assert comment_rules.may_resolve(submitted, reviewer2) == (
+        "Only this article's authors or an editor may resolve comments on it."
+    )
