@@ -46,6 +46,7 @@ from .workflow import (
     Move,
     MoveContext,
     groups_of,
+    long_date,
     refusal,
 )
 
@@ -291,7 +292,7 @@ def restore_revision(
 ) -> ReviewEvent:
     """Bring back an earlier revision's text, reader versions included, as one new edit."""
     if not Version.objects.get_for_object(article).filter(revision_id=revision_id).exists():
-        raise InvalidTransition("That revision is not a version of this article.")
+        raise InvalidTransition(gettext("That revision is not a version of this article."))
     old = revision_source(article, revision_id)
     old_variants = variant_texts(article, revision_id)
     comment = f"Restored the text of revision {revision_id}"
@@ -322,10 +323,14 @@ def set_co_authors_and_review_interval(
     """Who writes the article besides its author (they may edit it, and may not approve it), and
     how often the board reviews it: editors and admins set them, and the timeline records it
     (neither is text, so no revision does). None when nothing changed."""
-    _require_group(by, {EDITORS, ADMINS}, "change co-authors or the review interval")
+    _require_group(
+        by,
+        {EDITORS, ADMINS},
+        gettext_lazy("Only admins or editors may change co-authors or the review interval."),
+    )
     wanted = {user.pk: user for user in co_authors}
     if not 1 <= review_interval_months <= 60:
-        raise InvalidTransition("The review interval is 1 to 60 months.")
+        raise InvalidTransition(gettext("The review interval is 1 to 60 months."))
     # Not a revision of the text, even inside one (the admin's): the timeline records it, and a
     # reviewer's open page does not go stale for it.
     with transaction.atomic(), reversion.create_revision(manage_manually=True):
@@ -357,18 +362,25 @@ def assign_reviewer(*, article: Article, reviewer: User, by: User) -> ReviewEven
     """Ask a reviewer to review an article; they are told by e-mail."""
     with transaction.atomic():
         locked = Article.objects.select_for_update().get(pk=article.pk)
-        _require_group(by, {REVIEWERS, ADMINS}, "assign reviewers")
+        refused = gettext_lazy("Only admins or reviewers may assign reviewers.")
+        _require_group(by, {REVIEWERS, ADMINS}, refused)
         if not reviewer.is_active or not reviewer.groups.filter(name=REVIEWERS).exists():
-            raise InvalidTransition(f"{reviewer} is not an active member of the advisory board.")
+            raise InvalidTransition(
+                gettext("%(reviewer)s is not an active member of the advisory board.")
+                % {"reviewer": reviewer}
+            )
         if locked.state in (ReviewState.WITHDRAWN,):
-            raise InvalidTransition("A withdrawn article cannot be assigned.")
+            raise InvalidTransition(gettext("A withdrawn article cannot be assigned."))
         _refuse_a_conflicted_reviewer(locked, reviewer)
         _, created = ReviewAssignment.objects.get_or_create(
             article=locked, reviewer=reviewer,
             defaults={"assigned_by": by, "due_on": due_date_for(locked)},
         )  # fmt: skip
         if not created:
-            raise InvalidTransition(f"{reviewer} is already assigned to this article.")
+            raise InvalidTransition(
+                gettext("%(reviewer)s is already assigned to this article.")
+                % {"reviewer": reviewer}
+            )
         queue_assignments([locked.pk])
         event = ReviewEvent.objects.create(
             article=locked,
@@ -399,11 +411,15 @@ def queue_assignments(article_ids: Iterable[int]) -> int:
 
 def add_comment(*, article: Article, by: User, body: str) -> ReviewEvent:
     """A note on the review timeline, from an author, reviewer or admin."""
-    _require_group(by, {AUTHORS, EDITORS, REVIEWERS, ADMINS}, "comment on reviews")
+    _require_group(
+        by,
+        {AUTHORS, EDITORS, REVIEWERS, ADMINS},
+        gettext_lazy("Only admins or authors or editors or reviewers may comment on reviews."),
+    )
     if refused := refusal(MOVES["comment"], article=article, user=by):  # recusal
         raise refused.exception()
     if not body.strip():
-        raise InvalidTransition("Write a comment first.")
+        raise InvalidTransition(gettext("Write a comment first."))
     return ReviewEvent.objects.create(
         article=article,
         actor=by,
@@ -459,15 +475,22 @@ def _refuse_a_conflicted_reviewer(article: Article, reviewer: User) -> None:
     conflict = declared_conflict(user=reviewer, article=article)
     if conflict:
         raise InvalidTransition(
-            f"{reviewer.public_name} declared a conflict of interest on {conflict.topic} "
-            f"(disclosure of {conflict.declared_on:%B %-d, %Y}), so takes no part in this "
-            "article's review: assign another reviewer."
+            gettext(
+                "%(name)s declared a conflict of interest on %(topic)s (disclosure of %(day)s), "
+                "so takes no part in this article's review: assign another reviewer."
+            )
+            % {
+                "name": reviewer.public_name,
+                "topic": conflict.topic,
+                "day": long_date(conflict.declared_on),
+            }
         )
 
 
-def _require_group(user: User, groups: set[str], what: str) -> None:
+def _require_group(user: User, groups: set[str], refusal: str) -> None:
+    """Only these groups may; anyone else is refused with `refusal`, in their language."""
     if not groups_of(user) & groups:
-        raise NotAllowed(f"Only {' or '.join(sorted(groups)).lower()} may {what}.")
+        raise NotAllowed(str(refusal))
 
 
 def flag_reference(*, reference: Reference, by: User) -> int:
@@ -475,7 +498,7 @@ def flag_reference(*, reference: Reference, by: User) -> int:
     public edition lists it, goes to the "Review due" queue with the reason, its timeline says
     so, and its readers see the flag beside the reference from the commit on. Returns how
     many."""
-    _require_group(by, {ADMINS}, "flag references")
+    _require_group(by, {ADMINS}, gettext_lazy("Only admins may flag references."))
     reason = flag_reason(reference)
     count = 0
     with transaction.atomic():
@@ -494,7 +517,7 @@ def clear_reference_flag(*, reference: Reference, by: User) -> int:
     article that was due for review because of it leaves the "Review due" queue, unless another
     reason remains (another flagged reference, or its scheduled review). Returns how many left
     the queue."""
-    _require_group(by, {ADMINS}, "remove flags from references")
+    _require_group(by, {ADMINS}, gettext_lazy("Only admins may remove flags from references."))
     because_of_it = flag_reason_prefix(reference)
     left = 0
     with transaction.atomic():

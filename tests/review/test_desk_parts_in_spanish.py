@@ -3,14 +3,17 @@ move buttons, the refusals, the sign-off panel, the checklist, the timeline and 
 Spanish; everyone else reads exactly the English words as before; and whatever a move records
 (revision comments, timeline entries, the checklist kept with a sign-off) stays in English."""
 
+from datetime import timedelta
+
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 from reversion.models import Version
 
 from articles.models import ReviewState, Topic
 from articles.selectors import latest_revision_id
 from questions import services as questions
-from review import comment_rules, services
+from review import comment_rules, schedule, services
+from review.errors import NotAllowed
 from review.models import ReviewEvent, SignOff, SignOffPolicy
 from review.timeline import ACTION_NAMES
 from review.workflow import MOVES, STATE_NAMES, refusal
@@ -247,3 +250,15 @@ def test_a_comment_rule_refuses_in_the_person_s_language(reviewer2, submitted):
     assert comment_rules.may_resolve(submitted, reviewer2) == (
         "Only this article's authors or an editor may resolve comments on it."
     )
+
+
+def test_a_refused_service_says_why_in_the_person_s_language(author, submitted):
+    later = timezone.localdate() + timedelta(days=30)
+    with translation.override("es"), pytest.raises(NotAllowed) as refused:
+        schedule.schedule_re_review(article=submitted, by=author, due_on=later)
+    assert refused.value.message == (
+        "Solo los editores o los administradores pueden programar una nueva revisión."
+    )
+    with pytest.raises(NotAllowed) as refused:
+        schedule.schedule_re_review(article=submitted, by=author, due_on=later)
+    assert refused.value.message == "Only editors or admins may schedule a re-review."
