@@ -638,7 +638,7 @@ class Move:
     label: str
     sources: frozenset[str]
     groups: frozenset[str]
-    explanation: str  # one line for the editorial policy page
+    explanation: str  # one line for the editorial policy page, in the reader's language
     target: str = ""  # empty: the article stays in its state
     reopens: frozenset[str] = frozenset()  # states from which the move starts a new draft
     again_label: str = ""  # what the button says when the article makes this move again
@@ -707,7 +707,7 @@ MOVES: dict[str, Move] = {
             groups=WRITERS,
             guards=(writes_this_article,),
             edits_text=True,
-            explanation=(
+            explanation=gettext_lazy(
                 "Its authors, editors or admins change the text; editing approved or withdrawn "
                 "text starts a new draft while readers keep what the board approved (or, after a "
                 "withdrawal, nothing)."
@@ -726,7 +726,7 @@ MOVES: dict[str, Move] = {
             records=remember_submitted,
             notifies=the_board,
             notice="Submitted for review",
-            explanation=(
+            explanation=gettext_lazy(
                 "An author sends a draft, a revised draft or a withdrawn article to the advisory "
                 "board; a text without a summary, or still holding the draft's placeholder, "
                 "cannot be sent. Submitting publishes nothing."
@@ -748,10 +748,10 @@ MOVES: dict[str, Move] = {
             records=publish_submitted,
             notifies=its_authors,
             notice="Published provisionally",
-            explanation=(
+            explanation=gettext_lazy(
                 "An editor, reviewer or admin who did not write it shows readers a never-approved "
-                "article's submitted text (not one sent back for changes), with the \u201cpending "
-                "review\u201d caution and the review tracker, until "
+                "article's submitted text (not one sent back for changes), with the “pending "
+                "review” caution and the review tracker, until "
                 "the board approves it. No article is shown before someone makes this move; a "
                 "text submitted again reaches readers only when it is published again."
             ),
@@ -763,7 +763,7 @@ MOVES: dict[str, Move] = {
             target=ReviewState.UNDER_REVIEW,
             groups=frozenset({REVIEWERS}),
             guards=(no_declared_conflict, reads_the_language),
-            explanation=(
+            explanation=gettext_lazy(
                 "A medical reviewer with no declared conflict of interest on its topics takes "
                 "the article (a translation, one who reads its language); it is locked against "
                 "edits."
@@ -779,7 +779,7 @@ MOVES: dict[str, Move] = {
             guards=(no_declared_conflict,),
             notifies=its_authors,
             notice="Changes requested",
-            explanation=(
+            explanation=gettext_lazy(
                 "A reviewer with no declared conflict of interest on its topics returns it to "
                 "the author, saying what must change."
             ),
@@ -815,7 +815,7 @@ MOVES: dict[str, Move] = {
             schedulable=True,
             notifies=its_authors,
             notice="Approved",
-            explanation=(
+            explanation=gettext_lazy(
                 "A reviewer who is not its author, did not edit this version, declared no "
                 "conflict of interest on its topics and renewed their disclosure within the last "
                 "year signs off the exact text, answering the board's checklist. Once enough of "
@@ -825,7 +825,7 @@ MOVES: dict[str, Move] = {
                 "blocking is open. A translation is signed off by reviewers who read its "
                 "language, against an approved edition of its English original (or, while the "
                 "original waits for the board, against the text readers see provisionally: the "
-                "translation then shows the same \u201cpending review\u201d caution)."
+                "translation then shows the same “pending review” caution)."
             ),
         ),
         Move(
@@ -835,7 +835,7 @@ MOVES: dict[str, Move] = {
             groups=frozenset({REVIEWERS}),
             guards=(has_a_revision, not_its_author, no_flagged_reference, no_go_live_waiting),
             records=record_review,
-            explanation=(
+            explanation=gettext_lazy(
                 "A reviewer checks an approved article against the current literature and "
                 "confirms that it stands: the text does not change, the change log records the "
                 "review, and the next review date moves. Not while a reference it cites is "
@@ -849,7 +849,7 @@ MOVES: dict[str, Move] = {
             groups=frozenset({AUTHORS, EDITORS, REVIEWERS, ADMINS}),
             guards=(no_conflict_as_a_reviewer,),
             button=False,
-            explanation=(
+            explanation=gettext_lazy(
                 "Authors, editors, reviewers and admins comment on the review's timeline; a "
                 "reviewer with a declared conflict of interest on its topics does not (unless "
                 "they wrote it)."
@@ -867,7 +867,7 @@ MOVES: dict[str, Move] = {
             notifies=its_authors,
             notice="Withdrawn",
             dangerous=True,
-            explanation=(
+            explanation=gettext_lazy(
                 "Whatever readers can see is taken down at once, with the reason shown to them, "
                 "until the board approves the article again; from then on the article, its "
                 "change log and its feed entry carry a dated notice of the withdrawal, and of "

@@ -1,7 +1,9 @@
 """The review page's parts in the person's language: a board member who chose Spanish reads the
 move buttons, the refusals, the sign-off panel, the checklist, the timeline and the desk in
 Spanish; everyone else reads exactly the English words as before; and whatever a move records
-(revision comments, timeline entries, the checklist kept with a sign-off) stays in English."""
+(revision comments, timeline entries, the checklist kept with a sign-off) stays in English. The
+moves' explanations and the sign-off rules, defined with the table, read in Spanish on the Spanish
+editorial policy page."""
 
 from datetime import timedelta
 
@@ -262,3 +264,13 @@ def test_a_refused_service_says_why_in_the_person_s_language(author, submitted):
     with pytest.raises(NotAllowed) as refused:
         schedule.schedule_re_review(article=submitted, by=author, due_on=later)
     assert refused.value.message == "Only editors or admins may schedule a re-review."
+
+
+def test_the_spanish_policy_page_explains_the_moves_and_rules_in_spanish(client, two_sign_offs):
+    spanish = client.get("/es/editorial-policy/").content.decode()
+    assert "Un revisor sin conflictos de intereses declarados sobre sus temas lo" in spanish
+    assert "Todos los artículos (regla general del sitio)" in spanish
+    assert "2 miembros del consejo dan su visto bueno" in spanish
+    english = client.get("/editorial-policy/").content.decode()
+    assert "returns it to the author, saying what must change." in english
+    assert "Every article (site default)" in english and "2 board members sign off" in english
