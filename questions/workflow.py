@@ -5,6 +5,8 @@ Services enforce it, and the detail page offers only the actions it allows.
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_noop
+
 from review.workflow import QUESTION_HANDLERS
 
 from .models import Question
@@ -20,7 +22,7 @@ EDITOR_GROUPS = QUESTION_HANDLERS
 @dataclass(frozen=True)
 class Action:
     name: str
-    label: str  # what the button says
+    label: str  # what the button says, in English (the detail page shows it translated)
     sources: frozenset[str]
 
 
@@ -28,14 +30,22 @@ ACTIONS: dict[str, Action] = {
     action.name: action
     for action in (
         # From spam too: "Mark triaged" is how a question wrongly marked spam comes back.
-        Action("triage", "Mark triaged", frozenset({Status.NEW, Status.SPAM})),
-        Action("spam", "Mark spam", frozenset({Status.NEW, Status.TRIAGED})),
-        Action("duplicate", "Mark duplicate", frozenset({Status.NEW, Status.TRIAGED, Status.SPAM})),
-        Action("answer", "Send answer", frozenset({Status.NEW, Status.TRIAGED})),
-        Action("draft", "Turn into a draft article", frozenset({Status.NEW, Status.TRIAGED})),
+        Action("triage", gettext_noop("Mark triaged"), frozenset({Status.NEW, Status.SPAM})),
+        Action("spam", gettext_noop("Mark spam"), frozenset({Status.NEW, Status.TRIAGED})),
+        Action(
+            "duplicate",
+            gettext_noop("Mark duplicate"),
+            frozenset({Status.NEW, Status.TRIAGED, Status.SPAM}),
+        ),
+        Action("answer", gettext_noop("Send answer"), frozenset({Status.NEW, Status.TRIAGED})),
+        Action(
+            "draft",
+            gettext_noop("Turn into a draft article"),
+            frozenset({Status.NEW, Status.TRIAGED}),
+        ),
         Action(
             "request_change",
-            "Request a change on the article",
+            gettext_noop("Request a change on the article"),
             frozenset({Status.NEW, Status.TRIAGED}),
         ),
     )

@@ -15,6 +15,7 @@ from html import escape
 from html.parser import HTMLParser
 
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 from articles.text_memo import of_the_text
 
@@ -157,17 +158,22 @@ def anchor_in(text: str, quote: str) -> Anchor:
     there more than once (select a longer passage)."""
     quote = normalize(quote)
     if not quote:
-        raise PassageNotFound("Select or paste the passage you are commenting on.")
+        raise PassageNotFound(gettext("Select or paste the passage you are commenting on."))
     starts = _occurrences(text, quote)
     if not starts:
         raise PassageNotFound(
-            "That passage is not in the text as it reads now. Select it in the text, or paste "
-            "it exactly as it appears there."
+            gettext(
+                "That passage is not in the text as it reads now. Select it in the text, or "
+                "paste it exactly as it appears there."
+            )
         )
     if len(starts) > 1:
         raise PassageNotFound(
-            f"That passage appears {len(starts)} times in the text. Select or paste a longer "
-            "passage, so the comment points at one place."
+            gettext(
+                "That passage appears %(times)d times in the text. Select or paste a longer "
+                "passage, so the comment points at one place."
+            )
+            % {"times": len(starts)}
         )
     return _anchor_at(text, starts[0], quote)
 
@@ -193,14 +199,18 @@ def find_in_source(source: str, anchor: Anchor) -> tuple[int, int]:
     matches = {m.start(): m for m in pattern.finditer(source)}
     if not matches:
         raise PassageNotFound(
-            "The passage runs across formatting, a link or a citation in the Markdown, so it "
-            "cannot be replaced with one click. Edit the text instead."
+            gettext(
+                "The passage runs across formatting, a link or a citation in the Markdown, so "
+                "it cannot be replaced with one click. Edit the text instead."
+            )
         )
     best = _best(list(matches), lambda start: _source_context_score(source, matches[start], anchor))
     if best is None:
         raise PassageNotFound(
-            "The passage appears more than once in the Markdown and its context does not say "
-            "which. Edit the text instead."
+            gettext(
+                "The passage appears more than once in the Markdown and its context does not "
+                "say which. Edit the text instead."
+            )
         )
     return matches[best].start(), matches[best].end()
 

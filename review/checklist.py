@@ -8,6 +8,8 @@ with the reason; nothing is left unanswered.
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 
+from django.utils.translation import gettext, gettext_noop
+
 from .errors import InvalidTransition
 
 CONFIRMED = "confirmed"
@@ -18,6 +20,7 @@ MAX_REASON_CHARS = 300
 @dataclass(frozen=True)
 class Item:
     key: str
+    # In English, the words a sign-off keeps; translated where they are shown.
     question: str  # what the reviewer confirms
     hint: str  # what checking it means, for the form and the policy page
     # Whether "not applicable" is an answer (with a reason): an article without doses or
@@ -28,31 +31,35 @@ class Item:
 ITEMS: tuple[Item, ...] = (
     Item(
         "claims",
-        "Claims match the cited sources",
-        "Each statement says what its numbered reference says, no more and no less.",
+        gettext_noop("Claims match the cited sources"),
+        gettext_noop("Each statement says what its numbered reference says, no more and no less."),
     ),
     Item(
         "numbers",
-        "Doses and numbers checked",
-        "Every dose, schedule, rate and figure agrees with its source, units included.",
+        gettext_noop("Doses and numbers checked"),
+        gettext_noop(
+            "Every dose, schedule, rate and figure agrees with its source, units included."
+        ),
         may_be_not_applicable=True,
     ),
     Item(
         "grades",
-        "Evidence grades current",
-        "Each recommendation's grade reflects the best evidence available today.",
+        gettext_noop("Evidence grades current"),
+        gettext_noop("Each recommendation's grade reflects the best evidence available today."),
         may_be_not_applicable=True,
     ),
     Item(
         "versions",
-        "Reader versions consistent",
-        "Every reader version says the same as the default text, in its readers' words.",
+        gettext_noop("Reader versions consistent"),
+        gettext_noop(
+            "Every reader version says the same as the default text, in its readers' words."
+        ),
         may_be_not_applicable=True,
     ),
     Item(
         "references",
-        "References current",
-        "No reference is retracted or superseded, and the literature date is honest.",
+        gettext_noop("References current"),
+        gettext_noop("No reference is retracted or superseded, and the literature date is honest."),
     ),
 )
 BY_KEY = {item.key: item for item in ITEMS}
@@ -61,7 +68,7 @@ BY_KEY = {item.key: item for item in ITEMS}
 @dataclass(frozen=True)
 class Answer:
     key: str
-    question: str  # as asked on the day (kept with the sign-off)
+    question: str  # as asked on the day, in English (kept with the sign-off)
     answer: str  # CONFIRMED or NOT_APPLICABLE
     reason: str = ""
 
@@ -102,20 +109,31 @@ def clean(answers: Mapping[str, tuple[str, str]] | None) -> list[Answer]:
         if answer == CONFIRMED:
             cleaned.append(Answer(item.key, item.question, CONFIRMED))
         elif answer == NOT_APPLICABLE and not item.may_be_not_applicable:
-            problems.append(f"\u201c{item.question}\u201d applies to every article: confirm it.")
+            problems.append(
+                gettext("“%(question)s” applies to every article: confirm it.")
+                % {"question": gettext(item.question)}
+            )
         elif answer == NOT_APPLICABLE and not reason:
-            problems.append(f"Say why \u201c{item.question}\u201d does not apply.")
+            problems.append(
+                gettext("Say why “%(question)s” does not apply.")
+                % {"question": gettext(item.question)}
+            )
         elif answer == NOT_APPLICABLE and len(reason) > MAX_REASON_CHARS:
             problems.append(
-                f"The reason for \u201c{item.question}\u201d is over {MAX_REASON_CHARS} characters."
+                gettext("The reason for “%(question)s” is over %(limit)d characters.")
+                % {"question": gettext(item.question), "limit": MAX_REASON_CHARS}
             )
         elif answer == NOT_APPLICABLE:
             cleaned.append(Answer(item.key, item.question, NOT_APPLICABLE, reason))
         else:
-            problems.append(f"Answer \u201c{item.question}\u201d.")
+            problems.append(
+                gettext("Answer “%(question)s”.") % {"question": gettext(item.question)}
+            )
     if problems:
         raise InvalidTransition(
-            "The checklist is not complete: " + " ".join(problems), messages=problems
+            gettext("The checklist is not complete: %(problems)s")
+            % {"problems": " ".join(problems)},
+            messages=problems,
         )
     return cleaned
 

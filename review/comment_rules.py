@@ -1,6 +1,8 @@
 """Who may do what with comments on passages. Each rule returns the refusal in words, or None;
 the services enforce them and the review page offers only the forms they allow."""
 
+from django.utils.translation import gettext
+
 from accounts.models import User
 from articles.models import Article
 
@@ -21,11 +23,11 @@ def may_comment(article: Article, user: User) -> str | None:
     if groups & EDIT_ANY:
         return None
     if REVIEWERS not in groups:
-        return "Only the advisory board or editors may comment on passages."
+        return gettext("Only the advisory board or editors may comment on passages.")
     if is_author(article, user):
-        return "You are an author of this article: reply to the board's comments instead."
+        return gettext("You are an author of this article: reply to the board's comments instead.")
     if not Article.objects.filter(BOARD_MAY_OPEN, pk=article.pk).exists():
-        return "This draft has not been submitted to the board yet."
+        return gettext("This draft has not been submitted to the board yet.")
     return no_conflict_as_a_reviewer.check(article, user)  # recused: no part in its review
 
 
@@ -36,7 +38,7 @@ def may_reply(article: Article, user: User) -> str | None:
         return None
     if REVIEWERS in groups:
         return no_conflict_as_a_reviewer.check(article, user)
-    return "Only the advisory board, this article's authors or editors may reply."
+    return gettext("Only the advisory board, this article's authors or editors may reply.")
 
 
 def may_resolve(article: Article, user: User) -> str | None:
@@ -44,11 +46,11 @@ def may_resolve(article: Article, user: User) -> str | None:
     too."""
     if groups_of(user) & EDIT_ANY or is_author(article, user):
         return None
-    return "Only this article's authors or an editor may resolve comments on it."
+    return gettext("Only this article's authors or an editor may resolve comments on it.")
 
 
 def may_reopen(comment: PassageComment, user: User) -> str | None:
     """Whoever wrote the comment (not satisfied after all), or an editor."""
     if groups_of(user) & EDIT_ANY or comment.written_by_id == user.pk:
         return None
-    return "Only the reviewer who wrote this comment or an editor may reopen it."
+    return gettext("Only the reviewer who wrote this comment or an editor may reopen it.")

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language, gettext
 
 from accounts.models import User
 from articles.models import Article
@@ -45,7 +46,10 @@ class PassageSource:
 
     @property
     def label(self) -> str:
-        return f"{self.role.label} version" if self.role else "Default text"
+        """The text's name on the review page, in the reader's language."""
+        if self.role is None:
+            return gettext("Default text")
+        return gettext("%(role)s version") % {"role": self.role.label_for(get_language())}
 
 
 def joined_source(summary: str, body: str) -> str:
@@ -110,7 +114,7 @@ class Thread:
     def wording_refusal(self) -> str | None:
         """Why the proposed wording cannot be accepted now, or None if it can."""
         if self.passage_changed:
-            return "The passage changed since this comment; edit the text instead."
+            return gettext("The passage changed since this comment; edit the text instead.")
         return self.edit_refusal or self.source_refusal
 
 

@@ -7,6 +7,8 @@ ReviewEvent on the article's timeline; e-mails go through the outbox after the c
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext, gettext_lazy
 
 from accounts.models import User
 from articles.models import Article
@@ -19,10 +21,12 @@ from .anchoring import Anchor, PassageNotFound, anchor_in, find_in_source, locat
 from .comment_selectors import anchor_of, joined_source, passage_source
 from .errors import InvalidTransition, NotAllowed
 from .models import PassageComment, PassageReply, ReviewEvent
-from .workflow import its_authors
+from .workflow import its_authors, long_date
 
 MAX_CHARS = services.MAX_COMMENT_CHARS
 QUOTE_IN_TIMELINE = 80
+# What a refusal calls the text it is about.
+TEXT_NAMES = {**services.TEXT_NAMES, "reply": gettext_lazy("reply")}
 
 
 class PassageRefused(InvalidTransition):
@@ -44,18 +48,23 @@ def comment_on_passage(
     _require(comment_rules.may_comment(article, by))
     body, proposed_wording = _text(body, "comment"), proposed_wording.strip()
     if len(proposed_wording) > MAX_CHARS:
-        raise InvalidTransition(f"The proposed wording is longer than {MAX_CHARS:,} characters.")
+        raise InvalidTransition(
+            gettext("The proposed wording is longer than %(limit)s characters.")
+            % {"limit": number_format(MAX_CHARS, force_grouping=True)}
+        )
     with transaction.atomic():
         locked = Article.objects.select_for_update().get(pk=article.pk)
         source = passage_source(locked, role)
         if source is None:
-            raise InvalidTransition(f"This article has no {role.label.lower()} version.")
+            raise InvalidTransition(
+                gettext("This article has no %(role)s version.") % {"role": role.label.lower()}
+            )
         try:
             anchor = anchor_in(source.text, quote)
         except PassageNotFound as exc:
             raise PassageRefused(str(exc)) from exc
         if proposed_wording and normalize(proposed_wording) == anchor.quote:
-            raise InvalidTransition("The proposed wording is the passage as it stands.")
+            raise InvalidTransition(gettext("The proposed wording is the passage as it stands."))
         comment = PassageComment.objects.create(
             article=locked, role=role, revision_id=latest_revision_id(locked),
             quote=anchor.quote, prefix=anchor.prefix, suffix=anchor.suffix, written_by=by,
@@ -111,7 +120,7 @@ def reopen(*, comment: PassageComment, by: User) -> PassageComment:
         article = Article.objects.select_for_update().get(pk=comment.article_id)
         locked = PassageComment.objects.select_for_update().get(pk=comment.pk)
         if locked.is_open:
-            raise InvalidTransition("This comment is open already.")
+            raise InvalidTransition(gettext("This comment is open already."))
         locked.resolved_at, locked.resolved_by, locked.wording_accepted = None, None, False
         locked.save(update_fields=["resolved_at", "resolved_by", "wording_accepted"])
         what = f"Reopened the comment on \u201c{_short(locked.quote)}\u201d."
@@ -129,7 +138,7 @@ def accept_wording(
     passage changed since the comment was made."""
     _require(comment_rules.may_resolve(comment.article, by))
     if not comment.proposed_wording:
-        raise InvalidTransition("This comment proposes no wording.")
+        raise InvalidTransition(gettext("This comment proposes no wording."))
     with transaction.atomic():
         article = Article.objects.select_for_update().get(pk=comment.article_id)
         locked = _lock_open(comment)
@@ -137,8 +146,11 @@ def accept_wording(
         anchor = anchor_of(locked)
         if source is None or locate(source.text, anchor) is None:
             raise InvalidTransition(
-                "The passage changed since the comment was made, so its wording cannot be "
-                f"applied (it was \u201c{_short(locked.quote)}\u201d). Edit the text instead."
+                gettext(
+                    "The passage changed since the comment was made, so its wording cannot be "
+                    "applied (it was “%(quote)s”). Edit the text instead."
+                )
+                % {"quote": _short(locked.quote)}
             )
         note = (
             f"Accepted {locked.written_by.public_name}'s wording for "
@@ -183,8 +195,10 @@ def _replaced(summary: str, body: str, anchor: Anchor, wording: str) -> tuple[st
         start, end = start - len(summary) - 2, end - len(summary) - 2
         return summary, body[:start] + wording + body[end:]
     raise InvalidTransition(
-        "The passage runs from the summary into the body, so it cannot be replaced with one "
-        "click. Edit the text instead."
+        gettext(
+            "The passage runs from the summary into the body, so it cannot be replaced with one "
+            "click. Edit the text instead."
+        )
     )
 
 
@@ -193,9 +207,12 @@ def _lock_open(comment: PassageComment) -> PassageComment:
         PassageComment.objects.select_for_update().select_related("written_by").get(pk=comment.pk)
     )
     if not locked.is_open:
-        when = timezone.localtime(locked.resolved_at).strftime("%B %-d, %Y")
         raise InvalidTransition(
-            f"{locked.resolved_by.public_name} resolved this comment on {when} already."
+            gettext("%(name)s resolved this comment on %(day)s already.")
+            % {
+                "name": locked.resolved_by.public_name,
+                "day": long_date(timezone.localtime(locked.resolved_at)),
+            }
         )
     return locked
 
@@ -233,10 +250,15 @@ def _require(refusal: str | None) -> None:
 def _text(text: str, what: str) -> str:
     text = text.strip()
     if not text:
-        raise InvalidTransition(f"Write the {what} first.")
+        raise InvalidTransition(gettext("Write the %(what)s first.") % {"what": TEXT_NAMES[what]})
     if len(text) > MAX_CHARS:
         raise InvalidTransition(
-            f"The {what} is {len(text):,} characters long; the limit is {MAX_CHARS:,}."
+            gettext("The %(what)s is %(length)s characters long; the limit is %(limit)s.")
+            % {
+                "what": TEXT_NAMES[what],
+                "length": number_format(len(text), force_grouping=True),
+                "limit": number_format(MAX_CHARS, force_grouping=True),
+            }
         )
     return text
 

@@ -15,7 +15,7 @@ from django.core.paginator import Page
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext, pgettext_lazy
 
 from accounts.models import User
 from articles.models import AWAITING_REVIEW, Article, ReviewState
@@ -23,6 +23,7 @@ from articles.models import AWAITING_REVIEW, Article, ReviewState
 from .models import ReviewAssignment, ScheduledGoLive, ScheduledReReview
 from .paging import page_of
 from .schedule import REMIND_DAYS_BEFORE
+from .workflow import STATE_NAMES
 
 PAGE_SIZE = 25
 # Waiting for the board this many days: [from, to) — None is open-ended.
@@ -31,20 +32,11 @@ REVIEWER_FIELDS = (
     "article_id", "due_on", "reviewer__username", "reviewer__first_name",
     "reviewer__last_name", "reviewer__display_name",
 )  # fmt: skip
-# The states as the desk's pages name them, in the reader's language. ReviewState's own labels
-# stay English: logs, e-mails and the API keep them (get_state_display).
-STATE_LABELS = {
-    ReviewState.DRAFT: pgettext_lazy("review state", "Draft"),
-    ReviewState.SUBMITTED: pgettext_lazy("review state", "Submitted"),
-    ReviewState.UNDER_REVIEW: pgettext_lazy("review state", "Under Review"),
-    ReviewState.CHANGES_REQUESTED: pgettext_lazy("review state", "Changes requested"),
-    ReviewState.APPROVED: pgettext_lazy("review state", "Approved"),
-    ReviewState.WITHDRAWN: pgettext_lazy("review state", "Withdrawn"),
-}
+# A reviewer's assignments, as the desk counts them (in the reader's language).
 DUE_FILTERS = {
-    "open": gettext_lazy("open"),
-    "soon": gettext_lazy("due soon"),
-    "overdue": gettext_lazy("overdue"),
+    "open": pgettext_lazy("assignments", "open"),
+    "soon": pgettext_lazy("assignments", "due soon"),
+    "overdue": pgettext_lazy("assignments", "overdue"),
 }
 
 
@@ -65,7 +57,7 @@ class Due:
 
 def state_label(state: str) -> str:
     """A review state's name on the desk's pages, in the active language."""
-    return str(STATE_LABELS.get(state, state))
+    return str(STATE_NAMES.get(state, state))
 
 
 def due_status(due_on: date | None, today: date) -> str:
@@ -138,7 +130,7 @@ def desk(*, today: date | None = None, pages: Mapping[str, str] | None = None) -
         .values_list("state", "n")
     )
     by_state = [
-        Tally(state_label(state), counts.get(state, 0), _query(state=state))
+        Tally(STATE_NAMES[state], counts.get(state, 0), _query(state=state))
         for state in ReviewState.values
     ]
     ages = Article.objects.filter(state__in=AWAITING_REVIEW).aggregate(
@@ -161,10 +153,16 @@ def desk(*, today: date | None = None, pages: Mapping[str, str] | None = None) -
     page.object_list = [
         ReviewerLoad(
             reviewer=people[row["reviewer"]],
-            open=Tally("open", row["open"], _query(reviewer=row["reviewer"], due="open")),
-            due_soon=Tally("due soon", row["soon"], _query(reviewer=row["reviewer"], due="soon")),
+            open=Tally(
+                DUE_FILTERS["open"], row["open"], _query(reviewer=row["reviewer"], due="open")
+            ),
+            due_soon=Tally(
+                DUE_FILTERS["soon"], row["soon"], _query(reviewer=row["reviewer"], due="soon")
+            ),
             overdue=Tally(
-                "overdue", row["overdue"], _query(reviewer=row["reviewer"], due="overdue")
+                DUE_FILTERS["overdue"],
+                row["overdue"],
+                _query(reviewer=row["reviewer"], due="overdue"),
             ),
         )
         for row in page.object_list
@@ -263,10 +261,10 @@ def _start_of(day: date) -> datetime:
 def _age_label(band: str) -> str:
     _, low, high = next(b for b in AGE_BANDS if b[0] == band)
     if high is None:
-        return gettext("%(low)s days or more") % {"low": low}
+        return gettext("%(low)d days or more") % {"low": low}
     if low == 0:
-        return gettext("under %(high)s days") % {"high": high}
-    return gettext("%(low)s to %(high)s days") % {"low": low, "high": high}
+        return gettext("under %(high)d days") % {"high": high}
+    return gettext("%(low)d to %(high)d days") % {"low": low, "high": high}
 
 
 def _query(**params) -> str:

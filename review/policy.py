@@ -6,6 +6,8 @@ admin (and by load_demo).
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext, ngettext
+
 from articles.memo import read_once
 from articles.models import Article
 
@@ -62,7 +64,8 @@ def _from_rows(rows: list[SignOffPolicy], *, topics: tuple[str, ...]) -> Policy:
 
 @dataclass(frozen=True)
 class Rule:
-    """One row of the sign-off policy, as the editorial policy page explains it."""
+    """One row of the sign-off policy, as the editorial policy page explains it (in the
+    reader's language)."""
 
     applies_to: str  # "Every article (site default)" or a topic's name
     policy: Policy
@@ -71,22 +74,32 @@ class Rule:
     def in_words(self) -> list[str]:
         policy = self.policy
         count = policy.approvals_required
-        signers = f"{count} board members sign" if count > 1 else "1 board member signs"
-        words = [f"{signers} off"]
-        words += [f"one of them a reviewer with the {name} specialty"
-                  for name in policy.specialties_required]  # fmt: skip
+        words = [
+            ngettext("%(count)d board member signs off", "%(count)d board members sign off", count)
+            % {"count": count}
+        ]
+        words += [
+            gettext("one of them a reviewer with the %(specialty)s specialty") % {"specialty": name}
+            for name in policy.specialties_required
+        ]
         if policy.plain_language_required:
             words.append(
-                "where the article has versions for patients or the public, one of them a "
-                "plain-language reviewer"
+                gettext(
+                    "where the article has versions for patients or the public, one of them a "
+                    "plain-language reviewer"
+                )
             )
         if policy.outside_advice_required:
-            words.append("an outside specialist's advice is on the review")
-        words.append(f"each assignment is due within {policy.review_days} days")
+            words.append(gettext("an outside specialist's advice is on the review"))
+        words.append(
+            gettext("each assignment is due within %(days)d days") % {"days": policy.review_days}
+        )
         if not policy.correction_withdraws_translations:  # the default is the withdrawal's
             words.append(
-                "an edition that corrects a clinically meaningful error leaves the article's "
-                "translations up, marked as behind, instead of withdrawing them"
+                gettext(
+                    "an edition that corrects a clinically meaningful error leaves the article's "
+                    "translations up, marked as behind, instead of withdrawing them"
+                )
             )
         return words
 
@@ -98,4 +111,4 @@ def published_rules() -> list[Rule]:
         (Rule(row.topic.name, _from_rows([row], topics=(row.topic.name,))) for row in rows),
         key=lambda rule: rule.applies_to.casefold(),
     )
-    return [Rule("Every article (site default)", site_default()), *topics]
+    return [Rule(gettext("Every article (site default)"), site_default()), *topics]

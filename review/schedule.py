@@ -11,7 +11,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from accounts.models import User
 from articles.models import AWAITING_REVIEW, Article, ReviewState
@@ -108,7 +108,7 @@ def _due_notice(kind: str, assignment: ReviewAssignment) -> tuple[str, str]:
 def cancel_go_live(*, article: Article, by: User) -> ScheduledGoLive:
     """An editor stops a scheduled go-live: readers keep what they see; the approval stays on
     record, unpublished, until it is scheduled again or a later approval replaces it."""
-    _require_editor(by, "cancel a scheduled go-live")
+    _require_editor(by, gettext_lazy("Only editors or admins may cancel a scheduled go-live."))
     with transaction.atomic():
         locked = Article.objects.select_for_update().get(pk=article.pk)
         row = (
@@ -117,7 +117,7 @@ def cancel_go_live(*, article: Article, by: User) -> ScheduledGoLive:
             .first()
         )
         if row is None:
-            raise InvalidTransition("Nothing is scheduled to go live.")
+            raise InvalidTransition(gettext("Nothing is scheduled to go live."))
         row.cancelled_at, row.cancelled_by = timezone.now(), by
         row.cancel_reason = f"Cancelled by {by.public_name}."
         row.save(update_fields=["cancelled_at", "cancelled_by", "cancel_reason"])
@@ -145,14 +145,14 @@ def waiting_approval(article: Article) -> ScheduledGoLive | None:
 
 def reschedule_go_live(*, article: Article, by: User, go_live_on: date) -> ScheduledGoLive:
     """Schedule again an approval whose go-live was cancelled (today: at the next run)."""
-    _require_editor(by, "schedule a go-live")
+    _require_editor(by, gettext_lazy("Only editors or admins may schedule a go-live."))
     if go_live_on < timezone.localdate():
-        raise InvalidTransition("Choose today or a later day.")
+        raise InvalidTransition(gettext("Choose today or a later day."))
     with transaction.atomic():
         locked = Article.objects.select_for_update().get(pk=article.pk)
         cancelled = waiting_approval(locked)
         if cancelled is None:
-            raise InvalidTransition("There is no approval waiting to be scheduled.")
+            raise InvalidTransition(gettext("There is no approval waiting to be scheduled."))
         return golive.schedule(
             article=locked, revision_id=cancelled.revision_id, by=by, at=timezone.now(),
             note=cancelled.note, go_live_on=go_live_on, approved_by=cancelled.approved_by,
@@ -167,14 +167,16 @@ def schedule_re_review(
     *, article: Article, by: User, due_on: date, reason: str = ""
 ) -> ScheduledReReview:
     """An editor sets a day on which the board looks at an approved article again."""
-    _require_editor(by, "schedule a re-review")
+    _require_editor(by, gettext_lazy("Only editors or admins may schedule a re-review."))
     reason = reason.strip()[:200]
     if due_on <= timezone.localdate():
-        raise InvalidTransition("Choose a day after today.")
+        raise InvalidTransition(gettext("Choose a day after today."))
     with transaction.atomic():
         locked = Article.objects.select_for_update().get(pk=article.pk)
         if locked.live_revision_id is None or locked.is_withdrawn:
-            raise InvalidTransition("Only an approved article that readers see can be re-reviewed.")
+            raise InvalidTransition(
+                gettext("Only an approved article that readers see can be re-reviewed.")
+            )
         row = ScheduledReReview.objects.create(
             article=locked, due_on=due_on, reason=reason, scheduled_by=by
         )
@@ -185,11 +187,11 @@ def schedule_re_review(
 
 
 def cancel_re_review(*, re_review: ScheduledReReview, by: User) -> ScheduledReReview:
-    _require_editor(by, "cancel a re-review")
+    _require_editor(by, gettext_lazy("Only editors or admins may cancel a re-review."))
     with transaction.atomic():
         row = ScheduledReReview.objects.select_for_update().get(pk=re_review.pk)
         if row.started_at or row.cancelled_at:
-            raise InvalidTransition("This re-review has begun or was cancelled already.")
+            raise InvalidTransition(gettext("This re-review has begun or was cancelled already."))
         row.cancelled_at = timezone.now()
         row.save(update_fields=["cancelled_at"])
         timeline_note(row.article, by=by, comment=f"Cancelled the re-review of {day(row.due_on)}.")
@@ -251,6 +253,7 @@ def _re_review_notice(row: ScheduledReReview) -> str:
     return f"{scheduled}\n{gettext('Readers still see the approved text.')}"
 
 
-def _require_editor(user: User, what: str) -> None:
+def _require_editor(user: User, refusal: str) -> None:
+    """Editors and admins schedule; anyone else is refused with `refusal`, in their language."""
     if not groups_of(user) & {EDITORS, ADMINS}:
-        raise NotAllowed(f"Only editors or admins may {what}.")
+        raise NotAllowed(str(refusal))

@@ -9,11 +9,13 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 
 import reversion
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.formats import number_format
+from django.utils.translation import gettext, gettext_lazy
 from reversion.models import Version
 
 from accounts.models import User
@@ -40,15 +42,23 @@ from .workflow import (
     EDITORS,
     MOVES,
     REVIEWERS,
+    STATE_NAMES,
     Move,
     MoveContext,
     groups_of,
+    long_date,
     refusal,
 )
 
 __all__ = ["InvalidTransition", "NotAllowed", "StaleRevision", "WorkflowError", "make_move"]
 
 MAX_COMMENT_CHARS = 5000
+# A move's texts, as its refusal names them.
+TEXT_NAMES = {
+    "comment": gettext_lazy("comment"),
+    "note": gettext_lazy("note"),
+    "correction": gettext_lazy("correction"),
+}
 
 
 def make_move(
@@ -76,7 +86,9 @@ def make_move(
     move = MOVES[name]
     comment, note, correction = comment.strip(), note.strip(), correction.strip()
     if correction and not move.asks_correction:
-        raise InvalidTransition(f"{move.label} does not declare corrections.")
+        raise InvalidTransition(
+            gettext("%(move)s does not declare corrections.") % {"move": gettext(move.label)}
+        )
     _check_go_live_on(move, go_live_on)
     with transaction.atomic():
         locked = Article.objects.select_for_update().get(pk=article.pk)
@@ -89,7 +101,9 @@ def make_move(
         if refused:
             raise refused.exception()
         if move.comment_required and not comment:
-            raise InvalidTransition(f"{move.label} needs a comment saying why.")
+            raise InvalidTransition(
+                gettext("%(move)s needs a comment saying why.") % {"move": gettext(move.label)}
+            )
         # A sign-off short of the policy: recorded against the revision seen; the article, its
         # state and its revision stay as they are, so others' open pages stay current.
         held = move.completes is not None and not move.completes(locked, by)
@@ -97,20 +111,32 @@ def make_move(
         # writes it.
         if move.asks_note and locked.live_revision_id and not note and not held:
             raise InvalidTransition(
-                f"{move.label} needs a note for readers saying what changed since the last "
-                "edition; it goes in the article's change log."
+                gettext(
+                    "%(move)s needs a note for readers saying what changed since the last "
+                    "edition; it goes in the article's change log."
+                )
+                % {"move": gettext(move.label)}
             )
         for what, text in (("comment", comment), ("note", note), ("correction", correction)):
             if len(text) > MAX_COMMENT_CHARS:
                 raise InvalidTransition(
-                    f"The {what} is {len(text):,} characters long; the limit is "
-                    f"{MAX_COMMENT_CHARS:,}. Nothing was changed."
+                    gettext(
+                        "The %(what)s is %(length)s characters long; the limit is %(limit)s. "
+                        "Nothing was changed."
+                    )
+                    % {
+                        "what": TEXT_NAMES[what],
+                        "length": number_format(len(text), force_grouping=True),
+                        "limit": number_format(MAX_COMMENT_CHARS, force_grouping=True),
+                    }
                 )
         if held and (correction or go_live_on):
             raise InvalidTransition(
-                "A correction notice and a day to publish on go with the sign-off that "
-                "publishes the edition (the last one the sign-off rules need). Nothing was "
-                "changed."
+                gettext(
+                    "A correction notice and a day to publish on go with the sign-off that "
+                    "publishes the edition (the last one the sign-off rules need). Nothing was "
+                    "changed."
+                )
             )
         answers = board_checklist.clean(checklist) if move.asks_checklist else ()
         from_state = locked.state
@@ -163,10 +189,11 @@ def _hold(locked: Article, move: Move, *, by: User, revision_id: int | None, com
             move.records(locked, context)
     except IntegrityError as exc:  # the constraint behind the lock: signed off meanwhile
         raise StaleRevision(
-            "You signed off this revision meanwhile. Reload to see the newest version."
+            gettext("You signed off this revision meanwhile. Reload to see the newest version.")
         ) from exc
     status = sign_off_status(locked)
-    said = f"Signed off: {status.summary}."
+    with translation.override(settings.LANGUAGE_CODE):  # the timeline's record, in English
+        said = f"Signed off: {status.summary}."
     event = ReviewEvent.objects.create(
         article=locked, actor=by, action=ReviewEvent.Action.SIGN_OFF, from_state=locked.state,
         to_state=locked.state, revision_id=revision_id,
@@ -183,10 +210,14 @@ def _check_go_live_on(move: Move, go_live_on: date | None) -> None:
     if go_live_on is None:
         return
     if not move.schedulable:
-        raise InvalidTransition(f"{move.label} cannot be scheduled for a later day.")
+        raise InvalidTransition(
+            gettext("%(move)s cannot be scheduled for a later day.") % {"move": gettext(move.label)}
+        )
     if go_live_on <= timezone.localdate():
         raise InvalidTransition(
-            "Choose a day after today to publish on, or leave the day empty to publish at once."
+            gettext(
+                "Choose a day after today to publish on, or leave the day empty to publish at once."
+            )
         )
 
 
@@ -262,7 +293,7 @@ def restore_revision(
 ) -> ReviewEvent:
     """Bring back an earlier revision's text, reader versions included, as one new edit."""
     if not Version.objects.get_for_object(article).filter(revision_id=revision_id).exists():
-        raise InvalidTransition("That revision is not a version of this article.")
+        raise InvalidTransition(gettext("That revision is not a version of this article."))
     old = revision_source(article, revision_id)
     old_variants = variant_texts(article, revision_id)
     comment = f"Restored the text of revision {revision_id}"
@@ -293,10 +324,14 @@ def set_co_authors_and_review_interval(
     """Who writes the article besides its author (they may edit it, and may not approve it), and
     how often the board reviews it: editors and admins set them, and the timeline records it
     (neither is text, so no revision does). None when nothing changed."""
-    _require_group(by, {EDITORS, ADMINS}, "change co-authors or the review interval")
+    _require_group(
+        by,
+        {EDITORS, ADMINS},
+        gettext_lazy("Only admins or editors may change co-authors or the review interval."),
+    )
     wanted = {user.pk: user for user in co_authors}
     if not 1 <= review_interval_months <= 60:
-        raise InvalidTransition("The review interval is 1 to 60 months.")
+        raise InvalidTransition(gettext("The review interval is 1 to 60 months."))
     # Not a revision of the text, even inside one (the admin's): the timeline records it, and a
     # reviewer's open page does not go stale for it.
     with transaction.atomic(), reversion.create_revision(manage_manually=True):
@@ -328,18 +363,25 @@ def assign_reviewer(*, article: Article, reviewer: User, by: User) -> ReviewEven
     """Ask a reviewer to review an article; they are told by e-mail."""
     with transaction.atomic():
         locked = Article.objects.select_for_update().get(pk=article.pk)
-        _require_group(by, {REVIEWERS, ADMINS}, "assign reviewers")
+        refused = gettext_lazy("Only admins or reviewers may assign reviewers.")
+        _require_group(by, {REVIEWERS, ADMINS}, refused)
         if not reviewer.is_active or not reviewer.groups.filter(name=REVIEWERS).exists():
-            raise InvalidTransition(f"{reviewer} is not an active member of the advisory board.")
+            raise InvalidTransition(
+                gettext("%(reviewer)s is not an active member of the advisory board.")
+                % {"reviewer": reviewer}
+            )
         if locked.state in (ReviewState.WITHDRAWN,):
-            raise InvalidTransition("A withdrawn article cannot be assigned.")
+            raise InvalidTransition(gettext("A withdrawn article cannot be assigned."))
         _refuse_a_conflicted_reviewer(locked, reviewer)
         _, created = ReviewAssignment.objects.get_or_create(
             article=locked, reviewer=reviewer,
             defaults={"assigned_by": by, "due_on": due_date_for(locked)},
         )  # fmt: skip
         if not created:
-            raise InvalidTransition(f"{reviewer} is already assigned to this article.")
+            raise InvalidTransition(
+                gettext("%(reviewer)s is already assigned to this article.")
+                % {"reviewer": reviewer}
+            )
         queue_assignments([locked.pk])
         event = ReviewEvent.objects.create(
             article=locked,
@@ -370,11 +412,15 @@ def queue_assignments(article_ids: Iterable[int]) -> int:
 
 def add_comment(*, article: Article, by: User, body: str) -> ReviewEvent:
     """A note on the review timeline, from an author, reviewer or admin."""
-    _require_group(by, {AUTHORS, EDITORS, REVIEWERS, ADMINS}, "comment on reviews")
+    _require_group(
+        by,
+        {AUTHORS, EDITORS, REVIEWERS, ADMINS},
+        gettext_lazy("Only admins or authors or editors or reviewers may comment on reviews."),
+    )
     if refused := refusal(MOVES["comment"], article=article, user=by):  # recusal
         raise refused.exception()
     if not body.strip():
-        raise InvalidTransition("Write a comment first.")
+        raise InvalidTransition(gettext("Write a comment first."))
     return ReviewEvent.objects.create(
         article=article,
         actor=by,
@@ -421,10 +467,12 @@ def _notify(event: ReviewEvent, recipients: list[User], notice: Callable[[], str
 def _require_current(article: Article, seen_revision_id: int | None) -> None:
     current = latest_revision_id(article)
     if seen_revision_id != current:
-        state = article.get_state_display().lower()
         raise StaleRevision(
-            f"This article changed since you opened it: it is now {state}. Reload to see the "
-            "newest version; what you wrote has not been lost."
+            gettext(
+                "This article changed since you opened it: it is now %(state)s. Reload to see "
+                "the newest version; what you wrote has not been lost."
+            )
+            % {"state": STATE_NAMES[article.state].lower()}
         )
 
 
@@ -433,15 +481,22 @@ def _refuse_a_conflicted_reviewer(article: Article, reviewer: User) -> None:
     conflict = declared_conflict(user=reviewer, article=article)
     if conflict:
         raise InvalidTransition(
-            f"{reviewer.public_name} declared a conflict of interest on {conflict.topic} "
-            f"(disclosure of {conflict.declared_on:%B %-d, %Y}), so takes no part in this "
-            "article's review: assign another reviewer."
+            gettext(
+                "%(name)s declared a conflict of interest on %(topic)s (disclosure of %(day)s), "
+                "so takes no part in this article's review: assign another reviewer."
+            )
+            % {
+                "name": reviewer.public_name,
+                "topic": conflict.topic,
+                "day": long_date(conflict.declared_on),
+            }
         )
 
 
-def _require_group(user: User, groups: set[str], what: str) -> None:
+def _require_group(user: User, groups: set[str], refusal: str) -> None:
+    """Only these groups may; anyone else is refused with `refusal`, in their language."""
     if not groups_of(user) & groups:
-        raise NotAllowed(f"Only {' or '.join(sorted(groups)).lower()} may {what}.")
+        raise NotAllowed(str(refusal))
 
 
 def flag_reference(*, reference: Reference, by: User) -> int:
@@ -449,7 +504,7 @@ def flag_reference(*, reference: Reference, by: User) -> int:
     public edition lists it, goes to the "Review due" queue with the reason, its timeline says
     so, and its readers see the flag beside the reference from the commit on. Returns how
     many."""
-    _require_group(by, {ADMINS}, "flag references")
+    _require_group(by, {ADMINS}, gettext_lazy("Only admins may flag references."))
     reason = flag_reason(reference)
     count = 0
     with transaction.atomic():
@@ -468,7 +523,7 @@ def clear_reference_flag(*, reference: Reference, by: User) -> int:
     article that was due for review because of it leaves the "Review due" queue, unless another
     reason remains (another flagged reference, or its scheduled review). Returns how many left
     the queue."""
-    _require_group(by, {ADMINS}, "remove flags from references")
+    _require_group(by, {ADMINS}, gettext_lazy("Only admins may remove flags from references."))
     because_of_it = flag_reason_prefix(reference)
     left = 0
     with transaction.atomic():

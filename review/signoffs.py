@@ -9,6 +9,8 @@ has signed off yet.
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils.translation import gettext, ngettext
+
 from accounts.models import User
 from articles.models import Article
 from articles.selectors import latest_revision_id
@@ -45,7 +47,7 @@ def _kept(sign_off: SignOff) -> Qualifications:
 class Requirement:
     """One sign-off among those the policy asks for must come from someone qualified so."""
 
-    label: str  # "a reviewer with the oncology specialty"
+    label: str  # "a reviewer with the oncology specialty", in the active language
     met_by: Callable[[Qualifications], bool]
 
 
@@ -53,13 +55,13 @@ def requirements(policy: Policy, article: Article) -> tuple[Requirement, ...]:
     """The qualifications the policy asks of at least one sign-off on this article."""
     needed = [
         Requirement(
-            f"a reviewer with the {name} specialty",
+            gettext("a reviewer with the %(specialty)s specialty") % {"specialty": name},
             lambda q, name=name: q.has_specialty(name),
         )
         for name in policy.specialties_required
     ]
     if policy.plain_language_required and has_lay_versions(article):
-        needed.append(Requirement("a plain-language reviewer", lambda q: q.plain_language))
+        needed.append(Requirement(gettext("a plain-language reviewer"), lambda q: q.plain_language))
     return tuple(needed)
 
 
@@ -122,16 +124,29 @@ class SignOffStatus:
         needed = []
         if self.count < self.required:
             more = self.required - self.count
-            needed.append(f"{more} more sign-off{'s' if more > 1 else ''}")
-        needed += [f"one from {need.label}" for need in self.missing]
+            needed.append(
+                ngettext("%(count)d more sign-off", "%(count)d more sign-offs", more)
+                % {"count": more}
+            )
+        needed += [
+            gettext("one from %(requirement)s") % {"requirement": need.label}
+            for need in self.missing
+        ]
         return needed
 
     @property
     def summary(self) -> str:
-        """ "1 of 2 sign-offs; still needed: 1 more sign-off, one from a reviewer with …" """
-        said = f"{self.count} of {self.required} sign-off{'s' if self.required > 1 else ''}"
+        """ "1 of 2 sign-offs; still needed: 1 more sign-off, one from a reviewer with …", in the
+        active language (a record that keeps it is written in English)."""
+        said = ngettext(
+            "%(count)d of %(required)d sign-off", "%(count)d of %(required)d sign-offs",
+            self.required,
+        ) % {"count": self.count, "required": self.required}  # fmt: skip
         if self.still_needed:
-            said += "; still needed: " + ", ".join(self.still_needed)
+            said = gettext("%(tally)s; still needed: %(needed)s") % {
+                "tally": said,
+                "needed": ", ".join(self.still_needed),
+            }
         return said
 
 

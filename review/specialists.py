@@ -20,7 +20,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from accounts.models import User
 from articles.models import Article
@@ -54,22 +54,26 @@ def invite_specialist(
 ) -> Invited:  # fmt: skip
     """An editor asks an outside specialist to advise on the article's text as it stands; the
     link goes out by e-mail after the commit."""
-    _require_editor(by, "invite outside specialists")
+    _require_editor(by, gettext_lazy("Only editors or admins may invite outside specialists."))
     name, email, credentials = name.strip(), email.strip(), credentials.strip()
     if not name or not credentials:
-        raise InvalidTransition("Give the specialist's name and credentials.")
+        raise InvalidTransition(gettext("Give the specialist's name and credentials."))
     try:
         validate_email(email)
     except ValidationError as exc:
-        raise InvalidTransition(f"\u201c{email}\u201d is not an e-mail address.") from exc
+        raise InvalidTransition(
+            gettext("“%(email)s” is not an e-mail address.") % {"email": email}
+        ) from exc
     if not 1 <= days <= MAX_LINK_DAYS:
-        raise InvalidTransition(f"A link lasts 1 to {MAX_LINK_DAYS} days.")
+        raise InvalidTransition(
+            gettext("A link lasts 1 to %(days)d days.") % {"days": MAX_LINK_DAYS}
+        )
     secret = secrets.token_urlsafe(32)
     with transaction.atomic():
         locked = Article.objects.select_for_update().get(pk=article.pk)
         revision_id = text_revision_id(locked)
         if revision_id is None:
-            raise InvalidTransition("There is no saved text to advise on.")
+            raise InvalidTransition(gettext("There is no saved text to advise on."))
         invitation = SpecialistInvitation.objects.create(
             article=locked, revision_id=revision_id, name=name, email=email,
             credentials=credentials, secret_sha256=_digest(secret), invited_by=by,
@@ -109,13 +113,16 @@ def invite_specialist(
 
 def revoke_invitation(*, invitation: SpecialistInvitation, by: User) -> SpecialistInvitation:
     """An editor closes a link before it expires; advice already given stays."""
-    _require_editor(by, "revoke invitations")
+    _require_editor(by, gettext_lazy("Only editors or admins may revoke invitations."))
     with transaction.atomic():
         locked = SpecialistInvitation.objects.select_for_update().get(pk=invitation.pk)
         if locked.revoked_at is not None:
-            raise InvalidTransition("This link was revoked already.")
+            raise InvalidTransition(gettext("This link was revoked already."))
         if locked.advised_at is not None:
-            raise InvalidTransition(f"{locked.name} has given their advice; it stays on record.")
+            raise InvalidTransition(
+                gettext("%(name)s has given their advice; it stays on record.")
+                % {"name": locked.name}
+            )
         locked.revoked_at, locked.revoked_by = timezone.now(), by
         locked.save(update_fields=["revoked_at", "revoked_by"])
         timeline_note(locked.article, by=by, comment=f"Revoked {locked.name}'s link.")
@@ -206,9 +213,10 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def _require_editor(user: User, what: str) -> None:
+def _require_editor(user: User, refusal: str) -> None:
+    """Editors and admins invite; anyone else is refused with `refusal`, in their language."""
     if not groups_of(user) & {EDITORS, ADMINS}:
-        raise NotAllowed(f"Only editors or admins may {what}.")
+        raise NotAllowed(str(refusal))
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ the table and the table imports it like any other rule.
 """
 
 from django.conf import settings
+from django.utils.translation import gettext
 
 from accounts.models import User
 from articles.models import Article
@@ -23,14 +24,18 @@ def translation_facts_match(article: Article, user: User) -> str | None:
     if not differing:
         return None
     first = differing[0]
-    text = f"the {first.role.label.lower()} version" if first.role else "the default text"
+    if first.role:
+        text = gettext("the %(role)s version") % {"role": first.role.label.lower()}
+    else:
+        text = gettext("the default text")
     listed = "; ".join(m.message for m in first.mismatches[:3])
     more = sum(len(check.mismatches) for check in differing) - min(3, len(first.mismatches))
-    also = f" (and {more} more)" if more else ""
-    return (
-        f"The facts of {text} differ from {first.compared_with}: {listed}{also}. Make the "
-        "translation say what the English says before approval."
-    )
+    if more:
+        listed = gettext("%(listed)s (and %(more)d more)") % {"listed": listed, "more": more}
+    return gettext(
+        "The facts of %(text)s differ from %(english)s: %(listed)s. Make the translation say "
+        "what the English says before approval."
+    ) % {"text": text, "english": first.compared_with, "listed": listed}
 
 
 def spanish_reads_at_target(article: Article) -> str | None:
@@ -38,9 +43,14 @@ def spanish_reads_at_target(article: Article) -> str | None:
     floor on the INFLESZ scale (the setting is the readable guard's)."""
     for row in spanish_scores(article):
         if row.below_floor:
-            return (
-                f"The {row.role.label.lower()} version scores {row.score.inflesz:g} on the INFLESZ "
-                f"scale ({row.score.band}); its target is {row.floor:g} or more "
-                f"({row.floor_band}). Simplify it before approval."
-            )
+            return gettext(
+                "The %(role)s version scores %(score)s on the INFLESZ scale (%(band)s); its "
+                "target is %(floor)s or more (%(floor_band)s). Simplify it before approval."
+            ) % {
+                "role": row.role.label.lower(),
+                "score": f"{row.score.inflesz:g}",
+                "band": row.score.band,
+                "floor": f"{row.floor:g}",
+                "floor_band": row.floor_band,
+            }
     return None

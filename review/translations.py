@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
+from django.utils.translation import gettext
 
 from accounts.models import User
 from articles.models import Article, Edition
@@ -67,22 +68,33 @@ def start_translation(*, original: Article, by: User, language: str) -> Article:
     the text it shows provisionally), by `by`: its text and reader versions prefilled with that
     edition's, to be translated, with the same topics."""
     if not may_translate(original, by):
-        raise NotAllowed("Only this article's authors, editors or admins may translate it.")
+        raise NotAllowed(
+            gettext("Only this article's authors, editors or admins may translate it.")
+        )
     if language not in translatable_languages():
-        raise InvalidTransition(f"Articles are not translated into \u201c{language}\u201d.")
+        raise InvalidTransition(
+            gettext("Articles are not translated into “%(language)s”.") % {"language": language}
+        )
     name = language_name(language)
     with transaction.atomic():
         locked = Article.objects.select_for_update().get(pk=original.pk)
         if locked.translation_of_id is not None:
-            raise InvalidTransition("This is a translation: translate its English original.")
+            raise InvalidTransition(
+                gettext("This is a translation: translate its English original.")
+            )
         edition = edition_to_translate(locked)
         if edition is None:
             raise InvalidTransition(
-                "Only an article readers can read is translated: the board approves the English "
-                "text first (or an editor publishes it provisionally)."
+                gettext(
+                    "Only an article readers can read is translated: the board approves the "
+                    "English text first (or an editor publishes it provisionally)."
+                )
             )
         if locked.translations.filter(language=language).exists():
-            raise InvalidTransition(f"This article already has a {name} translation.")
+            raise InvalidTransition(
+                gettext("This article already has a %(language)s translation.")
+                % {"language": language_name(language, translated=True)}
+            )
         source = revision_source(locked, edition.revision_id)
         translation = Article(
             slug=translation_slug(locked.slug, language), title=source.title,
@@ -96,8 +108,11 @@ def start_translation(*, original: Article, by: User, language: str) -> Article:
             _write_translation(translation, locked, edition, by=by, comment=comment)
         except (ValidationError, IntegrityError) as exc:
             raise InvalidTransition(
-                f"The {name} translation could not be started: "
-                + " ".join(getattr(exc, "messages", [str(exc)]))
+                gettext("The %(language)s translation could not be started: %(problems)s")
+                % {
+                    "language": language_name(language, translated=True),
+                    "problems": " ".join(getattr(exc, "messages", [str(exc)])),
+                }
             ) from exc
         timeline_note(translation, by=by, comment=f"{comment}.")
         timeline_note(locked, by=by, comment=f"{comment}: {translation.slug}.")
@@ -124,13 +139,14 @@ def update_to_edition(*, article: Article, by: User, seen_revision_id: int | Non
     shows provisionally): an edit like any other (a new revision, back to a draft if it was
     approved), its text to be brought in line by the translator."""
     if article.translation_of_id is None:
-        raise InvalidTransition("Only a translation is moved to a newer English edition.")
+        raise InvalidTransition(gettext("Only a translation is moved to a newer English edition."))
     newest = edition_to_translate(article.translation_of)
     if newest is None:
-        raise InvalidTransition("The English original has no edition readers can see.")
+        raise InvalidTransition(gettext("The English original has no edition readers can see."))
     if article.translates_edition_id == newest.pk:
         raise InvalidTransition(
-            f"This translation already translates {english_edition_name(newest)}."
+            gettext("This translation already translates %(edition)s.")
+            % {"edition": english_edition_name(newest)}
         )
     comment = f"Now translates {english_edition_name(newest)}"
 

@@ -13,7 +13,14 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import get_language_info, pgettext_lazy
+from django.utils.translation import (
+    get_language_info,
+    gettext,
+    gettext_lazy,
+    gettext_noop,
+    pgettext,
+    pgettext_lazy,
+)
 from reversion.models import Version
 
 from accounts.models import ContributorProfile, User
@@ -43,6 +50,13 @@ EDITORS = "Editors"
 REVIEWERS = "Reviewers"
 ADMINS = "Admins"
 GROUPS = (AUTHORS, EDITORS, REVIEWERS, ADMINS)
+# The groups as a refusal names them ("Only reviewers may approve.").
+GROUP_NAMES = {
+    AUTHORS: pgettext_lazy("group, plural", "authors"),
+    EDITORS: pgettext_lazy("group, plural", "editors"),
+    REVIEWERS: pgettext_lazy("group, plural", "reviewers"),
+    ADMINS: pgettext_lazy("group, plural", "admins"),
+}
 # Who may change any article's text; an author changes only the articles they write.
 EDIT_ANY = frozenset({EDITORS, ADMINS})
 WRITERS = frozenset({AUTHORS, EDITORS, ADMINS})
@@ -50,6 +64,17 @@ WRITERS = frozenset({AUTHORS, EDITORS, ADMINS})
 # Authors alone do not; they are told when a question becomes a draft for them to write.
 QUESTION_HANDLERS = frozenset({EDITORS, REVIEWERS, ADMINS})
 
+
+# The review states as the board's pages name them (ReviewState's labels are English data:
+# records, e-mails and the admin keep them).
+STATE_NAMES = {
+    ReviewState.DRAFT: pgettext_lazy("review state", "Draft"),
+    ReviewState.SUBMITTED: pgettext_lazy("review state", "Submitted"),
+    ReviewState.UNDER_REVIEW: pgettext_lazy("review state", "Under Review"),
+    ReviewState.CHANGES_REQUESTED: pgettext_lazy("review state", "Changes requested"),
+    ReviewState.APPROVED: pgettext_lazy("review state", "Approved"),
+    ReviewState.WITHDRAWN: pgettext_lazy("review state", "Withdrawn"),
+}
 
 # What the whole board may open: everything but a draft nobody has submitted yet (a draft of an
 # approved or withdrawn article has text readers saw).
@@ -107,6 +132,13 @@ def editors_since_approval(article: Article) -> set[int]:
 
 
 # Guards -------------------------------------------------------------------------------------
+# A guard's refusal is read by the person refused, so it is in their language (the API's, and
+# every record's, is English: those requests run in English).
+
+
+def long_date(moment: date | datetime) -> str:
+    """A day as the person reads it: "December 6, 2026", "6 de diciembre de 2026"."""
+    return date_format(moment, gettext("F j, Y"))
 
 
 @dataclass(frozen=True)
@@ -138,28 +170,28 @@ def guard(
 @guard(NotAllowed)
 def writes_this_article(article: Article, user: User) -> str | None:
     if not may_write(article, user):
-        return "Only this article's authors, editors or admins may change it."
+        return gettext("Only this article's authors, editors or admins may change it.")
     return None
 
 
 @guard(NotAllowed)
 def not_its_author(article: Article, user: User) -> str | None:
     if is_author(article, user):
-        return "You are an author of this article, so another reviewer must approve it."
+        return gettext("You are an author of this article, so another reviewer must approve it.")
     return None
 
 
 @guard(NotAllowed)
 def not_shown_by_its_author(article: Article, user: User) -> str | None:
     if is_author(article, user):
-        return "You are an author of this article, so someone else must decide to show it."
+        return gettext("You are an author of this article, so someone else must decide to show it.")
     return None
 
 
 @guard(NotAllowed)
 def not_an_editor_since_approval(article: Article, user: User) -> str | None:
     if user.pk in editors_since_approval(article):
-        return "You wrote or edited this version, so another reviewer must approve it."
+        return gettext("You wrote or edited this version, so another reviewer must approve it.")
     return None
 
 
@@ -170,11 +202,10 @@ def no_declared_conflict(article: Article, user: User) -> str | None:
     # The disclosure in force counts, however old: an overdue renewal never clears a conflict.
     conflict = declared_conflict(user=user, article=article)
     if conflict:
-        return (
-            f"You declared a conflict of interest on {conflict.topic} (disclosure of "
-            f"{date_format(conflict.declared_on, 'F j, Y')}), so you take no part in its "
-            "review: another reviewer must."
-        )
+        return gettext(
+            "You declared a conflict of interest on %(topic)s (disclosure of %(day)s), so you "
+            "take no part in its review: another reviewer must."
+        ) % {"topic": conflict.topic, "day": long_date(conflict.declared_on)}
     return None
 
 
@@ -187,22 +218,21 @@ def no_conflict_as_a_reviewer(article: Article, user: User) -> str | None:
     return no_declared_conflict.check(article, user)
 
 
-@guard(NotAllowed, remedy=Remedy("Renew your disclosure", "review:disclosure"))
+@guard(NotAllowed, remedy=Remedy(gettext_lazy("Renew your disclosure"), "review:disclosure"))
 def disclosure_current(article: Article, user: User) -> str | None:
     """An approval is signed by someone whose interests readers can see as they are now: a
     disclosure declared within the last year."""
     current = Disclosure.objects.current_for(user.pk)
     if current is None:
-        return (
+        return gettext(
             "You have no conflict-of-interest disclosure on file: declare your interests "
             "before you approve."
         )
     if current.is_due_for_renewal(timezone.localdate()):
-        return (
-            "Your conflict-of-interest disclosure of "
-            f"{date_format(current.declared_on, 'F j, Y')} was due for renewal on "
-            f"{date_format(current.renewal_due_on, 'F j, Y')}: renew it before you approve."
-        )
+        return gettext(
+            "Your conflict-of-interest disclosure of %(declared)s was due for renewal on "
+            "%(due)s: renew it before you approve."
+        ) % {"declared": long_date(current.declared_on), "due": long_date(current.renewal_due_on)}
     return None
 
 
@@ -211,10 +241,10 @@ def not_signed_off_already(article: Article, user: User) -> str | None:
     status = sign_off_status(article)
     mine = status.signed_by(user)
     if mine:
-        return (
-            f"You signed off this revision on {date_format(mine.signed_at, 'F j, Y')}; "
-            f"another reviewer must give the next sign-off ({status.summary})."
-        )
+        return gettext(
+            "You signed off this revision on %(day)s; another reviewer must give the next "
+            "sign-off (%(summary)s)."
+        ) % {"day": long_date(mine.signed_at), "summary": status.summary}
     return None
 
 
@@ -226,16 +256,27 @@ def qualified_for_what_is_left(article: Article, user: User) -> str | None:
     status = sign_off_status(article)
     unmet = status.unmet_after(qualifications_of(user))
     if unmet:
-        needs = " and ".join(need.label for need in unmet)
-        return (
-            f"The sign-off from {needs} is still missing, and you are not qualified so: it must "
-            f"come from someone who is ({status.summary})."
-        )
+        needs = pgettext("list separator", " and ").join(str(need.label) for need in unmet)
+        return gettext(
+            "The sign-off from %(needs)s is still missing, and you are not qualified so: it "
+            "must come from someone who is (%(summary)s)."
+        ) % {"needs": needs, "summary": status.summary}
     return None
 
 
-def language_name(code: str) -> str:
-    """A language as the board's pages name it, in English ("Spanish")."""
+# The languages as a sentence on the board's pages names them ("the Spanish translation", "la
+# traducción al español": Django's own names are for lists, capitalised in every language).
+LANGUAGE_NAMES = {
+    "en": pgettext_lazy("language, in a sentence", "English"),
+    "es": pgettext_lazy("language, in a sentence", "Spanish"),
+}
+
+
+def language_name(code: str, *, translated: bool = False) -> str:
+    """A language as the board's records name it, in English ("Spanish"), or `translated` into
+    the active language for what a person reads ("español")."""
+    if translated and code in LANGUAGE_NAMES:
+        return str(LANGUAGE_NAMES[code])
     try:
         return get_language_info(code)["name"]
     except KeyError:
@@ -251,11 +292,12 @@ def reads_the_language(article: Article, user: User) -> str | None:
     profile = ContributorProfile.objects.filter(user_id=user.pk).first()
     if profile is not None and profile.reads(article.language):
         return None
-    name = language_name(article.language)
-    return (
-        f"This is the {name} translation, and your contributor profile does not list {name} "
-        f"among the languages you read: a reviewer who reads {name} must review it."
-    )
+    name = language_name(article.language, translated=True)
+    return gettext(
+        "This is the %(language)s translation, and your contributor profile does not list "
+        "%(language)s among the languages you read: a reviewer who reads %(language)s must "
+        "review it."
+    ) % {"language": name}
 
 
 @guard(InvalidTransition)
@@ -270,41 +312,43 @@ def translates_an_approved_edition(article: Article, user: User) -> str | None:
     original = article.translation_of
     translated = article.translates_edition
     if translated is None or translated.article_id != original.pk:
-        return (
+        return gettext(
             "This translation names no approved edition of its English original: update it to "
             "the original's current edition before approval."
         )
     if not translated.is_approved and translated.pk != original.public_edition_id:
-        return (
+        return gettext(
             "This translation translates an English text published provisionally that readers "
             "no longer see: update it to the original's current edition before approval."
         )
     if original.is_withdrawn:
-        return (
+        return gettext(
             "The English original is withdrawn, so its translation cannot be approved until "
             "the board approves the original again."
         )
     current = original.public_edition
     if article.is_withdrawn and current is not None and is_later(current, translated):
-        return (
-            f"This translation was withdrawn with its original; it comes back as a translation "
-            f"of {english_edition_name(current)} (it translates "
-            f"{english_edition_name(translated)}): update it to that edition first."
-        )
+        return gettext(
+            "This translation was withdrawn with its original; it comes back as a translation "
+            "of %(current)s (it translates %(translated)s): update it to that edition first."
+        ) % {
+            "current": english_edition_name(current),
+            "translated": english_edition_name(translated),
+        }
     return None
 
 
 @guard(InvalidTransition, offered=False)
 def has_a_revision(article: Article, user: User) -> str | None:
     if latest_revision_id(article) is None:
-        return "There is no saved revision to approve."
+        return gettext("There is no saved revision to approve.")
     return None
 
 
 @guard(InvalidTransition, offered=False)
 def readers_see_it(article: Article, user: User) -> str | None:
     if not article.is_public:
-        return "Readers cannot see this article, so there is nothing to withdraw."
+        return gettext("Readers cannot see this article, so there is nothing to withdraw.")
     return None
 
 
@@ -313,19 +357,18 @@ def ready_to_submit(article: Article, user: User) -> str | None:
     """The text as saved now (make_move checks the locked row): a summary, and no draft
     placeholder left in the body."""
     if not article.summary.strip():
-        return "Write a summary before submitting: readers see it first."
+        return gettext("Write a summary before submitting: readers see it first.")
     if DRAFT_PLACEHOLDER in article.body:
-        return (
-            f"Replace the placeholder \u201c{DRAFT_PLACEHOLDER}\u201d with the answer before "
-            "submitting."
-        )
+        return gettext(
+            "Replace the placeholder “%(placeholder)s” with the answer before submitting."
+        ) % {"placeholder": DRAFT_PLACEHOLDER}
     return None
 
 
 @guard(InvalidTransition, offered=False)
 def never_approved(article: Article, user: User) -> str | None:
     if article.live_revision_id is not None:
-        return "This article has approved text; readers see that."
+        return gettext("This article has approved text; readers see that.")
     return None
 
 
@@ -333,14 +376,14 @@ def never_approved(article: Article, user: User) -> str | None:
 def not_withdrawn(article: Article, user: User) -> str | None:
     # A withdrawal is the board's; only its approval brings the article back.
     if article.is_withdrawn:
-        return "This article was withdrawn; only the board's approval brings it back."
+        return gettext("This article was withdrawn; only the board's approval brings it back.")
     return None
 
 
 @guard(InvalidTransition, offered=False)
 def has_submitted_text(article: Article, user: User) -> str | None:
     if article.submitted_revision_id is None:
-        return "Nothing has been submitted, so there is nothing to publish."
+        return gettext("Nothing has been submitted, so there is nothing to publish.")
     return None
 
 
@@ -352,7 +395,7 @@ def not_shown_already(article: Article, user: User) -> str | None:
         and shown.kind == Edition.Kind.PENDING
         and shown.revision_id == article.submitted_revision_id
     ):
-        return "Readers already see the submitted text."
+        return gettext("Readers already see the submitted text.")
     return None
 
 
@@ -363,11 +406,10 @@ def no_flagged_reference(article: Article, user: User) -> str | None:
     flagged = flagged_references(article)
     if flagged:
         reference = flagged[0]
-        return (
-            f"[@{reference.key}] is flagged ({reference.get_flag_display().lower()}): revise the "
-            "text and approve it again, or have an admin remove the flag, before confirming "
-            "that it is still current."
-        )
+        return gettext(
+            "[@%(key)s] is flagged (%(flag)s): revise the text and approve it again, or have "
+            "an admin remove the flag, before confirming that it is still current."
+        ) % {"key": reference.key, "flag": reference.get_flag_display().lower()}
     return None
 
 
@@ -380,10 +422,10 @@ def readable(article: Article, user: User) -> str | None:
         return spanish_reads_at_target(article)
     for role, grade, target in variant_grades(article):
         if role is not None and grade is not None and grade.grade > target:
-            return (
-                f"The {role.label.lower()} version reads at grade {grade.grade}; its target is "
-                f"{target:g}. Simplify it before approval."
-            )
+            return gettext(
+                "The %(role)s version reads at grade %(grade)s; its target is %(target)s. "
+                "Simplify it before approval."
+            ) % {"role": role.label.lower(), "grade": grade.grade, "target": f"{target:g}"}
     return None
 
 
@@ -394,10 +436,10 @@ def consistent(article: Article, user: User) -> str | None:
         return None
     for version in version_mismatches(article):
         if version.mismatches:
-            return (
-                f"The {version.role.label.lower()} version differs from the default text: "
-                f"{version.mismatches[0].message}. Make them agree before approval."
-            )
+            return gettext(
+                "The %(role)s version differs from the default text: %(mismatch)s. Make them "
+                "agree before approval."
+            ) % {"role": version.role.label.lower(), "mismatch": version.mismatches[0].message}
     return None
 
 
@@ -412,11 +454,15 @@ def no_open_blocking_comment(article: Article, user: User) -> str | None:
         return None
     quote = first.quote if len(first.quote) <= 60 else first.quote[:59].rstrip() + "\u2026"
     others = blocking.count() - 1
-    more = f" (and {others} more)" if others else ""
-    return (
-        f"{first.written_by.public_name}'s blocking comment on \u201c{quote}\u201d{more} is "
-        "open: the article's authors resolve it before approval."
-    )
+    if others:
+        return gettext(
+            "%(name)s's blocking comment on “%(quote)s” (and %(others)d more) is open: the "
+            "article's authors resolve it before approval."
+        ) % {"name": first.written_by.public_name, "quote": quote, "others": others}
+    return gettext(
+        "%(name)s's blocking comment on “%(quote)s” is open: the article's authors "
+        "resolve it before approval."
+    ) % {"name": first.written_by.public_name, "quote": quote}
 
 
 @guard(InvalidTransition)
@@ -429,7 +475,7 @@ def outside_advice_in(article: Article, user: User) -> str | None:
     )
     if advised.exists():
         return None
-    return (
+    return gettext(
         "This topic's sign-off policy needs an outside specialist's advice on this text before "
         "approval: an editor invites one from this page."
     )
@@ -440,10 +486,10 @@ def no_go_live_waiting(article: Article, user: User) -> str | None:
     """Readers are about to get a newer approved text: confirm that one, once it is live."""
     waiting = golive.pending_for(article)
     if waiting is not None:
-        return (
-            f"A newer approval goes live on {date_format(waiting.go_live_on, 'F j, Y')}: confirm "
-            "the text once it is live, or have an editor cancel its go-live first."
-        )
+        return gettext(
+            "A newer approval goes live on %(day)s: confirm the text once it is live, or have "
+            "an editor cancel its go-live first."
+        ) % {"day": long_date(waiting.go_live_on)}
     return None
 
 
@@ -486,7 +532,10 @@ def sign_off_number(article: Article) -> str:
     status = sign_off_status(article)
     if status.required <= 1:
         return ""
-    return f"sign-off {min(status.count + 1, status.required)} of {status.required}"
+    return gettext("sign-off %(number)d of %(required)d") % {
+        "number": min(status.count + 1, status.required),
+        "required": status.required,
+    }
 
 
 def record_sign_off(article: Article, move: MoveContext) -> list[str]:
@@ -584,10 +633,12 @@ def its_authors(article: Article) -> list[User]:
 @dataclass(frozen=True)
 class Move:
     name: str
-    label: str  # what the button says
+    # What the button says, in English: records and the API keep it; the page shows it
+    # translated (label_for).
+    label: str
     sources: frozenset[str]
     groups: frozenset[str]
-    explanation: str  # one line for the editorial policy page
+    explanation: str  # one line for the editorial policy page, in the reader's language
     target: str = ""  # empty: the article stays in its state
     reopens: frozenset[str] = frozenset()  # states from which the move starts a new draft
     again_label: str = ""  # what the button says when the article makes this move again
@@ -629,9 +680,10 @@ class Move:
         """What the button says: "Resubmit" once the article has been submitted before;
         "Approve (sign-off 1 of 2)" where the policy asks for several sign-offs."""
         if self.again_label and article.submitted_revision_id is not None:
-            return self.again_label
+            return gettext(self.again_label)
         detail = self.label_detail(article) if self.label_detail else ""
-        return f"{self.label} ({detail})" if detail else self.label
+        label = gettext(self.label)
+        return f"{label} ({detail})" if detail else label
 
 
 ALL_STATES = frozenset(ReviewState)
@@ -641,7 +693,7 @@ MOVES: dict[str, Move] = {
     for move in (
         Move(
             name="edit",
-            label="Edit",
+            label=gettext_noop("Edit"),
             sources=frozenset(
                 {
                     ReviewState.DRAFT,
@@ -655,7 +707,7 @@ MOVES: dict[str, Move] = {
             groups=WRITERS,
             guards=(writes_this_article,),
             edits_text=True,
-            explanation=(
+            explanation=gettext_lazy(
                 "Its authors, editors or admins change the text; editing approved or withdrawn "
                 "text starts a new draft while readers keep what the board approved (or, after a "
                 "withdrawal, nothing)."
@@ -663,8 +715,8 @@ MOVES: dict[str, Move] = {
         ),
         Move(
             name="submit",
-            label="Submit for review",
-            again_label="Resubmit",
+            label=gettext_noop("Submit for review"),
+            again_label=gettext_noop("Resubmit"),
             sources=frozenset(
                 {ReviewState.DRAFT, ReviewState.CHANGES_REQUESTED, ReviewState.WITHDRAWN}
             ),
@@ -674,7 +726,7 @@ MOVES: dict[str, Move] = {
             records=remember_submitted,
             notifies=the_board,
             notice="Submitted for review",
-            explanation=(
+            explanation=gettext_lazy(
                 "An author sends a draft, a revised draft or a withdrawn article to the advisory "
                 "board; a text without a summary, or still holding the draft's placeholder, "
                 "cannot be sent. Submitting publishes nothing."
@@ -682,7 +734,7 @@ MOVES: dict[str, Move] = {
         ),
         Move(
             name="publish_provisionally",
-            label="Publish provisionally",
+            label=gettext_noop("Publish provisionally"),
             # Not text the board has sent back: readers would see what it asked to change.
             sources=frozenset({ReviewState.SUBMITTED, ReviewState.UNDER_REVIEW}),
             groups=frozenset({EDITORS, REVIEWERS, ADMINS}),
@@ -696,22 +748,22 @@ MOVES: dict[str, Move] = {
             records=publish_submitted,
             notifies=its_authors,
             notice="Published provisionally",
-            explanation=(
+            explanation=gettext_lazy(
                 "An editor, reviewer or admin who did not write it shows readers a never-approved "
-                "article's submitted text (not one sent back for changes), with the \u201cpending "
-                "review\u201d caution and the review tracker, until "
+                "article's submitted text (not one sent back for changes), with the “pending "
+                "review” caution and the review tracker, until "
                 "the board approves it. No article is shown before someone makes this move; a "
                 "text submitted again reaches readers only when it is published again."
             ),
         ),
         Move(
             name="start_review",
-            label="Start review",
+            label=gettext_noop("Start review"),
             sources=frozenset({ReviewState.SUBMITTED}),
             target=ReviewState.UNDER_REVIEW,
             groups=frozenset({REVIEWERS}),
             guards=(no_declared_conflict, reads_the_language),
-            explanation=(
+            explanation=gettext_lazy(
                 "A medical reviewer with no declared conflict of interest on its topics takes "
                 "the article (a translation, one who reads its language); it is locked against "
                 "edits."
@@ -719,7 +771,7 @@ MOVES: dict[str, Move] = {
         ),
         Move(
             name="request_changes",
-            label="Request changes",
+            label=gettext_noop("Request changes"),
             sources=frozenset({ReviewState.UNDER_REVIEW}),
             target=ReviewState.CHANGES_REQUESTED,
             groups=frozenset({REVIEWERS}),
@@ -727,14 +779,14 @@ MOVES: dict[str, Move] = {
             guards=(no_declared_conflict,),
             notifies=its_authors,
             notice="Changes requested",
-            explanation=(
+            explanation=gettext_lazy(
                 "A reviewer with no declared conflict of interest on its topics returns it to "
                 "the author, saying what must change."
             ),
         ),
         Move(
             name="approve",
-            label="Approve",
+            label=gettext_noop("Approve"),
             sources=frozenset({ReviewState.UNDER_REVIEW}),
             target=ReviewState.APPROVED,
             groups=frozenset({REVIEWERS}),
@@ -763,7 +815,7 @@ MOVES: dict[str, Move] = {
             schedulable=True,
             notifies=its_authors,
             notice="Approved",
-            explanation=(
+            explanation=gettext_lazy(
                 "A reviewer who is not its author, did not edit this version, declared no "
                 "conflict of interest on its topics and renewed their disclosure within the last "
                 "year signs off the exact text, answering the board's checklist. Once enough of "
@@ -773,17 +825,17 @@ MOVES: dict[str, Move] = {
                 "blocking is open. A translation is signed off by reviewers who read its "
                 "language, against an approved edition of its English original (or, while the "
                 "original waits for the board, against the text readers see provisionally: the "
-                "translation then shows the same \u201cpending review\u201d caution)."
+                "translation then shows the same “pending review” caution)."
             ),
         ),
         Move(
             name="confirm_current",
-            label="Confirm still current",
+            label=gettext_noop("Confirm still current"),
             sources=frozenset({ReviewState.APPROVED}),
             groups=frozenset({REVIEWERS}),
             guards=(has_a_revision, not_its_author, no_flagged_reference, no_go_live_waiting),
             records=record_review,
-            explanation=(
+            explanation=gettext_lazy(
                 "A reviewer checks an approved article against the current literature and "
                 "confirms that it stands: the text does not change, the change log records the "
                 "review, and the next review date moves. Not while a reference it cites is "
@@ -792,12 +844,12 @@ MOVES: dict[str, Move] = {
         ),
         Move(
             name="comment",
-            label="Post comment",
+            label=gettext_noop("Post comment"),
             sources=ALL_STATES,
             groups=frozenset({AUTHORS, EDITORS, REVIEWERS, ADMINS}),
             guards=(no_conflict_as_a_reviewer,),
             button=False,
-            explanation=(
+            explanation=gettext_lazy(
                 "Authors, editors, reviewers and admins comment on the review's timeline; a "
                 "reviewer with a declared conflict of interest on its topics does not (unless "
                 "they wrote it)."
@@ -805,7 +857,7 @@ MOVES: dict[str, Move] = {
         ),
         Move(
             name="withdraw",
-            label="Withdraw",
+            label=gettext_noop("Withdraw"),
             sources=ALL_STATES - {ReviewState.WITHDRAWN},
             target=ReviewState.WITHDRAWN,
             groups=frozenset({REVIEWERS, ADMINS}),
@@ -815,7 +867,7 @@ MOVES: dict[str, Move] = {
             notifies=its_authors,
             notice="Withdrawn",
             dangerous=True,
-            explanation=(
+            explanation=gettext_lazy(
                 "Whatever readers can see is taken down at once, with the reason shown to them, "
                 "until the board approves the article again; from then on the article, its "
                 "change log and its feed entry carry a dated notice of the withdrawal, and of "
@@ -845,15 +897,20 @@ class Refusal:
 def refusal(move: Move, *, article: Article, user: User) -> Refusal | None:
     """Why `user` may not make `move` on `article` now, or None if they may."""
     if not groups_of(user) & move.groups:
-        names = " or ".join(sorted(move.groups)).lower()
-        return Refusal(NotAllowed, f"Only {names} may {move.label.lower()}.", offered=False)
-    if article.state not in move.sources:
-        state = article.get_state_display().lower()
-        return Refusal(
-            InvalidTransition,
-            f"{move.label} is not possible: this article is {state}.",
-            offered=False,
+        names = pgettext("list separator", " or ").join(
+            str(GROUP_NAMES[group]) for group in sorted(move.groups)
         )
+        message = gettext("Only %(groups)s may %(move)s.") % {
+            "groups": names,
+            "move": gettext(move.label).lower(),
+        }
+        return Refusal(NotAllowed, message, offered=False)
+    if article.state not in move.sources:
+        message = gettext("%(move)s is not possible: this article is %(state)s.") % {
+            "move": gettext(move.label),
+            "state": STATE_NAMES[article.state].lower(),
+        }
+        return Refusal(InvalidTransition, message, offered=False)
     for rule in move.guards:
         message = rule.check(article, user)
         if message:

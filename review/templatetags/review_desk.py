@@ -1,5 +1,6 @@
 """What the review page's outside-advice and schedule partials show, read where they are
-included, so the page's view need not know of them (templates/review/includes/)."""
+included, so the page's view need not know of them (templates/review/includes/); and the names
+of review states and timeline events in the reader's language."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,9 +17,28 @@ from ..forms import GoLiveForm, InviteSpecialistForm, ReReviewForm
 from ..models import ScheduledGoLive, ScheduledReReview, SpecialistInvitation
 from ..policy import policy_for
 from ..revisions import text_revision_id
-from ..workflow import ADMINS, EDITORS, groups_of
+from ..timeline import ACTION_NAMES
+from ..workflow import ADMINS, EDITORS, STATE_NAMES, groups_of, language_name
 
 register = template.Library()
+
+
+@register.filter
+def state_name(state: str) -> str:
+    """A review state ("under_review") as the board reads it: "Under Review", "En revisión"."""
+    return STATE_NAMES.get(state, state)
+
+
+@register.filter(name="language_name")
+def translated_language_name(code: str) -> str:
+    """A language ("es") as a sentence names it, in the reader's language: "Spanish", "español"."""
+    return language_name(code, translated=True)
+
+
+@register.filter
+def action_name(action: str) -> str:
+    """A timeline event's kind ("approve") as the board reads it: "Approved", "Aprobó"."""
+    return ACTION_NAMES.get(action, action)
 
 
 @dataclass(frozen=True)
