@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone, translation
 from django.utils.formats import number_format
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, pgettext
 from reversion.models import Version
 
 from accounts.models import User
@@ -35,6 +35,7 @@ from .due_dates import due_date_for
 from .errors import InvalidTransition, NotAllowed, StaleRevision, WorkflowError
 from .models import Notification, ReviewAssignment, ReviewEvent
 from .signoffs import sign_off_status
+from .timeline import ACTION_NAMES
 from .workflow import (
     ADMINS,
     AUTHORS,
@@ -174,7 +175,7 @@ def make_move(
             queue_assignments([locked.pk])
             publishing.review_status_changed(article=locked, by=by)
         if move.notifies:
-            _notify(event, move.notifies(locked), lambda: move.notice)
+            _notify(event, move.notifies(locked), lambda: pgettext("review notice", move.notice))
     article.refresh_from_db()
     return event
 
@@ -457,7 +458,7 @@ def _notify(event: ReviewEvent, recipients: list[User], notice: Callable[[], str
             subject = f"{notice()}: {event.article.title}"
             said = gettext("%(actor)s %(action)s “%(title)s”.") % {
                 "actor": event.actor.public_name,
-                "action": event.get_action_display().lower(),
+                "action": str(ACTION_NAMES.get(event.action, event.get_action_display())).lower(),
                 "title": event.article.title,
             }
         body = f"{said}\n\n{event.comment}".rstrip()

@@ -96,3 +96,16 @@ def test_a_password_reset_asked_from_a_spanish_page_follows_the_account_not_the_
     email = Email.objects.get(recipient=reviewer)
     assert email.subject == "Reset your Vetted password"
     assert "within 1 hour:" in email.body
+
+
+def test_a_review_move_is_told_to_the_author_in_their_language(submitted, author, reviewer, seen):
+    _prefers(author, "es")
+    services.make_move("start_review", article=submitted, by=reviewer,
+                       seen_revision_id=seen(submitted))  # fmt: skip
+    services.make_move("request_changes", article=submitted, by=reviewer, comment="Cite NCCN.",
+                       seen_revision_id=seen(submitted))  # fmt: skip
+
+    told = Email.objects.get(recipient=author, subject__contains="What comes first?")
+    assert told.subject == "Cambios solicitados: What comes first?"
+    said = f"{reviewer.public_name} — solicitó cambios: «What comes first?»."
+    assert told.body == f"{said}\n\nCite NCCN."
