@@ -271,6 +271,9 @@ def test_the_spanish_policy_page_explains_the_moves_and_rules_in_spanish(client,
     assert "Un revisor sin conflictos de intereses declarados sobre sus temas lo" in spanish
     assert "Todos los artículos (regla general del sitio)" in spanish
     assert "2 miembros del consejo dan su visto bueno" in spanish
+    # The moves by their Spanish names, the checklist's questions in Spanish.
+    assert "<dt>Iniciar revisión</dt>" in spanish and "<dt>Start review</dt>" not in spanish
+    assert "Claims match the cited sources" not in spanish
     english = client.get("/editorial-policy/").content.decode()
     assert "returns it to the author, saying what must change." in english
     assert "Every article (site default)" in english and "2 board members sign off" in english
