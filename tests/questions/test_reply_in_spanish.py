@@ -108,4 +108,4 @@ def test_the_queue_says_which_language_the_reader_wrote_in(client, article, revi
     client.force_login(reviewer)
     html = client.get(f"/review/questions/{question.pk}/").text
 
-    assert '<dt>Written in</dt><dd>Spanish</dd>' in html  # named in the desk's language
+    assert "<dt>Written in</dt><dd>Spanish</dd>" in html  # named in the desk's language
