@@ -10,7 +10,7 @@ from django.core import signing
 from django.template.loader import render_to_string
 from django.utils.formats import number_format
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -251,38 +251,42 @@ def article_page_fields(
 
 class QueueFilterForm(_LabelledForm):
     STATUS_CHOICES = [
-        ("open", "Open (new or triaged)"),
-        *Question.Status.choices,
-        ("all", "All"),
+        ("open", _("Open (new or triaged)")),
+        # The statuses as the desk names them (Question.Status's labels are English data).
+        (Question.Status.NEW, pgettext_lazy("question status", "New")),
+        (Question.Status.TRIAGED, pgettext_lazy("question status", "Triaged")),
+        (Question.Status.ANSWERED, pgettext_lazy("question status", "Answered")),
+        (Question.Status.SPAM, pgettext_lazy("question status", "Spam")),
+        ("all", _("All")),
     ]
 
-    status = forms.ChoiceField(label="Status", choices=STATUS_CHOICES, required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
     article = forms.CharField(
-        label="Article (its address, or words from its title)",
+        label=_("Article (its address, or words from its title)"),
         required=False,
         max_length=200,
         strip=True,
-        help_text="For example nsclc-her2-exon-20-first-line, or HER2 exon 20.",
+        help_text=_("For example nsclc-her2-exon-20-first-line, or HER2 exon 20."),
         widget=forms.TextInput(attrs={"type": "search"}),
     )
 
 
 class AnswerForm(_LabelledForm):
     answer = forms.CharField(
-        label="Answer", max_length=ANSWER_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 6})
+        label=_("Answer"), max_length=ANSWER_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 6})
     )
 
     def __init__(self, *args, reply_by_email: bool, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["answer"].label = (
-            "Answer (e-mailed to the reader)"
+            _("Answer (e-mailed to the reader)")
             if reply_by_email
-            else "Answer (kept here; the reader left no address)"
+            else _("Answer (kept here; the reader left no address)")
         )
 
 
 class DuplicateForm(_LabelledForm):
-    original = forms.ModelChoiceField(label="This question repeats", queryset=None)
+    original = forms.ModelChoiceField(label=_("This question repeats"), queryset=None)
 
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)
@@ -294,7 +298,7 @@ class DuplicateForm(_LabelledForm):
 
 class ChangeRequestForm(_LabelledForm):
     note = forms.CharField(
-        label="What should change in the article (optional)",
+        label=_("What should change in the article (optional)"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -311,27 +315,31 @@ class DraftArticleForm(_LabelledForm):
     """Turn a question into a draft: whose it is, and its title and address, confirmed by hand."""
 
     author = AuthorChoiceField(
-        label="Author",
+        label=_("Author"),
         queryset=User.objects.none(),
-        empty_label="Choose an author",
-        help_text="The draft goes to their submissions; they write it and submit it for review.",
+        empty_label=_("Choose an author"),
+        help_text=_("The draft goes to their submissions; they write it and submit it for review."),
         error_messages={
-            "required": "Choose the author who will write this article.",
-            "invalid_choice": "Choose one of the authors listed: only active members of the "
-            "Authors group can be given a draft.",
+            "required": _("Choose the author who will write this article."),
+            "invalid_choice": _(
+                "Choose one of the authors listed: only active members of the Authors group can "
+                "be given a draft."
+            ),
         },
     )
     title = forms.CharField(
-        label="Title (the question the article answers)",
+        label=_("Title (the question the article answers)"),
         max_length=DRAFT_TITLE_MAX_CHARS,
-        error_messages={"required": "Give the draft a title."},
+        error_messages={"required": _("Give the draft a title.")},
     )
     slug = forms.SlugField(
-        label="Address (slug)",
+        label=_("Address (slug)"),
         max_length=Article._meta.get_field("slug").max_length,
-        help_text="Lower-case words joined by hyphens; readers will see it in the article's "
-        "link, so keep the reader's own words out of it.",
-        error_messages={"required": "Give the draft an address."},
+        help_text=_(
+            "Lower-case words joined by hyphens; readers will see it in the article's link, so "
+            "keep the reader's own words out of it."
+        ),
+        error_messages={"required": _("Give the draft an address.")},
     )
 
     def __init__(self, *args, **kwargs):

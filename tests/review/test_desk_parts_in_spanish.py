@@ -203,9 +203,12 @@ def test_the_questions_queue_reads_in_spanish(client, editor, make_article, auth
     listing = client.get("/review/questions/").content.decode()
     assert "Preguntas de los lectores" in listing
     assert '<span class="state state-new">Nueva</span>' in listing
+    assert "Artículo (su dirección o palabras de su título)" in listing  # the filter's label
+    assert ">Abiertas (nuevas o clasificadas)</option>" in listing
     detail = client.get(f"/review/questions/{question.pk}/").content.decode()
     assert f"Pregunta de lector {question.pk}" in detail
     assert ">Marcar como clasificada</button>" in detail and ">Marcar como spam</button>" in detail
+    assert "Respuesta (se guarda aquí; el lector no dejó dirección)" in detail
 
 
 def test_a_topic_policy_names_its_topics_in_the_spanish_panel(client, reviewer2, under_review):
