@@ -26,6 +26,9 @@ import html
 import re
 from dataclasses import dataclass
 
+from django.utils import translation
+from django.utils.translation import gettext
+
 from articles.models import Article
 from articles.rendering import CITATION_MARKER, render_body
 from articles.text_memo import of_the_text
@@ -480,13 +483,25 @@ def translation_checks(article: Article) -> list[TranslationCheck]:
         return []
     pages = edition.renditions
     roles = {r.slug: r for r in ReaderRole.objects.all()}
-    number = f"edition {edition.number}" if edition.number else "the English edition"
+    number = {"number": edition.number}
 
     def english(slug: str) -> tuple[str, str]:
+        """The English page of this role and what the check calls it, in the reviewer's
+        language."""
         page = pages.get(slug) or pages[""]
         written_for = roles.get(page["written_for"])
-        label = f"{written_for.label.lower()} version" if written_for else "default text"
-        return page["body_html"], f"the English {label} of {number}"
+        if written_for is None:
+            if edition.number:
+                return page["body_html"], gettext(
+                    "the English default text of edition %(number)s"
+                ) % number
+            return page["body_html"], gettext("the English default text")
+        role = {"role": written_for.label_for(translation.get_language()).lower()}
+        if edition.number:
+            return page["body_html"], gettext(
+                "the English %(role)s version of edition %(number)s"
+            ) % (role | number)
+        return page["body_html"], gettext("the English %(role)s version") % role
 
     body_html, label = english("")
     checks = [TranslationCheck(None, label, translation_mismatches(body_html, _html(article.body)))]

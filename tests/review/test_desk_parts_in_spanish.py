@@ -226,6 +226,8 @@ def test_a_translation_s_panel_and_readability_read_in_spanish(
     assert '<h2 id="translation-title">Traducción al español</h2>' in html
     assert "Este texto traduce" in html
     assert "Facilidad de lectura (INFLESZ · Fernández-Huerta)" in html
+    # What the facts are checked against, named in Spanish.
+    assert "en comparación con el texto por defecto en inglés de la edición 1" in html
     assert ">Iniciar revisión</button>" in _decision(html)
 
 
