@@ -56,6 +56,7 @@ class ListedArticle:
     title: str
     summary: str
     topics: tuple[TopicLink, ...] = ()
+    language: str = ENGLISH  # the language its title and summary are written in
 
 
 @require_safe
@@ -86,10 +87,24 @@ def _page_of(articles, request: HttpRequest) -> ListPage:
 
 
 def _listed(articles) -> list[ListedArticle]:
-    return _with_topics(
-        [ListedArticle(article=a, title=a.public_edition.title, summary=a.public_edition.summary)
-         for a in articles]
-    )  # fmt: skip
+    """The page's articles as a list names them: in a translated language, by the title and
+    summary of their public translation where they have one (one query for the page), else by
+    their English ones, marked as English."""
+    articles = list(articles)
+    language = translation.get_language()
+    translated = {}
+    if language != ENGLISH:
+        translations = Article.objects.public(language).filter(
+            translation_of__in=[a.pk for a in articles]
+        )
+        translated = {t.translation_of_id: t for t in translations.select_related("public_edition")}
+    items = []
+    for article in articles:  # the lists' articles are English originals (public())
+        shown = translated.get(article.pk)
+        edition = (shown or article).public_edition
+        items.append(ListedArticle(article=article, title=edition.title, summary=edition.summary,
+                                   language=shown.language if shown else ENGLISH))  # fmt: skip
+    return _with_topics(items)
 
 
 def _with_topics(items: list) -> list:

@@ -5,7 +5,7 @@ withdrawn original; English lists, feeds and the API keep to the English origina
 from articles.selectors import latest_revision_id
 from config.site import site_url
 from review import services
-from tests.translation_fixtures import approve, new_english_edition
+from tests.translation_fixtures import approve, new_english_edition, submit
 
 SPANISH = "/es/articles/platinum-first/"
 
@@ -76,6 +76,20 @@ def test_english_lists_feeds_and_the_api_show_the_english_original_only(
     assert client.get("/api/v1/articles/platinum-first-es/").status_code == 404
     found = client.get("/search/?q=platino").content.decode()
     assert "Qué va primero" not in found
+
+
+def test_spanish_lists_name_a_translated_article_in_spanish_and_mark_the_rest_english(
+    client, original, spanish_approved, make_article, author, reviewer
+):
+    untranslated = make_article(slug="radiotherapy-dose", title="How much radiotherapy?")
+    submit(untranslated, by=author)
+    approve(untranslated, by=reviewer)
+    listed = client.get("/es/").content.decode()
+    assert '<a href="/es/articles/platinum-first/">¿Qué va primero?</a>' in listed
+    english_title = '<a href="/es/articles/radiotherapy-dose/" lang="en">How much radiotherapy?</a>'
+    assert english_title in listed
+    english = client.get("/").content.decode()
+    assert '<a href="/articles/platinum-first/">What comes first?</a>' in english
 
 
 def test_the_contributor_page_says_which_languages_the_reviewer_reads(client, bilingual):
