@@ -6,6 +6,7 @@ admin (and by load_demo).
 
 from dataclasses import dataclass
 
+from django.utils import translation
 from django.utils.translation import gettext, ngettext
 
 from articles.memo import read_once
@@ -107,8 +108,11 @@ class Rule:
 def published_rules() -> list[Rule]:
     """The site default, then each topic's row by topic name: the rows the policy page shows."""
     rows = SignOffPolicy.objects.filter(topic__isnull=False).select_related("topic")
-    topics = sorted(
-        (Rule(row.topic.name, _from_rows([row], topics=(row.topic.name,))) for row in rows),
-        key=lambda rule: rule.applies_to.casefold(),
+    # Each topic by its name in the page's language (its English one, marked, where none is
+    # written), in that language's alphabetical order.
+    named = sorted(
+        ((row.topic.name_for(translation.get_language()), row) for row in rows),
+        key=lambda pair: pair[0].sort_key,
     )
+    topics = [Rule(name.html, _from_rows([row], topics=(row.topic.name,))) for name, row in named]
     return [Rule(gettext("Every article (site default)"), site_default()), *topics]

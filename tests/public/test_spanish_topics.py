@@ -154,3 +154,18 @@ def test_a_spanish_contributor_page_names_conflict_topics_in_spanish(client, rev
     assert 'Conflictos en: <span lang="en">Bones</span>, Cáncer de pulmón.' in spanish
     english = client.get("/contributors/ana-reyes/").content.decode()
     assert "Conflicts on: Bones, Lung cancer." in english
+
+
+def test_the_spanish_policy_names_each_topics_rule_by_its_spanish_name(client, db):
+    from review.models import SignOffPolicy
+
+    SignOffPolicy.objects.create(
+        topic=Topic.objects.create(name="Oncology", slug="oncology", name_es="Oncología"),
+        approvals_required=2,
+    )
+    SignOffPolicy.objects.create(topic=Topic.objects.create(name="Bones", slug="bones"))
+    rules = client.get("/es/editorial-policy/").content.decode().split('id="sign-off-rules"')[1]
+    assert '<th scope="row">Oncología</th>' in rules
+    assert '<th scope="row"><span lang="en">Bones</span></th>' in rules
+    english = client.get("/editorial-policy/").content.decode()
+    assert '<th scope="row">Oncology</th>' in english and '<th scope="row">Bones</th>' in english
