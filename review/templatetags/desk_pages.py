@@ -1,4 +1,4 @@
-"""What the desk's page templates (templates/review/*.html) name in the active language."""
+"""What the desk's page templates (review/templates/review/*.html) name in the active language."""
 
 from django import template
 

@@ -1,6 +1,6 @@
 """What the review page's outside-advice and schedule partials show, read where they are
-included, so the page's view need not know of them (templates/review/includes/); and the names
-of review states and timeline events in the reader's language."""
+included, so the page's view need not know of them (review/templates/review/includes/); and the
+names of review states and timeline events in the reader's language."""
 
 from dataclasses import dataclass
 from datetime import datetime

@@ -9,7 +9,7 @@ import questions
 
 EMERGENCY_ADVICE = "questions/includes/emergency_advice.html"
 FIELD = "questions/includes/field.html"
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "questions"
+TEMPLATES = Path(questions.__file__).parent / "templates" / "questions"
 
 
 def _used(response) -> list[str]:
