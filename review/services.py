@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone, translation
 from django.utils.formats import number_format
-from django.utils.translation import gettext, gettext_lazy, pgettext
+from django.utils.translation import gettext, gettext_lazy
 from reversion.models import Version
 
 from accounts.models import User
@@ -175,7 +175,7 @@ def make_move(
             queue_assignments([locked.pk])
             publishing.review_status_changed(article=locked, by=by)
         if move.notifies:
-            _notify(event, move.notifies(locked), lambda: pgettext("review notice", move.notice))
+            _notify(event, move.notifies(locked), lambda: str(move.notice))
     article.refresh_from_db()
     return event
 

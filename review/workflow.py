@@ -651,7 +651,7 @@ class Move:
     guards: tuple[Guard, ...] = ()
     records: Callable[[Article, "MoveContext"], list[str]] | None = None
     notifies: Callable[[Article], list[User]] | None = None
-    notice: str = ""  # the first words of the e-mail's subject
+    notice: str = ""  # the first words of the e-mail's subject, lazy: in the recipient's language
     dangerous: bool = False
     # Its form offers "Publish on <date>": readers keep what they see until then (review.golive).
     schedulable: bool = False
@@ -725,7 +725,7 @@ MOVES: dict[str, Move] = {
             guards=(writes_this_article, ready_to_submit),
             records=remember_submitted,
             notifies=the_board,
-            notice="Submitted for review",
+            notice=pgettext_lazy("review notice", "Submitted for review"),
             explanation=gettext_lazy(
                 "An author sends a draft, a revised draft or a withdrawn article to the advisory "
                 "board; a text without a summary, or still holding the draft's placeholder, "
@@ -747,7 +747,7 @@ MOVES: dict[str, Move] = {
             ),
             records=publish_submitted,
             notifies=its_authors,
-            notice="Published provisionally",
+            notice=pgettext_lazy("review notice", "Published provisionally"),
             explanation=gettext_lazy(
                 "An editor, reviewer or admin who did not write it shows readers a never-approved "
                 "article's submitted text (not one sent back for changes), with the “pending "
@@ -778,7 +778,7 @@ MOVES: dict[str, Move] = {
             comment_required=True,
             guards=(no_declared_conflict,),
             notifies=its_authors,
-            notice="Changes requested",
+            notice=pgettext_lazy("review notice", "Changes requested"),
             explanation=gettext_lazy(
                 "A reviewer with no declared conflict of interest on its topics returns it to "
                 "the author, saying what must change."
@@ -814,7 +814,7 @@ MOVES: dict[str, Move] = {
             records=record_sign_off,
             schedulable=True,
             notifies=its_authors,
-            notice="Approved",
+            notice=pgettext_lazy("review notice", "Approved"),
             explanation=gettext_lazy(
                 "A reviewer who is not its author, did not edit this version, declared no "
                 "conflict of interest on its topics and renewed their disclosure within the last "
@@ -865,7 +865,7 @@ MOVES: dict[str, Move] = {
             guards=(readers_see_it,),
             records=take_down,
             notifies=its_authors,
-            notice="Withdrawn",
+            notice=pgettext_lazy("review notice", "Withdrawn"),
             dangerous=True,
             explanation=gettext_lazy(
                 "Whatever readers can see is taken down at once, with the reason shown to them, "
