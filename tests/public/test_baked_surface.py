@@ -184,11 +184,11 @@ def test_a_bake_that_began_before_a_withdrawal_finishes_before_the_withdrawal_is
     rendering, go_on = threading.Event(), threading.Event()
     render = views.anonymous_page
 
-    def slow(pointer, *args):
+    def slow(pointer, *args, **kwargs):
         if not pointer.is_withdrawn and threading.current_thread().name == "first":
             rendering.set()
             go_on.wait(10)
-        return render(pointer, *args)
+        return render(pointer, *args, **kwargs)
 
     monkeypatch.setattr(views, "anonymous_page", slow)
 
