@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+from django.utils import translation
 
 from articles.memo import read_once
 from articles.models import Article
@@ -156,5 +157,6 @@ def reader_roles() -> list[ReaderRole]:
 
 
 def _named(texts: dict[int, VersionText]) -> dict[str, VersionText]:
-    labels = {role.pk: role.label for role in reader_roles()}
+    language = translation.get_language()  # the page's, whose diff names them
+    labels = {role.pk: role.label_for(language) for role in reader_roles()}
     return {labels.get(role_id, f"role {role_id}"): t for role_id, t in texts.items()}

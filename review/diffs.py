@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, gettext_lazy
 from reversion.models import Version
 
 from articles.selectors import ArticleText, ReferenceText, VersionText
@@ -36,11 +37,11 @@ def word_diff(old: str, new: str) -> SafeString:
     return mark_safe("".join(parts))
 
 
-FIELDS = (
-    ("Question (title)", "title"),
-    ("Summary", "summary"),
-    ("Body", "body"),
-    ("Literature current through", "literature_current_through"),
+FIELDS = (  # named on the page in the reader's language
+    (gettext_lazy("Question (title)"), "title"),
+    (gettext_lazy("Summary"), "summary"),
+    (gettext_lazy("Body"), "body"),
+    (gettext_lazy("Literature current through"), "literature_current_through"),
 )
 NO_VERSION = VersionText(summary="", body="")
 
@@ -48,18 +49,20 @@ NO_VERSION = VersionText(summary="", body="")
 def article_diff(old: ArticleText | None, new: ArticleText) -> list[FieldDiff]:
     """Field by field, references and reader versions included, from one text to another."""
     pairs = [
-        (label, _text(getattr(old, name, None)), _text(getattr(new, name)))
+        (str(label), _text(getattr(old, name, None)), _text(getattr(new, name)))
         for label, name in FIELDS
     ]
     pairs.append(
-        ("References", _references(old.references if old else {}), _references(new.references))
-    )
+        (gettext("References"), _references(old.references if old else {}),
+         _references(new.references))
+    )  # fmt: skip
     old_variants = old.variants if old else {}
     for label in sorted(set(old_variants) | set(new.variants)):
         was = old_variants.get(label, NO_VERSION)
         now = new.variants.get(label, NO_VERSION)
-        pairs.append((f"{label} version: summary", was.summary, now.summary))
-        pairs.append((f"{label} version: body", was.body, now.body))
+        named = {"role": label}
+        pairs.append((gettext("%(role)s version: summary") % named, was.summary, now.summary))
+        pairs.append((gettext("%(role)s version: body") % named, was.body, now.body))
     return [FieldDiff(label, word_diff(a, b), a != b) for label, a, b in pairs]
 
 

@@ -4,9 +4,11 @@ Read by the workflow's guards, the assignment due dates and the policy page; wri
 admin (and by load_demo).
 """
 
+import dataclasses
 from dataclasses import dataclass
 
 from django.utils import translation
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext, ngettext
 
 from articles.memo import read_once
@@ -27,6 +29,9 @@ class Policy:
     correction_withdraws_translations: bool = True
     # The topics whose rows made it (empty: the site default, or the built-in one).
     topics: tuple[str, ...] = ()
+    # The same topics as a page in the active language names them (HTML: an English name
+    # standing in for a Spanish one is marked lang="en").
+    topic_names: tuple[SafeString, ...] = ()
 
 
 @read_once
@@ -42,7 +47,12 @@ def policy_for(article: Article) -> Policy:
     rows = list(SignOffPolicy.objects.filter(topic__articles=article).select_related("topic"))
     if not rows:
         return site_default()
-    return _from_rows(rows, topics=tuple(sorted(row.topic.name for row in rows)))
+    names = sorted((row.topic.name_for(translation.get_language()) for row in rows),
+                   key=lambda name: name.sort_key)  # fmt: skip
+    return dataclasses.replace(
+        _from_rows(rows, topics=tuple(sorted(row.topic.name for row in rows))),
+        topic_names=tuple(name.html for name in names),
+    )
 
 
 def _from_rows(rows: list[SignOffPolicy], *, topics: tuple[str, ...]) -> Policy:

@@ -212,11 +212,14 @@ def test_the_questions_queue_reads_in_spanish(client, editor, make_article, auth
 
 
 def test_a_topic_policy_names_its_topics_in_the_spanish_panel(client, reviewer2, under_review):
-    oncology = Topic.objects.create(name="Oncology", slug="oncology")
+    oncology = Topic.objects.create(name="Oncology", slug="oncology", name_es="Oncología")
+    bones = Topic.objects.create(name="Bones", slug="bones")  # no Spanish name written yet
     SignOffPolicy.objects.create(topic=oncology, approvals_required=1, review_days=10)
-    under_review.topics.add(oncology)
+    SignOffPolicy.objects.create(topic=bones, approvals_required=1, review_days=10)
+    under_review.topics.add(oncology, bones)
     panel = _page(client, _in_spanish(reviewer2), under_review)
-    assert "Reglas (Oncology):" in panel and "1 visto bueno" in panel
+    assert 'Reglas (<span lang="en">Bones</span>, Oncología):' in panel
+    assert "1 visto bueno" in panel
 
 
 def test_a_translation_s_panel_and_readability_read_in_spanish(

@@ -43,6 +43,7 @@ def test_the_strictest_of_the_topics_rows_wins(make_article):
         outside_advice_required=True,
         review_days=5,
         topics=("Lung", "Oncology"),
+        topic_names=("Lung", "Oncology"),  # as an English page names them
     )
 
 
