@@ -192,6 +192,19 @@ def test_the_spanish_pages_pass_the_checks(live_server, approved_demo, page, che
     assert page.locator("html").get_attribute("lang") == "es"
 
 
+def test_the_review_desk_in_spanish_passes_the_checks(
+    live_server, approved_demo, page, checkers, tmp_path
+):
+    """The desk in a Spanish-speaking reviewer's language: the dashboard, the translation's
+    review page, the translators' queue and the readers' questions."""
+    _sign_in(page, live_server.url, "reviewer2")
+    page.goto(f"{live_server.url}/language/es/?next=/review/")
+    paths = ["/review/", f"/review/articles/{SLUG}-es/", "/review/translations/",
+             "/review/questions/"]  # fmt: skip
+    check(page, [live_server.url + path for path in paths], checkers, tmp_path)
+    assert page.locator("html").get_attribute("lang") == "es"
+
+
 def test_the_sign_in_and_password_reset_pages_pass_the_checks(
     live_server, demo, page, checkers, tmp_path
 ):
