@@ -1,5 +1,4 @@
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularAPIView
 
 from . import views
 
@@ -17,7 +16,7 @@ urlpatterns = [
     ),
     path("references/", views.ReferenceList.as_view(), name="references"),
     path("references/<str:key>/", views.ReferenceDetail.as_view(), name="reference"),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", views.Schema.as_view(), name="schema"),
     path("docs/", views.ApiDocs.as_view(url_name="api:schema"), name="docs"),
     re_path(r"^", views.no_such_resource),
 ]
