@@ -16,7 +16,13 @@ class PageLinks:
 
 
 def page_of(items: QuerySet, number: str | None, per_page: int) -> Page:
-    """One page (the first when `number` is missing or not a page); two queries: count and rows."""
+    """One page (the first when `number` is missing or not a page): the count and the rows, or
+    only the rows when the first page is asked for and the whole list fits on it."""
+    if number in (None, "", "1"):
+        first = list(items[: per_page + 1])
+        if len(first) <= per_page:
+            return Paginator(first, per_page).get_page(1)
+        return Page(first[:per_page], 1, Paginator(items, per_page))  # counted when shown
     return Paginator(items, per_page).get_page(number)
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
+from articles.memo import reading
 from articles.models import Article, Edition
 from publishing.translations import newer_text
 
@@ -141,7 +142,8 @@ def english_changes(request: HttpRequest, slug: str) -> HttpResponse:
     article = _visible_article(request, slug)
     if article.translation_of_id is None:
         raise Http404("This article is not a translation.")
-    changes = translations.english_changes(article)
+    with reading():  # the diff names the reader roles twice
+        changes = translations.english_changes(article)
     return render(
         request,
         "review/english_changes.html",
