@@ -6,6 +6,7 @@ from django.contrib import admin
 from reversion.admin import VersionAdmin
 
 from accounts.models import ContributorProfile
+from config.recover import RecoverFromTheDeletionLog
 
 from .models import Disclosure
 
@@ -33,7 +34,7 @@ class DisclosureInline(admin.StackedInline):
 
 
 @admin.register(ContributorProfile)
-class ContributorProfileAdmin(VersionAdmin):
+class ContributorProfileAdmin(RecoverFromTheDeletionLog, VersionAdmin):
     list_display = ("slug", "name", "board_role", "languages", "is_public")
     list_filter = ("is_public",)
     search_fields = ("slug", "user__username", "user__display_name", "board_role")
@@ -47,7 +48,7 @@ class ContributorProfileAdmin(VersionAdmin):
 
 
 @admin.register(Disclosure)
-class DisclosureAdmin(VersionAdmin):
+class DisclosureAdmin(RecoverFromTheDeletionLog, VersionAdmin):
     """Every disclosure, to see whose renewal is due; edited on the contributor's page too."""
 
     form = DisclosureForm

@@ -1,11 +1,13 @@
 from django.contrib import admin
 from reversion.admin import VersionAdmin
 
+from config.recover import RecoverFromTheDeletionLog
+
 from .models import GlossaryTerm, ReaderRole
 
 
 @admin.register(ReaderRole)
-class ReaderRoleAdmin(VersionAdmin):
+class ReaderRoleAdmin(RecoverFromTheDeletionLog, VersionAdmin):
     list_display = ("label", "slug", "audience", "target_grade", "fallback", "order")
     list_select_related = ("fallback",)
     list_editable = ("order",)
@@ -19,7 +21,7 @@ class ReaderRoleAdmin(VersionAdmin):
 
 
 @admin.register(GlossaryTerm)
-class GlossaryTermAdmin(VersionAdmin):
+class GlossaryTermAdmin(RecoverFromTheDeletionLog, VersionAdmin):
     list_display = ("term", "aliases", "explanation", "term_es")
     search_fields = ("term", "aliases", "explanation", "term_es", "aliases_es", "explanation_es")
     # An entry with no Spanish term and explanation explains nothing in Spanish texts.

@@ -307,10 +307,15 @@ def test_recovering_a_deleted_reference_brings_the_row_back(admin, admin_user, a
     assert not Reference.objects.filter(key="uncited").exists()
     [deleted] = Version.objects.get_deleted(Reference)
     url = f"/admin/articles/reference/recover/{deleted.pk}/"
+    # The recover list names it, found through the admin's log of deletions (config.recover).
+    listed = admin.get("/admin/articles/reference/recover/").content.decode()
+    assert f'href="{url}"' in listed and "An uncited source" in listed
 
     response = admin.post(url, resubmit(admin.get(url)))
 
     assert response.status_code == 302, form_errors(response)
+    admin.get("/admin/articles/reference/recover/")  # shows (and so spends) the success message
+    assert url not in admin.get("/admin/articles/reference/recover/").content.decode()
     recovered = Reference.objects.get(key="uncited")
     assert recovered.pk == reference_pk
     assert recovered.title == "An uncited source"
