@@ -24,14 +24,14 @@ class RecoverFromTheDeletionLog:
         if not self.has_change_permission(request) or not self.has_add_permission(request):
             raise PermissionDenied
         opts = self.model._meta
-        logged = LogEntry.objects.filter(
-            content_type=ContentType.objects.get_for_model(self.model), action_flag=DELETION
-        ).values_list("object_id", flat=True)
-        gone = set(logged) - {
-            str(pk) for pk in self.model._default_manager.filter(pk__in=logged).values_list(
-                "pk", flat=True
-            )
-        }  # fmt: skip
+        logged = set(
+            LogEntry.objects.filter(
+                content_type=ContentType.objects.get_for_model(self.model), action_flag=DELETION
+            ).values_list("object_id", flat=True)
+        )  # text, as the log and the versions keep ids
+        keys = [self.model._meta.pk.to_python(object_id) for object_id in logged]
+        back = self.model._default_manager.filter(pk__in=keys).values_list("pk", flat=True)
+        gone = logged - {str(pk) for pk in back}  # deleted, and not recovered since
         newest = (
             Version.objects.get_for_model(self.model)
             .filter(object_id__in=gone)
