@@ -11,7 +11,16 @@ from django.utils.html import escape
 from reversion.models import Version
 from reversion.revisions import _get_options
 
-from articles.models import Article, Citation, Edition, EditionReference, ReviewState, cited_keys
+from articles.models import (
+    Article,
+    Citation,
+    Edition,
+    EditionReference,
+    PublicCitation,
+    PublicReferenceUse,
+    ReviewState,
+    cited_keys,
+)
 from articles.rendering import render_body
 from public.generator import vocabulary as words
 from public.generator.material import BodyTemplate
@@ -135,6 +144,17 @@ def test_rows_are_those_the_services_would_write(generate):
             (edition.article.author_id, "author", edition.published_at),
             (edition.approved_by_id, "signed_off", edition.published_at),
         }
+    # The references readers are shown, as publishing.citations keeps them on publish.
+    shown = Article.objects.filter(pk__in=[a.pk for a in articles], live_revision__isnull=False,
+                                   withdrawn_at__isnull=True)  # fmt: skip
+    expected = {
+        (article.pk, ref.key)
+        for article in shown
+        for ref in EditionReference.objects.filter(edition=article.public_edition)
+    }
+    assert expected and set(PublicCitation.objects.values_list("article_id", "key")) == expected
+    counted = Counter(key for _, key in expected)
+    assert dict(PublicReferenceUse.objects.values_list("key", "articles")) == counted
 
 
 def test_one_article_with_many_versions(generate, client, reviewer):

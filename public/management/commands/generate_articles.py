@@ -12,6 +12,7 @@ from articles.models import Article, ReviewState
 from public.generator import material, writer
 from public.generator.questions import write_questions
 from public.generator.writer import Plan, Writer
+from publishing import citations
 from review.services import queue_assignments
 from review.tasks import flag_reviews_due
 
@@ -93,6 +94,7 @@ class Command(BaseCommand):
             written += batch_ids
             self.stdout.write(f"/review/articles/{slug}/: {versions_of_one:,} versions")
         self._index(written)
+        citations.fill_in(written)  # what the references API reads
         flagged = flag_reviews_due() if due else 0
         asked = write_questions(
             questions, article_ids=self._published(written), handlers=cast.reviewers, seed=seed,
