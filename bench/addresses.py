@@ -233,7 +233,9 @@ def _samples() -> dict[str, list[Sample] | str]:
     from articles.models import Article, Reference, ReviewState, Topic
     from questions.models import Question
 
-    approved = Article.objects.filter(state=ReviewState.APPROVED, withdrawn_at__isnull=True)
+    approved = Article.objects.filter(
+        state=ReviewState.APPROVED, withdrawn_at__isnull=True, translation_of__isnull=True
+    )  # English originals: a translation's addresses are its original's under /es/
     article = approved.order_by("-published_at").values_list("slug", flat=True).first()
     withdrawn = Article.objects.filter(withdrawn_at__isnull=False).values_list("slug", flat=True)
     many = (

@@ -12,7 +12,7 @@ import reversion
 from django.contrib.auth.models import Group
 from django.utils.text import slugify
 
-from accounts.models import User
+from accounts.models import ContributorProfile, User
 from articles.models import Reference, Topic
 from articles.rendering import render_body
 from articles.search import words_of
@@ -60,6 +60,10 @@ def _members(group: str, prefix: str, names: tuple[str, ...], credentials: str) 
             user.set_unusable_password()
             user.save(update_fields=["password"])
         user.groups.add(Group.objects.get_or_create(name=group)[0])
+        # A public page of their own, as the demo's people have: what they wrote and signed.
+        ContributorProfile.objects.get_or_create(
+            user=user, defaults={"slug": f"{prefix}-{number}", "is_public": True}
+        )
         members.append(user)
     return members
 

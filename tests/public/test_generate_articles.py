@@ -67,6 +67,15 @@ def test_generates_the_state_mix_and_readers_see_what_each_state_shows(generate,
     assert never_approved, "some articles are shown with the caution"
 
 
+def test_writers_made_for_a_database_without_the_demo_have_public_pages(db, client):
+    from public.generator import material
+
+    made = material.cast()
+    for person in [*made.authors, *made.reviewers]:
+        slug = person.contributor_profile.slug
+        assert client.get(f"/contributors/{slug}/").status_code == 200
+
+
 def test_the_dashboard_lists_what_awaits_review(generate, client, reviewer):
     articles = generate(30)
     client.force_login(reviewer)
