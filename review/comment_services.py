@@ -6,7 +6,7 @@ ReviewEvent on the article's timeline; e-mails go through the outbox after the c
 """
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext, gettext_lazy
 
@@ -77,7 +77,7 @@ def comment_on_passage(
         if blocking:
             summary += "\nBlocks approval until resolved."
         event = _timeline(locked, by=by, comment=summary)
-        _tell(event, its_authors(locked), f"Comment on \u201c{locked.title}\u201d")
+        _tell(event, its_authors(locked), gettext_lazy("Comment on “%(title)s”"))
     return comment
 
 
@@ -93,7 +93,7 @@ def reply(*, comment: PassageComment, by: User, body: str) -> PassageReply:
             article, by=by, comment=f"Replied on \u201c{_short(locked.quote)}\u201d: {body}"
         )
         others = [locked.written_by, *its_authors(article)]
-        _tell(event, others, f"Reply on \u201c{article.title}\u201d")
+        _tell(event, others, gettext_lazy("Reply on “%(title)s”"))
     return answer
 
 
@@ -108,7 +108,7 @@ def resolve(*, comment: PassageComment, by: User) -> PassageComment:
         _close(locked, by=by, accepted=False)
         what = f"Resolved the comment on \u201c{_short(locked.quote)}\u201d."
         event = _timeline(article, by=by, comment=what)
-        _tell(event, [locked.written_by], f"Comment resolved on \u201c{article.title}\u201d")
+        _tell(event, [locked.written_by], gettext_lazy("Comment resolved on “%(title)s”"))
     comment.refresh_from_db()
     return comment
 
@@ -125,7 +125,7 @@ def reopen(*, comment: PassageComment, by: User) -> PassageComment:
         locked.save(update_fields=["resolved_at", "resolved_by", "wording_accepted"])
         what = f"Reopened the comment on \u201c{_short(locked.quote)}\u201d."
         event = _timeline(article, by=by, comment=what)
-        _tell(event, its_authors(article), f"Comment reopened on \u201c{article.title}\u201d")
+        _tell(event, its_authors(article), gettext_lazy("Comment reopened on “%(title)s”"))
     comment.refresh_from_db()
     return comment
 
@@ -158,7 +158,7 @@ def accept_wording(
         )
         edit = _apply(article, locked, anchor, by=by, seen_revision_id=seen_revision_id, note=note)
         _close(locked, by=by, accepted=True)
-        _tell(edit, [locked.written_by], f"Wording accepted on \u201c{article.title}\u201d")
+        _tell(edit, [locked.written_by], gettext_lazy("Wording accepted on “%(title)s”"))
     comment.refresh_from_db()
     return comment
 
@@ -232,14 +232,18 @@ def _timeline(article: Article, *, by: User, comment: str) -> ReviewEvent:
 
 
 def _tell(event: ReviewEvent, recipients: list[User], subject: str) -> None:
-    title = event.article.title
-    body = f"{event.actor.public_name} wrote on \u201c{title}\u201d:\n\n{event.comment}"
+    """E-mail the comment to each recipient, in their language (`subject` names the article as
+    `%(title)s`); the comment itself as written."""
+    said = {"title": event.article.title, "name": event.actor.public_name}
     told = set()
     for recipient in recipients:
         if recipient.pk in told or recipient.pk == event.actor_id or not recipient.email:
             continue
         told.add(recipient.pk)
-        services.notify(event=event, recipient=recipient, subject=subject, body=body)
+        with translation.override(recipient.mail_language):
+            heading = gettext("%(name)s wrote on “%(title)s”:") % said
+            services.notify(event=event, recipient=recipient, subject=str(subject) % said,
+                            body=f"{heading}\n\n{event.comment}")  # fmt: skip
 
 
 def _require(refusal: str | None) -> None:

@@ -109,3 +109,21 @@ def test_a_review_move_is_told_to_the_author_in_their_language(submitted, author
     assert told.subject == "Cambios solicitados: What comes first?"
     said = f"{reviewer.public_name} — solicitó cambios: «What comes first?»."
     assert told.body == f"{said}\n\nCite NCCN."
+
+
+def test_a_comment_on_a_passage_is_told_to_the_author_in_their_language(
+    submitted, author, reviewer, seen
+):
+    from review import comment_services
+
+    _prefers(author, "es")
+    services.make_move("start_review", article=submitted, by=reviewer,
+                       seen_revision_id=seen(submitted))  # fmt: skip
+    comment_services.comment_on_passage(
+        article=submitted, by=reviewer, role=None, quote="Platinum doublet first.",
+        body="Cite the trial.",
+    )  # fmt: skip
+
+    told = Email.objects.get(recipient=author, subject__startswith="Comentario")
+    assert told.subject == "Comentario sobre «What comes first?»"
+    assert told.body.startswith(f"{reviewer.public_name} escribió sobre «What comes first?»:\n\n")
