@@ -7,7 +7,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 from reversion.admin import VersionAdmin
 
-from config.recover import RecoverFromTheDeletionLog
+from config.recover import OneObjectAtATime
 
 from .models import Article, Disclaimer, Reference, Topic, normalize_doi
 from .paging import IdsFirstPaginator
@@ -32,7 +32,7 @@ class IdentifierFilter(admin.SimpleListFilter):
 
 
 @admin.register(Reference)
-class ReferenceAdmin(RecoverFromTheDeletionLog, VersionAdmin):
+class ReferenceAdmin(OneObjectAtATime, VersionAdmin):
     list_display = ("key", "kind", "title", "source", "year", "flag")
     search_fields = ("key", "title", "doi", "pmid")
     list_per_page = 50
@@ -84,14 +84,14 @@ def _admin_url(article: Article) -> str:
 
 
 @admin.register(Topic)
-class TopicAdmin(RecoverFromTheDeletionLog, VersionAdmin):
+class TopicAdmin(OneObjectAtATime, VersionAdmin):
     list_display = ("name", "name_es", "slug")
     prepopulated_fields = {"slug": ("name",)}
     search_fields = ("name", "name_es")
 
 
 @admin.register(Disclaimer)
-class DisclaimerAdmin(RecoverFromTheDeletionLog, VersionAdmin):
+class DisclaimerAdmin(OneObjectAtATime, VersionAdmin):
     list_display = ("title", "title_es", "audience", "updated_at")
     # Spanish pages show the Spanish notice once both its title and body are written.
     fieldsets = (

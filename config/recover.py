@@ -1,4 +1,6 @@
-"""django-reversion's "Recover deleted …" list, found through the admin's log of deletions.
+"""django-reversion's admin views made to touch one object: its "Recover deleted …" list, found
+through the admin's log of deletions, and its version and recover pages, which revert the object
+alone.
 
 Reversion looks for every saved version whose object no longer exists: a scan of all the
 versions of the model (at 100 000 articles with their editions, half a second for an empty
@@ -17,8 +19,19 @@ from django.utils.translation import gettext as _
 from reversion.models import Version
 
 
-class RecoverFromTheDeletionLog:
-    """For a VersionAdmin: the recover list reads the deletion log instead of every version."""
+class OneObjectAtATime:
+    """For a VersionAdmin: the recover list reads the deletion log instead of every version, and
+    a version is shown and restored on its own."""
+
+    def _reversion_revisionform_view(self, request, version, template_name, extra_context=None):
+        """django-reversion reverts the whole revision the version was saved in, to show it (in
+        a transaction it rolls back) and to restore it. A reference import saves every
+        reference of a file in one revision: restoring one reference would have put back every
+        other reference of that file as it was imported, and shown it cost a query for each.
+        The revision of this version reverts this object alone."""
+        revision = version.revision  # the instance django-reversion's view reverts
+        revision.revert = lambda delete=False: version.revert()
+        return super()._reversion_revisionform_view(request, version, template_name, extra_context)
 
     def recoverlist_view(self, request, extra_context=None):
         if not self.has_change_permission(request) or not self.has_add_permission(request):

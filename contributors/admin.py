@@ -6,7 +6,7 @@ from django.contrib import admin
 from reversion.admin import VersionAdmin
 
 from accounts.models import ContributorProfile
-from config.recover import RecoverFromTheDeletionLog
+from config.recover import OneObjectAtATime
 
 from .models import Disclosure
 
@@ -34,7 +34,7 @@ class DisclosureInline(admin.StackedInline):
 
 
 @admin.register(ContributorProfile)
-class ContributorProfileAdmin(RecoverFromTheDeletionLog, VersionAdmin):
+class ContributorProfileAdmin(OneObjectAtATime, VersionAdmin):
     list_display = ("slug", "name", "board_role", "languages", "is_public")
     list_filter = ("is_public",)
     search_fields = ("slug", "user__username", "user__display_name", "board_role")
@@ -48,7 +48,7 @@ class ContributorProfileAdmin(RecoverFromTheDeletionLog, VersionAdmin):
 
 
 @admin.register(Disclosure)
-class DisclosureAdmin(RecoverFromTheDeletionLog, VersionAdmin):
+class DisclosureAdmin(OneObjectAtATime, VersionAdmin):
     """Every disclosure, to see whose renewal is due; edited on the contributor's page too."""
 
     form = DisclosureForm

@@ -1,13 +1,13 @@
 from django.contrib import admin
 from reversion.admin import VersionAdmin
 
-from config.recover import RecoverFromTheDeletionLog
+from config.recover import OneObjectAtATime
 
 from .models import GlossaryTerm, ReaderRole
 
 
 @admin.register(ReaderRole)
-class ReaderRoleAdmin(RecoverFromTheDeletionLog, VersionAdmin):
+class ReaderRoleAdmin(OneObjectAtATime, VersionAdmin):
     list_display = ("label", "slug", "audience", "target_grade", "fallback", "order")
     list_select_related = ("fallback",)
     list_editable = ("order",)
@@ -21,7 +21,7 @@ class ReaderRoleAdmin(RecoverFromTheDeletionLog, VersionAdmin):
 
 
 @admin.register(GlossaryTerm)
-class GlossaryTermAdmin(RecoverFromTheDeletionLog, VersionAdmin):
+class GlossaryTermAdmin(OneObjectAtATime, VersionAdmin):
     list_display = ("term", "aliases", "explanation", "term_es")
     search_fields = ("term", "aliases", "explanation", "term_es", "aliases_es", "explanation_es")
     # An entry with no Spanish term and explanation explains nothing in Spanish texts.

@@ -506,3 +506,27 @@ def test_a_much_cited_reference_names_the_first_citing_articles_and_links_them_a
     assert "3 articles cite it in all" in page and link in page
     listed = admin.get(link).content.decode()
     assert all(f"Citing {n}?" in listed for n in range(3))
+
+
+def test_restoring_a_reference_leaves_the_others_saved_with_it_as_they_are(admin, author):
+    """An import saves a file's references in one revision; restoring one restores it alone."""
+    import reversion
+
+    with reversion.create_revision():
+        first = Reference.objects.create(key="first", title="First as imported", year=2020)
+        second = Reference.objects.create(key="second", title="Second as imported", year=2021)
+    imported = versions_of(first).get()
+    for reference, title in ((first, "First, corrected"), (second, "Second, corrected")):
+        reference.title = title
+        save_reference(reference=reference, by=author, comment="Corrected")
+    url = f"/admin/articles/reference/{first.pk}/history/{imported.pk}/"
+    shown = admin.get(url)
+    assert shown.status_code == 200 and "First as imported" in shown.content.decode()
+
+    response = admin.post(url, resubmit(shown))
+
+    assert response.status_code == 302, form_errors(response)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.title == "First as imported"
+    assert second.title == "Second, corrected"  # untouched by the restore
