@@ -285,3 +285,24 @@ def test_the_spanish_policy_page_explains_the_moves_and_rules_in_spanish(client,
     english = client.get("/editorial-policy/").content.decode()
     assert "returns it to the author, saying what must change." in english
     assert "Every article (site default)" in english and "2 board members sign off" in english
+
+
+def test_the_diff_and_the_reading_ease_name_fields_and_roles_in_spanish(
+    client, bilingual, spanish_submitted, author
+):
+    from personalization.models import ReaderRole
+    from personalization.services import save_variant
+
+    patient = ReaderRole.objects.create(
+        slug="patient", label="Patient", label_es="Paciente", audience="lay", target_grade=8
+    )
+    save_variant(
+        article=spanish_submitted, role=patient, summary="Primero, platino.",
+        body="Primero se usa un doblete de platino.", by=author, comment="Paciente",
+    )  # fmt: skip
+    html = _page(client, _in_spanish(bilingual), spanish_submitted)
+    # The diff's fields (changed or not) and the reader version's, in Spanish.
+    for label in ("Pregunta (título)", "Bibliografía actualizada hasta", "Versión para Paciente"):
+        assert f"<dt>{label}" in html, label
+    assert '<th scope="row">Versión para Paciente</th>' in html  # the INFLESZ table's row
+    assert "Versión para Patient" not in html
