@@ -55,11 +55,6 @@ class Due:
         return f"{self.reviewer}: {self.status or 'due'} {self.due_on:%b %-d}"
 
 
-def state_label(state: str) -> str:
-    """A review state's name on the desk's pages, in the active language."""
-    return str(STATE_NAMES.get(state, state))
-
-
 def due_status(due_on: date | None, today: date) -> str:
     if due_on is None:
         return ""
@@ -202,7 +197,7 @@ def desk_list(query: Mapping[str, str], *, today: date | None = None) -> DeskLis
     shown = Article.objects.select_related("author").defer("body", "summary")
     state, age, reviewer, due = (query.get(k, "") for k in ("state", "age", "reviewer", "due"))
     if state in ReviewState.values:
-        title = gettext("Articles %(state)s") % {"state": state_label(state).lower()}
+        title = gettext("Articles %(state)s") % {"state": STATE_NAMES[state].lower()}
         articles = shown.filter(state=state).order_by("state_changed_at", "pk")
     elif age in dict((band, 0) for band, _, _ in AGE_BANDS):
         title = gettext("Waiting for the board %(age)s") % {"age": _age_label(age)}
