@@ -10,17 +10,17 @@ from django.core import signing
 from django.template.loader import render_to_string
 from django.utils.formats import number_format
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from articles.models import Article
 
-from .models import Question
 from .roles import known_role, reader_roles
 from .scrubbing import scrub
 from .selectors import DRAFT_TITLE_MAX_CHARS, draft_authors
 from .services import slug_taken_message
+from .workflow import STATUS_NAMES
 
 QUESTION_MIN_CHARS = 10
 QUESTION_MAX_CHARS = 2000
@@ -252,11 +252,7 @@ def article_page_fields(
 class QueueFilterForm(_LabelledForm):
     STATUS_CHOICES = [
         ("open", _("Open (new or triaged)")),
-        # The statuses as the desk names them (Question.Status's labels are English data).
-        (Question.Status.NEW, pgettext_lazy("question status", "New")),
-        (Question.Status.TRIAGED, pgettext_lazy("question status", "Triaged")),
-        (Question.Status.ANSWERED, pgettext_lazy("question status", "Answered")),
-        (Question.Status.SPAM, pgettext_lazy("question status", "Spam")),
+        *STATUS_NAMES.items(),
         ("all", _("All")),
     ]
 

@@ -5,13 +5,22 @@ Services enforce it, and the detail page offers only the actions it allows.
 
 from dataclasses import dataclass
 
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, pgettext_lazy
 
 from review.workflow import QUESTION_HANDLERS
 
 from .models import Question
 
 Status = Question.Status
+
+# The statuses as the desk names them, in the person's language (Question.Status's labels are
+# English data).
+STATUS_NAMES = {
+    Status.NEW: pgettext_lazy("question status", "New"),
+    Status.TRIAGED: pgettext_lazy("question status", "Triaged"),
+    Status.ANSWERED: pgettext_lazy("question status", "Answered"),
+    Status.SPAM: pgettext_lazy("question status", "Spam"),
+}
 
 # "Editors" of questions: the Editors group, the advisory board and admins (the groups are
 # defined with the review roles, so the review dashboard links the queue for the same people).
