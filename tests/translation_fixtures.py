@@ -44,8 +44,8 @@ def submit(article: Article, *, by) -> None:
                        seen_revision_id=latest_revision_id(article))  # fmt: skip
 
 
-def new_english_edition(original: Article, *, author, reviewer, correction: str = "") -> Article:
-    """The original, edited, resubmitted and approved again: its next edition."""
+def revise(original: Article, *, author) -> None:
+    """The original's text edited: immunotherapy after the doublet."""
     services.edit_article(
         article=original, by=author, seen_revision_id=latest_revision_id(original),
         title=original.title, summary=original.summary,
@@ -53,6 +53,11 @@ def new_english_edition(original: Article, *, author, reviewer, correction: str 
                                    "immunotherapy."),
         literature_current_through=None, comment="Immunotherapy after the doublet",
     )  # fmt: skip
+
+
+def new_english_edition(original: Article, *, author, reviewer, correction: str = "") -> Article:
+    """The original, edited, resubmitted and approved again: its next edition."""
+    revise(original, author=author)
     submit(original, by=author)
     return approve(original, by=reviewer, note="Adds immunotherapy.", correction=correction)
 

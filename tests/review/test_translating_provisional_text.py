@@ -10,7 +10,7 @@ from articles.selectors import latest_revision_id
 from review import services
 from review.workflow import MOVES, refusal
 from tests.factories import CHECKLIST_FIELDS
-from tests.translation_fixtures import approve, submit, translate
+from tests.translation_fixtures import approve, revise, submit, translate
 
 SPANISH_PAGE = "/es/articles/an-article/"
 
@@ -24,13 +24,7 @@ def republish(original: Article, *, author, reviewer, editor) -> Article:
     ):
         services.make_move(name, article=original, by=by, comment=comment,
                            seen_revision_id=latest_revision_id(original))  # fmt: skip
-    services.edit_article(
-        article=original, by=author, seen_revision_id=latest_revision_id(original),
-        title=original.title, summary=original.summary,
-        body=original.body.replace("Platinum doublet first.", "Platinum doublet first, then "
-                                   "immunotherapy."),
-        literature_current_through=None, comment="Immunotherapy after the doublet",
-    )  # fmt: skip
+    revise(original, author=author)
     submit(original, by=author)
     services.make_move("publish_provisionally", article=original, by=editor,
                        seen_revision_id=latest_revision_id(original))  # fmt: skip
