@@ -261,7 +261,8 @@ def _samples() -> dict[str, list[Sample] | str]:
     a, m = f"/articles/{article}", f"/review/articles/{many}"
     return {
         "public:home": [Sample("/"), Sample(f"/?page={max(pages // 2, 1)}"),
-                        Sample(f"/?page={max(pages, 1)}")],
+                        Sample(f"/?page={max(pages, 1)}"),
+                        Sample(f"/es/?page={max(pages // 2, 1)}")],  # translated titles read
         "public:article": [Sample(f"{a}/"), Sample(f"{a}/?role=patient"),
                            Sample(f"/articles/{withdrawn.first()}/"), Sample(f"/es{a}/")],
         "public:article_for_role": [Sample(f"{a}/for/physician/"),
@@ -272,7 +273,8 @@ def _samples() -> dict[str, list[Sample] | str]:
         "public:search": [Sample("/search/?q=hazard+ratio"), Sample("/es/search/?q=hazard+ratio"),
                           Sample("/search/?q=semaglutide+heart+failure&page=5")],
         "public:topic": [Sample(f"/topics/{topic.slug}/"),
-                         Sample(f"/topics/{topic.slug}/?page=50")],
+                         Sample(f"/topics/{topic.slug}/?page=50"),
+                         Sample(f"/es/topics/{topic.slug}/")],
         "public:editorial_policy": [Sample("/editorial-policy/")],
         "public:healthz": [Sample("/healthz")],
         "questions:ask": [Sample(f"{a}/questions/")],
