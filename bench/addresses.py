@@ -49,6 +49,7 @@ class Result:
     times_ms: list[float] = field(default_factory=list)
     queries: int = 0
     size: int = 0
+    sql: list[str] = field(default_factory=list)  # the recorded request's queries
 
     @property
     def p50(self) -> float:
@@ -110,6 +111,8 @@ def main() -> int:
         result = _measure(name, sample, client, args.requests)
         results.append(result)
         print(result.row(), flush=True)
+        if args.queries:
+            print("\n".join(f"    {sql[:300]}" for sql in result.sql))
         if any(status >= 500 for status in result.statuses):
             failures.append(f"{sample.path} answered {sorted(result.statuses)}")
     print()
@@ -127,6 +130,9 @@ def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=20, help="Timed requests an address.")
     parser.add_argument("--only", help="Only addresses whose name or path matches this.")
+    parser.add_argument(
+        "--queries", action="store_true", help="Print each address's queries under its row."
+    )
     return parser.parse_args()
 
 
@@ -170,7 +176,8 @@ def _measure(name: str, sample: Sample, client, requests: int) -> Result:
     response = client.get(sample.path)  # warm-up
     with CaptureQueriesContext(connection) as queries:
         response = client.get(sample.path)
-    result.queries, result.size = len(queries), _size(response)
+        result.size = _size(response)  # a streamed answer queries as it is read
+    result.queries, result.sql = len(queries), [query["sql"] for query in queries]
     result.statuses.add(response.status_code)
     for _ in range(requests):
         started = time.perf_counter()
