@@ -710,6 +710,34 @@ class PublicCitation(models.Model):
         return f"{self.key} in article {self.article_id}"
 
 
+class PublicTopicListing(models.Model):
+    """An article on a topic's public list: one row per published article (its public edition,
+    not withdrawn) and topic that edition names. Kept by the publication acts alone
+    (publishing.topic_lists), in their transactions, so a topic page follows what was published,
+    not a draft's topics, and reads a page of this index at any depth instead of walking every
+    public article newest first to find the topic's."""
+
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="+")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    language = models.CharField(max_length=8)  # the article's: a list shows its own language
+    published_at = models.DateTimeField()  # the article's public edition's
+    # Its text was approved by the board (live_revision), not only published provisionally:
+    # the lists skip the provisional ones unless VETTED_SHOW_UNAPPROVED (articles.readable).
+    approved = models.BooleanField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "topic"], name="one_topic_listing"),
+        ]
+        indexes = [
+            models.Index(fields=["topic", "language", "-published_at", "-article", "approved"],
+                         name="topic_listing_newest"),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"article {self.article_id} on topic {self.topic_id}"
+
+
 class PublicReferenceUse(models.Model):
     """How many published articles cite a key now, and the newest edition among them (whose
     wording of the reference the API shows): kept with PublicCitation, so the references list

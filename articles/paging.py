@@ -45,13 +45,17 @@ def page_number(number: str | int | None) -> int:
     return number
 
 
-def uncounted_page(rows: QuerySet, number: str | int | None, per_page: int) -> ListPage:
+def uncounted_page(
+    rows: QuerySet, number: str | int | None, per_page: int, *, ids: QuerySet | None = None
+) -> ListPage:
     """Page `number` of an ordered queryset without counting it: the ids of the page (one more,
     to know whether an older page exists), along its index however deep, then those rows with
-    what they join; 404 past the end (page 1 of an empty list is there)."""
+    what they join; 404 past the end (page 1 of an empty list is there). `ids`: the rows' ids in
+    their order, read along another index (a listing table) instead of the rows' own."""
     number = page_number(number)
     start = (number - 1) * per_page
-    ids = list(rows.values_list("pk", flat=True)[start : start + per_page + 1])
+    ordered = rows.values_list("pk", flat=True) if ids is None else ids
+    ids = list(ordered[start : start + per_page + 1])
     if not ids and number > 1:
         raise Http404("No such page.")
     shown = list(rows.filter(pk__in=ids[:per_page]))

@@ -37,7 +37,7 @@ from review.workflow import MOVES, TRACKER_STEP_OF_STATE, TRACKER_STEPS
 from . import page_cache, provenance
 from .fast_path import page_response, reader_pointer
 from .language import ENGLISH, article_alternates, reader_alternates
-from .listing import newest_page
+from .listing import newest_page, topic_ids
 
 PER_PAGE = 20
 
@@ -72,7 +72,10 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_safe
 def topic(request: HttpRequest, slug: str) -> HttpResponse:
     shown = get_object_or_404(Topic, slug=slug)
-    page = _page_of(Article.objects.public().filter(topics=shown), request)
+    # Its articles as published (the topics their public editions name), along its listing.
+    page = newest_page(
+        Article.objects.public(), request.GET.get("page", 1), PER_PAGE, ids=topic_ids(shown)
+    )
     return render(
         request,
         "public/topic.html",

@@ -20,7 +20,7 @@ from personalization.editions import renditions, search_text
 from personalization.models import ReaderRole
 from personalization.selectors import approval_fingerprint
 
-from . import citations
+from . import citations, topic_lists
 
 
 @dataclass(frozen=True)
@@ -114,6 +114,7 @@ def write_pending(article: Article, *, revision_id: int, at: datetime) -> Editio
 
 def _publish(article: Article, *, revision_id: int, at: datetime, **fields) -> Edition:
     source = revision_source(article, revision_id)
+    topics = list(article.topics.all())
     edition = Edition(
         article=article,
         revision_id=revision_id,
@@ -131,8 +132,7 @@ def _publish(article: Article, *, revision_id: int, at: datetime, **fields) -> E
         ],
         # Its Spanish name too, as it stood: Spanish pages and feeds name the topic with it.
         topics=[
-            {"name": topic.name, "slug": topic.slug, "name_es": topic.name_es}
-            for topic in article.topics.all()
+            {"name": topic.name, "slug": topic.slug, "name_es": topic.name_es} for topic in topics
         ],
         revision_sha256=revision_digests([revision_id])[revision_id],
         # A translation's edition names the original's edition it translates: readers are told
@@ -153,6 +153,7 @@ def _publish(article: Article, *, revision_id: int, at: datetime, **fields) -> E
         credit(edition)
         if article.translation_of_id is None:  # the API lists the originals' references
             citations.published(article, edition)
+    topic_lists.published(article, edition, topics)
     index_edition(edition)  # in this transaction: the edition and its entry commit together
     article.public_edition, article.published_at = edition, at
     article.next_review_due = edition.next_review_due

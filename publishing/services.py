@@ -18,7 +18,7 @@ from accounts.models import User
 from articles.models import Article, Edition
 from articles.search import remove_entry
 
-from . import citations, editions, translations
+from . import citations, editions, topic_lists, translations
 from .delivery import queue_deliveries
 from .editions import Approver
 from .models import PublicationEntry, Surroundings
@@ -85,6 +85,7 @@ def withdraw(*, article: Article, by: User, at: datetime, reason: str) -> list[A
     article.withdrawn_at, article.withdrawal_reason = at, reason
     remove_entry(article.pk)
     citations.withdrawn(article)
+    topic_lists.withdrawn(article)
     _act(Kind.WITHDRAW, article, by=by, note=reason[:300])
     return withdraw_translations(
         original=article, by=by, at=at, why=translations.ORIGINAL_WITHDRAWN, detail=reason
@@ -103,6 +104,7 @@ def withdraw_translations(
         reason = translations.withdrawal_reason(shown.language, why, detail=detail, number=number)
         shown.withdrawn_at, shown.withdrawal_reason = at, reason
         remove_entry(shown.pk)
+        topic_lists.withdrawn(shown)
         _act(Kind.WITHDRAW, shown, by=by, note=reason[:300])
         withdrawn.append(shown)
     return withdrawn

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from articles.services import topics_named
 from public import views
+from tests.translation_fixtures import approve, revise, submit
 
 
 def _titles(html: str) -> list[str]:
@@ -75,6 +76,41 @@ def test_a_topic_page_lists_that_topics_public_articles_newest_first(
     assert _titles(second) == ["Lung question 0?"]
     assert client.get("/topics/lung-cancer/", {"page": 3}).status_code == 404
     assert client.get("/topics/no-such-topic/").status_code == 404
+
+
+def test_a_topic_page_changes_with_a_publication_not_with_a_draft(
+    client, publish, withdraw, author, reviewer
+):
+    """A topic's list is what was published: an author's change of topics reaches it with the
+    next approval, and a withdrawal takes the article off it."""
+    lungs, bones = topics_named(["Lung cancer", "Bones"])
+    article = publish("moved", title="Moved question?", approve=True, topics=[lungs])
+    article.topics.set([bones])  # a draft's change, not approved yet
+
+    def listed(topic):
+        return _titles(client.get(f"/topics/{topic.slug}/").content.decode())
+
+    assert (listed(lungs), listed(bones)) == (["Moved question?"], [])
+    revise(article, author=author)
+    submit(article, by=author)
+    assert (listed(lungs), listed(bones)) == (["Moved question?"], [])  # submitting shows nothing
+    approve(article, by=reviewer, note="On bone health now.")
+    assert (listed(lungs), listed(bones)) == ([], ["Moved question?"])
+    withdraw(article)
+    assert (listed(lungs), listed(bones)) == ([], [])
+
+
+def test_a_topic_page_lists_provisional_texts_only_where_the_site_shows_them(
+    client, publish, settings
+):
+    lungs = topics_named(["Lung cancer"])[0]
+    publish("approved", title="Approved question?", approve=True, topics=[lungs])
+    publish("pending", title="Pending question?", topics=[lungs])
+    assert _titles(client.get("/topics/lung-cancer/").content.decode()) == [
+        "Pending question?", "Approved question?"
+    ]  # fmt: skip
+    settings.VETTED_SHOW_UNAPPROVED = False
+    assert _titles(client.get("/topics/lung-cancer/").content.decode()) == ["Approved question?"]
 
 
 def test_list_items_link_to_their_topics(client, publish):

@@ -10,20 +10,29 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.core.management import call_command
 
-from articles.models import Topic
+from articles.models import Article, Topic
 from tests.contributor_factories import DisclosureFactory, fresh_profile
+from tests.translation_fixtures import approve, submit
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 @pytest.fixture
-def topics(original):
-    """The original's topics, one named in Spanish and one not yet (set before it is translated:
-    a translation takes its original's topics)."""
+def topics(db):
+    """Two topics, one named in Spanish and one not yet."""
     lung = Topic.objects.create(name="Lung cancer", slug="lung-cancer", name_es="Cáncer de pulmón")
     bones = Topic.objects.create(name="Bones", slug="bones")
-    original.topics.set([lung, bones])
     return lung, bones
+
+
+@pytest.fixture
+def original(make_article, author, reviewer, professional_disclaimer, topics) -> Article:
+    """An English article on both topics from its first edition (the lists follow what was
+    published; a translation takes its original's topics)."""
+    article = make_article(slug="platinum-first", title="What comes first?")
+    article.topics.set(topics)
+    submit(article, by=author)
+    return approve(article, by=reviewer)
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from articles.models import Article, ReviewState
 from public.generator import material, writer
 from public.generator.questions import write_questions
 from public.generator.writer import Plan, Writer
-from publishing import citations
+from publishing import citations, topic_lists
 from review.services import queue_assignments
 from review.tasks import flag_reviews_due
 
@@ -95,6 +95,7 @@ class Command(BaseCommand):
             self.stdout.write(f"/review/articles/{slug}/: {versions_of_one:,} versions")
         self._index(written)
         citations.fill_in(written)  # what the references API reads
+        topic_lists.fill_in(written)  # what the topic pages read
         flagged = flag_reviews_due() if due else 0
         asked = write_questions(
             questions, article_ids=self._published(written), handlers=cast.reviewers, seed=seed,
