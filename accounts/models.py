@@ -24,7 +24,7 @@ class User(AbstractUser):
 
     @property
     def public_name(self) -> str:
-        return self.display_name or self.get_full_name() or self.username
+        return public_name(self.display_name, self.first_name, self.last_name, self.username)
 
     @property
     def mail_language(self) -> str:
@@ -33,6 +33,12 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.public_name
+
+
+def public_name(display_name: str, first_name: str, last_name: str, username: str) -> str:
+    """The name a person is shown by: the one they chose, else their full name, else their
+    username (for lists read as values, without a User for each row)."""
+    return display_name or f"{first_name} {last_name}".strip() or username
 
 
 class ContributorProfile(models.Model):
