@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from config.deletion import RefusedQuickly
+
 from .forms import AdminSignInForm
 from .models import User
 
@@ -9,7 +11,7 @@ admin.site.login_form = AdminSignInForm
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(RefusedQuickly, BaseUserAdmin):
     fieldsets = (
         *BaseUserAdmin.fieldsets,
         (

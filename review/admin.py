@@ -18,6 +18,7 @@ from articles.models import Article, Citation, Reference
 from articles.paging import IdsFirstPaginator, uncounted_page
 from articles.selectors import latest_revision_id
 from articles.services import normalize_markdown, save_article, validate_body
+from config.deletion import RefusedQuickly
 from config.recover import OneObjectAtATime
 from personalization.selectors import revision_variant_source, working_variant_source
 
@@ -124,7 +125,7 @@ HISTORY_PER_PAGE = 50
 
 
 @admin.register(Article)
-class ArticleAdmin(OneObjectAtATime, VersionAdmin):
+class ArticleAdmin(RefusedQuickly, OneObjectAtATime, VersionAdmin):
     form = ArticleAdminForm
     inlines = [CitationInline]
     list_display = ("title", "state", "author", "updated_at", "approved_at")
