@@ -181,13 +181,16 @@ def reference_flags(keys: Iterable[str]) -> dict[str, str]:
     return {key: labels.get(flag, flag) for key, flag in flagged}
 
 
+@read_once
+def cited_references(article: Article) -> list[Reference]:
+    """The references an article cites now, in citation order (one read a page: its working
+    text and its flags are read from it)."""
+    return [citation.reference for citation in article.citations.select_related("reference")]
+
+
 def flagged_references(article: Article) -> list[Reference]:
     """The references an article cites now that carry a flag, in citation order."""
-    return list(
-        Reference.objects.filter(citations__article=article)
-        .exclude(flag="")
-        .order_by("citations__position")
-    )
+    return [reference for reference in cited_references(article) if reference.flag]
 
 
 @read_once
@@ -204,13 +207,12 @@ def latest_revision_id(article: Article) -> int | None:
 @read_once
 def working_source(article: Article) -> ArticleText:
     """The article's current text and the references it cites now."""
-    citations = article.citations.select_related("reference")
     return ArticleText(
         title=article.title,
         summary=article.summary,
         body=article.body,
         literature_current_through=article.literature_current_through,
-        references={c.reference.key: _reference_text(c.reference) for c in citations},
+        references={ref.key: _reference_text(ref) for ref in cited_references(article)},
         updated_at=article.updated_at,
         language=article.language,
     )

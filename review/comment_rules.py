@@ -8,9 +8,9 @@ from articles.models import Article
 
 from .models import PassageComment
 from .workflow import (
-    BOARD_MAY_OPEN,
     EDIT_ANY,
     REVIEWERS,
+    board_may_open,
     groups_of,
     is_author,
     no_conflict_as_a_reviewer,
@@ -26,7 +26,7 @@ def may_comment(article: Article, user: User) -> str | None:
         return gettext("Only the advisory board or editors may comment on passages.")
     if is_author(article, user):
         return gettext("You are an author of this article: reply to the board's comments instead.")
-    if not Article.objects.filter(BOARD_MAY_OPEN, pk=article.pk).exists():
+    if not board_may_open(article):
         return gettext("This draft has not been submitted to the board yet.")
     return no_conflict_as_a_reviewer.check(article, user)  # recused: no part in its review
 

@@ -56,13 +56,19 @@ def supersede(*, article: Article, by: User) -> int:
     )  # fmt: skip
 
 
-@read_once
 def pending_for(article: Article) -> ScheduledGoLive | None:
-    return (
-        ScheduledGoLive.objects.filter(ScheduledGoLive.PENDING, article=article)
-        .select_related("approved_by", "scheduled_by")
-        .first()
-    )
+    """The go-live still waiting, if any: only ever the newest (schedule supersedes the others
+    under the article's lock)."""
+    newest = newest_for(article)
+    if newest is None or newest.published_at or newest.cancelled_at:
+        return None
+    return newest
+
+
+@read_once
+def newest_for(article: Article) -> ScheduledGoLive | None:
+    """The article's newest scheduled go-live, whatever became of it."""
+    return article.go_lives.order_by("-pk").select_related("approved_by", "scheduled_by").first()
 
 
 def due_ids(today: date) -> list[int]:

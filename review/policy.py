@@ -7,6 +7,7 @@ admin (and by load_demo).
 import dataclasses
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.utils import translation
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext, ngettext
@@ -44,9 +45,15 @@ def site_default() -> Policy:
 def policy_for(article: Article) -> Policy:
     """The strictest combination of the policies of the article's topics: the most approvals,
     every named specialty, any requirement any of them sets, the shortest review time."""
-    rows = list(SignOffPolicy.objects.filter(topic__articles=article).select_related("topic"))
-    if not rows:
-        return site_default()
+    # The topics' rows and the site default's, in one read: the default counts only without them.
+    found = list(
+        SignOffPolicy.objects.filter(Q(topic__articles=article) | Q(topic__isnull=True))
+        .select_related("topic")
+        .order_by("pk")
+    )
+    rows = [row for row in found if row.topic_id is not None]
+    if not rows:  # as site_default(): the first default row
+        return _from_rows([row for row in found if row.topic_id is None][:1], topics=())
     names = sorted((row.topic.name_for(translation.get_language()) for row in rows),
                    key=lambda name: name.sort_key)  # fmt: skip
     return dataclasses.replace(

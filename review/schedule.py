@@ -131,7 +131,7 @@ def cancel_go_live(*, article: Article, by: User) -> ScheduledGoLive:
 def waiting_approval(article: Article) -> ScheduledGoLive | None:
     """An approval whose go-live an editor cancelled, not published since: it may be
     scheduled again."""
-    last = article.go_lives.order_by("-pk").select_related("approved_by").first()
+    last = golive.newest_for(article)
     if (
         last is None
         or last.cancelled_at is None

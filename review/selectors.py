@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from reversion.models import Version
 
 from accounts.models import User
+from articles.memo import read_once
 from articles.models import AWAITING_REVIEW, Article
 from contributors.selectors import without_declared_conflict
 
@@ -167,6 +168,13 @@ def diff_baseline(article: Article) -> Baseline:
             returned.revision_id, _("Changes since changes were requested (never approved yet)")
         )
     return Baseline(None, _("Changes: never approved, so all of it is new"))
+
+
+@read_once
+def assignments_of(article: Article) -> list[ReviewAssignment]:
+    """Who is assigned to review the article, with them (the page's header and its schedule
+    read this one list)."""
+    return list(article.assignments.select_related("reviewer").order_by("pk"))
 
 
 def timeline(article: Article, *, page: str | None = None) -> Page:

@@ -76,7 +76,14 @@ def _require_roles(request: HttpRequest, roles: set[str]) -> set[str]:
 
 
 def _visible_article(request: HttpRequest, slug: str) -> Article:
-    return get_object_or_404(selectors.articles_visible_to(request.user), slug=slug)
+    """With what its pages show of the edition readers see (not the edition's texts)."""
+    articles = selectors.articles_visible_to(request.user).select_related("public_edition")
+    return get_object_or_404(articles.defer(*EDITION_TEXTS), slug=slug)
+
+
+# An edition's texts and indexes, which the review pages never show (the diff reads revisions).
+EDITION_TEXTS = ("public_edition__renditions", "public_edition__change_log",
+                 "public_edition__search_text")  # fmt: skip
 
 
 @login_required
@@ -151,7 +158,7 @@ def _article_review(request: HttpRequest, slug: str, *, status: int, **extra) ->
             reviewers=selectors.assignable_reviewers(article),
             offered=selectors.eligible_reviewers(article),
         ),
-        "assignments": article.assignments.select_related("reviewer"),
+        "assignments": selectors.assignments_of(article),
         "comment_form": CommentForm(),
         "comment_refusal": refusal(MOVES["comment"], article=article, user=request.user),
         "ungraded": ungraded_recommendations(working.body_html),

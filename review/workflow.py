@@ -83,6 +83,15 @@ BOARD_MAY_OPEN = (
 )
 
 
+def board_may_open(article: Article) -> bool:
+    """BOARD_MAY_OPEN of an article already read."""
+    return (
+        article.state != ReviewState.DRAFT
+        or article.live_revision_id is not None
+        or article.withdrawn_at is not None
+    )
+
+
 def groups_of(user: User) -> set[str]:
     """The user's Vetted groups, read once per user object (as Django keeps `_perm_cache`: a
     request's user is read afresh on the next request)."""

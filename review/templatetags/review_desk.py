@@ -3,7 +3,7 @@ included, so the page's view need not know of them (review/templates/review/incl
 names of review states and timeline events in the reader's language."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django import template
 from django.utils import timezone
@@ -17,6 +17,7 @@ from ..forms import GoLiveForm, InviteSpecialistForm, ReReviewForm
 from ..models import ScheduledGoLive, ScheduledReReview, SpecialistInvitation
 from ..policy import policy_for
 from ..revisions import text_revision_id
+from ..selectors import assignments_of
 from ..timeline import ACTION_NAMES
 from ..workflow import ADMINS, EDITORS, STATE_NAMES, groups_of, language_name
 
@@ -79,13 +80,13 @@ def outside_panel(article: Article, user: User) -> OutsidePanel:
 def schedule_panel(article: Article, user: User) -> SchedulePanel:
     today = timezone.localdate()
     waiting = article.state in (ReviewState.SUBMITTED, ReviewState.UNDER_REVIEW)
-    assignments = article.assignments.filter(queued_since__isnull=False).select_related("reviewer")
+    queued = [a for a in assignments_of(article) if a.queued_since is not None]
     return SchedulePanel(
         go_live=golive.pending_for(article),
         waiting=schedule.waiting_approval(article),
         due=[
             Due(a.reviewer.public_name, a.due_on, due_status(a.due_on, today) * waiting)
-            for a in assignments.order_by("due_on", "pk")
+            for a in sorted(queued, key=lambda a: (a.due_on is None, a.due_on or date.min, a.pk))
         ],
         re_reviews=list(
             article.re_reviews.filter(started_at__isnull=True, cancelled_at__isnull=True)
