@@ -9,11 +9,15 @@ its log (LogEntry, DELETION), so the objects to recover are the logged ones stil
 short read of the log, then their newest versions.
 """
 
+from contextlib import contextmanager
+
+import reversion
 from django.contrib.admin.models import DELETION, LogEntry
+from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models import Max
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from reversion.models import Version
@@ -31,7 +35,39 @@ class OneObjectAtATime:
         The revision of this version reverts this object alone."""
         revision = version.revision  # the instance django-reversion's view reverts
         revision.revert = lambda delete=False: version.revert()
+        request.vetted_showing_version = request.method == "GET"
         return super()._reversion_revisionform_view(request, version, template_name, extra_context)
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        """django-reversion's, reading the version with its revision (one query)."""
+        versions = Version.objects.select_related("revision")
+        version = get_object_or_404(versions, pk=version_id, object_id=unquote(object_id))
+        context = {"title": _("Revert %(name)s") % {"name": version.object_repr}, "revert": True}
+        template = self.revision_form_template or self._reversion_get_template_list(
+            "revision_form.html"
+        )
+        return self._reversion_revisionform_view(
+            request, version, template, {**context, **(extra_context or {})}
+        )
+
+    @contextmanager
+    def create_revision(self, request):
+        """Showing a version saves nothing, inside a transaction that is rolled back: no
+        savepoint of its own."""
+        if not getattr(request, "vetted_showing_version", False):
+            with super().create_revision(request):
+                yield
+            return
+        with reversion.create_revision(atomic=False):
+            reversion.set_user(request.user)
+            yield
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """Showing a version, the form is rendered inside the transaction django-reversion rolls
+        back: a savepoint of its own would only be rolled back with it (three statements)."""
+        if getattr(request, "vetted_showing_version", False):  # a GET, CSRF checked by the admin
+            return self._changeform_view(request, object_id, form_url, extra_context)
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def recoverlist_view(self, request, extra_context=None):
         if not self.has_change_permission(request) or not self.has_add_permission(request):

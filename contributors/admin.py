@@ -60,6 +60,14 @@ class DisclosureAdmin(OneObjectAtATime, VersionAdmin):
     autocomplete_fields = ("contributor", "conflict_topics")
     date_hierarchy = "declared_on"
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("contributor__user")  # its name
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "contributor":  # the chosen one is shown by its person's name
+            kwargs["queryset"] = ContributorProfile.objects.select_related("user")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     @admin.display(description="renewal due (if still in force)")
     def renewal_due_on(self, disclosure: Disclosure):
         return disclosure.renewal_due_on

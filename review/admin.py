@@ -65,7 +65,8 @@ class ArticleAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.fields["co_authors"].initial = list(self.instance.co_authors.all())
+            if "co_authors" not in self.initial:  # the admin's form has them already
+                self.fields["co_authors"].initial = list(self.instance.co_authors.all())
             # Its author is not offered: a co-author is someone else.
             people = self.fields["co_authors"].queryset.exclude(pk=self.instance.author_id)
             self.fields["co_authors"].queryset = people
@@ -120,6 +121,10 @@ class CitationInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False  # citations follow the body's [@key] markers
 
+    def get_queryset(self, request):
+        # Each row shows its reference (Citation.__str__): one query for all of them.
+        return super().get_queryset(request).select_related("reference")
+
 
 HISTORY_PER_PAGE = 50
 
@@ -153,7 +158,9 @@ class ArticleAdmin(RefusedQuickly, OneObjectAtATime, VersionAdmin):
         queryset = super().get_queryset(request)
         match = request.resolver_match
         listing = match is not None and match.url_name == "articles_article_changelist"
-        return queryset.defer("body", "summary") if listing else queryset
+        if listing:
+            return queryset.defer("body", "summary")
+        return queryset.select_related("author", "approved_by")  # the form shows both names
 
     def history_view(self, request, object_id, extra_context=None):
         """django-reversion's history, a page of versions at a time (an article may have 1,000),

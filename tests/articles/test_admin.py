@@ -530,3 +530,26 @@ def test_restoring_a_reference_leaves_the_others_saved_with_it_as_they_are(admin
     second.refresh_from_db()
     assert first.title == "First as imported"
     assert second.title == "Second, corrected"  # untouched by the restore
+
+
+def _queries_of(client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_change_form_reads_the_same_queries_however_many_references_are_cited(
+    admin, make_article, make_reference
+):
+    """Each citation row names its reference: read with the citations, not one query each."""
+    keys = [f"ref-{n}" for n in range(6)]
+    for key in keys:
+        make_reference(key)
+    one = make_article(slug="one", body="Cites one.[@ref-0]\n")
+    six = make_article(slug="six", body="Cites six." + "".join(f"[@{k}]" for k in keys) + "\n")
+    assert six.citations.count() == 6
+    url = "/admin/articles/article/{}/change/"
+    assert _queries_of(admin, url.format(six.pk)) == _queries_of(admin, url.format(one.pk))
