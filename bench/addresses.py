@@ -347,7 +347,8 @@ def _samples() -> dict[str, list[Sample] | str]:
         "review:reference_import_preview": "needs an uploaded file's token",
         "review:reference_import_save": "POST only",
         "review:article": [Sample(f"/review/articles/{article}/", "reviewer"),
-                           Sample(f"{m}/", "reviewer")],
+                           Sample(f"{m}/", "reviewer")]
+        + ([Sample(f"/review/articles/{translated}/", "reviewer")] if translated else []),
         "review:edit": [Sample(f"{m}/edit/", "editor")],
         "review:variant": [Sample(f"/review/articles/{article}/versions/patient/", "editor")],
         "review:history": [Sample(f"{m}/history/", "reviewer"),
