@@ -6,7 +6,8 @@ first asks of every relation whether it holds any row (EXISTS tests side by side
 
 - a row the admin may not delete (its model's admin refuses deletion: editions, review events)
   or a PROTECT relation refuses the deletion at once, as Django's page would, naming what holds
-  it (an article with editions, a person who signed one off);
+  it (an article with editions, a person who signed one off): the protecting records first,
+  where Django's page would name only the kinds of row the admin may not delete;
 - otherwise Django's collection runs, skipping the relations found empty: the page lists the
   same rows as before, reading only the relations that have some.
 """
@@ -63,7 +64,9 @@ def _refusal(held, request, site) -> tuple[set[str], list[str]] | None:
             model_admin = site._registry.get(relation.related_model)
             if model_admin is not None and not model_admin.has_delete_permission(request):
                 perms_needed.add(opts.verbose_name)  # as Django names them
-    return (perms_needed, protected) if perms_needed or protected else None
+    if protected:  # the stronger reason: the page names the records (Django's names either)
+        return set(), protected
+    return (perms_needed, []) if perms_needed else None
 
 
 class _SkippingEmpty(NestedObjects):
