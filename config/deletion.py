@@ -15,7 +15,7 @@ first asks of every relation whether it holds any row (EXISTS tests side by side
 from django.contrib.admin.options import EMPTY_VALUE_STRING
 from django.contrib.admin.utils import NestedObjects, display_for_value, quote
 from django.db import models, router
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists
 from django.db.models.deletion import DO_NOTHING, get_candidate_relations_to_delete
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
@@ -42,10 +42,14 @@ class RefusedQuickly:
 
 
 def _holding_rows(obj: models.Model, relations) -> dict:
-    """For each relation, whether any row points at the object: one query."""
+    """For each relation, whether any row points at the object: one query. Each test names the
+    object's key itself, not the outer row's: PostgreSQL then plans it for this key (an index
+    read), where a correlated test is planned for a typical key and may scan the table."""
     tests = {
         f"held_{n}": Exists(
-            relation.related_model._base_manager.filter(**{relation.field.name: OuterRef("pk")})
+            relation.related_model._base_manager.filter(
+                **{relation.field.name: getattr(obj, relation.field.target_field.attname)}
+            )
         )
         for n, relation in enumerate(relations)
     }
