@@ -18,7 +18,16 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from accounts.selectors import public_profile
-from articles.models import Article, Disclaimer, Edition, ReviewState, Topic, TopicName, topic_name
+from articles.models import (
+    Article,
+    Disclaimer,
+    Edition,
+    PublicTopicListing,
+    ReviewState,
+    Topic,
+    TopicName,
+    topic_name,
+)
 from articles.paging import ListPage, uncounted_page
 from articles.selectors import reference_flags, search_articles
 from config.site import site_url
@@ -111,11 +120,11 @@ def _listed(articles) -> list[ListedArticle]:
 
 
 def _with_topics(items: list) -> list:
-    """The list's items (ListedArticles, SearchHits) with their articles' topics, named in the
-    page's language and in its alphabetical order, for their links: one query for the whole
-    page (plain rows: a list needs no Topic objects)."""
+    """The list's items (ListedArticles, SearchHits) with their articles' topics as published
+    (the topic lists they are on), named in the page's language and in its alphabetical order,
+    for their links: one query for the whole page (plain rows: a list needs no Topic objects)."""
     language = translation.get_language()
-    links = Article.topics.through.objects.filter(article_id__in=[i.article.pk for i in items])
+    links = PublicTopicListing.objects.filter(article_id__in=[i.article.pk for i in items])
     rows = links.order_by("topic__name").values_list(
         "article_id", "topic__name", "topic__name_es", "topic__slug"
     )

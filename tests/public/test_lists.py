@@ -91,11 +91,14 @@ def test_a_topic_page_changes_with_a_publication_not_with_a_draft(
         return _titles(client.get(f"/topics/{topic.slug}/").content.decode())
 
     assert (listed(lungs), listed(bones)) == (["Moved question?"], [])
+    links = re.findall(r'<a href="/topics/([^/]+)/">', client.get("/").content.decode())
+    assert links == ["lung-cancer"]  # the list's links too
     revise(article, author=author)
     submit(article, by=author)
     assert (listed(lungs), listed(bones)) == (["Moved question?"], [])  # submitting shows nothing
     approve(article, by=reviewer, note="On bone health now.")
     assert (listed(lungs), listed(bones)) == ([], ["Moved question?"])
+    assert re.findall(r'<a href="/topics/([^/]+)/">', client.get("/").content.decode()) == ["bones"]
     withdraw(article)
     assert (listed(lungs), listed(bones)) == ([], [])
 
