@@ -27,12 +27,15 @@ def approve(article: Article, *, by, note: str = "", correction: str = "") -> Ar
     return article
 
 
-def translate(original: Article, *, by, title: str) -> Article:
-    """A Spanish translation of `original` started and written (SPANISH_BODY), not submitted."""
+def translate(
+    original: Article, *, by, title: str, summary: str = SPANISH_SUMMARY, body: str = SPANISH_BODY
+) -> Article:
+    """A Spanish translation of `original` started and written (SPANISH_BODY unless another
+    body is given), not submitted."""
     translation = start_translation(original=original, by=by, language="es")
     services.edit_article(
         article=translation, by=by, seen_revision_id=latest_revision_id(translation),
-        title=title, summary=SPANISH_SUMMARY, body=SPANISH_BODY,
+        title=title, summary=summary, body=body,
         literature_current_through=None, comment="Traducido",
     )  # fmt: skip
     translation.refresh_from_db()

@@ -10,10 +10,7 @@ from django.core.management import call_command
 
 from articles.evidence import GRADES
 from articles.rendering import ANY_KEY, render_body
-from articles.selectors import latest_revision_id
-from review import services
-from review.translations import start_translation
-from tests.translation_fixtures import approve, submit
+from tests.translation_fixtures import approve, submit, translate
 
 BADGE = re.compile(r'<a class="grade [^"]*"[^>]*>.*?</a>')
 ENGLISH_BODY = "## Answer\n\nUse a platinum doublet first.[@nccn-2024] {grade 1A}\n"
@@ -63,12 +60,8 @@ def graded_translation(make_article, make_reference, author, reviewer, bilingual
     original = make_article(slug="platinum-first", title="What comes first?", body=ENGLISH_BODY)
     submit(original, by=author)
     approve(original, by=reviewer)
-    translation = start_translation(original=original, by=author, language="es")
-    services.edit_article(
-        article=translation, by=author, seen_revision_id=latest_revision_id(translation),
-        title="¿Qué va primero?", summary="El platino primero.", body=SPANISH_BODY,
-        literature_current_through=None, comment="Traducido",
-    )  # fmt: skip
+    translation = translate(original, by=author, title="¿Qué va primero?",
+                            summary="El platino primero.", body=SPANISH_BODY)  # fmt: skip
     submit(translation, by=author)
     return approve(translation, by=bilingual)
 

@@ -130,13 +130,18 @@ def test_a_withdrawal_reaches_nginx_readers_when_it_commits(
         assert "Platinum" not in html and "Set-Cookie" not in headers
 
 
-def test_the_question_form_answers_a_friendly_503_while_gunicorn_is_down(nginx):
+def _ask(nginx, path: str, question: str) -> tuple[int, str]:
+    """POST a reader's question through nginx: (status, page)."""
     connection = http.client.HTTPConnection("127.0.0.1", nginx, timeout=5)
-    connection.request("POST", f"/articles/{SLUG}/questions/", body="question=Hello",
+    connection.request("POST", path, body=f"question={question}",
                        headers={"Content-Type": "application/x-www-form-urlencoded"})  # fmt: skip
     response = connection.getresponse()
-    html = response.read().decode()
-    assert response.status == 503
+    return response.status, response.read().decode()
+
+
+def test_the_question_form_answers_a_friendly_503_while_gunicorn_is_down(nginx):
+    status, html = _ask(nginx, f"/articles/{SLUG}/questions/", "Hello")
+    assert status == 503
     assert "We cannot take your question right now" in html
 
 
@@ -174,9 +179,5 @@ def test_a_withdrawal_reaches_spanish_readers_in_spanish_when_it_commits(
 
 
 def test_the_spanish_question_form_answers_the_503_in_spanish_while_gunicorn_is_down(nginx):
-    connection = http.client.HTTPConnection("127.0.0.1", nginx, timeout=5)
-    connection.request("POST", f"/es/articles/{SLUG}/questions/", body="question=Hola",
-                       headers={"Content-Type": "application/x-www-form-urlencoded"})  # fmt: skip
-    response = connection.getresponse()
-    html = response.read().decode()
-    assert response.status == 503 and '<html lang="es">' in html
+    status, html = _ask(nginx, f"/es/articles/{SLUG}/questions/", "Hola")
+    assert status == 503 and '<html lang="es">' in html

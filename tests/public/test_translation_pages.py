@@ -122,16 +122,10 @@ def test_the_withdrawn_translation_comes_back_only_by_its_own_approval(
 def test_the_baked_site_keeps_the_spanish_page_at_its_spanish_address(
     tmp_path, settings, author, reviewer, bilingual, original, django_capture_on_commit_callbacks
 ):
-    from review.translations import start_translation
-    from tests.translation_fixtures import SPANISH_BODY, submit
+    from tests.translation_fixtures import submit, translate
 
     settings.VETTED_BAKE_DIR = str(tmp_path / "baked")
-    spanish = start_translation(original=original, by=author, language="es")
-    services.edit_article(
-        article=spanish, by=author, seen_revision_id=latest_revision_id(spanish),
-        title="¿Qué va primero?", summary="Platino primero.", body=SPANISH_BODY,
-        literature_current_through=None, comment="Traducido",
-    )  # fmt: skip
+    spanish = translate(original, by=author, title="¿Qué va primero?", summary="Platino primero.")
     submit(spanish, by=author)
     with django_capture_on_commit_callbacks(execute=True):  # each commit: its delivery runs
         approve(spanish, by=bilingual)

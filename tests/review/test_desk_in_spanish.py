@@ -82,23 +82,22 @@ def spanish_by_cookie(client, reviewer):
 @pytest.mark.parametrize("chosen_by", ["spanish_by_profile", "spanish_by_cookie"])
 def test_a_reviewer_who_chose_spanish_reads_the_desk_in_spanish(request, desk, page, chosen_by):
     client = request.getfixturevalue(chosen_by)
-    html = _html(client.get(desk[page]))
-    assert _lang(html) == "es"
-    for spanish in SPANISH[page]:
-        assert spanish in html
-    for english in ENGLISH[page]:
-        assert english not in html
+    _reads(_html(client.get(desk[page])), "es", shown=SPANISH[page], hidden=ENGLISH[page])
 
 
 @pytest.mark.parametrize("page", list(ENGLISH))
 def test_an_english_reviewers_desk_is_unchanged(client, reviewer, desk, page):
     client.force_login(reviewer)
-    html = _html(client.get(desk[page]))
-    assert _lang(html) == "en"
-    for english in ENGLISH[page]:
-        assert english in html
-    for spanish in SPANISH[page]:
-        assert spanish not in html
+    _reads(_html(client.get(desk[page])), "en", shown=ENGLISH[page], hidden=SPANISH[page])
+
+
+def _reads(html: str, lang: str, *, shown, hidden) -> None:
+    """The page is in `lang`, with every `shown` text and none of the `hidden` ones."""
+    assert _lang(html) == lang
+    for text in shown:
+        assert text in html
+    for text in hidden:
+        assert text not in html
 
 
 def test_the_message_after_an_action_is_in_spanish(spanish_by_profile, original):
