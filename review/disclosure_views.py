@@ -7,7 +7,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from contributors.selectors import disclosure_status
@@ -15,7 +14,7 @@ from contributors.services import renew_disclosure
 
 from . import selectors
 from .forms import DisclosureRenewalForm
-from .workflow import GROUPS
+from .workflow import GROUPS, long_date
 
 
 @login_required
@@ -46,7 +45,7 @@ def renew(request: HttpRequest) -> HttpResponse:
         else:
             due = renewal.disclosure.renewal_due_on
             done = _("Your disclosure is renewed; the next renewal is due on %(day)s.") % {
-                "day": date_format(due, _("F j, Y"))
+                "day": long_date(due)
             }
             if renewal.profile_created:
                 done += " " + _(

@@ -19,22 +19,16 @@ from config.site import site_url
 from outbox.services import queue_email
 
 from . import golive
-from .errors import InvalidTransition, NotAllowed
+from .errors import InvalidTransition
 from .models import ReviewAssignment, ScheduledGoLive, ScheduledReReview
 from .timeline import timeline_note
-from .workflow import ADMINS, EDITORS, groups_of, the_board
+from .workflow import ADMINS, EDIT_ANY, EDITORS, long_date, require_group, the_board
 
 REMIND_DAYS_BEFORE = 2
 
 
 def day(value: date) -> str:
     return date_format(value, "F j, Y")
-
-
-def localized_day(value: date) -> str:
-    """A date as the active language writes it ("June 3, 2026", "3 de junio de 2026"): for
-    e-mails, which are written in their recipient's language; what is stored keeps `day`."""
-    return date_format(value, gettext("F j, Y"))
 
 
 # Reminders and escalation --------------------------------------------------------------------
@@ -82,7 +76,7 @@ def _due_notice(kind: str, assignment: ReviewAssignment) -> tuple[str, str]:
     """The subject and body of a due-date reminder ("before", "today") or of an overdue
     notice to the editors, in the active language."""
     article, reviewer, due = assignment.article, assignment.reviewer, assignment.due_on
-    said = {"title": article.title, "day": localized_day(due), "reviewer": reviewer.public_name}
+    said = {"title": article.title, "day": long_date(due), "reviewer": reviewer.public_name}
     if kind == "before":
         subject = gettext("Review due on %(day)s: %(title)s") % said
         body = gettext("Your review of “%(title)s” is due on %(day)s.") % said
@@ -108,7 +102,11 @@ def _due_notice(kind: str, assignment: ReviewAssignment) -> tuple[str, str]:
 def cancel_go_live(*, article: Article, by: User) -> ScheduledGoLive:
     """An editor stops a scheduled go-live: readers keep what they see; the approval stays on
     record, unpublished, until it is scheduled again or a later approval replaces it."""
-    _require_editor(by, gettext_lazy("Only editors or admins may cancel a scheduled go-live."))
+    require_group(
+        by,
+        EDIT_ANY,
+        gettext_lazy("Only editors or admins may cancel a scheduled go-live."),
+    )
     with transaction.atomic():
         locked = Article.objects.select_for_update().get(pk=article.pk)
         row = (
@@ -145,7 +143,7 @@ def waiting_approval(article: Article) -> ScheduledGoLive | None:
 
 def reschedule_go_live(*, article: Article, by: User, go_live_on: date) -> ScheduledGoLive:
     """Schedule again an approval whose go-live was cancelled (today: at the next run)."""
-    _require_editor(by, gettext_lazy("Only editors or admins may schedule a go-live."))
+    require_group(by, EDIT_ANY, gettext_lazy("Only editors or admins may schedule a go-live."))
     if go_live_on < timezone.localdate():
         raise InvalidTransition(gettext("Choose today or a later day."))
     with transaction.atomic():
@@ -167,7 +165,7 @@ def schedule_re_review(
     *, article: Article, by: User, due_on: date, reason: str = ""
 ) -> ScheduledReReview:
     """An editor sets a day on which the board looks at an approved article again."""
-    _require_editor(by, gettext_lazy("Only editors or admins may schedule a re-review."))
+    require_group(by, EDIT_ANY, gettext_lazy("Only editors or admins may schedule a re-review."))
     reason = reason.strip()[:200]
     if due_on <= timezone.localdate():
         raise InvalidTransition(gettext("Choose a day after today."))
@@ -187,7 +185,7 @@ def schedule_re_review(
 
 
 def cancel_re_review(*, re_review: ScheduledReReview, by: User) -> ScheduledReReview:
-    _require_editor(by, gettext_lazy("Only editors or admins may cancel a re-review."))
+    require_group(by, EDIT_ANY, gettext_lazy("Only editors or admins may cancel a re-review."))
     with transaction.atomic():
         row = ScheduledReReview.objects.select_for_update().get(pk=re_review.pk)
         if row.started_at or row.cancelled_at:
@@ -244,16 +242,10 @@ def start_due_re_reviews(*, today: date, now: datetime | None = None) -> int:
 def _re_review_notice(row: ScheduledReReview) -> str:
     """What the board is told of a re-review whose day has come, in the active language (the
     timeline and the "Review due" queue keep the reason as written, in English)."""
-    said = {"day": localized_day(row.due_on), "reason": row.reason}
+    said = {"day": long_date(row.due_on), "reason": row.reason}
     scheduled = (
         gettext("Re-review scheduled for %(day)s: %(reason)s") % said
         if row.reason
         else gettext("Re-review scheduled for %(day)s.") % said
     )
     return f"{scheduled}\n{gettext('Readers still see the approved text.')}"
-
-
-def _require_editor(user: User, refusal: str) -> None:
-    """Editors and admins schedule; anyone else is refused with `refusal`, in their language."""
-    if not groups_of(user) & {EDITORS, ADMINS}:
-        raise NotAllowed(str(refusal))

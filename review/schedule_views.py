@@ -1,13 +1,10 @@
 """The schedule's pages and buttons: the desk's filtered lists, and the editors' scheduled
 go-lives and re-reviews. Thin: each calls one service; refusals are the middleware's."""
 
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,7 +14,7 @@ from .forms import GoLiveForm, ReReviewForm
 from .models import ScheduledReReview
 from .paging import page_links
 from .views import _require_roles, _visible_article
-from .workflow import ADMINS, EDITORS, REVIEWERS
+from .workflow import ADMINS, EDITORS, REVIEWERS, long_date
 
 DESK = {EDITORS, ADMINS, REVIEWERS}
 
@@ -58,7 +55,9 @@ def reschedule_go_live(request: HttpRequest, slug: str) -> HttpResponse:
     row = schedule.reschedule_go_live(
         article=article, by=request.user, go_live_on=form.cleaned_data["go_live_on"]
     )
-    messages.success(request, _("Scheduled to go live on %(day)s.") % {"day": _day(row.go_live_on)})
+    messages.success(
+        request, _("Scheduled to go live on %(day)s.") % {"day": long_date(row.go_live_on)}
+    )
     return redirect("review:article", slug=slug)
 
 
@@ -75,7 +74,9 @@ def schedule_re_review(request: HttpRequest, slug: str) -> HttpResponse:
         article=article, by=request.user, due_on=form.cleaned_data["due_on"],
         reason=form.cleaned_data["reason"],
     )  # fmt: skip
-    messages.success(request, _("Re-review scheduled for %(day)s.") % {"day": _day(row.due_on)})
+    messages.success(
+        request, _("Re-review scheduled for %(day)s.") % {"day": long_date(row.due_on)}
+    )
     return redirect("review:article", slug=slug)
 
 
@@ -88,8 +89,3 @@ def cancel_re_review(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     schedule.cancel_re_review(re_review=row, by=request.user)
     messages.success(request, _("The re-review is cancelled."))
     return redirect("review:article", slug=slug)
-
-
-def _day(value: date) -> str:
-    """A day as the message's language writes it ("December 6, 2026", "6 de diciembre de 2026")."""
-    return date_format(value, _("F j, Y"))

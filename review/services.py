@@ -46,9 +46,9 @@ from .workflow import (
     STATE_NAMES,
     Move,
     MoveContext,
-    groups_of,
     long_date,
     refusal,
+    require_group,
 )
 
 __all__ = ["InvalidTransition", "NotAllowed", "StaleRevision", "WorkflowError", "make_move"]
@@ -325,7 +325,7 @@ def set_co_authors_and_review_interval(
     """Who writes the article besides its author (they may edit it, and may not approve it), and
     how often the board reviews it: editors and admins set them, and the timeline records it
     (neither is text, so no revision does). None when nothing changed."""
-    _require_group(
+    require_group(
         by,
         {EDITORS, ADMINS},
         gettext_lazy("Only admins or editors may change co-authors or the review interval."),
@@ -365,7 +365,7 @@ def assign_reviewer(*, article: Article, reviewer: User, by: User) -> ReviewEven
     with transaction.atomic():
         locked = Article.objects.select_for_update().get(pk=article.pk)
         refused = gettext_lazy("Only admins or reviewers may assign reviewers.")
-        _require_group(by, {REVIEWERS, ADMINS}, refused)
+        require_group(by, {REVIEWERS, ADMINS}, refused)
         if not reviewer.is_active or not reviewer.groups.filter(name=REVIEWERS).exists():
             raise InvalidTransition(
                 gettext("%(reviewer)s is not an active member of the advisory board.")
@@ -413,7 +413,7 @@ def queue_assignments(article_ids: Iterable[int]) -> int:
 
 def add_comment(*, article: Article, by: User, body: str) -> ReviewEvent:
     """A note on the review timeline, from an author, reviewer or admin."""
-    _require_group(
+    require_group(
         by,
         {AUTHORS, EDITORS, REVIEWERS, ADMINS},
         gettext_lazy("Only admins or authors or editors or reviewers may comment on reviews."),
@@ -494,18 +494,12 @@ def _refuse_a_conflicted_reviewer(article: Article, reviewer: User) -> None:
         )
 
 
-def _require_group(user: User, groups: set[str], refusal: str) -> None:
-    """Only these groups may; anyone else is refused with `refusal`, in their language."""
-    if not groups_of(user) & groups:
-        raise NotAllowed(str(refusal))
-
-
 def flag_reference(*, reference: Reference, by: User) -> int:
     """An admin raised a flag on a reference (saved on it): every article citing it, or whose
     public edition lists it, goes to the "Review due" queue with the reason, its timeline says
     so, and its readers see the flag beside the reference from the commit on. Returns how
     many."""
-    _require_group(by, {ADMINS}, gettext_lazy("Only admins may flag references."))
+    require_group(by, {ADMINS}, gettext_lazy("Only admins may flag references."))
     reason = flag_reason(reference)
     count = 0
     with transaction.atomic():
@@ -524,7 +518,7 @@ def clear_reference_flag(*, reference: Reference, by: User) -> int:
     article that was due for review because of it leaves the "Review due" queue, unless another
     reason remains (another flagged reference, or its scheduled review). Returns how many left
     the queue."""
-    _require_group(by, {ADMINS}, gettext_lazy("Only admins may remove flags from references."))
+    require_group(by, {ADMINS}, gettext_lazy("Only admins may remove flags from references."))
     because_of_it = flag_reason_prefix(reference)
     left = 0
     with transaction.atomic():

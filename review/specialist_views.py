@@ -8,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -18,7 +17,7 @@ from .errors import InvalidTransition
 from .forms import AdviceForm, InviteSpecialistForm
 from .models import SpecialistInvitation
 from .views import _require_roles, _visible_article
-from .workflow import ADMINS, EDITORS
+from .workflow import ADMINS, EDITORS, long_date
 
 
 @login_required
@@ -40,7 +39,7 @@ def invite(request: HttpRequest, slug: str) -> HttpResponse:
     except InvalidTransition as exc:
         messages.error(request, exc.message)
     else:
-        until = date_format(timezone.localtime(invited.invitation.expires_at), _("F j, Y"))
+        until = long_date(timezone.localtime(invited.invitation.expires_at))
         messages.success(
             request,
             _("Invitation e-mailed to %(name)s; the link works until %(day)s.")

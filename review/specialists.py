@@ -30,11 +30,11 @@ from outbox.services import queue_email
 from personalization.models import ReaderRole
 from personalization.selectors import variant_texts
 
-from .errors import InvalidTransition, NotAllowed
+from .errors import InvalidTransition
 from .models import SpecialistInvitation
 from .revisions import text_revision_id
 from .timeline import timeline_note
-from .workflow import ADMINS, EDITORS, groups_of, the_board
+from .workflow import EDIT_ANY, long_date, require_group, the_board
 
 LINK_DAYS = 14
 MAX_LINK_DAYS = 60
@@ -54,7 +54,11 @@ def invite_specialist(
 ) -> Invited:  # fmt: skip
     """An editor asks an outside specialist to advise on the article's text as it stands; the
     link goes out by e-mail after the commit."""
-    _require_editor(by, gettext_lazy("Only editors or admins may invite outside specialists."))
+    require_group(
+        by,
+        EDIT_ANY,
+        gettext_lazy("Only editors or admins may invite outside specialists."),
+    )
     name, email, credentials = name.strip(), email.strip(), credentials.strip()
     if not name or not credentials:
         raise InvalidTransition(gettext("Give the specialist's name and credentials."))
@@ -84,7 +88,7 @@ def invite_specialist(
         # A specialist has no account, so no language of their own: they are asked in the
         # article's, the language they are asked to read.
         with translation.override(locked.language):
-            expires = date_format(timezone.localtime(invitation.expires_at), gettext("F j, Y"))
+            expires = long_date(timezone.localtime(invitation.expires_at))
             said = {
                 "name": name, "editor": by.public_name, "credentials": credentials,
                 "title": locked.title, "revision": revision_id, "until": expires, "link": link,
@@ -113,7 +117,7 @@ def invite_specialist(
 
 def revoke_invitation(*, invitation: SpecialistInvitation, by: User) -> SpecialistInvitation:
     """An editor closes a link before it expires; advice already given stays."""
-    _require_editor(by, gettext_lazy("Only editors or admins may revoke invitations."))
+    require_group(by, EDIT_ANY, gettext_lazy("Only editors or admins may revoke invitations."))
     with transaction.atomic():
         locked = SpecialistInvitation.objects.select_for_update().get(pk=invitation.pk)
         if locked.revoked_at is not None:
@@ -211,12 +215,6 @@ def invitations_for(article: Article) -> list[SpecialistInvitation]:
 
 def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
-
-
-def _require_editor(user: User, refusal: str) -> None:
-    """Editors and admins invite; anyone else is refused with `refusal`, in their language."""
-    if not groups_of(user) & {EDITORS, ADMINS}:
-        raise NotAllowed(str(refusal))
 
 
 @dataclass(frozen=True)

@@ -145,6 +145,12 @@ def editors_since_approval(article: Article) -> set[int]:
 # every record's, is English: those requests run in English).
 
 
+def require_group(user: User, groups: set[str], refusal: str) -> None:
+    """Only these groups may; anyone else is refused with `refusal`, in their language."""
+    if not groups_of(user) & groups:
+        raise NotAllowed(str(refusal))
+
+
 def long_date(moment: date | datetime) -> str:
     """A day as the person reads it: "December 6, 2026", "6 de diciembre de 2026"."""
     return date_format(moment, gettext("F j, Y"))
