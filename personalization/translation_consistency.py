@@ -44,6 +44,7 @@ from .consistency import (
     trials_in,
 )
 from .models import ArticleVariant, ReaderRole
+from .selectors import reader_roles
 
 ENGLISH, SPANISH = "en", "es"
 
@@ -482,7 +483,7 @@ def translation_checks(article: Article) -> list[TranslationCheck]:
     if edition is None:
         return []
     pages = edition.renditions
-    roles = {r.slug: r for r in ReaderRole.objects.all()}
+    roles = {r.slug: r for r in reader_roles()}
     number = {"number": edition.number}
 
     def english(slug: str) -> tuple[str, str]:

@@ -84,9 +84,7 @@ def _article_path(question) -> str:
     if question.language == settings.LANGUAGE_CODE:
         # By its slug, as Article.get_absolute_url would, so a migration's model can use it.
         return reverse("public:article", kwargs={"slug": question.article.slug})
-    article = question.article
-    english_slug = article.translation_of.slug if article.translation_of_id else article.slug
-    return translated_url(english_slug, question.language)
+    return translated_url(question.article.public_slug, question.language)
 
 
 def draft_subject(article) -> str:
