@@ -192,8 +192,8 @@ def _hold(locked: Article, move: Move, *, by: User, revision_id: int | None, com
         raise StaleRevision(
             gettext("You signed off this revision meanwhile. Reload to see the newest version.")
         ) from exc
-    status = sign_off_status(locked)
     with translation.override(settings.LANGUAGE_CODE):  # the timeline's record, in English
+        status = sign_off_status(locked)  # its requirements named in English too
         said = f"Signed off: {status.summary}."
     event = ReviewEvent.objects.create(
         article=locked, actor=by, action=ReviewEvent.Action.SIGN_OFF, from_state=locked.state,
