@@ -5,6 +5,7 @@ from datetime import UTC
 from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, JsonResponse
+from django.utils import translation
 from django.utils.translation import get_language_info
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
@@ -288,21 +289,23 @@ class ReferenceDetail(ConditionalGetMixin, APIView):
 
 
 class Schema(SpectacularAPIView):
-    """The OpenAPI document. It is a function of the code alone (the API's addresses are
-    relative: no server is named from the request), so each process builds it once; building
-    it took about 50 ms a request. Rendered as JSON or YAML per request, as asked."""
+    """The OpenAPI document. It is a function of the code and the language it is written in
+    (the API's addresses are relative: no server is named from the request; `?lang=` translates
+    DRF's descriptions), so each process builds it once a version and language; building it
+    took about 50 ms a request. Rendered as JSON or YAML per request, as asked."""
 
     _built: dict = {}
 
     def _get_schema_response(self, request):
         version = self.api_version or request.version or self._get_version_parameter(request)
-        if version not in self._built:
+        key = (version, translation.get_language())
+        if key not in self._built:
             generator = self.generator_class(
                 urlconf=self.urlconf, api_version=version, patterns=self.patterns
             )
-            self._built[version] = generator.get_schema(request=None, public=self.serve_public)
+            self._built[key] = generator.get_schema(request=None, public=self.serve_public)
         return Response(
-            data=self._built[version],
+            data=self._built[key],
             headers={
                 "Content-Disposition": f'inline; filename="{self._get_filename(request, version)}"'
             },

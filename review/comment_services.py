@@ -57,7 +57,8 @@ def comment_on_passage(
         source = passage_source(locked, role)
         if source is None:
             raise InvalidTransition(
-                gettext("This article has no %(role)s version.") % {"role": role.label.lower()}
+                gettext("This article has no %(role)s version.")
+                % {"role": role.label_for(translation.get_language()).lower()}
             )
         try:
             anchor = anchor_in(source.text, quote)

@@ -15,7 +15,7 @@ from articles.models import AWAITING_REVIEW, Article, ReviewState
 from config.site import site_url
 
 from .models import Notification
-from .workflow import REVIEWERS, the_board
+from .workflow import REVIEWERS, STATE_NAMES, the_board
 
 
 @shared_task
@@ -40,7 +40,7 @@ def remind_reviewers(days: int | None = None) -> int:
             with translation.override(reviewer.mail_language):
                 said = {
                     "title": article.title,
-                    "state": article.get_state_display().lower(),
+                    "state": str(STATE_NAMES[article.state]).lower(),
                     "days": days,
                 }
                 subject = gettext("Still waiting for review: %(title)s") % said

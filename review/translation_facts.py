@@ -7,7 +7,7 @@ the table and the table imports it like any other rule.
 """
 
 from django.conf import settings
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from accounts.models import User
 from articles.models import Article
@@ -25,7 +25,9 @@ def translation_facts_match(article: Article, user: User) -> str | None:
         return None
     first = differing[0]
     if first.role:
-        text = gettext("the %(role)s version") % {"role": first.role.label.lower()}
+        text = gettext("the %(role)s version") % {
+            "role": first.role.label_for(get_language()).lower()
+        }
     else:
         text = gettext("the default text")
     listed = "; ".join(m.message for m in first.mismatches[:3])
@@ -47,7 +49,7 @@ def spanish_reads_at_target(article: Article) -> str | None:
                 "The %(role)s version scores %(score)s on the INFLESZ scale (%(band)s); its "
                 "target is %(floor)s or more (%(floor_band)s). Simplify it before approval."
             ) % {
-                "role": row.role.label.lower(),
+                "role": row.role.label_for(get_language()).lower(),
                 "score": f"{row.score.inflesz:g}",
                 "band": row.score.band,
                 "floor": f"{row.floor:g}",

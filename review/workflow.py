@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import (
+    get_language,
     get_language_info,
     gettext,
     gettext_lazy,
@@ -440,7 +441,11 @@ def readable(article: Article, user: User) -> str | None:
             return gettext(
                 "The %(role)s version reads at grade %(grade)s; its target is %(target)s. "
                 "Simplify it before approval."
-            ) % {"role": role.label.lower(), "grade": grade.grade, "target": f"{target:g}"}
+            ) % {
+                "role": role.label_for(get_language()).lower(),
+                "grade": grade.grade,
+                "target": f"{target:g}",
+            }
     return None
 
 
@@ -454,7 +459,10 @@ def consistent(article: Article, user: User) -> str | None:
             return gettext(
                 "The %(role)s version differs from the default text: %(mismatch)s. Make them "
                 "agree before approval."
-            ) % {"role": version.role.label.lower(), "mismatch": version.mismatches[0].message}
+            ) % {
+                "role": version.role.label_for(get_language()).lower(),
+                "mismatch": version.mismatches[0].message,
+            }
     return None
 
 

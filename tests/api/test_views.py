@@ -391,3 +391,15 @@ def test_a_reference_reads_as_its_newest_published_citation_and_follows_each_act
     make_reference("other-trial")
     approve(revise(newer, "## Answer\n\nAnother trial.[@other-trial]\n"), "New trial.")
     assert listed() == {"other-trial": (1, "Reference other-trial")}
+
+
+def test_the_schema_is_built_once_a_language_so_a_spanish_request_leaves_the_english_alone(
+    client, db
+):
+    """`?lang=es` translates DRF's own descriptions; the English schema asked for after it is
+    still English (the process keeps one schema a version and language)."""
+    spanish = client.get("/api/v1/schema/?format=json&lang=es").json()
+    english = client.get("/api/v1/schema/?format=json").json()
+    assert spanish != english
+    assert english == client.get("/api/v1/schema/?format=json&lang=en").json()
+    assert "A page number within the paginated result set." in json.dumps(english)

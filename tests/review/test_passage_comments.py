@@ -2,6 +2,7 @@
 blocking approval while open."""
 
 import pytest
+from django.utils import translation
 
 from articles.selectors import latest_revision_id
 from outbox.models import Email
@@ -80,6 +81,19 @@ def test_a_reader_version_passage_anchors_in_that_version(article, reviewer, aut
     with pytest.raises(InvalidTransition, match="not in the text"):
         comment_services.comment_on_passage(
             article=article, by=reviewer, role=patient, quote="Platinum doublet", body="x"
+        )
+
+
+def test_a_version_that_is_not_there_is_named_in_the_refusals_language(article, reviewer, patient):
+    patient.label_es = "Paciente"
+    patient.save(update_fields=["label_es"])
+    with pytest.raises(InvalidTransition, match="has no patient version"):
+        comment_services.comment_on_passage(
+            article=article, by=reviewer, role=patient, quote="Chemo", body="x"
+        )
+    with translation.override("es"), pytest.raises(InvalidTransition, match="paciente"):
+        comment_services.comment_on_passage(
+            article=article, by=reviewer, role=patient, quote="Chemo", body="x"
         )
 
 

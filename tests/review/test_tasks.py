@@ -78,3 +78,13 @@ def test_a_new_stay_in_review_gets_a_new_reminder(waiting, remind, reviewer):
     mail.outbox.clear()
     assert remind(days=3) == 1
     assert [m.to for m in mail.outbox] == [[reviewer.email]]  # the reviewer who took it
+
+
+def test_a_spanish_reviewers_reminder_names_the_state_in_spanish(waiting, remind, reviewer2):
+    reviewer2.preferred_language = "es"
+    reviewer2.save(update_fields=["preferred_language"])
+    _age(waiting, days=5)
+    mail.outbox.clear()
+    remind(days=3)
+    [spanish] = [m for m in mail.outbox if m.to == [reviewer2.email]]
+    assert "en estado «enviado»" in spanish.body  # not the model's English "submitted"
